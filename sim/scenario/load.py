@@ -1,0 +1,129 @@
+"""The one entry point that reads, overrides, validates and expands a scenario file.
+
+Everything that can be wrong with a scenario is found here, before any replication runs, and
+reported as a ScenarioError that names the file, the field path, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from sim.scenario.errors import Problem, ScenarioError
+from sim.scenario.paths import PathError, with_change
+from sim.scenario.problems import join_path, problems_from
+from sim.scenario.schema import Scenario
+from sim.scenario.yaml_loader import parse_yaml_text, read_yaml_file
+
+BASELINE = "baseline"
+SHARE_TOLERANCE = 1e-3
+
+
+@dataclass(frozen=True)
+class ScenarioSet:
+    """A validated scenario and its staffing options, each a complete Scenario of its own."""
+
+    source: str
+    baseline: Scenario
+    options: dict[str, Scenario]
+
+    @property
+    def stem(self) -> str:
+        """Short name for the results folder: the file name without its extension."""
+        return Path(self.source).stem
+
+
+def load_scenario(
+    path: str | Path, overrides: Sequence[str] = (), options: Sequence[str] = ()
+) -> ScenarioSet:
+    """Read a scenario file, apply ``PATH=VALUE`` overrides, validate, and expand its options."""
+    source = str(path)
+    document = read_yaml_file(Path(path))
+    return scenario_from_document(document, source, overrides, options)
+
+
+def scenario_from_document(
+    document: object, source: str, overrides: Sequence[str] = (), options: Sequence[str] = ()
+) -> ScenarioSet:
+    """Validate an already-parsed scenario document (the Python API's way in)."""
+    if not isinstance(document, dict):
+        raise ScenarioError(source, [Problem("", type(document).__name__,
+                                             "a mapping of scenario fields (name, calendar, ...)")])
+    document = _apply_overrides(document, overrides, source)
+    baseline = _validate(document, source, prefix="")
+    changes = {BASELINE: {}, **baseline.options}
+    chosen = _choose(changes, options, source)
+    resolved = {name: _resolve_option(document, name, changes[name], source) for name in chosen}
+    return ScenarioSet(source=source, baseline=baseline, options=resolved)
+
+
+def _apply_overrides(document: dict, overrides: Iterable[str], source: str) -> dict:
+    for text in overrides:
+        path, separator, value_text = text.partition("=")
+        if not separator or not path.strip():
+            raise ScenarioError(source, [Problem("--set", text, "PATH=VALUE, e.g. desks.land.counters=3")])
+        value = parse_yaml_text(value_text, f"{source} (--set {text})")
+        try:
+            document = with_change(document, path.strip(), value)
+        except PathError as err:
+            raise ScenarioError(source, [Problem(f"--set {path}", value, str(err))]) from None
+    return document
+
+
+def _validate(document: dict[str, Any], source: str, prefix: str) -> Scenario:
+    try:
+        scenario = Scenario.model_validate(document)
+    except ValidationError as err:
+        raise ScenarioError(source, problems_from(err, Scenario, prefix)) from None
+    problems = cross_reference_problems(scenario, prefix)
+    if problems:
+        raise ScenarioError(source, problems)
+    return scenario
+
+
+def _choose(changes: dict[str, dict], wanted: Sequence[str], source: str) -> list[str]:
+    unknown = [name for name in wanted if name not in changes]
+    if unknown:
+        raise ScenarioError(source, [Problem("--option", unknown[0],
+                                             "an option of the scenario: " + ", ".join(changes))])
+    return list(wanted) if wanted else list(changes)
+
+
+def _resolve_option(document: dict, name: str, changes: dict, source: str) -> Scenario:
+    """Baseline plus the option's changes, applied to a copy and validated as a whole."""
+    prefix = join_path(["options", name])
+    if not isinstance(changes, dict):
+        raise ScenarioError(source, [Problem(prefix, changes, "a mapping of PATH: VALUE changes")])
+    changed = {key: value for key, value in document.items() if key != "options"}
+    for path, value in changes.items():
+        try:
+            changed = with_change(changed, str(path), value)
+        except PathError as err:
+            raise ScenarioError(source, [Problem(f"{prefix}.{path}", value, str(err))]) from None
+    return _validate(changed, source, prefix=prefix)
+
+
+def cross_reference_problems(scenario: Scenario, prefix: str = "") -> list[Problem]:
+    """Checks that span several fields: references between sections and shares adding up."""
+    def at(*parts: str | int) -> str:
+        return join_path([prefix, *parts]) if prefix else join_path(list(parts))
+
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for index, procedure in enumerate(scenario.procedures):
+        if procedure.id in seen:
+            problems.append(Problem(at("procedures", index, "id"), procedure.id,
+                                    "an id not used by another procedure"))
+        seen.add(procedure.id)
+        if procedure.desk not in scenario.desks:
+            problems.append(Problem(at("procedures", index, "desk"), procedure.desk,
+                                    "a desk defined under desks: " + ", ".join(scenario.desks)))
+    total = sum(p.share for p in scenario.procedures)
+    if abs(total - 1.0) > SHARE_TOLERANCE:
+        problems.append(Problem(at("procedures", "share"), round(total, 6),
+                                "shares of all procedures adding up to 1"))
+    return problems

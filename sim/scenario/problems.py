@@ -1,0 +1,166 @@
+"""Turn pydantic's validation errors into planner-readable problems with field paths.
+
+Pydantic reports locations as tuples and says "Extra inputs are not permitted" without naming the
+keys that are permitted. We walk the schema along each location so that every problem names the
+dotted path (``procedures[2].service.mean``) and what the planner may write instead.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+
+from sim.scenario.distributions import DISTRIBUTION_NAMES
+from sim.scenario.errors import Problem
+
+
+def problems_from(error: ValidationError, root: type[BaseModel], prefix: str = "") -> list[Problem]:
+    """One Problem per pydantic error, with a dotted path and what is allowed there."""
+    return [_problem(e, root, prefix) for e in error.errors()]
+
+
+def _problem(error: dict[str, Any], root: type[BaseModel], prefix: str) -> Problem:
+    loc = error["loc"]
+    path_parts, field, parent, leaf = _walk(root, loc)
+    path = join_path([prefix, *path_parts]) if prefix else join_path(path_parts)
+    return Problem(path, _value(error, loc), _allowed(error, field, parent, leaf))
+
+
+def join_path(parts: list[str | int]) -> str:
+    """Dotted path with list indices in brackets.
+
+    >>> join_path(["procedures", 2, "service", "mean"])
+    'procedures[2].service.mean'
+    """
+    text = ""
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part != "":
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _value(error: dict[str, Any], loc: tuple) -> object:
+    if error["type"] == "extra_forbidden":
+        return loc[-1]
+    if error["type"] == "missing":
+        return "nothing"
+    return error.get("input")
+
+
+def _allowed(
+    error: dict[str, Any], field: FieldInfo | None, parent: type | None, leaf: Any
+) -> str:
+    kind, message = error["type"], error["msg"]
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        return "a 'dist' key, one of: " + ", ".join(DISTRIBUTION_NAMES)
+    if kind == "extra_forbidden" and parent is not None:
+        return "one of the known keys: " + ", ".join(_keys(parent))
+    if kind == "missing":
+        return "this field is required" + (f" ({field.description})" if field and field.description else "")
+    if kind == "string_pattern_mismatch":
+        return _pattern_text(leaf, field) or message
+    for lead in ("Input should be ", "Value error, ", "Assertion failed, "):
+        if message.startswith(lead):
+            return message[len(lead):]
+    return message
+
+
+def _pattern_text(leaf: Any, field: FieldInfo | None) -> str | None:
+    """The human description of a text pattern: from the item type first, then the field."""
+    candidates = list(get_args(leaf)[1:]) if get_origin(leaf) is typing.Annotated else []
+    if field is not None:
+        candidates += [*field.metadata, field]
+    for meta in candidates:
+        description = getattr(meta, "description", None)
+        if description:
+            return description
+    return None
+
+
+def _keys(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _walk(
+    root: type[BaseModel], loc: tuple
+) -> tuple[list[str | int], FieldInfo | None, type | None, Any]:
+    """Follow loc through the schema: printable path, last field, its model, the leaf type."""
+    parts: list[str | int] = []
+    current: Any = root
+    field: FieldInfo | None = None
+    parent: type | None = None
+    for segment in loc:
+        current = _unwrap(current)
+        if _is_model(current):
+            parent = current
+            field = _field_by_key(current, segment)
+            current = field.annotation if field else None
+            parts.append(segment)
+        elif _is_union(current):
+            member = _member_with_tag(current, segment)
+            if member is not None:  # discriminated union: the tag is not part of the path
+                current = member
+                continue
+            parts.append(segment)
+            current = None
+        elif get_origin(current) is dict:
+            current = get_args(current)[1]
+            parts.append(segment)
+        elif get_origin(current) is list:
+            current = get_args(current)[0]
+            parts.append(segment)
+        else:
+            parts.append(segment)
+            current = None
+    if _is_model(_unwrap(current)):
+        parent = _unwrap(current)
+    return parts, field, parent, current
+
+
+def _field_by_key(model: type[BaseModel], key: object) -> FieldInfo | None:
+    for name, info in model.model_fields.items():
+        if key in (name, info.alias):
+            return info
+    return None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Annotated and Optional wrappers down to the meaningful type."""
+    while True:
+        if get_origin(annotation) is typing.Annotated:
+            annotation = get_args(annotation)[0]
+            continue
+        if _is_union(annotation):
+            members = [a for a in get_args(annotation) if a is not type(None)]
+            if len(members) == 1:
+                annotation = members[0]
+                continue
+        return annotation
+
+
+def _is_union(annotation: Any) -> bool:
+    return get_origin(annotation) in (typing.Union, types.UnionType)
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def _member_with_tag(union: Any, tag: object) -> type[BaseModel] | None:
+    for member in get_args(union):
+        member = _unwrap(member)
+        if _is_model(member):
+            dist = member.model_fields.get("dist")
+            if dist is not None and get_args(dist.annotation) == (tag,):
+                return member
+        elif _is_union(member):
+            found = _member_with_tag(member, tag)
+            if found is not None:
+                return found
+    return None

@@ -1,0 +1,73 @@
+"""Strict YAML reading for scenario files.
+
+PyYAML's safe loader silently keeps the last of two duplicate keys and reads unquoted clock times
+such as ``13:30`` as base-60 integers (810). Both would quietly change a scenario, so our loader
+rejects duplicates and keeps clock times as text.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from sim.scenario.errors import Problem, ScenarioError
+
+_SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
+
+
+class StrictLoader(yaml.SafeLoader):
+    """Safe loader that rejects duplicate keys and reads ``HH:MM`` as a string."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[object, yaml.Mark] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                first = seen[key].line + 1
+                raise DuplicateKeyError(key, first, key_node.start_mark.line + 1)
+            seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep=deep)
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and implicit[0] and _SEXAGESIMAL.match(value):
+            return "tag:yaml.org,2002:str"
+        return super().resolve(kind, value, implicit)
+
+
+class DuplicateKeyError(Exception):
+    """A mapping in the file names the same key twice."""
+
+    def __init__(self, key: object, first_line: int, second_line: int):
+        self.key, self.first_line, self.second_line = key, first_line, second_line
+        super().__init__(f"duplicate key {key!r} on lines {first_line} and {second_line}")
+
+
+def parse_yaml_text(text: str, source: str) -> object:
+    """Parse YAML text strictly; syntax errors and duplicate keys become ScenarioErrors."""
+    try:
+        return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - StrictLoader is a SafeLoader
+    except DuplicateKeyError as err:
+        raise ScenarioError(
+            source,
+            [Problem(f"line {err.second_line}", err.key,
+                     f"each key once per mapping (first given on line {err.first_line})")],
+        ) from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(err, "problem", None) or str(err)
+        raise ScenarioError(source, [Problem(where, reason, "well-formed YAML")]) from None
+
+
+def read_yaml_file(path: Path) -> object:
+    """Read a scenario file; a missing or unreadable file is a ScenarioError, not a traceback."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(str(path), [Problem("", str(path), "an existing scenario file")]) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ScenarioError(str(path), [Problem("", type(err).__name__,
+                                                "a readable UTF-8 text file")]) from None
+    return parse_yaml_text(text, str(path))
