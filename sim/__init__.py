@@ -1,0 +1,18 @@
+"""Discrete-event simulation of commune Public Administrative Service Centres in Vietnam."""
+
+from sim.api import DEMO_SCENARIO, run, run_scenarios
+from sim.experiment.runner import Results
+from sim.model.centre import simulate
+from sim.scenario.errors import ScenarioError
+from sim.scenario.load import ScenarioSet, load_scenario
+
+__all__ = [
+    "DEMO_SCENARIO",
+    "Results",
+    "ScenarioError",
+    "ScenarioSet",
+    "load_scenario",
+    "run",
+    "run_scenarios",
+    "simulate",
+]

@@ -1,0 +1,72 @@
+"""Tidy per-run tables: one row per visit, and one row per desk, day and half-hour.
+
+Ids (option, replication) are added by the experiment, so that every row of every table can be
+traced back to its run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.metrics import visit_waits
+from sim.analysis.timeweighted import step_integral
+from sim.model.calendar import MINUTES_PER_DAY
+from sim.model.centre import OUTCOMES, RunRecord
+from sim.scenario.schema import Scenario
+
+SLOT_MINUTES = 30
+SLOTS_PER_DAY = MINUTES_PER_DAY // SLOT_MINUTES
+
+
+def visits_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
+    """One row per visit (trip); times in minutes since 00:00 of the start date."""
+    visits = record.visits
+    midnights = np.array([day.midnight for day in record.timeline.days])
+    day_index = np.clip(np.searchsorted(midnights, visits["arrival"], side="right") - 1, 0, None)
+    procedure_ids = [p.id for p in scenario.procedures]
+    return pd.DataFrame({
+        "citizen": visits["citizen"],
+        "trip": visits["trip"],
+        "procedure": pd.Categorical.from_codes(visits["procedure"], procedure_ids),
+        "desk": pd.Categorical.from_codes(visits["desk"], list(record.desk_names)),
+        "day": day_index + 1,
+        "arrival": visits["arrival"],
+        "start": visits["start"],
+        "end": visits["end"],
+        "wait": visit_waits(visits),
+        "outcome": pd.Categorical.from_codes(visits["outcome"] - min(OUTCOMES),
+                                             list(OUTCOMES.values())),
+    })
+
+
+def intervals_frame(record: RunRecord) -> pd.DataFrame:
+    """Per desk, opening day and half-hour: arrivals, their mean wait, and time-averaged
+    queue length, busy counters and open counters."""
+    midnights = np.array([day.midnight for day in record.timeline.days])
+    slot_starts = (midnights[:, None] + SLOT_MINUTES * np.arange(SLOTS_PER_DAY)).ravel()
+    edges = np.append(slot_starts, slot_starts[-1] + SLOT_MINUTES)
+    waits = visit_waits(record.visits)
+    slot_of_visit = np.searchsorted(edges, record.visits["arrival"], side="right") - 1
+    tables = []
+    for index, (name, log) in enumerate(record.desk_logs.items()):
+        mine = (record.visits["desk"] == index) & (slot_of_visit < len(slot_starts))
+        arrivals = np.bincount(slot_of_visit[mine], minlength=len(slot_starts))
+        wait_sum = np.bincount(slot_of_visit[mine], weights=waits[mine], minlength=len(slot_starts))
+        times = log[:, 0]
+        tables.append(pd.DataFrame({
+            "desk": name,
+            "day": np.repeat(np.arange(1, len(midnights) + 1), SLOTS_PER_DAY),
+            "time": np.tile(_slot_labels(), len(midnights)),
+            "arrivals": arrivals,
+            "wait_mean": np.divide(wait_sum, arrivals, out=np.full(len(arrivals), np.nan),
+                                   where=arrivals > 0),
+            "queue_mean": step_integral(times, log[:, 2], edges) / SLOT_MINUTES,
+            "busy_mean": step_integral(times, log[:, 1], edges) / SLOT_MINUTES,
+            "open_mean": step_integral(times, log[:, 3], edges) / SLOT_MINUTES,
+        }))
+    return pd.concat(tables, ignore_index=True)
+
+
+def _slot_labels() -> list[str]:
+    return [f"{m // 60:02d}:{m % 60:02d}" for m in range(0, MINUTES_PER_DAY, SLOT_MINUTES)]

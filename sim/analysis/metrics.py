@@ -1,0 +1,139 @@
+"""Per-run metrics: what one replication says about waiting, leaving and staffing.
+
+Waits count from joining the queue to the start of service, or to giving up or being sent home,
+over all visits that arrive after the warm-up; a visit is one trip of one citizen.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.analysis.timeweighted import step_integral, summed_steps
+from sim.model.centre import ABANDONED, SENT_HOME, SERVED, RunRecord
+from sim.scenario.schema import Scenario
+
+DEFAULT_TARGET_MINUTES = 15.0  # within_target_share when the scenario sets no target
+
+BASE_METRICS: tuple[str, ...] = (
+    "arrived", "served", "wait_mean", "wait_served_mean", "wait_p50", "wait_p90", "wait_p95",
+    "wait_max", "waited_share", "within_target_share", "abandoned_share", "sent_home_share",
+    "trips_per_citizen", "utilisation",
+)
+TAIL_METRICS: tuple[str, ...] = ("queue_max", "overtime_minutes")
+
+
+def metric_names(desk_names: list[str] | tuple[str, ...]) -> list[str]:
+    """All metric names of a run, in the order the summary lists them."""
+    return [*BASE_METRICS, *(f"utilisation:{d}" for d in desk_names), *TAIL_METRICS]
+
+
+def visit_waits(visits: dict[str, np.ndarray]) -> np.ndarray:
+    """Minutes each visit waited: until service started, or until it gave up or was sent home."""
+    left_at = np.where(visits["outcome"] == SERVED, visits["start"], visits["end"])
+    return left_at - visits["arrival"]
+
+
+def target_minutes(scenario: Scenario) -> float:
+    target = scenario.targets.within_target_share
+    return target.minutes if target is not None else DEFAULT_TARGET_MINUTES
+
+
+def run_metrics(record: RunRecord, scenario: Scenario) -> dict[str, float]:
+    """Every metric of one run, keyed by the names of `metric_names`."""
+    visits = record.visits
+    counted = visits["arrival"] >= record.warmup_end
+    outcome = visits["outcome"][counted]
+    waits = visit_waits(visits)[counted]
+    served = outcome == SERVED
+    arrived = len(waits)
+    metrics = {
+        "arrived": float(arrived),
+        "served": float(served.sum()),
+        **_wait_statistics(waits, served, target_minutes(scenario)),
+        "abandoned_share": _share(outcome == ABANDONED),
+        "sent_home_share": _share(outcome == SENT_HOME),
+        "trips_per_citizen": _trips_per_citizen(visits, record.warmup_end),
+        **_utilisation(record),
+        "queue_max": _queue_max(record),
+        "overtime_minutes": _overtime(record),
+    }
+    return {name: metrics[name] for name in metric_names(record.desk_names)}
+
+
+def _wait_statistics(waits: np.ndarray, served: np.ndarray, target: float) -> dict[str, float]:
+    if len(waits) == 0:
+        return dict.fromkeys(("wait_mean", "wait_served_mean", "wait_p50", "wait_p90",
+                              "wait_p95", "wait_max", "waited_share", "within_target_share"),
+                             np.nan)
+    p50, p90, p95 = np.percentile(waits, [50, 90, 95])
+    return {
+        "wait_mean": float(waits.mean()),
+        "wait_served_mean": float(waits[served].mean()) if served.any() else np.nan,
+        "wait_p50": float(p50),
+        "wait_p90": float(p90),
+        "wait_p95": float(p95),
+        "wait_max": float(waits.max()),
+        "waited_share": _share(waits > 0),
+        # Served within the target: someone who gave up after 10 minutes was not served in 15.
+        "within_target_share": _share(served & (waits <= target)),
+    }
+
+
+def _share(flags: np.ndarray) -> float:
+    return float(flags.mean()) if len(flags) else np.nan
+
+
+def _trips_per_citizen(visits: dict[str, np.ndarray], warmup_end: float) -> float:
+    """Mean trips made by citizens whose first trip came after the warm-up."""
+    first = (visits["trip"] == 1) & (visits["arrival"] >= warmup_end)
+    if not first.any():
+        return np.nan
+    trips = np.bincount(visits["citizen"], minlength=int(visits["citizen"].max()) + 1)
+    return float(trips[visits["citizen"][first]].mean())
+
+
+def run_end(record: RunRecord) -> float:
+    """When the last thing happened: the last closing, or the last visit leaving after it."""
+    ends = record.visits["end"]
+    last_visit = float(np.nanmax(ends)) if len(ends) else 0.0
+    return max(record.timeline.closings[-1], last_visit)
+
+
+def _utilisation(record: RunRecord) -> dict[str, float]:
+    """Busy counter-minutes over available counter-minutes, after the warm-up.
+
+    Available counters are the open ones, or more while a closed counter finishes its citizen.
+    """
+    window = np.array([record.warmup_end, run_end(record)])
+    busy_total = available_total = 0.0
+    shares: dict[str, float] = {}
+    for name, log in record.desk_logs.items():
+        times, busy, opened = log[:, 0], log[:, 1], log[:, 3]
+        busy_minutes = float(step_integral(times, busy, window)[0])
+        available = float(step_integral(times, np.maximum(busy, opened), window)[0])
+        shares[f"utilisation:{name}"] = busy_minutes / available if available > 0 else np.nan
+        busy_total += busy_minutes
+        available_total += available
+    overall = busy_total / available_total if available_total > 0 else np.nan
+    return {"utilisation": overall, **shares}
+
+
+def _queue_max(record: RunRecord) -> float:
+    """Most citizens waiting at once in the whole centre, after the warm-up."""
+    times, total = summed_steps([(log[:, 0], log[:, 2]) for log in record.desk_logs.values()])
+    before = np.searchsorted(times, record.warmup_end, side="right") - 1
+    return float(total[max(before, 0):].max())
+
+
+def _overtime(record: RunRecord) -> float:
+    """Mean minutes per closing that the last citizen's service ran past closing time."""
+    visits = record.visits
+    ends = np.sort(visits["end"][visits["outcome"] == SERVED])
+    closings = np.array([c for c in record.timeline.closings if c >= record.warmup_end])
+    if len(closings) == 0:
+        return np.nan
+    openings = np.array([start for start, _ in record.timeline.periods] + [np.inf])
+    next_open = openings[np.searchsorted(openings, closings, side="right")]
+    last = np.searchsorted(ends, next_open, side="right") - 1
+    last_end = np.where(last >= 0, ends[np.maximum(last, 0)], -np.inf)
+    return float(np.maximum(last_end - closings, 0.0).mean())

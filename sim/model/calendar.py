@@ -1,0 +1,121 @@
+"""Turn a scenario's calendar into absolute simulated time.
+
+Simulated time is minutes since 00:00 of the start date. Touching sessions (one closes when the
+next opens, also across midnight) are merged, so a centre open ``00:00-24:00`` every day is one
+continuous open period, exactly as queueing theory assumes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sim.scenario.schema import WEEKDAYS, Calendar, Desk, clock_minutes, session_minutes
+
+MINUTES_PER_DAY = 1440
+
+
+@dataclass(frozen=True)
+class OpeningDay:
+    """A day on which the centre opens; times are absolute minutes."""
+
+    number: int  # 1 for the first opening day
+    date: dt.date
+    midnight: float
+    sessions: tuple[tuple[float, float], ...]
+    working: bool  # counts towards working_days (Saturdays outside `weekdays` do not)
+
+    @property
+    def closes(self) -> float:
+        return self.sessions[-1][1]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The opening days of a run and its merged open periods."""
+
+    days: tuple[OpeningDay, ...]
+    periods: tuple[tuple[float, float], ...]
+
+    @property
+    def first_open(self) -> float:
+        return self.periods[0][0]
+
+    @property
+    def closings(self) -> tuple[float, ...]:
+        """Times the centre closes for the day: a day's last closing, unless open on past it.
+
+        A lunch break is not a closing; nor is midnight in a centre open around the clock.
+        """
+        ends = {end for _, end in self.periods}
+        return tuple(sorted(ends.intersection(day.closes for day in self.days)))
+
+    def next_day_after(self, time: float) -> OpeningDay | None:
+        """The first opening day after the calendar day that contains ``time``."""
+        midnight = (time // MINUTES_PER_DAY) * MINUTES_PER_DAY
+        return next((day for day in self.days if day.midnight > midnight), None)
+
+
+def build_timeline(calendar: Calendar) -> Timeline:
+    """Opening days from the start date until `working_days` working days have passed."""
+    days: list[OpeningDay] = []
+    working_seen = 0
+    date = calendar.start
+    holidays = set(calendar.holidays)
+    while working_seen < calendar.working_days:
+        weekday = WEEKDAYS[date.weekday()]
+        sessions = _sessions_on(calendar, weekday)
+        if date not in holidays and sessions:
+            working = weekday in calendar.weekdays
+            working_seen += working
+            midnight = float((date - calendar.start).days * MINUTES_PER_DAY)
+            spans = tuple((midnight + a, midnight + b) for a, b in map(session_minutes, sessions))
+            days.append(OpeningDay(len(days) + 1, date, midnight, spans, working))
+        date += dt.timedelta(days=1)
+    return Timeline(tuple(days), _merge([s for day in days for s in day.sessions]))
+
+
+def _sessions_on(calendar: Calendar, weekday: str) -> list[str]:
+    if weekday == "sat" and calendar.saturday_sessions:
+        return list(calendar.saturday_sessions)
+    return list(calendar.sessions) if weekday in calendar.weekdays else []
+
+
+def _merge(spans: list[tuple[float, float]]) -> tuple[tuple[float, float], ...]:
+    merged: list[tuple[float, float]] = []
+    for start, end in spans:
+        if merged and merged[-1][1] == start:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+def counter_changes(timeline: Timeline, desk: Desk) -> list[tuple[float, int]]:
+    """(time, open counters) changes for a desk, excluding the closings at the end of a period.
+
+    The closing at the end of each open period is left to the centre, because what happens
+    then depends on `at_closing` (send everyone home, or keep serving until the queue is empty).
+    """
+    schedule = sorted((clock_minutes(c), n) for c, n in (desk.schedule or {}).items())
+    changes: dict[float, int] = {}
+    closings = set(timeline.closings)
+    for day in timeline.days:
+        for start, end in day.sessions:
+            changes[start] = _level_at(schedule, start - day.midnight, desk.counters)
+            for clock, count in schedule:
+                if start < day.midnight + clock < end:
+                    changes[day.midnight + clock] = count
+            if end not in closings:
+                changes.setdefault(end, 0)
+    # Repeated levels are kept: the centre sets 0 at each closing, so the next opening's
+    # level must be set again even when it equals the level before the closing.
+    return sorted(changes.items())
+
+
+def _level_at(schedule: list[tuple[int, int]], clock: float, default: int) -> int:
+    level = default
+    for at, count in schedule:
+        if at <= clock:
+            level = count
+    return level

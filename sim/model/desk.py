@@ -1,0 +1,38 @@
+"""A desk: a pool of counters with one first-come-first-served queue.
+
+The desk keeps its own log of (time, busy counters, citizens waiting, open counters) at every
+change, so that time-weighted statistics (utilisation, mean queue, per half-hour views) come
+from the resource itself after the run, with nothing measured inside the event loop.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+
+LOG_COLUMNS = ("time", "busy", "waiting", "open")
+
+
+class Desk:
+    """Counter pool state; the centre decides who is served, the desk only keeps count."""
+
+    __slots__ = ("busy", "log", "open", "overtime", "queue", "waiting")
+
+    def __init__(self) -> None:
+        self.open = 0  # counters open now (a closing counter still finishes its citizen)
+        self.busy = 0  # counters serving a citizen now
+        self.waiting = 0  # citizens in the queue who have not given up
+        self.queue: deque[int] = deque()  # visit ids; ids of visits that gave up are skipped
+        self.overtime = False  # closed for the day but still serving its queue (serve_all)
+        self.log: list[tuple[float, int, int, int]] = [(0.0, 0, 0, 0)]
+
+    def record(self, now: float) -> None:
+        self.log.append((now, self.busy, self.waiting, self.open))
+
+    def has_free_counter(self) -> bool:
+        return self.busy < self.open
+
+    def log_array(self) -> np.ndarray:
+        """The log as a float array with columns LOG_COLUMNS."""
+        return np.asarray(self.log, dtype=float)

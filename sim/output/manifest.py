@@ -1,0 +1,45 @@
+"""The manifest that makes a results folder explain itself: what was run, with which seeds and
+versions, by which command, and how long it took."""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import sys
+from importlib import metadata
+
+from sim.experiment.runner import Results
+
+PACKAGES = ("sim", "simpy", "numpy", "pandas", "pyarrow", "pydantic", "scipy", "matplotlib")
+
+
+def build_manifest(results: Results, command: list[str] | None = None) -> dict:
+    """A JSON-ready description of the run: resolved scenarios, seeds, versions, command."""
+    scenarios = results.scenarios
+    return {
+        "scenario_file": scenarios.source,
+        "scenario_name": scenarios.baseline.name,
+        "options": {
+            name: scenario.model_dump(mode="json", by_alias=True, exclude={"options"})
+            for name, scenario in scenarios.options.items()
+        },
+        "option_changes": {name: scenarios.baseline.options.get(name, {})
+                           for name in scenarios.options},
+        "root_seed": results.root_seed,
+        "replication_seeds": list(results.seeds),
+        "replications": len(results.seeds),
+        "versions": {"python": platform.python_version(), **_versions()},
+        "command": command if command is not None else sys.argv,
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "runtime_seconds": round(results.runtime_seconds, 3),
+    }
+
+
+def _versions() -> dict[str, str]:
+    found = {}
+    for package in PACKAGES:
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = "not installed"
+    return found

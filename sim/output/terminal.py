@@ -1,0 +1,50 @@
+"""The compact table a planner sees at the end of `sim run`."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+HEADLINE: tuple[tuple[str, str, str], ...] = (
+    # metric, column title, format
+    ("arrived", "visits", "{:.0f}"),
+    ("wait_mean", "mean wait (min)", "{:.1f}"),
+    ("wait_p90", "p90 wait (min)", "{:.1f}"),
+    ("within_target_share", "served in target", "{:.0%}"),
+    ("abandoned_share", "gave up", "{:.1%}"),
+    ("sent_home_share", "sent home", "{:.1%}"),
+    ("trips_per_citizen", "trips", "{:.2f}"),
+    ("utilisation", "utilisation", "{:.0%}"),
+)
+
+
+def summary_table(summary: pd.DataFrame, title: str) -> Table:
+    """Options as rows, headline metrics as columns, each 'mean ±half-width of the 95% CI'."""
+    table = Table(title=title, title_justify="left", caption="mean ± half-width of 95% CI")
+    table.add_column("option", style="bold", overflow="fold")
+    for _, heading, _ in HEADLINE:
+        table.add_column(heading, justify="right")
+    by_key = summary.set_index(["option", "metric"])
+    for option in summary["option"].drop_duplicates():
+        cells = [_cell(by_key, option, metric, fmt) for metric, _, fmt in HEADLINE]
+        table.add_row(str(option), *cells)
+    return table
+
+
+def _cell(by_key: pd.DataFrame, option: str, metric: str, fmt: str) -> str:
+    if (option, metric) not in by_key.index:
+        return "-"
+    row = by_key.loc[(option, metric)]
+    if math.isnan(row["mean"]):
+        return "-"
+    text = fmt.format(row["mean"])
+    if not math.isnan(row["ci_low"]) and row["ci_high"] > row["ci_low"]:
+        text += " ±" + fmt.format((row["ci_high"] - row["ci_low"]) / 2)
+    return text
+
+
+def print_summary(summary: pd.DataFrame, title: str, console: Console | None = None) -> None:
+    (console or Console()).print(summary_table(summary, title))

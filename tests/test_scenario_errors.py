@@ -1,0 +1,285 @@
+"""Every mistake a planner can make in a scenario gives one readable message.
+
+Each file in tests/broken/ is tests/broken/valid.yaml with exactly one mistake, named for it.
+The message must name the file, the exact field path, the bad value and what is allowed:
+``FILE: PATH: got VALUE; allowed: WHAT``. Cases marked xfail are messages (or crashes) that
+still need fixing in sim/scenario/; the reason says what is wrong.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.scenario.distributions import DISTRIBUTION_NAMES
+from sim.scenario.errors import ScenarioError
+from sim.scenario.load import load_scenario
+from sim.scenario.paths import with_change
+from sim.scenario.yaml_loader import read_yaml_file
+
+BROKEN = Path(__file__).parent / "broken"
+VALID = BROKEN / "valid.yaml"
+MISSING = BROKEN / "no_such_file.yaml"
+TOP_LEVEL_KEYS = (
+    "name", "description", "calendar", "arrivals", "procedures", "desks", "patience",
+    "return_probability", "max_trips", "at_closing", "warmup_minutes", "options", "targets",
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One broken scenario and what its message must say."""
+
+    id: str
+    path: str | tuple[str, ...]  # the exact field path; a tuple lists equally good paths
+    value: str | None  # what follows "got " (the repr of the bad value); None: nothing to show
+    allowed: tuple[str, ...] = ()  # key words of the text after "allowed: "
+    also: tuple[str, ...] = ()  # further text the problem's line must contain
+    problems: int = 1  # a file with one mistake should give one problem
+    file: str | None = None  # file in tests/broken/ without ".yaml"; default: the id
+    overrides: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+    bug: str | None = None  # why the current message is wrong: the case is a strict xfail
+
+    @property
+    def source(self) -> Path:
+        return MISSING if self.id == "missing_file" else BROKEN / f"{self.file or self.id}.yaml"
+
+
+CASES = [
+    # Reading the file
+    Case("missing_file", "(top level)", repr(str(MISSING)), ("an existing scenario file",)),
+    Case("not_yaml", "line 11, column 18", "'mapping values are not allowed here'",
+         ("well-formed YAML",)),
+    Case("missing_colon", ("line 4", "line 4, column 3"), None, ("well-formed YAML",),
+         bug="the mistake ('  working_days 5', no colon) is on line 4 but the message says "
+             "'line 5, column 3': parse_yaml_text reports PyYAML's problem_mark and drops its "
+             "context_mark ('while scanning a simple key', line 4)"),
+    Case("duplicate_key", "line 6", "'working_days'", ("each key once", "line 4")),
+    Case("top_level_list", "(top level)", "'list'", ("mapping", "name", "calendar")),
+    Case("list_as_key", ("line 3", "line 3, column 1", "line 3, column 3"), None,
+         bug="a sequence used as a mapping key ('? [a, b]') crashes StrictLoader.construct_mapping "
+             "with TypeError: unhashable type: 'list' instead of a ScenarioError"),
+    Case("impossible_date", ("calendar.start", "line 3", "line 3, column 10"), None,
+         also=("2025-02-30",),
+         bug="'start: 2025-02-30' crashes with ValueError: day is out of range for month "
+             "(raised by PyYAML's timestamp constructor, not a YAMLError, so not caught)"),
+    # Keys
+    Case("unknown_top_level_key", "staff", "'staff'", ("one of the known keys", *TOP_LEVEL_KEYS)),
+    Case("unknown_nested_key", "desks.general.counter", "'counter'", ("counters", "schedule"),
+         problems=2),
+    Case("missing_calendar_start", "calendar.start", None, ("required", "YYYY-MM-DD")),
+    Case("bad_desk_name", "desks.General", "'General'", ("lower-case",),
+         bug="a bad mapping key is reported at 'desks.General.[key]' (pydantic's '[key]' leaks "
+             "into the path, which is not copyable into --set) and allowed is the raw regex "
+             "\"String should match pattern '^[a-z][a-z0-9_]*$'\" instead of the Identifier "
+             "description 'lower-case letters, digits and _'"),
+    # Types and ranges
+    Case("wrong_type_counters", "desks.general.counters", "'two'", ("integer",)),
+    Case("counters_zero", "desks.general.counters", "0", ("greater than or equal to 1",)),
+    Case("yes_as_counters", "desks.general.counters", "True", ("integer",),
+         bug="'counters: yes' (a YAML 1.1 boolean) silently loads as 1 counter; likewise "
+             "'share: on' loads as 1.0: pydantic's lax mode turns booleans into numbers"),
+    Case("share_above_one", "procedures[0].share", "1.5", ("less than or equal to 1",)),
+    Case("negative_mean", "procedures[1].service.mean", "-15", ("greater than 0",)),
+    Case("infinite_service_mean", "procedures[1].service.mean", "inf", ("finite",),
+         bug="'mean: .inf' loads: float fields accept inf (also per_day: .inf)"),
+    # Clock times and sessions
+    Case("bad_session_clock", "calendar.sessions[0]", "'7:30-11:30'", ("HH:MM-HH:MM",)),
+    Case("bad_profile_clock", "arrivals.profile.7:30", "'7:30'", ("HH:MM",),
+         bug="path is 'arrivals.profile.7:30.[key]' and allowed is the description of the "
+             "whole profile ('relative intensity from each clock time on (piecewise "
+             "constant)') instead of the clock format 'clock time HH:MM, 00:00 to 24:00'"),
+    Case("session_closes_before_opening", "calendar.sessions[0]", "'11:30-07:30'",
+         ("close after it opens",),
+         bug="path is 'calendar' (the Calendar model validator), not 'calendar.sessions[0]', "
+             "and the value shown is the whole calendar, truncated before the bad session"),
+    Case("overlapping_sessions", ("calendar.sessions", "calendar.sessions[1]"), None,
+         ("overlap",), also=("13:30-17:00",),
+         bug="path is 'calendar' (the Calendar model validator), not 'calendar.sessions', "
+             "and the value shown is the whole calendar, truncated before the sessions"),
+    # Distributions
+    Case("unknown_distribution", "procedures[0].service", "{'dist': 'lognorm'",
+         ("'dist' key", *DISTRIBUTION_NAMES)),
+    Case("lognormal_without_cv", "procedures[0].service.cv", None, ("required",)),
+    Case("negative_uniform_duration", "procedures[1].service",
+         "{'dist': 'uniform', 'low': -1, 'high': 20}", ("cannot be negative", "-1")),
+    Case("nan_duration_bound", ("procedures[1].service.low", "procedures[1].service"), None,
+         ("finite",), also=("nan",),
+         bug="'{dist: uniform, low: .nan, high: 20}' loads: NaN passes 'high < low' and "
+             "'lowest < 0' because every comparison with NaN is false"),
+    Case("triangular_out_of_order", "procedures[1].service",
+         "{'dist': 'triangular', 'low': 5, 'mode': 20, 'high': 10}", ("low <= mode <= high",)),
+    # Arrivals
+    Case("both_per_day_and_per_hour", "arrivals", "{'per_day': 100, 'per_hour': 10",
+         ("exactly one of per_day or per_hour",)),
+    Case("neither_per_day_nor_per_hour", "arrivals", "{'profile':",
+         ("exactly one of per_day or per_hour",)),
+    Case("profile_with_per_hour", "arrivals", "{'per_hour': 10", ("profile goes with per_day",)),
+    Case("surge_to_before_from", "arrivals.surges[0]", "{'from': datetime.date(2025, 7, 10)",
+         ("'to' (2025-07-01) is before 'from' (2025-07-10)",)),
+    # Desks and procedures
+    Case("schedule_exceeds_counters", "desks.general", "{'counters': 2, 'schedule': {'07:30': 3}}",
+         ("opens 3 counters at 07:30", "the desk has 2")),
+    Case("unknown_desk", "procedures[1].desk", "'genral'",
+         ("a desk defined under desks", "general")),
+    Case("duplicate_procedure_id", "procedures[1].id", "'birth'",
+         ("not used by another procedure",)),
+    Case("shares_not_adding_up", "procedures", "0.9", ("adding up to 1",),
+         bug="path is 'procedures.share', which is not a path in the scenario (procedures is a "
+             "list): with_change rejects it, yet paths.py promises that error paths can be "
+             "copied into options and --set"),
+    Case("unknown_at_closing", "at_closing", "'serve_none'", ("send_home", "serve_all")),
+    # Options
+    Case("option_missing_field", "options.extra.desks.nope.counters", "3",
+         ("desks has no 'nope'", "general")),
+    Case("option_breaks_validation", "options.extra.desks.general.counters", "-1",
+         ("greater than or equal to 1",)),
+    # Command line: --set and --option on the valid file
+    Case("set_bad_path", "--set desks.nope.counters", "3", ("desks has no 'nope'", "general"),
+         file="valid", overrides=("desks.nope.counters=3",)),
+    Case("set_malformed", "--set", "'desks.general.counters'", ("PATH=VALUE",),
+         file="valid", overrides=("desks.general.counters",)),
+    Case("set_value_breaks_validation", "--set desks.general.counters", "-1",
+         ("greater than or equal to 1",), file="valid", overrides=("desks.general.counters=-1",),
+         bug="the message blames the file ('valid.yaml: desks.general.counters: got -1'), where "
+             "counters is 2; it does not say that -1 came from --set"),
+    Case("unknown_option", "--option", "'nope'", ("an option of the scenario", "baseline", "extra"),
+         file="valid", options=("nope",)),
+]
+
+
+def _param(case: Case) -> pytest.param:
+    marks = [pytest.mark.xfail(strict=True, reason=case.bug)] if case.bug else []
+    return pytest.param(case, id=case.id, marks=marks)
+
+
+def test_valid_scenario_loads() -> None:
+    loaded = load_scenario(VALID)
+    assert loaded.baseline.name == "valid"
+    assert list(loaded.options) == ["baseline", "extra"]
+    assert loaded.options["baseline"].desks["general"].counters == 2
+    assert loaded.options["extra"].desks["general"].counters == 3
+
+
+def test_unquoted_clock_times_are_read_as_text() -> None:
+    """``13:30`` unquoted is a clock time, not YAML 1.1's base-60 integer 810."""
+    scenario = load_scenario(BROKEN / "unquoted_clock_times.yaml").baseline
+    assert scenario.calendar.sessions == ["07:30-11:30", "13:30-17:00"]
+    assert scenario.calendar.cutoff == "14:30"
+    assert scenario.arrivals.profile == {"07:30": 1.0, "13:30": 0.5}
+    assert scenario.desks["general"].schedule == {"07:30": 1, "13:30": 2}
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
+def test_broken_scenario_message(case: Case) -> None:
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(case.source, overrides=case.overrides, options=case.options)
+    source = str(case.source)
+    message = str(caught.value)
+    lines = message.splitlines()
+    if case.problems == 1:
+        assert len(lines) == 1, message
+    else:
+        assert lines[0] == f"{source}: {case.problems} problems", message
+        assert len(lines) == case.problems + 1, message
+
+    paths = (case.path,) if isinstance(case.path, str) else case.path
+    found = [
+        line for line in lines for path in paths if line.startswith(f"{source}: {path}: got ")
+    ]
+    assert found, f"no problem at {' or '.join(paths)} in:\n{message}"
+    line = found[0]
+    got, separator, allowed = line.partition("; allowed: ")
+    assert separator, line
+    if case.value is not None:
+        assert got.split(": got ", 1)[1].startswith(case.value), line
+    for word in case.allowed:
+        assert word in allowed, line
+    for text in case.also:
+        assert text in line, line
+
+
+def test_every_broken_file_is_tested() -> None:
+    named = {c.source.name for c in CASES} | {VALID.name, "unquoted_clock_times.yaml"}
+    on_disk = {p.name for p in BROKEN.glob("*.yaml")}
+    assert on_disk - named == set()
+    assert named - on_disk == {MISSING.name}
+
+
+NOT_ONE_EDIT = ("valid", "top_level_list", "unquoted_clock_times")
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.stem for p in BROKEN.glob("*.yaml") if p.stem not in NOT_ONE_EDIT)
+)
+def test_broken_file_differs_from_valid_in_one_place(name: str) -> None:
+    """One mistake per file: a single changed, added or removed block of lines."""
+    valid = VALID.read_text(encoding="utf-8").splitlines()
+    broken = (BROKEN / f"{name}.yaml").read_text(encoding="utf-8").splitlines()
+    changes = [op for op in difflib.SequenceMatcher(None, valid, broken).get_opcodes()
+               if op[0] != "equal"]
+    assert len(changes) == 1, changes
+
+
+# Junk in numeric fields: either the scenario loads or the planner gets a ScenarioError,
+# never a traceback.
+
+NUMERIC_FIELDS = (
+    "desks.general.counters",
+    "procedures[0].share",
+    "procedures[1].service.mean",
+    "procedures[0].service.cv",
+    "arrivals.per_day",
+    "arrivals.profile.07:30",
+    "calendar.working_days",
+    "max_trips",
+    "return_probability",
+    "warmup_minutes",
+    "options.extra: desks.general.counters",  # the value of the option's change
+)
+JUNK = st.one_of(
+    st.integers(min_value=-(10**100), max_value=10**100),
+    st.floats(),  # nan, inf, -0.0, subnormals
+    st.booleans(),
+    st.none(),
+    st.text(max_size=20),
+    st.dates(),
+    st.lists(st.integers(min_value=-5, max_value=5), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(min_value=-5, max_value=5), max_size=2),
+)
+
+
+def _set(document: dict, field: str, value: object) -> dict:
+    if field.startswith("options.extra: "):  # the option's key is itself a dotted path
+        return with_change(document, "options.extra", {field.split(": ")[1]: value})
+    return with_change(document, field, value)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(field=st.sampled_from(NUMERIC_FIELDS), value=JUNK)
+def test_junk_in_numeric_fields_loads_or_is_a_scenario_error(
+    tmp_path_factory: pytest.TempPathFactory, field: str, value: object
+) -> None:
+    document = _set(read_yaml_file(VALID), field, value)  # type: ignore[arg-type]
+    path = tmp_path_factory.mktemp("junk") / "junk.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    try:
+        load_scenario(path)
+    except ScenarioError as err:
+        assert str(err).startswith(f"{path}: "), str(err)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(field=st.sampled_from(NUMERIC_FIELDS[:-1]), text=st.text(max_size=20))
+def test_junk_text_in_set_override_loads_or_is_a_scenario_error(field: str, text: str) -> None:
+    try:
+        load_scenario(VALID, overrides=(f"{field}={text}",))
+    except ScenarioError as err:
+        assert str(err).startswith(f"{VALID}"), str(err)
