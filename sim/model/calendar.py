@@ -114,7 +114,9 @@ def counter_changes(timeline: Timeline, desk: Desk) -> list[tuple[float, int]]:
 
 
 def _level_at(schedule: list[tuple[int, int]], clock: float, default: int) -> int:
-    level = default
+    """Open counters at a clock time: the latest schedule entry, or the first one before it
+    (so that opening earlier does not silently open every counter); all without a schedule."""
+    level = schedule[0][1] if schedule else default
     for at, count in schedule:
         if at <= clock:
             level = count

@@ -9,9 +9,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, PositiveFloat, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from sim.scenario.strict import StrictModel
+
+
+PositiveFloat = Annotated[float, Field(gt=0, description="mean, in the unit of the quantity")]
+Variation = Annotated[
+    float, Field(gt=0, description="coefficient of variation: standard deviation / mean, > 0")
+]
 
 
 class Exponential(StrictModel):
@@ -76,7 +82,7 @@ class Lognormal(StrictModel):
 
     dist: Literal["lognormal"]
     mean: PositiveFloat
-    cv: PositiveFloat
+    cv: Variation
 
     def expected(self) -> float:
         return self.mean
@@ -87,7 +93,7 @@ class Gamma(StrictModel):
 
     dist: Literal["gamma"]
     mean: PositiveFloat
-    cv: PositiveFloat
+    cv: Variation
 
     def expected(self) -> float:
         return self.mean

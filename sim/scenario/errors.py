@@ -9,6 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+class _Nothing:
+    """The value of a field that was not given at all."""
+
+    def __repr__(self) -> str:
+        return "nothing"
+
+
+NOTHING = _Nothing()
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a scenario: where, what was given, and what is allowed."""

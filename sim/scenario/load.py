@@ -51,10 +51,18 @@ def scenario_from_document(
 ) -> ScenarioSet:
     """Validate an already-parsed scenario document (the Python API's way in)."""
     if not isinstance(document, dict):
-        raise ScenarioError(source, [Problem("", type(document).__name__,
+        raise ScenarioError(source, [Problem("", _kind(document),
                                              "a mapping of scenario fields (name, calendar, ...)")])
     document = _apply_overrides(document, overrides, source)
-    baseline = _validate(document, source, prefix="")
+    try:
+        baseline = _validate(document, source, prefix="")
+    except ScenarioError as err:
+        raise _blame_overrides(err, overrides) from None
+    if baseline.options.get(BASELINE):
+        raise ScenarioError(source, [Problem(join_path(["options", BASELINE]),
+                                             baseline.options[BASELINE],
+                                             "no changes: the baseline is the file itself; "
+                                             "give a changed option another name")])
     changes = {BASELINE: {}, **baseline.options}
     chosen = _choose(changes, options, source)
     resolved = {name: _resolve_option(document, name, changes[name], source) for name in chosen}
@@ -72,6 +80,26 @@ def _apply_overrides(document: dict, overrides: Iterable[str], source: str) -> d
         except PathError as err:
             raise ScenarioError(source, [Problem(f"--set {path}", value, str(err))]) from None
     return document
+
+
+def _kind(document: object) -> str:
+    if document is None:
+        return "an empty file"
+    return {list: "a list", str: "a single text"}.get(type(document), type(document).__name__)
+
+
+def _blame_overrides(error: ScenarioError, overrides: Sequence[str]) -> ScenarioError:
+    """Say which problems come from a --set value rather than from the file."""
+    paths = [text.partition("=")[0].strip() for text in overrides]
+
+    def blamed(problem: Problem) -> Problem:
+        for path in paths:
+            if problem.path == path or problem.path.startswith((path + ".", path + "[")):
+                return Problem(f"{problem.path} (set by --set {path})", problem.value,
+                               problem.allowed)
+        return problem
+
+    return ScenarioError(error.source, [blamed(p) for p in error.problems])
 
 
 def _validate(document: dict[str, Any], source: str, prefix: str) -> Scenario:
@@ -122,8 +150,8 @@ def cross_reference_problems(scenario: Scenario, prefix: str = "") -> list[Probl
         if procedure.desk not in scenario.desks:
             problems.append(Problem(at("procedures", index, "desk"), procedure.desk,
                                     "a desk defined under desks: " + ", ".join(scenario.desks)))
-    total = sum(p.share for p in scenario.procedures)
-    if abs(total - 1.0) > SHARE_TOLERANCE:
-        problems.append(Problem(at("procedures", "share"), round(total, 6),
-                                "shares of all procedures adding up to 1"))
+    shares = [p.share for p in scenario.procedures]
+    if abs(sum(shares) - 1.0) > SHARE_TOLERANCE:
+        problems.append(Problem(at("procedures"), f"shares {shares} adding up to {sum(shares):g}",
+                                "procedure shares adding up to 1"))
     return problems

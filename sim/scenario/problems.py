@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from sim.scenario.distributions import DISTRIBUTION_NAMES
-from sim.scenario.errors import Problem
+from sim.scenario.errors import NOTHING, Problem
 
 
 def problems_from(error: ValidationError, root: type[BaseModel], prefix: str = "") -> list[Problem]:
@@ -49,7 +49,7 @@ def _value(error: dict[str, Any], loc: tuple) -> object:
     if error["type"] == "extra_forbidden":
         return loc[-1]
     if error["type"] == "missing":
-        return "nothing"
+        return NOTHING
     return error.get("input")
 
 
@@ -95,9 +95,15 @@ def _walk(
     current: Any = root
     field: FieldInfo | None = None
     parent: type | None = None
-    for segment in loc:
+    segments = list(loc)
+    while segments:
+        segment = segments.pop(0)
         current = _unwrap(current)
-        if _is_model(current):
+        if get_origin(current) is dict and segments[:1] == ["[key]"]:
+            segments.pop(0)  # pydantic marks a bad key with "[key]": the key is the problem
+            current = get_args(current)[0]
+            parts.append(segment)
+        elif _is_model(current):
             parent = current
             field = _field_by_key(current, segment)
             current = field.annotation if field else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, Strict, field_validator, model_validator
 
 from sim.scenario.distributions import Duration
 from sim.scenario.strict import StrictModel
@@ -30,6 +30,7 @@ Session = Annotated[
 Identifier = Annotated[
     str, Field(pattern=r"^[a-z][a-z0-9_]*$", description="lower-case letters, digits and _")
 ]
+Date = Annotated[dt.date, Strict(False), Field(description="date YYYY-MM-DD")]
 Share = Annotated[float, Field(ge=0, le=1)]
 NonNegative = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
@@ -69,7 +70,7 @@ def _check_sessions(sessions: list[str]) -> None:
 class Calendar(StrictModel):
     """Which days the centre opens and when."""
 
-    start: dt.date = Field(description="first simulated day (YYYY-MM-DD)")
+    start: Date = Field(description="first simulated day (YYYY-MM-DD)")
     working_days: Annotated[int, Field(ge=1, le=2000)] = Field(
         description="number of working days to simulate (days in `weekdays`, not holidays)")
     weekdays: Annotated[list[Weekday], Field(min_length=1)] = Field(
@@ -78,24 +79,29 @@ class Calendar(StrictModel):
         default=["07:30-11:30", "13:30-17:00"], description="opening sessions of a working day")
     saturday_sessions: list[Session] = Field(
         default=[], description="sessions on Saturdays (extra opening days unless 'sat' is a weekday)")
-    holidays: list[dt.date] = Field(default=[], description="closed dates")
+    holidays: list[Date] = Field(default=[], description="closed dates")
     cutoff: Clock = Field(
         default="15:00", description="same-day procedures received later finish the next working day")
 
-    @model_validator(mode="after")
-    def _sessions_in_order(self) -> Calendar:
-        _check_sessions(self.sessions)
-        _check_sessions(self.saturday_sessions)
-        if len(set(self.weekdays)) != len(self.weekdays):
-            raise ValueError("weekdays lists a day twice")
-        return self
+    @field_validator("sessions", "saturday_sessions")
+    @classmethod
+    def _sessions_in_order(cls, sessions: list[str]) -> list[str]:
+        _check_sessions(sessions)
+        return sessions
+
+    @field_validator("weekdays")
+    @classmethod
+    def _each_day_once(cls, weekdays: list[str]) -> list[str]:
+        if len(set(weekdays)) != len(weekdays):
+            raise ValueError("each weekday at most once")
+        return weekdays
 
 
 class Surge(StrictModel):
     """A period of extra demand, such as the first weeks after 1 July 2025."""
 
-    start: dt.date = Field(alias="from", description="first day of the surge")
-    end: dt.date = Field(alias="to", description="last day of the surge (inclusive)")
+    start: Date = Field(alias="from", description="first day of the surge")
+    end: Date = Field(alias="to", description="last day of the surge (inclusive)")
     factor: NonNegative = Field(description="multiplies expected arrivals on those days")
 
     @model_validator(mode="after")

@@ -4,6 +4,12 @@ from pydantic import BaseModel, ConfigDict
 
 
 class StrictModel(BaseModel):
-    """Rejects unknown keys (a typo must not be silently ignored) and is immutable."""
+    """Rejects unknown keys (a typo must not be silently ignored) and is immutable.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    Strict types: `counters: yes` is not one counter and `share: on` is not 1; infinities and
+    NaN are not numbers a planner means.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, strict=True, allow_inf_nan=False
+    )

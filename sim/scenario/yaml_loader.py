@@ -7,6 +7,7 @@ rejects duplicates and keeps clock times as text.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -20,10 +21,24 @@ _SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
 class StrictLoader(yaml.SafeLoader):
     """Safe loader that rejects duplicate keys and reads ``HH:MM`` as a string."""
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
+        """Turn value errors of PyYAML's constructors (31 February, a 5,000-digit number)
+        into YAML errors that carry the line and column."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError) as err:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {getattr(node, 'value', '')!r}: {err}", node.start_mark
+            ) from None
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: dict[object, yaml.Mark] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int | float | bool | dt.date) and key is not None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be a plain value, not a list or mapping",
+                    key_node.start_mark)
             if key in seen:
                 first = seen[key].line + 1
                 raise DuplicateKeyError(key, first, key_node.start_mark.line + 1)
@@ -55,7 +70,9 @@ def parse_yaml_text(text: str, source: str) -> object:
                      f"each key once per mapping (first given on line {err.first_line})")],
         ) from None
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
+        # The context mark (e.g. "while scanning a simple key") is where the mistake is; the
+        # problem mark is where the parser noticed, often the line after.
+        mark = getattr(err, "context_mark", None) or getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         reason = getattr(err, "problem", None) or str(err)
         raise ScenarioError(source, [Problem(where, reason, "well-formed YAML")]) from None
