@@ -49,17 +49,31 @@ class Intensity:
 
 def build_intensity(arrivals: Arrivals, calendar: Calendar, timeline: Timeline) -> Intensity:
     """The run's arrival rate in absolute time, from per_day + profile or from per_hour."""
-    pieces = [
+    pieces = _merge_equal_neighbours([
         piece
         for day in timeline.days
         for piece in _day_pieces(arrivals, calendar, day)
         if piece[2] > 0 and piece[1] > 0
-    ]
+    ])
     if not pieces:
         empty = np.zeros(0)
         return Intensity(empty, empty, empty)
     starts, lengths, rates = (np.array(column, dtype=float) for column in zip(*pieces, strict=True))
     return Intensity(starts, lengths, rates)
+
+
+def _merge_equal_neighbours(
+    pieces: list[tuple[float, float, float]],
+) -> list[tuple[float, float, float]]:
+    """Join touching segments with the same rate, so that the same intensity written in more
+    pieces (two half-day sessions, or midnight in a 24-hour centre) gives the same numbers."""
+    merged: list[tuple[float, float, float]] = []
+    for start, length, rate in pieces:
+        if merged and merged[-1][0] + merged[-1][1] == start and merged[-1][2] == rate:
+            merged[-1] = (merged[-1][0], merged[-1][1] + length, rate)
+        else:
+            merged.append((start, length, rate))
+    return merged
 
 
 def _day_pieces(

@@ -1,0 +1,181 @@
+"""Behaviour of the counter-visit model: identities that must hold exactly on every sample path,
+reproducibility, common random numbers, and the expected direction of staffing changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import sim
+from sim.analysis.metrics import visit_waits
+from sim.analysis.timeweighted import step_integral, summed_steps
+from sim.model.centre import ABANDONED, SENT_HOME, SERVED, RunRecord, simulate
+from sim.scenario.load import ScenarioSet, load_scenario, scenario_from_document
+from sim.scenario.schema import Scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "scenarios" / "demo.yaml"
+
+
+def demo(*overrides: str) -> Scenario:
+    return load_scenario(DEMO, overrides=overrides).baseline
+
+
+def small_centre(counters: int, **changes: object) -> ScenarioSet:
+    """A one-desk centre with lunch break, morning peak and early arrivals at the door."""
+    document = {
+        "name": "small",
+        "calendar": {"start": "2025-07-01", "working_days": 3},
+        "arrivals": {"per_day": 120,
+                     "profile": {"06:30": 0.5, "07:30": 2.0, "09:30": 1.0, "11:30": 0.0,
+                                 "13:30": 1.0, "17:00": 0.0}},
+        "procedures": [
+            {"id": "a", "name": "Chứng thực", "share": 0.7, "desk": "general",
+             "service": {"dist": "gamma", "mean": 8, "cv": 0.6}},
+            {"id": "b", "name": "Hộ tịch", "share": 0.3, "desk": "general",
+             "service": {"dist": "lognormal", "mean": 14, "cv": 0.8}},
+        ],
+        "desks": {"general": {"counters": counters}},
+        "at_closing": "serve_all",
+        **changes,
+    }
+    return scenario_from_document(document, "small-centre")
+
+
+# --- identities on one sample path -------------------------------------------------------------
+def test_littles_law_holds_on_a_busy_day() -> None:
+    """Queue area = sum of waits, and busy area = sum of service times (L = lambda W, exactly).
+
+    The run starts and ends with an empty centre, so Little's law holds on the sample path itself,
+    with no statistical error: every minute a citizen waits adds one to the queue length.
+    """
+    record = simulate(demo("calendar.working_days=1"), seed=7)
+    assert len(record.visits["arrival"]) > 300, "a busy day was intended"
+    times, waiting = summed_steps([(log[:, 0], log[:, 2]) for log in record.desk_logs.values()])
+    end = np.array([0.0, times[-1] + 1.0])
+    queue_area = step_integral(times, waiting, end)[0]
+    assert queue_area == pytest.approx(visit_waits(record.visits).sum(), rel=1e-9)
+    times, busy = summed_steps([(log[:, 0], log[:, 1]) for log in record.desk_logs.values()])
+    served = record.visits["outcome"] == SERVED
+    service_minutes = (record.visits["end"] - record.visits["start"])[served].sum()
+    assert step_integral(times, busy, end)[0] == pytest.approx(service_minutes, rel=1e-9)
+
+
+def _conserved(record: RunRecord, scenario: Scenario) -> None:
+    visits = record.visits
+    assert set(np.unique(visits["outcome"])) <= {SERVED, ABANDONED, SENT_HOME}, (
+        "every visit must end served, abandoned or sent home")
+    assert not np.isnan(visits["end"]).any()
+    served = visits["outcome"] == SERVED
+    assert (visits["start"][served] >= visits["arrival"][served]).all()
+    for log in record.desk_logs.values():
+        assert log[-1, 1] == 0 and log[-1, 2] == 0, "the centre ends empty"
+    assert visits["trip"].max() <= scenario.max_trips
+
+
+def test_every_visit_is_accounted_for_in_the_demo() -> None:
+    scenario = demo()
+    _conserved(simulate(scenario, seed=3), scenario)
+
+
+def test_return_trips_follow_a_failed_trip_on_an_earlier_day() -> None:
+    scenario = demo()
+    record = simulate(scenario, seed=3)
+    visits = record.visits
+    returns = np.flatnonzero(visits["trip"] > 1)
+    assert len(returns) > 20, "the demo should send some citizens home or make them give up"
+    previous = {(c, t): i for i, (c, t) in enumerate(zip(visits["citizen"], visits["trip"],
+                                                          strict=True))}
+    for visit in returns:
+        before = previous[(visits["citizen"][visit], visits["trip"][visit] - 1)]
+        assert visits["outcome"][before] in (ABANDONED, SENT_HOME)
+        assert visits["procedure"][before] == visits["procedure"][visit]
+        assert visits["arrival"][visit] // 1440 > visits["end"][before] // 1440
+
+
+def test_send_home_empties_the_queue_at_closing() -> None:
+    record = simulate(demo(), seed=5)
+    sent = record.visits["outcome"] == SENT_HOME
+    assert sent.any()
+    assert np.isin(record.visits["end"][sent], record.timeline.closings).all()
+
+
+def test_early_arrivals_wait_for_opening() -> None:
+    record = simulate(small_centre(2).baseline, seed=1)
+    clock = record.visits["arrival"] % 1440
+    early = clock < 450
+    assert early.any()
+    assert (record.visits["start"][early] % 1440 >= 450).all()
+
+
+def test_counters_closing_at_lunch_finish_their_citizen() -> None:
+    """Service times are never cut short: the same citizen takes as long with any staffing."""
+    one, three = (simulate(small_centre(c).baseline, seed=2) for c in (1, 3))
+    first = lambda r: r.visits["trip"] == 1  # noqa: E731
+    durations = [(r.visits["end"] - r.visits["start"])[first(r)] for r in (one, three)]
+    np.testing.assert_allclose(durations[0], durations[1], rtol=1e-12)
+
+
+def test_open_around_the_clock_is_one_continuous_period() -> None:
+    base = {"weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "start": "2025-07-01",
+            "working_days": 4}
+    whole = small_centre(2, calendar={**base, "sessions": ["00:00-24:00"]},
+                         arrivals={"per_hour": 9})
+    halves = small_centre(2, calendar={**base, "sessions": ["00:00-12:00", "12:00-24:00"]},
+                          arrivals={"per_hour": 9})
+    a, b = (simulate(s.baseline, seed=11) for s in (whole, halves))
+    assert len(a.timeline.periods) == 1 and a.timeline.closings == (4 * 1440.0,)
+    for column in a.visits:
+        np.testing.assert_array_equal(a.visits[column], b.visits[column])
+
+
+# --- reproducibility and common random numbers -------------------------------------------------
+def test_same_seed_same_run_different_seed_different_run() -> None:
+    scenario = demo()
+    a, b, c = simulate(scenario, 42), simulate(scenario, 42), simulate(scenario, 43)
+    for column in a.visits:
+        np.testing.assert_array_equal(a.visits[column], b.visits[column])
+    assert len(a.visits["arrival"]) != len(c.visits["arrival"]) or not np.array_equal(
+        a.visits["arrival"], c.visits["arrival"])
+
+
+def test_options_see_the_same_citizens() -> None:
+    """Common random numbers: replication r of every option meets the same first-trip citizens."""
+    results = sim.run(DEMO, replications=2, options=["baseline", "extra_general_counter"])
+    first = results.visits[results.visits["trip"] == 1]
+    columns = ["replication", "citizen", "arrival", "procedure"]
+    by_option = {name: group[columns].reset_index(drop=True)
+                 for name, group in first.groupby("option", observed=True)}
+    assert by_option["baseline"].equals(by_option["extra_general_counter"])
+
+
+# --- expected direction -------------------------------------------------------------------------
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_more_counters_never_raise_the_mean_wait(seed: int) -> None:
+    waits = [visit_waits(simulate(small_centre(c).baseline, seed).visits).mean()
+             for c in (1, 2, 3, 4)]
+    assert all(later <= earlier + 1e-9 for earlier, later in zip(waits, waits[1:], strict=False)), (
+        f"mean wait by counters 1..4 should not increase for the same citizens: {waits}")
+
+
+@settings(max_examples=25, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(counters=st.integers(1, 4), per_day=st.integers(20, 250), cv=st.floats(0.1, 1.5),
+       seed=st.integers(0, 2**32 - 1))
+def test_each_citizen_waits_no_longer_with_one_more_counter(
+    counters: int, per_day: int, cv: float, seed: int
+) -> None:
+    """FCFS with the same citizens: adding a counter cannot make anyone wait longer."""
+    service = {"dist": "gamma", "mean": 12, "cv": cv}
+    procedures = [{"id": "a", "name": "Chứng thực", "share": 1.0, "desk": "general",
+                   "service": service}]
+    runs = [simulate(small_centre(c, arrivals={"per_day": per_day},
+                                  procedures=procedures).baseline, seed)
+            for c in (counters, counters + 1)]
+    fewer, more = (visit_waits(r.visits) for r in runs)
+    assert (more <= fewer + 1e-9).all(), (
+        f"{int((more > fewer + 1e-9).sum())} citizens waited longer with {counters + 1} counters")
