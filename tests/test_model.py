@@ -3,6 +3,7 @@ reproducibility, common random numbers, and the expected direction of staffing c
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -158,7 +159,7 @@ def test_options_see_the_same_citizens() -> None:
 def test_more_counters_never_raise_the_mean_wait(seed: int) -> None:
     waits = [visit_waits(simulate(small_centre(c).baseline, seed).visits).mean()
              for c in (1, 2, 3, 4)]
-    assert all(later <= earlier + 1e-9 for earlier, later in zip(waits, waits[1:], strict=False)), (
+    assert all(later <= earlier + 1e-9 for earlier, later in itertools.pairwise(waits)), (
         f"mean wait by counters 1..4 should not increase for the same citizens: {waits}")
 
 

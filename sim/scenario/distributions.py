@@ -13,7 +13,6 @@ from pydantic import AfterValidator, Field, model_validator
 
 from sim.scenario.strict import StrictModel
 
-
 PositiveFloat = Annotated[float, Field(gt=0, description="mean, in the unit of the quantity")]
 Variation = Annotated[
     float, Field(gt=0, description="coefficient of variation: standard deviation / mean, > 0")
@@ -69,7 +68,8 @@ class Triangular(StrictModel):
     def _ordered(self) -> Triangular:
         if not self.low <= self.mode <= self.high or self.low == self.high:
             raise ValueError(
-                f"need low <= mode <= high and low < high (got {self.low}, {self.mode}, {self.high})"
+                "need low <= mode <= high and low < high "
+                f"(got {self.low}, {self.mode}, {self.high})"
             )
         return self
 

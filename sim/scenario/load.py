@@ -73,7 +73,8 @@ def _apply_overrides(document: dict, overrides: Iterable[str], source: str) -> d
     for text in overrides:
         path, separator, value_text = text.partition("=")
         if not separator or not path.strip():
-            raise ScenarioError(source, [Problem("--set", text, "PATH=VALUE, e.g. desks.land.counters=3")])
+            raise ScenarioError(
+                source, [Problem("--set", text, "PATH=VALUE, e.g. desks.land.counters=3")])
         value = parse_yaml_text(value_text, f"{source} (--set {text})")
         try:
             document = with_change(document, path.strip(), value)

@@ -62,7 +62,8 @@ def _allowed(
     if kind == "extra_forbidden" and parent is not None:
         return "one of the known keys: " + ", ".join(_keys(parent))
     if kind == "missing":
-        return "this field is required" + (f" ({field.description})" if field and field.description else "")
+        described = field is not None and field.description
+        return "this field is required" + (f" ({field.description})" if described else "")
     if kind == "string_pattern_mismatch":
         return _pattern_text(leaf, field) or message
     for lead in ("Input should be ", "Value error, ", "Assertion failed, "):

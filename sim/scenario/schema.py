@@ -78,10 +78,12 @@ class Calendar(StrictModel):
     sessions: Annotated[list[Session], Field(min_length=1)] = Field(
         default=["07:30-11:30", "13:30-17:00"], description="opening sessions of a working day")
     saturday_sessions: list[Session] = Field(
-        default=[], description="sessions on Saturdays (extra opening days unless 'sat' is a weekday)")
+        default=[],
+        description="sessions on Saturdays (extra opening days unless 'sat' is a weekday)")
     holidays: list[Date] = Field(default=[], description="closed dates")
     cutoff: Clock = Field(
-        default="15:00", description="same-day procedures received later finish the next working day")
+        default="15:00",
+        description="same-day procedures received later finish the next working day")
 
     @field_validator("sessions", "saturday_sessions")
     @classmethod
@@ -149,7 +151,8 @@ class Procedure(StrictModel):
 class Desk(StrictModel):
     """A pool of counters serving the same procedures from one first-come-first-served queue."""
 
-    counters: Annotated[int, Field(ge=1, le=500)] = Field(description="counters (staffed) at the desk")
+    counters: Annotated[int, Field(ge=1, le=500)] = Field(
+        description="counters (staffed) at the desk")
     schedule: dict[Clock, Annotated[int, Field(ge=0)]] | None = Field(
         default=None,
         description="open counters from each clock time on, within sessions; default all")

@@ -62,7 +62,7 @@ class DuplicateKeyError(Exception):
 def parse_yaml_text(text: str, source: str) -> object:
     """Parse YAML text strictly; syntax errors and duplicate keys become ScenarioErrors."""
     try:
-        return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - StrictLoader is a SafeLoader
+        return yaml.load(text, Loader=StrictLoader)
     except DuplicateKeyError as err:
         raise ScenarioError(
             source,
@@ -83,7 +83,8 @@ def read_yaml_file(path: Path) -> object:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ScenarioError(str(path), [Problem("", str(path), "an existing scenario file")]) from None
+        missing = Problem("", str(path), "an existing scenario file")
+        raise ScenarioError(str(path), [missing]) from None
     except (OSError, UnicodeDecodeError) as err:
         raise ScenarioError(str(path), [Problem("", type(err).__name__,
                                                 "a readable UTF-8 text file")]) from None
