@@ -15,6 +15,7 @@ from sim.analysis.offered_load import offered_load
 from sim.api import DEMO_SCENARIO, default_results_folder, run_scenarios
 from sim.experiment.runner import DEFAULT_REPLICATIONS
 from sim.experiment.seeds import DEFAULT_SEED
+from sim.output.folder import FolderError, check_replaceable
 from sim.output.save import save_results
 from sim.output.terminal import print_summary
 from sim.scenario.errors import ScenarioError
@@ -70,6 +71,11 @@ def run(scenario: Path | None, replications: int, seed: int, out: Path | None,
     """
     path = scenario or DEMO_SCENARIO
     scenarios = _load(path, sets, options)
+    folder = out or default_results_folder(scenarios)
+    try:
+        check_replaceable(folder)
+    except FolderError as err:
+        raise click.UsageError(str(err)) from None
     console = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), console=console,
@@ -77,7 +83,7 @@ def run(scenario: Path | None, replications: int, seed: int, out: Path | None,
         task = progress.add_task("replications", total=replications)
         results = run_scenarios(scenarios, replications, seed,
                                 on_replication_done=lambda _: progress.advance(task))
-    folder = save_results(results, out or default_results_folder(scenarios), sys.argv)
+    save_results(results, folder, sys.argv)
     if not quiet:
         print_summary(results.summary, f"{scenarios.baseline.name} - {replications} replications")
         click.echo(f"results written to {folder}")

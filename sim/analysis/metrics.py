@@ -132,6 +132,8 @@ def _overtime(record: RunRecord) -> float:
     closings = np.array([c for c in record.timeline.closings if c >= record.warmup_end])
     if len(closings) == 0:
         return np.nan
+    if len(ends) == 0:
+        return 0.0  # nobody served, nobody served late
     openings = np.array([start for start, _ in record.timeline.periods] + [np.inf])
     next_open = openings[np.searchsorted(openings, closings, side="right")]
     last = np.searchsorted(ends, next_open, side="right") - 1

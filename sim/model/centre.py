@@ -218,5 +218,5 @@ class _CentreRun:
             visits=visits,
             desk_logs=logs,
             timeline=self.timeline,
-            warmup_end=self.timeline.first_open + self.scenario.warmup_minutes,
+            warmup_end=self.scenario.warmup_minutes,
         )

@@ -11,11 +11,30 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+MARKER = "manifest.json"  # every results folder has one; a folder without it is not ours
+
+
+class FolderError(Exception):
+    """The output folder cannot be used: replacing it would destroy files sim did not write."""
+
+
+def check_replaceable(target: Path) -> None:
+    """Refuse a target that exists and is not an empty folder or an earlier results folder."""
+    target = Path(target)
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise FolderError(f"{target} exists and is not a folder; choose another --out")
+    if any(target.iterdir()) and not (target / MARKER).is_file():
+        raise FolderError(f"{target} holds files that are not sim results (no {MARKER}); "
+                          "the results folder is replaced as a whole, so choose another --out")
+
 
 @contextmanager
 def atomic_folder(target: Path) -> Iterator[Path]:
     """Yield a temporary folder; on success it replaces ``target``, on failure it is removed."""
-    target = Path(target)
+    target = Path(target).resolve()
+    check_replaceable(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; results are meant to be shared

@@ -24,7 +24,7 @@ HEADLINE: tuple[tuple[str, str, str], ...] = (
 def summary_table(summary: pd.DataFrame, title: str) -> Table:
     """Options as rows, headline metrics as columns, each 'mean ±half-width of the 95% CI'."""
     table = Table(title=title, title_justify="left", caption="mean ± half-width of 95% CI")
-    table.add_column("option", style="bold", overflow="fold")
+    table.add_column("option", style="bold", no_wrap=True)
     for _, heading, _ in HEADLINE:
         table.add_column(heading, justify="right")
     by_key = summary.set_index(["option", "metric"])
@@ -46,5 +46,11 @@ def _cell(by_key: pd.DataFrame, option: str, metric: str, fmt: str) -> str:
     return text
 
 
-def print_summary(summary: pd.DataFrame, title: str, console: Console | None = None) -> None:
-    (console or Console()).print(summary_table(summary, title))
+PIPE_WIDTH = 160  # a log or a pipe has no width; rich's 80 would cut option names and headings
+
+
+def print_summary(summary: pd.DataFrame, title: str) -> None:
+    console = Console()
+    if not console.is_terminal:
+        console.width = PIPE_WIDTH
+    console.print(summary_table(summary, title))

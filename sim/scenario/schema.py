@@ -207,7 +207,7 @@ class Scenario(StrictModel):
     at_closing: Literal["send_home", "serve_all"] = Field(
         default="send_home", description="what happens to citizens still waiting at closing time")
     warmup_minutes: NonNegative = Field(
-        default=0.0, description="statistics start this many minutes after the first opening")
+        default=0.0, description="statistics start this many minutes after 00:00 of the start date")
     options: dict[Identifier, OptionChanges] = Field(
         default={"baseline": {}}, description="staffing options: dotted-path changes to this file")
     targets: Targets = Field(default_factory=Targets)
