@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from sim.analysis.offered_load import offered_load
+from sim.analysis.sanity import scenario_warnings
 from sim.api import DEMO_SCENARIO, default_results_folder, run_scenarios
 from sim.experiment.runner import DEFAULT_REPLICATIONS
 from sim.experiment.seeds import DEFAULT_SEED
@@ -71,6 +72,8 @@ def run(scenario: Path | None, replications: int, seed: int, out: Path | None,
     """
     path = scenario or DEMO_SCENARIO
     scenarios = _load(path, sets, options)
+    if not quiet:
+        _warn_about(scenarios)
     folder = out or default_results_folder(scenarios)
     try:
         check_replaceable(folder)
@@ -96,6 +99,7 @@ def check(scenario: Path, sets: tuple[str, ...]) -> None:
     """Validate SCENARIO, print it resolved (defaults filled in) and the offered load per desk."""
     scenarios = _load(scenario, sets)
     click.echo(yaml.safe_dump(_resolved(scenarios.baseline), allow_unicode=True, sort_keys=False))
+    _warn_about(scenarios)
     overloaded = False
     for name, option in scenarios.options.items():
         click.echo(f"offered load, option {name} (busiest day):")
@@ -109,6 +113,17 @@ def check(scenario: Path, sets: tuple[str, ...]) -> None:
                            "day (add counters or hours)", err=True)
         click.echo("")
     click.echo(f"{scenario}: valid" + (" (with overloaded desks)" if overloaded else ""))
+
+
+def _warn_about(scenarios: ScenarioSet) -> None:
+    """Print each odd-looking setting once, naming the options it applies to."""
+    by_warning: dict[str, list[str]] = {}
+    for name, option in scenarios.options.items():
+        for warning in scenario_warnings(option):
+            by_warning.setdefault(warning, []).append(name)
+    for warning, names in by_warning.items():
+        where = "" if len(names) == len(scenarios.options) else f"option {', '.join(names)}: "
+        click.echo(f"warning: {where}{warning}", err=True)
 
 
 def _resolved(scenario: Scenario) -> dict:

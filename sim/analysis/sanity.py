@@ -1,0 +1,41 @@
+"""Warnings for scenarios that are valid but probably not what the planner meant.
+
+A strict schema catches impossible values; these catch possible ones that quietly do nothing,
+such as a surge dated outside the simulated days or a desk that never opens.
+"""
+
+from __future__ import annotations
+
+from sim.model.arrivals import build_intensity
+from sim.model.calendar import build_timeline, counter_changes
+from sim.scenario.schema import WEEKDAYS, Scenario
+
+
+def scenario_warnings(scenario: Scenario) -> list[str]:
+    """Plain-language warnings, empty when nothing looks odd."""
+    timeline = build_timeline(scenario.calendar)
+    first, last = timeline.days[0].date, timeline.days[-1].date
+    warnings = []
+    if build_intensity(scenario.arrivals, scenario.calendar, timeline).expected_total <= 0:
+        warnings.append("arrivals: no visitor is expected on any simulated day")
+    served = {p.desk for p in scenario.procedures}
+    for name, desk in scenario.desks.items():
+        if name not in served:
+            warnings.append(f"desks.{name}: no procedure is served at this desk")
+        elif all(level == 0 for _, level in counter_changes(timeline, desk)):
+            warnings.append(f"desks.{name}: the schedule never opens a counter; "
+                            "its citizens will all be sent home")
+    for index, surge in enumerate(scenario.arrivals.surges):
+        if surge.end < first or surge.start > last:
+            warnings.append(f"arrivals.surges[{index}]: {surge.start} to {surge.end} lies outside "
+                            f"the simulated days ({first} to {last})")
+    for holiday in scenario.calendar.holidays:
+        if not first <= holiday <= last:
+            warnings.append(f"calendar.holidays: {holiday} lies outside the simulated days "
+                            f"({first} to {last})")
+    opening_weekdays = {WEEKDAYS[day.date.weekday()] for day in timeline.days}
+    for weekday in scenario.arrivals.weekday_factor:
+        if weekday not in opening_weekdays:
+            warnings.append(f"arrivals.weekday_factor.{weekday}: the centre never opens on "
+                            "that weekday in the simulated days")
+    return warnings
