@@ -508,7 +508,8 @@ def test_schema_is_json_with_the_top_level_fields() -> None:
     result = run_ok(["schema"])
     schema = json.loads(result.stdout)
     assert {"calendar", "desks", "procedures", "arrivals"} <= set(schema["properties"])
-    assert set(schema["required"]) >= {"name", "calendar", "arrivals", "procedures", "desks"}
+    assert set(schema["required"]) >= {"name", "calendar", "arrivals", "procedures"}
+    assert {"desks", "sites", "back_office", "backlog", "disruptions"} <= set(schema["properties"])
 
 
 @pytest.mark.parametrize("command", [[], ["run"], ["check"], ["schema"]])

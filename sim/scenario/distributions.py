@@ -132,3 +132,18 @@ def _non_negative(dist: StrictModel) -> StrictModel:
 
 Duration = Annotated[Distribution, AfterValidator(_non_negative)]
 """A distribution of durations: all its values are >= 0."""
+
+
+DurationOrNumber = Annotated[float, Field(ge=0)] | Duration
+"""A fixed number, or a distribution when it varies."""
+
+
+def as_distribution(value: float | StrictModel) -> StrictModel:
+    """A fixed number as a deterministic distribution, so that sampling has one path.
+
+    >>> as_distribution(90.0)
+    Deterministic(dist='deterministic', mean=90.0)
+    """
+    if isinstance(value, int | float):
+        return Deterministic(dist="deterministic", mean=float(value))
+    return value

@@ -16,11 +16,11 @@ from pydantic import ValidationError
 from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.paths import PathError, with_change
 from sim.scenario.problems import join_path, problems_from
+from sim.scenario.references import cross_reference_problems
 from sim.scenario.schema import Scenario
 from sim.scenario.yaml_loader import parse_yaml_text, read_yaml_file
 
 BASELINE = "baseline"
-SHARE_TOLERANCE = 1e-3
 
 
 @dataclass(frozen=True)
@@ -134,25 +134,3 @@ def _resolve_option(document: dict, name: str, changes: dict, source: str) -> Sc
         except PathError as err:
             raise ScenarioError(source, [Problem(f"{prefix}.{path}", value, str(err))]) from None
     return _validate(changed, source, prefix=prefix)
-
-
-def cross_reference_problems(scenario: Scenario, prefix: str = "") -> list[Problem]:
-    """Checks that span several fields: references between sections and shares adding up."""
-    def at(*parts: str | int) -> str:
-        return join_path([prefix, *parts]) if prefix else join_path(list(parts))
-
-    problems: list[Problem] = []
-    seen: set[str] = set()
-    for index, procedure in enumerate(scenario.procedures):
-        if procedure.id in seen:
-            problems.append(Problem(at("procedures", index, "id"), procedure.id,
-                                    "an id not used by another procedure"))
-        seen.add(procedure.id)
-        if procedure.desk not in scenario.desks:
-            problems.append(Problem(at("procedures", index, "desk"), procedure.desk,
-                                    "a desk defined under desks: " + ", ".join(scenario.desks)))
-    shares = [p.share for p in scenario.procedures]
-    if abs(sum(shares) - 1.0) > SHARE_TOLERANCE:
-        problems.append(Problem(at("procedures"), f"shares {shares} adding up to {sum(shares):g}",
-                                "procedure shares adding up to 1"))
-    return problems

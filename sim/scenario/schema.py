@@ -6,55 +6,36 @@ with units and examples is in docs/scenario-format.md.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, Strict, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from sim.scenario.distributions import Duration
 from sim.scenario.strict import StrictModel
+from sim.scenario.transition import (
+    BacklogItem,
+    BackOffice,
+    Deadline,
+    Disruption,
+    Guidance,
+    OnlineShare,
+    ProcedureBackOffice,
+)
+from sim.scenario.types import (
+    WEEKDAYS,
+    Clock,
+    Date,
+    Identifier,
+    NonNegative,
+    Positive,
+    Session,
+    Share,
+    Weekday,
+    clock_minutes,
+    session_minutes,
+)
 
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-Clock = Annotated[
-    str,
-    Field(pattern=r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$",
-          description="clock time HH:MM, 00:00 to 24:00"),
-]
-Session = Annotated[
-    str,
-    Field(pattern=r"^(([01][0-9]|2[0-3]):[0-5][0-9])-(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$",
-          description="opening period HH:MM-HH:MM"),
-]
-Identifier = Annotated[
-    str, Field(pattern=r"^[a-z][a-z0-9_]*$", description="lower-case letters, digits and _")
-]
-Date = Annotated[dt.date, Strict(False), Field(description="date YYYY-MM-DD")]
-Share = Annotated[float, Field(ge=0, le=1)]
-NonNegative = Annotated[float, Field(ge=0)]
-Positive = Annotated[float, Field(gt=0)]
-
-
-def clock_minutes(clock: str) -> int:
-    """Minutes after midnight of an ``HH:MM`` clock time.
-
-    >>> clock_minutes("07:30"), clock_minutes("24:00")
-    (450, 1440)
-    """
-    hours, minutes = clock.split(":")
-    return int(hours) * 60 + int(minutes)
-
-
-def session_minutes(session: str) -> tuple[int, int]:
-    """(open, close) minutes after midnight of an ``HH:MM-HH:MM`` session.
-
-    >>> session_minutes("13:30-17:00")
-    (810, 1020)
-    """
-    opens, closes = session.split("-")
-    return clock_minutes(opens), clock_minutes(closes)
-
+__all__ = ["WEEKDAYS", "Scenario", "clock_minutes", "session_minutes"]
 
 def _check_sessions(sessions: list[str]) -> None:
     spans = [session_minutes(s) for s in sessions]
@@ -146,6 +127,15 @@ class Procedure(StrictModel):
     share: Share = Field(description="share of in-person visits for this procedure")
     desk: Identifier = Field(description="the desk (counter pool) that serves it")
     service: Duration = Field(description="minutes at the counter")
+    back_office: ProcedureBackOffice | None = Field(
+        default=None, description="processing after the counter (none: done at the counter)")
+    deadline: Deadline | None = Field(default=None, description="legal deadline")
+    online_share: OnlineShare = Field(
+        default=0.0, description="share of dossiers filed online (no counter visit)")
+    incomplete: Share = Field(
+        default=0.0, description="share of counter visits with an incomplete dossier: the "
+                                 "citizen is asked for a supplement and comes back")
+    guidance: Share = Field(default=0.0, description="share who first need the guidance team")
 
 
 class Desk(StrictModel):
@@ -184,6 +174,17 @@ class Targets(StrictModel):
     within_target_share: WithinTarget | None = None
     abandoned_share: Share | None = None
     sent_home_share: Share | None = None
+    on_time_share: Share | None = Field(default=None, description="at least this share on time")
+    overdue: Annotated[int, Field(ge=0)] | None = Field(
+        default=None, description="at most this many dossiers overdue at the end")
+    lateness_p90: NonNegative | None = Field(default=None, description="working days, at most")
+
+
+class Site(StrictModel):
+    """A service point of the centre (wards that kept their old headquarters have two)."""
+
+    share: Share = Field(description="share of citizens who go to this site")
+    desks: Annotated[dict[Identifier, Desk], Field(min_length=1)]
 
 
 OptionChanges = dict[str, Any]
@@ -197,7 +198,14 @@ class Scenario(StrictModel):
     calendar: Calendar
     arrivals: Arrivals
     procedures: Annotated[list[Procedure], Field(min_length=1)]
-    desks: Annotated[dict[Identifier, Desk], Field(min_length=1)]
+    desks: Annotated[dict[Identifier, Desk], Field(min_length=1)] | None = Field(
+        default=None, description="counter pools of a centre with one site")
+    sites: Annotated[dict[Identifier, Site], Field(min_length=1)] | None = Field(
+        default=None, description="service points, each with its own desks (instead of desks)")
+    guidance: Guidance | None = None
+    back_office: BackOffice | None = None
+    backlog: list[BacklogItem] = Field(default=[], description="dossiers inherited on day one")
+    disruptions: list[Disruption] = Field(default=[], description="outages, slowdowns, blocks")
     patience: Duration | None = Field(
         default=None, description="minutes a waiting citizen stays before giving up; none: forever")
     return_probability: Share = Field(
@@ -211,3 +219,22 @@ class Scenario(StrictModel):
     options: dict[Identifier, OptionChanges] = Field(
         default={"baseline": {}}, description="staffing options: dotted-path changes to this file")
     targets: Targets = Field(default_factory=Targets)
+
+    @model_validator(mode="after")
+    def _desks_or_sites(self) -> Scenario:
+        if (self.desks is None) == (self.sites is None):
+            raise ValueError("give exactly one of desks (one site) or sites (several)")
+        return self
+
+    def site_desks(self) -> dict[str, dict[str, Desk]]:
+        """Desks per site; a centre given by `desks` has one site called 'main'."""
+        if self.sites is None:
+            return {"main": dict(self.desks or {})}
+        return {name: dict(site.desks) for name, site in self.sites.items()}
+
+    def desk_names(self) -> list[str]:
+        """Every desk name used at any site, in order of first appearance."""
+        names: dict[str, None] = {}
+        for desks in self.site_desks().values():
+            names.update(dict.fromkeys(desks))
+        return list(names)

@@ -1,0 +1,116 @@
+"""Checks that span several sections of a scenario: names that refer to other sections, and
+shares that must add up. Pydantic checks each field; these check how the fields fit together."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+from sim.scenario.errors import Problem
+from sim.scenario.problems import join_path
+from sim.scenario.schema import Procedure, Scenario
+from sim.scenario.transition import Blocked, OnlinePeriod, Outage
+
+SHARE_TOLERANCE = 1e-3
+
+At = Callable[..., str]
+
+
+def cross_reference_problems(scenario: Scenario, prefix: str = "") -> list[Problem]:
+    """Every cross-section problem of a scenario, with the path of the field to change."""
+    def at(*parts: str | int) -> str:
+        return join_path([prefix, *parts]) if prefix else join_path(list(parts))
+
+    return [
+        *_procedure_problems(scenario, at),
+        *_share_problems(scenario, at),
+        *_backlog_problems(scenario, at),
+        *_disruption_problems(scenario, at),
+    ]
+
+
+def _procedure_problems(scenario: Scenario, at: At) -> list[Problem]:
+    problems: list[Problem] = []
+    desks = scenario.desk_names()
+    seen: set[str] = set()
+    for index, procedure in enumerate(scenario.procedures):
+        if procedure.id in seen:
+            problems.append(Problem(at("procedures", index, "id"), procedure.id,
+                                    "an id not used by another procedure"))
+        seen.add(procedure.id)
+        if procedure.desk not in desks:
+            problems.append(Problem(at("procedures", index, "desk"), procedure.desk,
+                                    "a desk defined under desks (or sites): " + ", ".join(desks)))
+        problems += _procedure_section_problems(scenario, procedure, lambda *p, i=index: at(
+            "procedures", i, *p))
+    return problems
+
+
+def _procedure_section_problems(scenario: Scenario, procedure: Procedure, at: At) -> list[Problem]:
+    problems = []
+    office = scenario.back_office
+    if procedure.back_office is not None and office is None:
+        problems.append(Problem(at("back_office"), "back-office work",
+                                "a back_office section (staff, hours_per_day) to do the work"))
+    handoff = procedure.back_office.handoff if procedure.back_office else None
+    if handoff is not None and office is not None and handoff not in office.handoffs:
+        problems.append(Problem(at("back_office", "handoff"), handoff,
+                                "a handoff defined under back_office.handoffs: "
+                                + (", ".join(office.handoffs) or "(none defined)")))
+    if procedure.guidance > 0 and scenario.guidance is None:
+        problems.append(Problem(at("guidance"), procedure.guidance,
+                                "0, or a guidance section (staff, service) to help them"))
+    online = procedure.online_share
+    if (isinstance(online, list) or online > 0) and procedure.back_office is None:
+        problems.append(Problem(at("online_share"), online,
+                                "0 for a procedure without back_office (online dossiers go "
+                                "straight to the back office)"))
+    if isinstance(online, list) and _out_of_order(online):
+        problems.append(Problem(at("online_share"), [str(p.start) for p in online],
+                                "periods listed in date order"))
+    return problems
+
+
+def _out_of_order(periods: list[OnlinePeriod]) -> bool:
+    return any(b.start <= a.start for a, b in itertools.pairwise(periods))
+
+
+def _share_problems(scenario: Scenario, at: At) -> list[Problem]:
+    problems = []
+    shares = [p.share for p in scenario.procedures]
+    if abs(sum(shares) - 1.0) > SHARE_TOLERANCE:
+        problems.append(Problem(at("procedures"), f"shares {shares} adding up to {sum(shares):g}",
+                                "procedure shares adding up to 1"))
+    if scenario.sites is not None:
+        site_shares = [site.share for site in scenario.sites.values()]
+        if abs(sum(site_shares) - 1.0) > SHARE_TOLERANCE:
+            problems.append(Problem(at("sites"), f"shares {site_shares} adding up to "
+                                    f"{sum(site_shares):g}", "site shares adding up to 1"))
+    return problems
+
+
+def _backlog_problems(scenario: Scenario, at: At) -> list[Problem]:
+    problems = []
+    with_office = [p.id for p in scenario.procedures if p.back_office is not None]
+    for index, item in enumerate(scenario.backlog):
+        if item.procedure not in with_office:
+            problems.append(Problem(at("backlog", index, "procedure"), item.procedure,
+                                    "a procedure with back_office work: "
+                                    + (", ".join(with_office) or "(none has back_office)")))
+    return problems
+
+
+def _disruption_problems(scenario: Scenario, at: At) -> list[Problem]:
+    problems = []
+    ids = [p.id for p in scenario.procedures]
+    desks = scenario.desk_names()
+    for index, disruption in enumerate(scenario.disruptions):
+        if isinstance(disruption, Blocked) and disruption.procedure not in ids:
+            problems.append(Problem(at("disruptions", index, "procedure"), disruption.procedure,
+                                    "a procedure id: " + ", ".join(ids)))
+        if isinstance(disruption, Outage):
+            for position, desk in enumerate(disruption.desks or []):
+                if desk not in desks:
+                    problems.append(Problem(at("disruptions", index, "desks", position), desk,
+                                            "a desk: " + ", ".join(desks)))
+    return problems

@@ -1,0 +1,167 @@
+"""Scenario sections for the transition of 1 July 2025: back office and legal deadlines, the
+backlog inherited from the abolished districts, guidance, disruptions and several sites.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from sim.scenario.distributions import Distribution, Duration, DurationOrNumber
+from sim.scenario.strict import StrictModel
+from sim.scenario.types import Clock, Date, Identifier, Positive, Share
+
+Count = Annotated[int, Field(ge=0)]
+
+
+class Deadline(StrictModel):
+    """Legal deadline of a procedure, counted on the calendar's working days."""
+
+    working_days: Annotated[int, Field(ge=0, le=365)] = Field(
+        description="working days after receipt (0: the same day, subject to the cut-off)")
+
+
+class ProcedureBackOffice(StrictModel):
+    """Back-office work that a received dossier needs after the counter."""
+
+    hours: Duration = Field(description="staff-hours of processing per dossier")
+    handoff: Identifier | None = Field(
+        default=None, description="outside body the dossier then goes to (back_office.handoffs)")
+
+
+class OnlinePeriod(StrictModel):
+    """The online share from a date on (online filing grew over the first months)."""
+
+    start: Date = Field(alias="from", description="first day this share applies")
+    share: Annotated[float, Field(ge=0, lt=1)] = Field(description="share filed online")
+
+
+OnlineShare = Annotated[float, Field(ge=0, lt=1)] | Annotated[list[OnlinePeriod],
+                                                              Field(min_length=1)]
+
+
+class Guidance(StrictModel):
+    """The team that helps citizens fill in forms before they go to a counter."""
+
+    staff: Annotated[int, Field(ge=1, le=100)] = Field(description="guides on duty")
+    service: Duration = Field(description="minutes of help per citizen")
+    incomplete_factor: Share = Field(
+        default=0.5, description="a guided citizen's chance of an incomplete dossier is "
+                                 "multiplied by this")
+
+
+class Handoff(StrictModel):
+    """An outside body (land-registry branch, tax office) that holds a dossier for a while."""
+
+    delay_days: DurationOrNumber = Field(description="working days the dossier spends there")
+
+
+class BackOffice(StrictModel):
+    """Staff who process received dossiers against their legal deadlines."""
+
+    staff: Annotated[int, Field(ge=0, le=500)] = Field(description="dedicated back-office staff")
+    hours_per_day: Annotated[float, Field(gt=0, le=24)] = Field(
+        description="processing hours per staff member per opening day (spread over sessions)")
+    order: Literal["earliest_deadline", "first_in_first_out"] = Field(
+        default="earliest_deadline", description="which dossier is processed next")
+    schedule: dict[Clock, Annotated[int, Field(ge=0)]] | None = Field(
+        default=None, description="dedicated staff at work from each clock time on (fixed split)")
+    policy: Literal["dedicated", "counter_first"] = Field(
+        default="dedicated",
+        description="counter_first: counter staff also process dossiers when nobody waits")
+    chunk_minutes: Positive = Field(
+        default=15, description="counter staff return to the counter after this much "
+                                "back-office work, if someone waits")
+    handoffs: dict[Identifier, Handoff] = Field(default={}, description="outside bodies")
+
+    @model_validator(mode="after")
+    def _within_staff(self) -> BackOffice:
+        for clock, count in (self.schedule or {}).items():
+            if count > self.staff:
+                raise ValueError(
+                    f"schedule puts {count} staff to work at {clock} but there are {self.staff}")
+        return self
+
+
+class BacklogItem(StrictModel):
+    """Unfinished dossiers of one procedure transferred from the abolished district level."""
+
+    procedure: Identifier
+    count: Annotated[int, Field(ge=0, le=1_000_000)] = Field(description="dossiers transferred")
+    days_left: Distribution = Field(
+        description="working days left to their deadline on the start date (negative: overdue)")
+    spread_days: Annotated[int, Field(ge=1, le=365)] = Field(
+        default=1, description="received evenly over this many first working days")
+
+
+def _parse_moment(value: object) -> object:
+    """Accept 'YYYY-MM-DD HH:MM' (YAML keeps it as text) as well as a date."""
+    if isinstance(value, str):
+        try:
+            return dt.datetime.strptime(value, "%Y-%m-%d %H:%M")
+        except ValueError:
+            raise ValueError("a moment written 'YYYY-MM-DD HH:MM'") from None
+    return value
+
+
+class Outage(StrictModel):
+    """Software or network failure: counters stop, or service slows, for some minutes.
+
+    Either at a given moment (`from`) or at random (`per_day` expected outages per opening day,
+    at uniformly random opening times).
+    """
+
+    kind: Literal["outage"]
+    start: dt.datetime | None = Field(default=None, alias="from",
+                                      description="moment it starts, 'YYYY-MM-DD HH:MM'")
+    per_day: Positive | None = Field(default=None, description="random outages per opening day")
+    minutes: DurationOrNumber = Field(description="how long each outage lasts")
+    effect: Literal["counters_stop", "slowdown"] = "counters_stop"
+    service_factor: Annotated[float, Field(ge=1)] = Field(
+        default=1.0, description="with effect slowdown: service times are multiplied by this")
+    desks: list[Identifier] | None = Field(default=None, description="desks hit (default all)")
+
+    _moment = field_validator("start", mode="before")(_parse_moment)
+
+    @model_validator(mode="after")
+    def _when(self) -> Outage:
+        if (self.start is None) == (self.per_day is None):
+            raise ValueError("give exactly one of from (a moment) or per_day (random outages)")
+        if self.effect == "slowdown" and self.service_factor == 1:
+            raise ValueError("effect slowdown needs a service_factor above 1")
+        return self
+
+
+def _ordered_period(period: StrictModel) -> StrictModel:
+    if period.end < period.start:
+        raise ValueError(f"'to' ({period.end}) is before 'from' ({period.start})")
+    return period
+
+
+class Slowdown(StrictModel):
+    """Days on which every counter service takes longer (new software, new procedures)."""
+
+    kind: Literal["slowdown"]
+    start: Date = Field(alias="from")
+    end: Date = Field(alias="to")
+    service_factor: Annotated[float, Field(ge=1)] = Field(description="multiplies service times")
+
+    _ordered = model_validator(mode="after")(lambda self: _ordered_period(self))
+
+
+class Blocked(StrictModel):
+    """Days on which a procedure cannot be completed (the missing new seals of July 2025):
+    citizens are served at the counter, then told to come back after the period."""
+
+    kind: Literal["blocked"]
+    procedure: Identifier
+    start: Date = Field(alias="from")
+    end: Date = Field(alias="to")
+
+    _ordered = model_validator(mode="after")(lambda self: _ordered_period(self))
+
+
+Disruption = Annotated[Outage | Slowdown | Blocked, Field(discriminator="kind")]
+

@@ -1,0 +1,49 @@
+"""Value types shared by the scenario sections: clock times, dates, identifiers, shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import Field, Strict
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+Clock = Annotated[
+    str,
+    Field(pattern=r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$",
+          description="clock time HH:MM, 00:00 to 24:00"),
+]
+Session = Annotated[
+    str,
+    Field(pattern=r"^(([01][0-9]|2[0-3]):[0-5][0-9])-(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$",
+          description="opening period HH:MM-HH:MM"),
+]
+Identifier = Annotated[
+    str, Field(pattern=r"^[a-z][a-z0-9_]*$", description="lower-case letters, digits and _")
+]
+Date = Annotated[dt.date, Strict(False), Field(description="date YYYY-MM-DD")]
+Share = Annotated[float, Field(ge=0, le=1)]
+NonNegative = Annotated[float, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
+
+
+def clock_minutes(clock: str) -> int:
+    """Minutes after midnight of an ``HH:MM`` clock time.
+
+    >>> clock_minutes("07:30"), clock_minutes("24:00")
+    (450, 1440)
+    """
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def session_minutes(session: str) -> tuple[int, int]:
+    """(open, close) minutes after midnight of an ``HH:MM-HH:MM`` session.
+
+    >>> session_minutes("13:30-17:00")
+    (810, 1020)
+    """
+    opens, closes = session.split("-")
+    return clock_minutes(opens), clock_minutes(closes)
