@@ -34,7 +34,7 @@ import numpy as np
 import simpy
 
 from sim.analysis.frames import intervals_frame, visits_frame
-from sim.analysis.metrics import run_metrics, visit_waits
+from sim.analysis.metrics import run_metrics
 from sim.analysis.theory import erlang_c
 from sim.experiment.runner import run_experiment
 from sim.model.centre import simulate
@@ -46,6 +46,13 @@ NOMINAL_SERVICE_MINUTES = 5.0  # shorter when the schema's day limit would be ex
 MAX_DAYS = 2000  # Calendar.working_days upper bound in the schema
 MINUTES_PER_DAY = 1440
 BASE_SEED = 12345
+
+BARE = "(1) bare SimPy"
+SIMULATE = "(2) simulate"
+SIM_RUN = "(3) simulate+metrics+frames"
+EXPERIMENT = "(4) run_experiment, 1 rep"
+RATIO_LINES = {SIMULATE: "simulate alone", SIM_RUN: "sim run replication",
+               EXPERIMENT: "run_experiment"}
 
 
 @dataclass(frozen=True)
@@ -146,21 +153,21 @@ def contenders(queue: Queue, scenarios: ScenarioSet, whole_experiment: bool) -> 
     scenario = scenarios.baseline
 
     def record_stats(record: Any) -> tuple[int, float]:
-        return len(record.visits["arrival"]), float(visit_waits(record.visits).mean())
+        return len(record.visits["arrival"]), float(record.visits["wait"].mean())
 
     def experiment_stats(results: Any) -> tuple[int, float]:
         wait = results.summary.query("metric == 'wait_mean'")["mean"].iloc[0]
         return len(results.visits), float(wait)
 
     chosen = [
-        Contender("(1) bare SimPy", lambda seed: bare_simpy(queue, seed),
+        Contender(BARE, lambda seed: bare_simpy(queue, seed),
                   lambda waits: (len(waits), statistics.fmean(waits))),
-        Contender("(2) simulate", lambda seed: simulate(scenario, seed), record_stats),
-        Contender("(3) simulate+metrics+frames", lambda seed: sim_run_replication(scenario, seed),
+        Contender(SIMULATE, lambda seed: simulate(scenario, seed), record_stats),
+        Contender(SIM_RUN, lambda seed: sim_run_replication(scenario, seed),
                   lambda out: (len(out[1]), out[0]["wait_mean"])),
     ]
     if whole_experiment:
-        chosen.append(Contender("(4) run_experiment, 1 rep",
+        chosen.append(Contender(EXPERIMENT,
                                 lambda seed: run_experiment(scenarios, 1, seed), experiment_stats))
     return chosen
 
@@ -196,32 +203,43 @@ def measure(chosen: list[Contender], repeats: int) -> dict[str, Tally]:
     return tallies
 
 
+def paired_ratios(tally: Tally, bare: Tally) -> list[float]:
+    """Cost ratio to the bare loop within each repeat: drift between repeats cancels out."""
+    return [x / y for x, y in zip(tally.us_per_citizen, bare.us_per_citizen, strict=True)]
+
+
 def report(queue: Queue, load: float, tallies: dict[str, Tally], repeats: int) -> None:
     print(f"M/M/c: c={queue.servers}, load={load:g}, lambda={queue.arrival_rate * 60:.4g}/h, "
           f"mean service={1 / queue.service_rate:.4g} min, {queue.days} days "
           f"(expected {queue.expected_citizens:,.0f} citizens), {repeats} repeats, interleaved")
     print()
-    print(f"{'':30} {'citizens/run':>13} {'us/citizen':>11} {'min':>8} {'max':>8} {'x bare':>7}")
-    medians = {label: statistics.median(t.us_per_citizen) for label, t in tallies.items()}
-    bare = next(iter(medians.values()))
+    print(f"{'':30} {'citizens/run':>13} {'us/citizen':>11} {'min':>7} {'max':>7} {'x bare':>7}")
+    bare = tallies[BARE]
     for label, tally in tallies.items():
-        print(f"{label:30} {statistics.median(tally.citizens):>13,.0f} {medians[label]:>11.2f} "
-              f"{min(tally.us_per_citizen):>8.2f} {max(tally.us_per_citizen):>8.2f} "
-              f"{medians[label] / bare:>7.2f}")
+        print(f"{label:30} {statistics.median(tally.citizens):>13,.0f} "
+              f"{statistics.median(tally.us_per_citizen):>11.2f} "
+              f"{min(tally.us_per_citizen):>7.2f} {max(tally.us_per_citizen):>7.2f} "
+              f"{statistics.median(paired_ratios(tally, bare)):>7.2f}")
+    print("(us/citizen: median over repeats; x bare: median of the per-repeat ratios)")
     print()
-    labels = list(tallies)
-    print(f"ratio (2)/(1), simulate alone:   {medians[labels[1]] / bare:.2f}")
-    ratio = medians[labels[2]] / bare
-    print(f"ratio (3)/(1), sim run per rep:  {ratio:.2f}  -> aim <= {AIM}x "
-          f"{'MET' if ratio <= AIM else 'NOT MET'}")
-    if len(labels) > 3:
-        print(f"ratio (4)/(1), run_experiment:   {medians[labels[3]] / bare:.2f}")
+    for label, what in RATIO_LINES.items():
+        if label not in tallies:
+            continue
+        ratios = paired_ratios(tallies[label], bare)
+        line = (f"ratio {label[:3]}/(1), {what + ':':24} {statistics.median(ratios):.2f}"
+                f"  (repeats {min(ratios):.2f}-{max(ratios):.2f})")
+        if label == SIM_RUN:
+            met = statistics.median(ratios) <= AIM
+            line += f"  aim <= {AIM}x: {'MET' if met else 'NOT MET'}"
+        print(line)
     print()
     theory = erlang_c(queue.servers, queue.arrival_rate, queue.service_rate).wait_mean
-    print(f"sanity: mean wait (min), averaged over repeats; Erlang C says {theory:.4f}")
+    print(f"sanity: mean wait in minutes over the repeats (+- 2 s.e.); Erlang C: {theory:.4f}")
     for label, tally in tallies.items():
         wait = statistics.fmean(tally.waits)
-        print(f"  {label:30} {wait:.4f}  ({(wait / theory - 1) * 100:+.1f}% vs Erlang C)")
+        spread = (f" +- {2 * statistics.stdev(tally.waits) / math.sqrt(repeats):.4f}"
+                  if repeats > 1 else "")
+        print(f"  {label:30} {wait:.4f}{spread}  ({(wait / theory - 1) * 100:+.1f}% vs Erlang C)")
 
 
 def profile(scenario: Scenario, top: int) -> None:

@@ -12,7 +12,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim.analysis.metrics import visit_waits
 from sim.analysis.timeweighted import step_integral, summed_steps
 from sim.model.centre import ABANDONED, SENT_HOME, SERVED, RunRecord, simulate
 from sim.scenario.load import ScenarioSet, load_scenario, scenario_from_document
@@ -59,7 +58,7 @@ def test_littles_law_holds_on_a_busy_day() -> None:
     times, waiting = summed_steps([(log[:, 0], log[:, 2]) for log in record.desk_logs.values()])
     end = np.array([0.0, times[-1] + 1.0])
     queue_area = step_integral(times, waiting, end)[0]
-    assert queue_area == pytest.approx(visit_waits(record.visits).sum(), rel=1e-9)
+    assert queue_area == pytest.approx(record.visits["wait"].sum(), rel=1e-9)
     times, busy = summed_steps([(log[:, 0], log[:, 1]) for log in record.desk_logs.values()])
     served = record.visits["outcome"] == SERVED
     service_minutes = (record.visits["end"] - record.visits["start"])[served].sum()
@@ -157,7 +156,7 @@ def test_options_see_the_same_citizens() -> None:
 # --- expected direction -------------------------------------------------------------------------
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_more_counters_never_raise_the_mean_wait(seed: int) -> None:
-    waits = [visit_waits(simulate(small_centre(c).baseline, seed).visits).mean()
+    waits = [simulate(small_centre(c).baseline, seed).visits["wait"].mean()
              for c in (1, 2, 3, 4)]
     assert all(later <= earlier + 1e-9 for earlier, later in itertools.pairwise(waits)), (
         f"mean wait by counters 1..4 should not increase for the same citizens: {waits}")
@@ -177,6 +176,6 @@ def test_each_citizen_waits_no_longer_with_one_more_counter(
     runs = [simulate(small_centre(c, arrivals={"per_day": per_day},
                                   procedures=procedures).baseline, seed)
             for c in (counters, counters + 1)]
-    fewer, more = (visit_waits(r.visits) for r in runs)
+    fewer, more = (r.visits["wait"] for r in runs)
     assert (more <= fewer + 1e-9).all(), (
         f"{int((more > fewer + 1e-9).sum())} citizens waited longer with {counters + 1} counters")

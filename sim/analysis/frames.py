@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.analysis.metrics import visit_waits
 from sim.analysis.timeweighted import step_integral
 from sim.model.calendar import MINUTES_PER_DAY
 from sim.model.centre import OUTCOMES, RunRecord
@@ -34,7 +33,8 @@ def visits_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
         "arrival": visits["arrival"],
         "start": visits["start"],
         "end": visits["end"],
-        "wait": visit_waits(visits),
+        "wait": visits["wait"],
+        "guidance_wait": visits["guidance_wait"],
         "outcome": pd.Categorical.from_codes(visits["outcome"] - min(OUTCOMES),
                                              list(OUTCOMES.values())),
     })
@@ -46,7 +46,7 @@ def intervals_frame(record: RunRecord) -> pd.DataFrame:
     midnights = np.array([day.midnight for day in record.timeline.days])
     slot_starts = (midnights[:, None] + SLOT_MINUTES * np.arange(SLOTS_PER_DAY)).ravel()
     edges = np.append(slot_starts, slot_starts[-1] + SLOT_MINUTES)
-    waits = visit_waits(record.visits)
+    waits = record.visits["wait"]
     slot_of_visit = np.searchsorted(edges, record.visits["arrival"], side="right") - 1
     tables = []
     for index, (name, log) in enumerate(record.desk_logs.items()):

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.analysis.dossier_metrics import DOSSIER_METRICS, dossier_metrics
 from sim.analysis.timeweighted import step_integral, summed_steps
-from sim.model.centre import ABANDONED, SENT_HOME, SERVED, RunRecord
+from sim.model.centre import ABANDONED, BLOCKED, INCOMPLETE, SENT_HOME, SERVED, RunRecord
 from sim.scenario.schema import Scenario
 
 DEFAULT_TARGET_MINUTES = 15.0  # within_target_share when the scenario sets no target
@@ -17,20 +18,22 @@ DEFAULT_TARGET_MINUTES = 15.0  # within_target_share when the scenario sets no t
 BASE_METRICS: tuple[str, ...] = (
     "arrived", "served", "wait_mean", "wait_served_mean", "wait_p50", "wait_p90", "wait_p95",
     "wait_max", "waited_share", "within_target_share", "abandoned_share", "sent_home_share",
-    "trips_per_citizen", "utilisation",
+    "incomplete_share", "blocked_share", "trips_per_citizen", "utilisation",
 )
 TAIL_METRICS: tuple[str, ...] = ("queue_max", "overtime_minutes")
 
 
-def metric_names(desk_names: list[str] | tuple[str, ...]) -> list[str]:
-    """All metric names of a run, in the order the summary lists them."""
-    return [*BASE_METRICS, *(f"utilisation:{d}" for d in desk_names), *TAIL_METRICS]
+def metric_names(scenario: Scenario, desk_names: list[str] | tuple[str, ...]) -> list[str]:
+    """All metric names of a run, in the order the summary lists them.
 
-
-def visit_waits(visits: dict[str, np.ndarray]) -> np.ndarray:
-    """Minutes each visit waited: until service started, or until it gave up or was sent home."""
-    left_at = np.where(visits["outcome"] == SERVED, visits["start"], visits["end"])
-    return left_at - visits["arrival"]
+    Back-office and guidance metrics appear only for scenarios that have those sections.
+    """
+    names = [*BASE_METRICS, *(f"utilisation:{d}" for d in desk_names), *TAIL_METRICS]
+    if scenario.guidance is not None:
+        names.append("guidance_wait_mean")
+    if any(p.back_office is not None for p in scenario.procedures):
+        names += list(DOSSIER_METRICS)
+    return names
 
 
 def target_minutes(scenario: Scenario) -> float:
@@ -43,24 +46,30 @@ def run_metrics(record: RunRecord, scenario: Scenario) -> dict[str, float]:
     visits = record.visits
     counted = visits["arrival"] >= record.warmup_end
     outcome = visits["outcome"][counted]
-    waits = visit_waits(visits)[counted]
-    served = outcome == SERVED
-    arrived = len(waits)
+    waits = visits["wait"][counted]
+    reached_counter = ~np.isnan(visits["start"][counted])
+    guidance_waits = visits["guidance_wait"][counted]
     metrics = {
-        "arrived": float(arrived),
-        "served": float(served.sum()),
-        **_wait_statistics(waits, served, target_minutes(scenario)),
+        "arrived": float(len(waits)),
+        "served": float((outcome == SERVED).sum()),
+        **_wait_statistics(waits, reached_counter, target_minutes(scenario)),
         "abandoned_share": _share(outcome == ABANDONED),
         "sent_home_share": _share(outcome == SENT_HOME),
+        "incomplete_share": _share(outcome == INCOMPLETE),
+        "blocked_share": _share(outcome == BLOCKED),
         "trips_per_citizen": _trips_per_citizen(visits, record.warmup_end),
         **_utilisation(record),
         "queue_max": _queue_max(record),
         "overtime_minutes": _overtime(record),
+        "guidance_wait_mean": (float(np.nanmean(guidance_waits))
+                               if np.isfinite(guidance_waits).any() else np.nan),
+        **dossier_metrics(record, scenario),
     }
-    return {name: metrics[name] for name in metric_names(record.desk_names)}
+    return {name: metrics[name] for name in metric_names(scenario, record.desk_names)}
 
 
 def _wait_statistics(waits: np.ndarray, served: np.ndarray, target: float) -> dict[str, float]:
+    """Wait statistics over all visits; `served` marks the visits that reached a counter."""
     if len(waits) == 0:
         return dict.fromkeys(("wait_mean", "wait_served_mean", "wait_p50", "wait_p90",
                               "wait_p95", "wait_max", "waited_share", "within_target_share"),
@@ -75,6 +84,7 @@ def _wait_statistics(waits: np.ndarray, served: np.ndarray, target: float) -> di
         "wait_max": float(waits.max()),
         "waited_share": _share(waits > 0),
         # Served within the target: someone who gave up after 10 minutes was not served in 15.
+        # "Served" here means reached the counter (an incomplete dossier was still served).
         "within_target_share": _share(served & (waits <= target)),
     }
 
@@ -120,7 +130,8 @@ def _utilisation(record: RunRecord) -> dict[str, float]:
 
 def _queue_max(record: RunRecord) -> float:
     """Most citizens waiting at once in the whole centre, after the warm-up."""
-    times, total = summed_steps([(log[:, 0], log[:, 2]) for log in record.desk_logs.values()])
+    logs = [*record.desk_logs.values(), *record.guidance_logs.values()]
+    times, total = summed_steps([(log[:, 0], log[:, 2]) for log in logs])
     before = np.searchsorted(times, record.warmup_end, side="right") - 1
     return float(total[max(before, 0):].max())
 
@@ -128,7 +139,7 @@ def _queue_max(record: RunRecord) -> float:
 def _overtime(record: RunRecord) -> float:
     """Mean minutes per closing that the last citizen's service ran past closing time."""
     visits = record.visits
-    ends = np.sort(visits["end"][visits["outcome"] == SERVED])
+    ends = np.sort(visits["end"][~np.isnan(visits["start"])])  # every counter service
     closings = np.array([c for c in record.timeline.closings if c >= record.warmup_end])
     if len(closings) == 0:
         return np.nan

@@ -19,6 +19,16 @@ STREAMS: tuple[str, ...] = (
     "patience",  # minutes before giving up, one per trip
     "returns",  # whether someone who gave up or was sent home comes back, one per trip
     "return_times",  # clock time of each return trip
+    "sites",  # which service point a citizen goes to
+    "guidance",  # whether a citizen needs the guidance team, and for how long
+    "incomplete",  # whether the dossier brought on a trip is incomplete
+    "back_office",  # staff-hours of work of a dossier received at the counter
+    "handoffs",  # working days at an outside body, counter dossiers
+    "online",  # online filings: times
+    "online_work",  # online filings: work and hand-off delay
+    "backlog",  # transferred dossiers: days left to the deadline
+    "backlog_work",  # transferred dossiers: work and hand-off delay
+    "disruptions",  # random outages: moments and lengths
 )
 
 

@@ -9,6 +9,7 @@ the same citizens when an option leaves the demand alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,14 +48,21 @@ class Intensity:
         return float(np.sum(self.rates * overlap))
 
 
-def build_intensity(arrivals: Arrivals, calendar: Calendar, timeline: Timeline) -> Intensity:
-    """The run's arrival rate in absolute time, from per_day + profile or from per_hour."""
+def build_intensity(
+    arrivals: Arrivals,
+    calendar: Calendar,
+    timeline: Timeline,
+    day_scale: Callable[[OpeningDay], float] | None = None,
+) -> Intensity:
+    """The run's arrival rate in absolute time, from per_day + profile or from per_hour,
+    optionally scaled per day (online filings follow the visitors' pattern, scaled)."""
     pieces = _merge_equal_neighbours([
-        piece
+        (start, length, rate * (day_scale(day) if day_scale else 1.0))
         for day in timeline.days
-        for piece in _day_pieces(arrivals, calendar, day)
-        if piece[2] > 0 and piece[1] > 0
+        for start, length, rate in _day_pieces(arrivals, calendar, day)
+        if rate > 0 and length > 0
     ])
+    pieces = [piece for piece in pieces if piece[2] > 0]
     if not pieces:
         empty = np.zeros(0)
         return Intensity(empty, empty, empty)

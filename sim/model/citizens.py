@@ -12,7 +12,24 @@ import numpy as np
 
 from sim.model.arrivals import Intensity, sample_arrival_times
 from sim.model.sampling import quantiles
+from sim.scenario.distributions import as_distribution
 from sim.scenario.schema import Scenario
+
+
+@dataclass(frozen=True)
+class Pool:
+    """A desk at a site: one queue and its counters."""
+
+    site: str
+    desk: str
+
+    def label(self, single_site: bool) -> str:
+        return self.desk if single_site else f"{self.site}.{self.desk}"
+
+
+def counter_pools(scenario: Scenario) -> list[Pool]:
+    """Every (site, desk) pair, in the order of the scenario."""
+    return [Pool(site, desk) for site, desks in scenario.site_desks().items() for desk in desks]
 
 
 @dataclass(frozen=True)
@@ -21,48 +38,99 @@ class Citizens:
 
     arrival: np.ndarray  # minutes, first trip
     procedure: np.ndarray  # index into scenario.procedures
-    desk: np.ndarray  # index into the desks of the run
+    pool: np.ndarray  # index into counter_pools(scenario)
+    site: np.ndarray  # index into the sites
     service: np.ndarray  # minutes at the counter (the same dossier on every trip)
+    guided: np.ndarray  # bool: needs the guidance team first (on the first trip)
+    guidance_time: np.ndarray  # minutes with the guidance team
     patience: np.ndarray | None  # (citizens, max_trips) minutes; None: patience is unlimited
     returns: np.ndarray | None  # (citizens, max_trips) uniforms: returns if below the probability
-    return_clock: np.ndarray | None  # (citizens, max_trips) uniforms for the time of day
+    return_clock: np.ndarray  # (citizens, max_trips) uniforms for the time of day of a return
+    incomplete: np.ndarray  # (citizens, max_trips) uniforms: incomplete if below the share
+    work: np.ndarray  # staff-hours of back-office work of the citizen's dossier
+    delay_days: np.ndarray  # working days at an outside body
 
     def __len__(self) -> int:
         return len(self.arrival)
 
 
 def sample_citizens(
-    scenario: Scenario,
-    intensity: Intensity,
-    desk_names: list[str],
-    rngs: dict[str, np.random.Generator],
+    scenario: Scenario, intensity: Intensity, rngs: dict[str, np.random.Generator]
 ) -> Citizens:
     """Draw every citizen of one replication."""
     arrival = sample_arrival_times(intensity, rngs["arrivals"])
     count = len(arrival)
-    shares = np.cumsum([p.share for p in scenario.procedures])
+    procedures = scenario.procedures
+    shares = np.cumsum([p.share for p in procedures])
     procedure = np.minimum(
         np.searchsorted(shares / shares[-1], rngs["routing"].random(count), side="right"),
         len(shares) - 1,
     )
-    service_uniforms = rngs["service"].random(count)
-    service = np.empty(count)
-    for index, proc in enumerate(scenario.procedures):
-        chosen = procedure == index
-        service[chosen] = quantiles(proc.service, service_uniforms[chosen])
-    desk_of_procedure = np.array([desk_names.index(p.desk) for p in scenario.procedures])
+    site, pool = _choose_sites(scenario, procedure, rngs["sites"].random(count))
     trips = (count, scenario.max_trips)
-    patience = (
-        quantiles(scenario.patience, rngs["patience"].random(trips))
-        if scenario.patience is not None else None
-    )
-    returning = scenario.return_probability > 0
+    guidance_uniforms = rngs["guidance"].random((count, 2))
+    guided = guidance_uniforms[:, 0] < np.array([p.guidance for p in procedures])[procedure]
+    guidance_time = (quantiles(scenario.guidance.service, guidance_uniforms[:, 1])
+                     if scenario.guidance else np.zeros(count))
     return Citizens(
         arrival=arrival,
         procedure=procedure,
-        desk=desk_of_procedure[procedure],
-        service=service,
-        patience=patience,
-        returns=rngs["returns"].random(trips) if returning else None,
-        return_clock=rngs["return_times"].random(trips) if returning else None,
+        pool=pool,
+        site=site,
+        service=per_procedure(procedures, procedure, rngs["service"].random(count),
+                              lambda p: p.service),
+        guided=guided,
+        guidance_time=guidance_time,
+        patience=(quantiles(scenario.patience, rngs["patience"].random(trips))
+                  if scenario.patience is not None else None),
+        returns=rngs["returns"].random(trips) if scenario.return_probability > 0 else None,
+        return_clock=rngs["return_times"].random(trips),
+        incomplete=rngs["incomplete"].random(trips),
+        work=per_procedure(procedures, procedure, rngs["back_office"].random(count), work_of),
+        delay_days=per_procedure(procedures, procedure, rngs["handoffs"].random(count),
+                                 lambda p: handoff_delay_of(scenario, p)),
     )
+
+
+def per_procedure(procedures: list, procedure: np.ndarray, uniforms: np.ndarray,
+                  distribution_of) -> np.ndarray:
+    """Values drawn from each row's procedure's distribution (0 where it has none)."""
+    values = np.zeros(len(procedure))
+    for index, proc in enumerate(procedures):
+        dist = distribution_of(proc)
+        chosen = procedure == index
+        if dist is not None and chosen.any():
+            values[chosen] = quantiles(as_distribution(dist), uniforms[chosen])
+    return values
+
+
+def work_of(procedure) -> object | None:
+    return procedure.back_office.hours if procedure.back_office else None
+
+
+def handoff_delay_of(scenario: Scenario, procedure) -> object | None:
+    if procedure.back_office is None or procedure.back_office.handoff is None:
+        return None
+    return scenario.back_office.handoffs[procedure.back_office.handoff].delay_days
+
+
+def _choose_sites(scenario: Scenario, procedure: np.ndarray,
+                  uniforms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each citizen's site, among the sites that have their procedure's desk, by site share."""
+    pools = counter_pools(scenario)
+    sites = list(scenario.site_desks())
+    site_share = ({name: s.share for name, s in scenario.sites.items()} if scenario.sites
+                  else {"main": 1.0})
+    site = np.zeros(len(procedure), dtype=np.int64)
+    pool = np.zeros(len(procedure), dtype=np.int64)
+    for index, proc in enumerate(scenario.procedures):
+        chosen = procedure == index
+        candidates = [i for i, p in enumerate(pools) if p.desk == proc.desk]
+        weights = np.array([site_share[pools[i].site] for i in candidates])
+        weights = np.cumsum(weights / weights.sum()) if weights.sum() > 0 else np.linspace(
+            1 / len(candidates), 1, len(candidates))
+        pick = np.minimum(np.searchsorted(weights, uniforms[chosen], side="right"),
+                          len(candidates) - 1)
+        pool[chosen] = np.array(candidates)[pick]
+        site[chosen] = [sites.index(pools[i].site) for i in np.array(candidates)[pick]]
+    return site, pool

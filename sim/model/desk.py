@@ -11,27 +11,36 @@ from collections import deque
 
 import numpy as np
 
-LOG_COLUMNS = ("time", "busy", "waiting", "open")
+LOG_COLUMNS = ("time", "busy", "waiting", "open", "helping")
 
 
 class Desk:
     """Counter pool state; the centre decides who is served, the desk only keeps count."""
 
-    __slots__ = ("busy", "log", "open", "overtime", "queue", "waiting")
+    __slots__ = ("busy", "guidance", "helping", "log", "open", "overtime", "queue", "scheduled",
+                 "stopped", "waiting")
 
-    def __init__(self) -> None:
+    def __init__(self, guidance: bool = False) -> None:
+        self.guidance = guidance  # the guidance team rather than a counter pool
+        self.scheduled = 0  # counters the schedule opens now
+        self.stopped = 0  # outages in force (counters stop while any is)
         self.open = 0  # counters open now (a closing counter still finishes its citizen)
         self.busy = 0  # counters serving a citizen now
+        self.helping = 0  # counters doing a piece of back-office work now (counter_first)
         self.waiting = 0  # citizens in the queue who have not given up
         self.queue: deque[int] = deque()  # visit ids; ids of visits that gave up are skipped
         self.overtime = False  # closed for the day but still serving its queue (serve_all)
-        self.log: list[tuple[float, int, int, int]] = [(0.0, 0, 0, 0)]
+        self.log: list[tuple[float, int, int, int, int]] = [(0.0, 0, 0, 0, 0)]
 
     def record(self, now: float) -> None:
-        self.log.append((now, self.busy, self.waiting, self.open))
+        self.log.append((now, self.busy, self.waiting, self.open, self.helping))
+
+    def set_scheduled(self, level: int) -> None:
+        self.scheduled = level
+        self.open = 0 if self.stopped else level
 
     def has_free_counter(self) -> bool:
-        return self.busy < self.open
+        return self.busy + self.helping < self.open
 
     def log_array(self) -> np.ndarray:
         """The log as a float array with columns LOG_COLUMNS."""

@@ -1,0 +1,78 @@
+"""Legal deadlines in working days, on the scenario's calendar.
+
+Deadlines count working days (the calendar's weekdays, holidays skipped), and a dossier received
+after the same-day cut-off (15:00) counts from the next working day. NumPy's business-day
+functions do the counting; we only convert between simulated minutes and dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from sim.model.calendar import MINUTES_PER_DAY
+from sim.scenario.schema import WEEKDAYS, Calendar, clock_minutes, session_minutes
+
+
+class WorkingCalendar:
+    """Working-day arithmetic for one scenario; times are simulated minutes."""
+
+    def __init__(self, calendar: Calendar):
+        self.start = np.datetime64(calendar.start, "D")
+        self.weekmask = [day in calendar.weekdays for day in WEEKDAYS]
+        self.holidays = np.array(calendar.holidays, dtype="datetime64[D]")
+        self.cutoff = clock_minutes(calendar.cutoff)
+        # Deadlines fall at the close of an ordinary working day, also beyond the horizon.
+        self.closes = session_minutes(calendar.sessions[-1])[1]
+
+    def _offset(self, dates: np.ndarray, days: np.ndarray | int) -> np.ndarray:
+        return np.busday_offset(dates, days, roll="forward", weekmask=self.weekmask,
+                                holidays=self.holidays)
+
+    def dates(self, minutes: np.ndarray) -> np.ndarray:
+        """Calendar date of each simulated time."""
+        days = np.floor_divide(np.asarray(minutes, dtype=float), MINUTES_PER_DAY)
+        return self.start + days.astype("timedelta64[D]")
+
+    def closing_time(self, dates: np.ndarray) -> np.ndarray:
+        """Simulated minutes of the close of business on each date."""
+        days = (dates - self.start).astype(float)
+        return days * MINUTES_PER_DAY + self.closes
+
+    def due(self, received: np.ndarray, working_days: np.ndarray) -> np.ndarray:
+        """When dossiers received at ``received`` are due, ``working_days`` after receipt.
+
+        The count starts on the day of receipt if that is a working day and the dossier came
+        before the cut-off, otherwise on the next working day; the dossier is due at the close
+        of the last counted day.
+        """
+        received = np.asarray(received, dtype=float)
+        dates = self.dates(received)
+        clock = received - np.floor_divide(received, MINUTES_PER_DAY) * MINUTES_PER_DAY
+        late = np.is_busday(dates, weekmask=self.weekmask, holidays=self.holidays) & (
+            clock >= self.cutoff)
+        first = self._offset(dates, late.astype(int))
+        return self.closing_time(self._offset(first, np.asarray(working_days, dtype=int)))
+
+    def due_from_start(self, days_left: np.ndarray) -> np.ndarray:
+        """Due times of dossiers with ``days_left`` working days to go on the start date."""
+        first = self._offset(np.array([self.start]), 0)
+        return self.closing_time(self._offset(np.repeat(first, len(days_left)),
+                                              np.round(days_left).astype(int)))
+
+    def after_working_days(self, time: float, days: int) -> float:
+        """Close of business ``days`` working days after the date of ``time`` (0: that day,
+        or the next working day if it is not one)."""
+        date = self.dates(np.array([time]))
+        return float(self.closing_time(self._offset(date, days))[0])
+
+    def lateness(self, due: np.ndarray, completed: np.ndarray) -> np.ndarray:
+        """Working days from the due date to the completion date (0 when on time)."""
+        late = completed > due
+        count = np.busday_count(self.dates(due), self.dates(np.where(late, completed, due)),
+                                weekmask=self.weekmask, holidays=self.holidays)
+        return np.where(late, np.maximum(count, 1), 0)
+
+    def date_of(self, minutes: float) -> dt.date:
+        return self.dates(np.array([minutes]))[0].astype(dt.date)
