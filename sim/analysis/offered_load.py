@@ -13,6 +13,7 @@ import pandas as pd
 from sim.analysis.timeweighted import step_integral
 from sim.model.arrivals import build_intensity
 from sim.model.calendar import MINUTES_PER_DAY, build_timeline, counter_changes
+from sim.model.citizens import counter_pools, pool_fractions
 from sim.scenario.schema import Scenario
 
 SLOT = 30.0
@@ -25,10 +26,13 @@ def offered_load(scenario: Scenario) -> pd.DataFrame:
     intensity = build_intensity(scenario.arrivals, scenario.calendar, timeline)
     closings = timeline.closings
     rows = []
-    for name, desk in scenario.desks.items():
-        procedures = [p for p in scenario.procedures if p.desk == name]
-        share = sum(p.share for p in procedures)
-        work = sum(p.share * p.service.expected() for p in procedures)  # minutes per visitor
+    single = scenario.sites is None
+    for pool, fraction in zip(counter_pools(scenario), pool_fractions(scenario), strict=True):
+        desk = scenario.site_desks()[pool.site][pool.desk]
+        procedures = [p for p in scenario.procedures if p.desk == pool.desk]
+        share = fraction * sum(p.share for p in procedures)
+        work = fraction * sum(p.share * p.service.expected() for p in procedures)  # per visitor
+        name = pool.label(single)
         changes = counter_changes(timeline, desk) + [(c, 0) for c in closings]
         changes.sort(key=lambda change: change[0])
         times = np.array([0.0] + [t for t, _ in changes])

@@ -19,12 +19,14 @@ def scenario_warnings(scenario: Scenario) -> list[str]:
     if build_intensity(scenario.arrivals, scenario.calendar, timeline).expected_total <= 0:
         warnings.append("arrivals: no visitor is expected on any simulated day")
     served = {p.desk for p in scenario.procedures}
-    for name, desk in scenario.desks.items():
-        if name not in served:
-            warnings.append(f"desks.{name}: no procedure is served at this desk")
-        elif all(level == 0 for _, level in counter_changes(timeline, desk)):
-            warnings.append(f"desks.{name}: the schedule never opens a counter; "
-                            "its citizens will all be sent home")
+    for site, desks in scenario.site_desks().items():
+        prefix = "desks" if scenario.sites is None else f"sites.{site}.desks"
+        for name, desk in desks.items():
+            if name not in served:
+                warnings.append(f"{prefix}.{name}: no procedure is served at this desk")
+            elif all(level == 0 for _, level in counter_changes(timeline, desk)):
+                warnings.append(f"{prefix}.{name}: the schedule never opens a counter; "
+                                "its citizens will all be sent home")
     for index, surge in enumerate(scenario.arrivals.surges):
         if surge.end < first or surge.start > last:
             warnings.append(f"arrivals.surges[{index}]: {surge.start} to {surge.end} lies outside "

@@ -163,6 +163,8 @@ class _CentreRun:
         self._arrive(citizen, trip)
 
     def _join(self, visit: int, desk: Desk) -> None:
+        if desk.helping and not desk.waiting and desk.busy + desk.helping >= desk.open:
+            self._recall_helper(desk)  # counter first: back-office work stops for a citizen
         if desk.busy + desk.helping < desk.open and not desk.waiting:
             self._start(visit, desk)
             return
@@ -312,15 +314,30 @@ class _CentreRun:
             minutes = min(chunk, self.back_office.remaining[dossier] * 60)
             desk.helping += 1
             desk.record(self.env.now)
-            piece = self.env.timeout(minutes, (desk, dossier, minutes))
+            helper = [dossier, self.env.now, True]
+            desk.helpers.append(helper)
+            piece = self.env.timeout(minutes, (desk, helper))
             piece.callbacks.append(self._helped)
 
     def _helped(self, event: simpy.Event) -> None:
-        desk, dossier, minutes = event.value
+        desk, helper = event.value
+        if helper[2]:  # not recalled to the counter in the meantime
+            self._stop_helping(desk, helper)
+            self._serve_queue(desk)
+            desk.record(self.env.now)
+
+    def _recall_helper(self, desk: Desk) -> None:
+        """The counter that started its piece of back-office work last returns to the counter;
+        the work done so far counts."""
+        helper = next(h for h in reversed(desk.helpers) if h[2])
+        self._stop_helping(desk, helper)
+
+    def _stop_helping(self, desk: Desk, helper: list) -> None:
+        dossier, started, _ = helper
+        helper[2] = False
+        desk.helpers.remove(helper)
         desk.helping -= 1
-        self.back_office.work_done(dossier, minutes / 60)
-        self._serve_queue(desk)
-        desk.record(self.env.now)
+        self.back_office.work_done(dossier, (self.env.now - started) / 60)
 
     # --- opening hours and outages ----------------------------------------------------------------
     def _follow_schedule(self, desk: Desk, changes: list[tuple[float, int]]):

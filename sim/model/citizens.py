@@ -32,6 +32,20 @@ def counter_pools(scenario: Scenario) -> list[Pool]:
     return [Pool(site, desk) for site, desks in scenario.site_desks().items() for desk in desks]
 
 
+def pool_fractions(scenario: Scenario) -> list[float]:
+    """Share of a desk's citizens that each pool gets: the site's share among the sites that
+    have that desk (equal shares when those sites' shares are all zero)."""
+    pools = counter_pools(scenario)
+    site_share = ({name: s.share for name, s in scenario.sites.items()} if scenario.sites
+                  else {"main": 1.0})
+    fractions = []
+    for pool in pools:
+        peers = [p for p in pools if p.desk == pool.desk]
+        total = sum(site_share[p.site] for p in peers)
+        fractions.append(site_share[pool.site] / total if total > 0 else 1 / len(peers))
+    return fractions
+
+
 @dataclass(frozen=True)
 class Citizens:
     """Columns with one row per citizen (per citizen and trip for the per-trip quantities)."""
@@ -118,19 +132,16 @@ def _choose_sites(scenario: Scenario, procedure: np.ndarray,
                   uniforms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each citizen's site, among the sites that have their procedure's desk, by site share."""
     pools = counter_pools(scenario)
+    fractions = pool_fractions(scenario)
     sites = list(scenario.site_desks())
-    site_share = ({name: s.share for name, s in scenario.sites.items()} if scenario.sites
-                  else {"main": 1.0})
     site = np.zeros(len(procedure), dtype=np.int64)
     pool = np.zeros(len(procedure), dtype=np.int64)
     for index, proc in enumerate(scenario.procedures):
         chosen = procedure == index
-        candidates = [i for i, p in enumerate(pools) if p.desk == proc.desk]
-        weights = np.array([site_share[pools[i].site] for i in candidates])
-        weights = np.cumsum(weights / weights.sum()) if weights.sum() > 0 else np.linspace(
-            1 / len(candidates), 1, len(candidates))
-        pick = np.minimum(np.searchsorted(weights, uniforms[chosen], side="right"),
-                          len(candidates) - 1)
-        pool[chosen] = np.array(candidates)[pick]
-        site[chosen] = [sites.index(pools[i].site) for i in np.array(candidates)[pick]]
+        candidates = np.array([i for i, p in enumerate(pools) if p.desk == proc.desk])
+        weights = np.cumsum([fractions[i] for i in candidates])
+        pick = candidates[np.minimum(np.searchsorted(weights, uniforms[chosen], side="right"),
+                                     len(candidates) - 1)]
+        pool[chosen] = pick
+        site[chosen] = [sites.index(pools[i].site) for i in pick]
     return site, pool

@@ -17,8 +17,8 @@ LOG_COLUMNS = ("time", "busy", "waiting", "open", "helping")
 class Desk:
     """Counter pool state; the centre decides who is served, the desk only keeps count."""
 
-    __slots__ = ("busy", "guidance", "helping", "log", "open", "overtime", "queue", "scheduled",
-                 "stopped", "waiting")
+    __slots__ = ("busy", "guidance", "helpers", "helping", "log", "open", "overtime", "queue",
+                 "scheduled", "stopped", "waiting")
 
     def __init__(self, guidance: bool = False) -> None:
         self.guidance = guidance  # the guidance team rather than a counter pool
@@ -27,6 +27,7 @@ class Desk:
         self.open = 0  # counters open now (a closing counter still finishes its citizen)
         self.busy = 0  # counters serving a citizen now
         self.helping = 0  # counters doing a piece of back-office work now (counter_first)
+        self.helpers: list[list] = []  # [dossier, started, active] of each piece in progress
         self.waiting = 0  # citizens in the queue who have not given up
         self.queue: deque[int] = deque()  # visit ids; ids of visits that gave up are skipped
         self.overtime = False  # closed for the day but still serving its queue (serve_all)
