@@ -34,6 +34,7 @@ N = 2
 SEED = 123
 
 FILES = {"summary.csv", "replications.csv", "visits.parquet", "intervals.parquet",
+         "dossiers.parquet", "daily.parquet",
          "manifest.json"}
 SUMMARY_COLUMNS = ["option", "metric", "mean", "std", "ci_low", "ci_high", "replications"]
 REPLICATIONS_COLUMNS = ["option", "replication", "seed", "metric", "value"]
@@ -91,7 +92,7 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str],
 
 # --- sim run: the files ------------------------------------------------------------------------
 
-def test_run_writes_exactly_the_five_files(tiny_run) -> None:
+def test_run_writes_exactly_the_result_files(tiny_run) -> None:
     out, _, _ = tiny_run
     assert {p.name for p in out.iterdir()} == FILES == set(RESULT_FILES)
     assert [p for p in out.parent.iterdir() if p.name.startswith(".")] == []

@@ -40,7 +40,7 @@ def visits_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
     })
 
 
-def intervals_frame(record: RunRecord) -> pd.DataFrame:
+def intervals_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
     """Per desk, opening day and half-hour: arrivals, their mean wait, and time-averaged
     queue length, busy counters and open counters."""
     midnights = np.array([day.midnight for day in record.timeline.days])

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sim.analysis.confidence import summarise
+from sim.analysis.daily_frames import daily_frame, dossiers_frame
 from sim.analysis.frames import intervals_frame, visits_frame
 from sim.analysis.metrics import run_metrics
 from sim.experiment.seeds import DEFAULT_SEED, replication_seed
@@ -20,6 +21,12 @@ from sim.model.centre import simulate
 from sim.scenario.load import ScenarioSet
 
 DEFAULT_REPLICATIONS = 10
+FRAMES = {  # tidy per-run tables, each written as <name>.parquet
+    "visits": visits_frame,
+    "intervals": intervals_frame,
+    "dossiers": dossiers_frame,
+    "daily": daily_frame,
+}
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,8 @@ class Results:
     replications: pd.DataFrame  # option, replication, seed, metric, value
     visits: pd.DataFrame  # one row per visit
     intervals: pd.DataFrame  # one row per desk, day and half-hour
+    dossiers: pd.DataFrame  # one row per back-office dossier
+    daily: pd.DataFrame  # one row per opening day
     runtime_seconds: float
 
 
@@ -47,15 +56,16 @@ def run_experiment(
         raise ValueError("replications must be at least 1")
     started = time.perf_counter()
     seeds = tuple(replication_seed(seed, r) for r in range(replications))
-    metric_rows, visit_tables, interval_tables = [], [], []
+    metric_rows: list[dict] = []
+    tables: dict[str, list[pd.DataFrame]] = {name: [] for name in FRAMES}
     for replication, run_seed in enumerate(seeds):
         for option, scenario in scenarios.options.items():
             record = simulate(scenario, run_seed)
             ids = {"option": option, "replication": replication}
             metric_rows += [{**ids, "seed": run_seed, "metric": name, "value": value}
                             for name, value in run_metrics(record, scenario).items()]
-            visit_tables.append(_with_ids(visits_frame(record, scenario), ids))
-            interval_tables.append(_with_ids(intervals_frame(record), ids))
+            for name, build in FRAMES.items():
+                tables[name].append(_with_ids(build(record, scenario), ids))
         if on_replication_done is not None:
             on_replication_done(replication)
     per_run = pd.DataFrame(metric_rows)
@@ -67,8 +77,8 @@ def run_experiment(
         seeds=seeds,
         summary=summarise(per_run),
         replications=per_run,
-        visits=_sorted_by_run(pd.concat(visit_tables, ignore_index=True), scenarios),
-        intervals=_sorted_by_run(pd.concat(interval_tables, ignore_index=True), scenarios),
+        **{name: _sorted_by_run(pd.concat(frames, ignore_index=True), scenarios)
+           for name, frames in tables.items()},
         runtime_seconds=time.perf_counter() - started,
     )
 

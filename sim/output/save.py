@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
-from sim.experiment.runner import Results
+import pandas as pd
+
+from sim.experiment.runner import FRAMES, Results
 from sim.output.folder import write_files
 from sim.output.manifest import build_manifest
 
 RESULT_FILES = ("summary.csv", "replications.csv", "visits.parquet", "intervals.parquet",
-                "manifest.json")
+                "dossiers.parquet", "daily.parquet", "manifest.json")
 
 
 def save_results(results: Results, folder: Path, command: list[str] | None = None) -> Path:
     """Write every results file into ``folder`` atomically and return the folder."""
     manifest = build_manifest(results, command)
+    frames = {f"{name}.parquet": _parquet_writer(getattr(results, name)) for name in FRAMES}
     return write_files(Path(folder), {
         "summary.csv": lambda p: results.summary.to_csv(p, index=False),
         "replications.csv": lambda p: results.replications.to_csv(p, index=False),
-        "visits.parquet": lambda p: results.visits.to_parquet(p, index=False),
-        "intervals.parquet": lambda p: results.intervals.to_parquet(p, index=False),
+        **frames,
         "manifest.json": lambda p: p.write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8"),
     })
+
+
+def _parquet_writer(frame: pd.DataFrame) -> Callable[[Path], None]:
+    return lambda path: frame.to_parquet(path, index=False)

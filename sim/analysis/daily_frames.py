@@ -1,0 +1,98 @@
+"""Tidy per-run tables of the back office: one row per dossier, and one row per opening day.
+
+Times are simulated minutes since 00:00 of the start date, as in the visits table.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.timeweighted import step_integral, summed_steps
+from sim.model.back_office import SOURCES
+from sim.model.calendar import MINUTES_PER_DAY
+from sim.model.centre import ABANDONED, SENT_HOME, SERVED, RunRecord
+from sim.model.deadlines import WorkingCalendar
+from sim.scenario.schema import Scenario
+
+BACKLOG = SOURCES.index("backlog")
+
+
+def dossiers_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
+    """One row per dossier: where it came from, when it was received, due and completed, and
+    how many working days late it was (or is, at the end, when still open)."""
+    dossiers = record.dossiers
+    working = WorkingCalendar(scenario.calendar)
+    completed = dossiers["completed"]
+    due = dossiers["due"]
+    judged_at = np.where(np.isnan(completed), record.horizon_end, completed)
+    finite = np.isfinite(due)
+    late_days = np.full(len(due), np.nan)
+    late_days[finite] = working.lateness(due[finite], judged_at[finite])
+    return pd.DataFrame({
+        "procedure": pd.Categorical.from_codes(dossiers["procedure"],
+                                               [p.id for p in scenario.procedures]),
+        "source": pd.Categorical.from_codes(dossiers["source"], list(SOURCES)),
+        "received": dossiers["received"],
+        "due": due,
+        "completed": completed,
+        "work_hours": dossiers["work"],
+        "trips": dossiers["trips"],
+        "late_days": late_days,
+    })
+
+
+def daily_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
+    """One row per opening day: visits and what became of them, the back office's open and
+    overdue dossiers at the end of the day, and staff on counters and in the back office."""
+    days = record.timeline.days
+    midnights = np.array([day.midnight for day in days])
+    ends = midnights + MINUTES_PER_DAY
+    visits = record.visits
+    day_of_visit = np.searchsorted(midnights, visits["arrival"], side="right") - 1
+    counts = {name: np.bincount(day_of_visit[visits["outcome"] == code], minlength=len(days))
+              for name, code in (("served", SERVED), ("abandoned", ABANDONED),
+                                 ("sent_home", SENT_HOME))}
+    dossiers = record.dossiers
+    open_at = _open_at(dossiers["received"], dossiers["completed"], ends)
+    transferred = dossiers["source"] == BACKLOG
+    return pd.DataFrame({
+        "day": np.arange(1, len(days) + 1),
+        "date": [day.date.isoformat() for day in days],
+        "arrivals": np.bincount(day_of_visit, minlength=len(days)),
+        **counts,
+        "open_dossiers": open_at.sum(axis=1),
+        "open_transferred": open_at[:, transferred].sum(axis=1),
+        "overdue": (open_at & (dossiers["due"][None, :] < ends[:, None])).sum(axis=1),
+        "completed": _count_between(dossiers["completed"], midnights, ends),
+        "staff_counters": _mean_over_sessions(record, days, [
+            log for log in record.desk_logs.values()], column=3),
+        "staff_back_office": _mean_over_sessions(record, days, [record.back_office_log],
+                                                 column=1),
+        "counters_helping": _mean_over_sessions(record, days, [
+            log for log in record.desk_logs.values()], column=4),
+    })
+
+
+def _open_at(received: np.ndarray, completed: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """(times x dossiers) flags: received by then and not yet completed."""
+    done = np.where(np.isnan(completed), np.inf, completed)
+    return (received[None, :] <= times[:, None]) & (done[None, :] > times[:, None])
+
+
+def _count_between(times: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    ordered = np.sort(times[~np.isnan(times)])
+    return np.searchsorted(ordered, ends, side="left") - np.searchsorted(ordered, starts,
+                                                                          side="left")
+
+
+def _mean_over_sessions(record: RunRecord, days: tuple, logs: list[np.ndarray],
+                        column: int) -> np.ndarray:
+    """Time-averaged sum of one log column over each day's sessions."""
+    times, total = summed_steps([(log[:, 0], log[:, column]) for log in logs])
+    means = []
+    for day in days:
+        edges = np.array([t for session in day.sessions for t in session])
+        integral = step_integral(times, total, edges)[::2].sum()
+        means.append(integral / sum(end - start for start, end in day.sessions))
+    return np.array(means)
