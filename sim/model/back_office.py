@@ -2,9 +2,9 @@
 
 Work is measured in staff-hours. Dedicated staff work during the centre's sessions at a rate that
 gives `hours_per_day` of processing per ordinary working day; the staff on duty may follow a
-clock-time schedule (the fixed split between counter and back office). Work is done in pieces
-that end at the next change of duty (a session's end, a schedule change), after which the next
-dossier is chosen again by the queue order: earliest deadline first, or first in first out.
+clock-time schedule (the fixed split between counter and back office). A staff member takes the
+next dossier by the queue order (earliest deadline first, or first in first out) and keeps it
+until it is processed, pausing between sessions and while off duty.
 Under `counter_first`, counter staff take pieces of back-office work when nobody waits at their
 desk (the centre drives that, through `take` and `work_done`).
 """
@@ -86,11 +86,19 @@ class BackOffice:
 
     def work_done(self, dossier: int, hours: float) -> None:
         """Record ``hours`` of work on a taken dossier; it is finished or goes back in line."""
+        if not self._credit(dossier, hours):
+            self._push(dossier)
+
+    def _credit(self, dossier: int, hours: float) -> bool:
+        """Record work on a dossier; True (and on to completion) when nothing is left."""
         self.remaining[dossier] -= hours
         if self.remaining[dossier] > DONE:
-            self._push(dossier)
-            return
+            return False
         self.remaining[dossier] = 0.0
+        self._processed(dossier)
+        return True
+
+    def _processed(self, dossier: int) -> None:
         delay = self.delay_days[dossier]
         if delay <= 0:
             self._complete(dossier)
@@ -130,11 +138,15 @@ class BackOffice:
             self._wake_all()
 
     def _staff_member(self, member: int):
+        """Takes the next dossier by the queue order and keeps it, across sessions and days,
+        until it is processed: a file in hand is not put back for another."""
         env = self.env
+        dossier = None
         while True:
-            while not (member < self.on_duty(env.now) and self.heap):
+            while not (member < self.on_duty(env.now) and (dossier is not None or self.heap)):
                 yield self.wake
-            dossier = self.take()
+            if dossier is None:
+                dossier = self.take()
             next_change = self.duty_times[bisect.bisect_right(self.duty_times, env.now)] \
                 if env.now < self.duty_times[-1] else math.inf
             minutes = min(self.remaining[dossier] / self.rate, next_change - env.now)
@@ -143,7 +155,8 @@ class BackOffice:
             yield env.timeout(minutes)
             self.busy -= 1
             self._record()
-            self.work_done(dossier, minutes * self.rate)
+            if self._credit(dossier, minutes * self.rate):
+                dossier = None
 
     def _wake_all(self) -> None:
         wake, self.wake = self.wake, self.env.event()

@@ -1,0 +1,139 @@
+"""The back office against exact answers: a fluid check on the transferred backlog, M/M/c in
+staff-hours, and the bookkeeping of dossiers (every dossier completed or still open)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim
+from sim.analysis.confidence import t_interval
+from sim.analysis.dossier_metrics import dossier_metrics
+from sim.analysis.theory import erlang_c
+from sim.model.centre import simulate
+from sim.scenario.load import scenario_from_document
+
+THEORY = Path(__file__).resolve().parent.parent / "scenarios" / "theory"
+
+
+def backlog_only(count: int, hours: float, staff: int, hours_per_day: float,
+                 **back_office: object) -> dict:
+    """A centre whose back office has only the transferred backlog to do: no new dossiers."""
+    return {
+        "name": "backlog only",
+        "calendar": {"start": "2025-07-01", "working_days": 60},
+        "arrivals": {"per_day": 1},
+        "procedures": [
+            {"id": "certification", "name": "Chứng thực", "share": 1.0, "desk": "general",
+             "service": {"dist": "exponential", "mean": 5}},
+            {"id": "land", "name": "Đất đai", "share": 0.0, "desk": "general",
+             "service": {"dist": "exponential", "mean": 30},
+             "back_office": {"hours": {"dist": "deterministic", "mean": hours}},
+             "deadline": {"working_days": 15}},
+        ],
+        "desks": {"general": {"counters": 1}},
+        "back_office": {"staff": staff, "hours_per_day": hours_per_day, **back_office},
+        "backlog": [{"procedure": "land", "count": count,
+                     "days_left": {"dist": "uniform", "low": -5, "high": 20}}],
+    }
+
+
+@pytest.mark.parametrize(("count", "hours", "staff", "hours_per_day"), [
+    (120, 6.0, 3, 6.0),  # 720 staff-hours at 18 a day: exactly 40 days
+    (90, 4.0, 2, 6.5),  # 360 at 13 a day: 27.7, so day 28
+    (300, 1.5, 5, 7.0),  # 450 at 35 a day: 12.9, so day 13
+])
+def test_backlog_clears_on_the_fluid_day(count: int, hours: float, staff: int,
+                                         hours_per_day: float) -> None:
+    """N dossiers of fixed work w, capacity K staff-hours a day, no new demand: the backlog
+    clears on working day ceil(N w / K), when the work divides evenly among the staff."""
+    assert count % staff == 0, "the fluid answer is exact when every staff member gets N/staff"
+    document = backlog_only(count, hours, staff, hours_per_day)
+    scenario = scenario_from_document(document, "fluid").baseline
+    metrics = dossier_metrics(simulate(scenario, seed=1), scenario)
+    expected = math.ceil(round(count * hours / (staff * hours_per_day), 9))
+    assert metrics["backlog_cleared_day"] == expected
+    assert metrics["backlog_peak"] == count
+
+
+def test_backlog_never_clears_when_capacity_is_short() -> None:
+    document = backlog_only(600, 6.0, 1, 6.0)  # 600 days of work in 60 working days
+    scenario = scenario_from_document(document, "short").baseline
+    metrics = dossier_metrics(simulate(scenario, seed=1), scenario)
+    assert math.isnan(metrics["backlog_cleared_day"])
+    assert metrics["overdue"] > 0
+
+
+def test_earliest_deadline_first_keeps_deadlines_that_fifo_misses() -> None:
+    """Enough capacity overall (300 staff-hours at 20 a day: 15 days for deadlines spread over
+    1 to 20 days): taking the most urgent first keeps nearly all, taking them in order of
+    arrival does not. The same dossiers in both runs (common random numbers)."""
+    shares = {}
+    for order in ("earliest_deadline", "first_in_first_out"):
+        document = backlog_only(300, 1.0, 2, 10.0, order=order)
+        document["backlog"][0]["days_left"] = {"dist": "uniform", "low": 1, "high": 20}
+        scenario = scenario_from_document(document, order).baseline
+        shares[order] = dossier_metrics(simulate(scenario, seed=4), scenario)["on_time_share"]
+    assert shares["earliest_deadline"] > 0.95 > shares["first_in_first_out"], shares
+
+
+def test_handoff_delay_is_added_in_working_days() -> None:
+    document = backlog_only(2, 1.0, 2, 6.0)
+    document["procedures"][1]["back_office"]["handoff"] = "registry"
+    document["back_office"]["handoffs"] = {"registry": {"delay_days": 3}}
+    scenario = scenario_from_document(document, "handoff").baseline
+    record = simulate(scenario, seed=1)
+    completed = record.dossiers["completed"]
+    # Work ends on Tue 1 July; three working days later is Fri 4 July, at 17:00.
+    assert (completed == 3 * 1440 + 17 * 60).all(), completed
+
+
+# --- M/M/c in staff-hours ------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def back_office_run() -> sim.Results:
+    return sim.run(THEORY / "back_office_mmc.yaml", replications=20)
+
+
+def test_back_office_behaves_as_mmc_in_staff_hours(back_office_run: sim.Results) -> None:
+    """Mean wait before processing starts, per replication, against Erlang C (in hours)."""
+    theory = erlang_c(3, 12.0, 1 / 0.2)
+    dossiers = back_office_run.dossiers
+    # After the one-day warm-up, and at least a day before the end so that all are done.
+    steady = dossiers[(dossiers["received"] >= 1440) & (dossiers["received"] < 19 * 1440)]
+    assert steady["completed"].notna().all()
+    waits = (steady["completed"] - steady["received"]) / 60 - steady["work_hours"]
+    per_run = waits.groupby(steady["replication"]).mean().to_numpy()
+    mean, low, high = t_interval(per_run)
+    assert low <= theory.wait_mean <= high, (
+        f"Erlang C wait {theory.wait_mean:.4f} h outside the 95% CI [{low:.4f}, {high:.4f}]")
+    assert (high - low) / 2 < 0.1 * theory.wait_mean, "CI too wide to discriminate"
+    other = erlang_c(4, 12.0, 1 / 0.2).wait_mean
+    assert not low <= other <= high, "the CI must reject a back office with one more staff"
+
+
+def test_back_office_utilisation_is_rho(back_office_run: sim.Results) -> None:
+    row = back_office_run.summary.set_index("metric").loc["back_office_utilisation"]
+    assert row["ci_low"] <= 0.8 <= row["ci_high"], row
+
+
+# --- bookkeeping -----------------------------------------------------------------------------------
+def test_daily_open_dossiers_match_the_dossier_table(back_office_run: sim.Results) -> None:
+    daily = back_office_run.daily
+    dossiers = back_office_run.dossiers
+    run = dossiers[dossiers["replication"] == 0]
+    last = daily[daily["replication"] == 0].iloc[-1]
+    end_of_day = last["day"] * 1440.0
+    still_open = (run["received"] <= end_of_day) & ~(run["completed"] <= end_of_day)
+    assert last["open_dossiers"] == still_open.sum()
+    assert int(daily[daily["replication"] == 0]["completed"].sum()) == run["completed"].notna().sum()
+
+
+def test_every_dossier_is_completed_or_open() -> None:
+    dossiers = pd.DataFrame(sim.run(THEORY / "back_office_mmc.yaml", replications=1).dossiers)
+    done = dossiers["completed"].notna()
+    assert (dossiers.loc[done, "completed"] >= dossiers.loc[done, "received"]).all()
+    assert np.isnan(dossiers.loc[~done, "completed"]).all()
