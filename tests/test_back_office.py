@@ -107,7 +107,7 @@ def test_back_office_behaves_as_mmc_in_staff_hours(back_office_run: sim.Results)
     assert steady["completed"].notna().all()
     waits = (steady["completed"] - steady["received"]) / 60 - steady["work_hours"]
     per_run = waits.groupby(steady["replication"]).mean().to_numpy()
-    mean, low, high = t_interval(per_run)
+    _, low, high = t_interval(per_run)
     assert low <= theory.wait_mean <= high, (
         f"Erlang C wait {theory.wait_mean:.4f} h outside the 95% CI [{low:.4f}, {high:.4f}]")
     assert (high - low) / 2 < 0.1 * theory.wait_mean, "CI too wide to discriminate"
@@ -120,7 +120,7 @@ def test_back_office_utilisation_is_rho(back_office_run: sim.Results) -> None:
     assert row["ci_low"] <= 0.8 <= row["ci_high"], row
 
 
-# --- bookkeeping -----------------------------------------------------------------------------------
+# --- bookkeeping ------------------------------------------------------------------------------
 def test_daily_open_dossiers_match_the_dossier_table(back_office_run: sim.Results) -> None:
     daily = back_office_run.daily
     dossiers = back_office_run.dossiers
@@ -129,7 +129,8 @@ def test_daily_open_dossiers_match_the_dossier_table(back_office_run: sim.Result
     end_of_day = last["day"] * 1440.0
     still_open = (run["received"] <= end_of_day) & ~(run["completed"] <= end_of_day)
     assert last["open_dossiers"] == still_open.sum()
-    assert int(daily[daily["replication"] == 0]["completed"].sum()) == run["completed"].notna().sum()
+    completed_per_day = daily[daily["replication"] == 0]["completed"]
+    assert int(completed_per_day.sum()) == run["completed"].notna().sum()
 
 
 def test_every_dossier_is_completed_or_open() -> None:
