@@ -110,6 +110,8 @@ class BackOffice:
                 lambda event: self._complete(event.value))
 
     def _complete(self, dossier: int) -> None:
+        if self.env.now > self.horizon_end:
+            return  # finished by counter staff after the last closing: outside the horizon
         self.completed[dossier] = self.env.now
         self.open -= 1
         self._record()
