@@ -12,7 +12,7 @@ import pandas as pd
 
 from sim.analysis.timeweighted import step_integral
 from sim.model.arrivals import build_intensity
-from sim.model.calendar import MINUTES_PER_DAY, build_timeline, counter_changes
+from sim.model.calendar import MINUTES_PER_DAY, build_timeline, planned_levels
 from sim.model.citizens import counter_pools, pool_fractions
 from sim.scenario.schema import Scenario
 
@@ -24,7 +24,6 @@ def offered_load(scenario: Scenario) -> pd.DataFrame:
     the day's load and the highest half-hour load."""
     timeline = build_timeline(scenario.calendar)
     intensity = build_intensity(scenario.arrivals, scenario.calendar, timeline)
-    closings = timeline.closings
     rows = []
     single = scenario.sites is None
     for pool, fraction in zip(counter_pools(scenario), pool_fractions(scenario), strict=True):
@@ -33,10 +32,9 @@ def offered_load(scenario: Scenario) -> pd.DataFrame:
         share = fraction * sum(p.share for p in procedures)
         work = fraction * sum(p.share * p.service.expected() for p in procedures)  # per visitor
         name = pool.label(single)
-        changes = counter_changes(timeline, desk) + [(c, 0) for c in closings]
-        changes.sort(key=lambda change: change[0])
-        times = np.array([0.0] + [t for t, _ in changes])
-        levels = np.array([0.0] + [float(n) for _, n in changes])
+        changes = planned_levels(timeline, desk.counters, desk.schedule)
+        times = np.array([t for t, _ in changes])
+        levels = np.array([float(n) for _, n in changes])
         best = None
         for day in timeline.days:
             edges = day.midnight + SLOT * np.arange(MINUTES_PER_DAY / SLOT + 1)

@@ -55,10 +55,41 @@ def run_experiment(
     if replications < 1:
         raise ValueError("replications must be at least 1")
     started = time.perf_counter()
-    seeds = tuple(replication_seed(seed, r) for r in range(replications))
+    rows, tables = _simulate_replications(scenarios, seed, range(replications),
+                                          on_replication_done)
+    return _assemble(scenarios, seed, replications, rows, tables,
+                     time.perf_counter() - started)
+
+
+def extend_experiment(
+    results: Results,
+    more: int,
+    on_replication_done: Callable[[int], None] | None = None,
+) -> Results:
+    """The same experiment with `more` replications added (replication seeds continue from
+    the root seed, so N + M replications equal a run of N + M from the start)."""
+    started = time.perf_counter()
+    first = len(results.seeds)
+    rows, tables = _simulate_replications(results.scenarios, results.root_seed,
+                                          range(first, first + more), on_replication_done)
+    earlier = {name: [getattr(results, name)] for name in FRAMES}
+    for name in FRAMES:
+        tables[name] = earlier[name] + tables[name]
+    old_rows = results.replications.astype({"option": str}).to_dict("records")
+    return _assemble(results.scenarios, results.root_seed, first + more, old_rows + rows, tables,
+                     results.runtime_seconds + time.perf_counter() - started)
+
+
+def _simulate_replications(
+    scenarios: ScenarioSet,
+    seed: int,
+    replications: range,
+    on_replication_done: Callable[[int], None] | None,
+) -> tuple[list[dict], dict[str, list[pd.DataFrame]]]:
     metric_rows: list[dict] = []
     tables: dict[str, list[pd.DataFrame]] = {name: [] for name in FRAMES}
-    for replication, run_seed in enumerate(seeds):
+    for replication in replications:
+        run_seed = replication_seed(seed, replication)
         for option, scenario in scenarios.options.items():
             record = simulate(scenario, run_seed)
             ids = {"option": option, "replication": replication}
@@ -68,18 +99,21 @@ def run_experiment(
                 tables[name].append(_with_ids(build(record, scenario), ids))
         if on_replication_done is not None:
             on_replication_done(replication)
-    per_run = pd.DataFrame(metric_rows)
-    per_run = _option_order(per_run, scenarios).sort_values(["option", "replication"],
-                                                             kind="stable", ignore_index=True)
+    return metric_rows, tables
+
+
+def _assemble(scenarios: ScenarioSet, seed: int, replications: int, rows: list[dict],
+              tables: dict[str, list[pd.DataFrame]], runtime: float) -> Results:
+    per_run = _sorted_by_run(pd.DataFrame(rows), scenarios)
     return Results(
         scenarios=scenarios,
         root_seed=seed,
-        seeds=seeds,
+        seeds=tuple(replication_seed(seed, r) for r in range(replications)),
         summary=summarise(per_run),
         replications=per_run,
         **{name: _sorted_by_run(pd.concat(frames, ignore_index=True), scenarios)
            for name, frames in tables.items()},
-        runtime_seconds=time.perf_counter() - started,
+        runtime_seconds=runtime,
     )
 
 
@@ -89,12 +123,8 @@ def _with_ids(frame: pd.DataFrame, ids: dict[str, object]) -> pd.DataFrame:
     return frame
 
 
-def _option_order(frame: pd.DataFrame, scenarios: ScenarioSet) -> pd.DataFrame:
-    frame["option"] = pd.Categorical(frame["option"], categories=list(scenarios.options))
-    return frame
-
-
 def _sorted_by_run(frame: pd.DataFrame, scenarios: ScenarioSet) -> pd.DataFrame:
     """Option-major order, as in the summary, whatever order the runs finished in."""
-    frame = _option_order(frame, scenarios)
+    frame["option"] = pd.Categorical(frame["option"].astype(str),
+                                     categories=list(scenarios.options))
     return frame.sort_values(["option", "replication"], kind="stable", ignore_index=True)

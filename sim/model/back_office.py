@@ -19,9 +19,9 @@ from collections.abc import Callable
 import numpy as np
 import simpy
 
-from sim.model.calendar import Timeline
+from sim.model.calendar import Timeline, planned_levels
 from sim.model.deadlines import WorkingCalendar
-from sim.scenario.schema import Scenario, clock_minutes, session_minutes
+from sim.scenario.schema import Scenario, session_minutes
 from sim.scenario.transition import BackOffice as BackOfficeSpec
 
 SOURCES = ("counter", "online", "backlog")
@@ -41,7 +41,9 @@ class BackOffice:
         ordinary_minutes = sum(b - a for a, b in map(session_minutes, scenario.calendar.sessions))
         self.rate = spec.hours_per_day / ordinary_minutes  # staff-hours per staff per minute
         self.earliest_deadline = spec.order == "earliest_deadline"
-        self.duty_times, self.duty_levels = _duty(spec, timeline)
+        duty = planned_levels(timeline, spec.staff, spec.schedule)
+        self.duty_times = [time for time, _ in duty]
+        self.duty_levels = [level for _, level in duty]
         self.heap: list[tuple[float, int]] = []
         self.on_new_work: list[Callable[[], None]] = []
         self.wake = env.event()
@@ -179,22 +181,3 @@ class BackOffice:
             "trips": np.asarray(self.trips, dtype=np.int64),
             "completed": np.asarray(self.completed),
         }
-
-
-def _duty(spec: BackOfficeSpec, timeline: Timeline) -> tuple[list[float], list[int]]:
-    """(times, staff on duty from each time on): the schedule within sessions, 0 outside."""
-    schedule = sorted((clock_minutes(c), n) for c, n in (spec.schedule or {}).items())
-    changes: dict[float, int] = {0.0: 0}
-    for day in timeline.days:
-        for start, end in day.sessions:
-            changes.setdefault(end, 0)
-            level = schedule[0][1] if schedule else spec.staff
-            for clock, count in schedule:
-                if clock <= start - day.midnight:
-                    level = count
-            changes[start] = level
-            for clock, count in schedule:
-                if start < day.midnight + clock < end:
-                    changes[day.midnight + clock] = count
-    times = sorted(changes)
-    return times, [changes[t] for t in times]

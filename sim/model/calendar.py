@@ -97,13 +97,30 @@ def counter_changes(timeline: Timeline, desk: Desk) -> list[tuple[float, int]]:
     The closing at the end of each open period is left to the centre, because what happens
     then depends on `at_closing` (send everyone home, or keep serving until the queue is empty).
     """
-    schedule = sorted((clock_minutes(c), n) for c, n in (desk.schedule or {}).items())
+    return level_changes(timeline, desk.counters, desk.schedule)
+
+
+def planned_levels(timeline: Timeline, staff: int,
+                   schedule: dict[str, int] | None) -> list[tuple[float, int]]:
+    """(time, staff at work) changes as planned: the schedule within sessions, 0 from each
+    closing on. For staff who simply stop at closing (back office) and for planning."""
+    changes = dict(level_changes(timeline, staff, schedule))
+    for closing in timeline.closings:
+        changes.setdefault(closing, 0)
+    return sorted({0.0: 0, **changes}.items())
+
+
+def level_changes(timeline: Timeline, staff: int,
+                  schedule: dict[str, int] | None) -> list[tuple[float, int]]:
+    """(time, level) changes of `staff` following a clock-time `schedule` within sessions,
+    0 between sessions of a day; the day's closings are not included."""
+    points = sorted((clock_minutes(c), n) for c, n in (schedule or {}).items())
     changes: dict[float, int] = {}
     closings = set(timeline.closings)
     for day in timeline.days:
         for start, end in day.sessions:
-            changes[start] = _level_at(schedule, start - day.midnight, desk.counters)
-            for clock, count in schedule:
+            changes[start] = _level_at(points, start - day.midnight, staff)
+            for clock, count in points:
                 if start < day.midnight + clock < end:
                     changes[day.midnight + clock] = count
             if end not in closings:
