@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -13,12 +15,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from sim.analysis.offered_load import offered_load
 from sim.analysis.sanity import scenario_warnings
-from sim.api import DEMO_SCENARIO, default_results_folder, run_scenarios
+from sim.api import DEMO_SCENARIO, Comparison, default_results_folder, run_scenarios
+from sim.api import compare as compare_options
+from sim.experiment.precision import DEFAULT_CAP
 from sim.experiment.runner import DEFAULT_REPLICATIONS
 from sim.experiment.seeds import DEFAULT_SEED
 from sim.output.folder import FolderError, check_replaceable
 from sim.output.save import save_results
-from sim.output.terminal import print_summary
+from sim.output.terminal import print_comparison, print_summary
 from sim.scenario.errors import ScenarioError
 from sim.scenario.load import ScenarioSet, load_scenario
 from sim.scenario.schema import Scenario
@@ -70,8 +74,74 @@ def run(scenario: Path | None, replications: int, seed: int, out: Path | None,
     Writes summary.csv, replications.csv, visits.parquet, intervals.parquet and manifest.json,
     all at once when the run completes.
     """
-    path = scenario or DEMO_SCENARIO
-    scenarios = _load(path, sets, options)
+    scenarios = _load(scenario or DEMO_SCENARIO, sets, options)
+    folder = _prepare_output(scenarios, out, quiet)
+    with _progress(quiet, replications) as advance:
+        results = run_scenarios(scenarios, replications, seed, on_replication_done=advance)
+    save_results(results, folder, sys.argv)
+    if not quiet:
+        print_summary(results.summary, f"{scenarios.baseline.name} - {replications} replications")
+        click.echo(f"results written to {folder}")
+
+
+@main.command()
+@click.argument("scenario", type=SCENARIO_PATH)
+@click.option("--replications", "-n", type=click.IntRange(min=1), default=None,
+              help=f"Replications per option [default: {DEFAULT_REPLICATIONS}].")
+@click.option("--precision", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Instead of -n: add replications until every target metric's 95% CI "
+                   "half-width is within this fraction of its mean (e.g. 0.05).")
+@click.option("--max-replications", type=click.IntRange(min=2), default=DEFAULT_CAP,
+              show_default=True, help="Cap for --precision.")
+@click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SEED, show_default=True,
+              help="Root seed; replication seeds derive from it.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Results folder [default: results/<scenario file name>].")
+@set_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
+def compare(scenario: Path, replications: int | None, precision: float | None,
+            max_replications: int, seed: int, out: Path | None, sets: tuple[str, ...],
+            quiet: bool) -> None:
+    """Compare every option of SCENARIO with the baseline and the targets; recommend one.
+
+    Replication r of every option meets the same citizens, so differences from the baseline are
+    paired. Writes the files of `sim run` plus comparison.csv and recommendation.json.
+    """
+    if replications is not None and precision is not None:
+        raise click.UsageError("give --replications or --precision, not both")
+    scenarios = _load(scenario, sets)
+    folder = _prepare_output(scenarios, out, quiet)
+    with _progress(quiet, None if precision else replications or DEFAULT_REPLICATIONS) as advance:
+        outcome = compare_options(scenarios, replications, precision, seed, max_replications,
+                                  on_replication_done=advance)
+    recommendation = {**outcome.recommendation, **_precision_note(outcome, precision)}
+    save_results(outcome.results, folder, sys.argv, extra={
+        "comparison.csv": lambda p: outcome.table.to_csv(p, index=False),
+        "recommendation.json": lambda p: p.write_text(
+            json.dumps(recommendation, indent=2, ensure_ascii=False), encoding="utf-8"),
+    })
+    if not quiet:
+        print_comparison(outcome.table, recommendation, scenarios.baseline.name)
+        click.echo(f"results written to {folder}")
+
+
+def _precision_note(outcome: Comparison, precision: float | None) -> dict:
+    note: dict = {"replications": len(outcome.results.seeds)}
+    if outcome.precision is not None:
+        option, metric, relative = outcome.precision.worst
+        note["precision"] = {
+            "goal": precision, "reached": outcome.precision.reached,
+            "widest": {"option": option, "metric": metric, "relative_half_width": relative},
+        }
+        if not outcome.precision.reached:
+            note["sentence"] += (f" Precision {precision:g} was not reached within "
+                                 f"{note['replications']} replications (widest: {metric} of "
+                                 f"{option}, ±{relative:.1%}).")
+    return note
+
+
+def _prepare_output(scenarios: ScenarioSet, out: Path | None, quiet: bool) -> Path:
+    """Warn about odd settings and make sure the results folder may be written."""
     if not quiet:
         _warn_about(scenarios)
     folder = out or default_results_folder(scenarios)
@@ -79,17 +149,18 @@ def run(scenario: Path | None, replications: int, seed: int, out: Path | None,
         check_replaceable(folder)
     except FolderError as err:
         raise click.UsageError(str(err)) from None
+    return folder
+
+
+@contextmanager
+def _progress(quiet: bool, total: int | None) -> Iterator[Callable[[int], None]]:
+    """A progress bar over replications on a terminal (none when piped or quiet)."""
     console = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), console=console,
                   disable=quiet or not console.is_terminal) as progress:
-        task = progress.add_task("replications", total=replications)
-        results = run_scenarios(scenarios, replications, seed,
-                                on_replication_done=lambda _: progress.advance(task))
-    save_results(results, folder, sys.argv)
-    if not quiet:
-        print_summary(results.summary, f"{scenarios.baseline.name} - {replications} replications")
-        click.echo(f"results written to {folder}")
+        task = progress.add_task("replications", total=total)
+        yield lambda _: progress.advance(task)
 
 
 @main.command()

@@ -47,7 +47,8 @@ METRICS = ["arrived", "served", "wait_mean", "wait_served_mean", "wait_p50", "wa
            "wait_p95", "wait_max", "waited_share", "within_target_share", "abandoned_share",
            "sent_home_share", "incomplete_share", "blocked_share", "trips_per_citizen",
            "utilisation",
-           *(f"utilisation:{desk}" for desk in TINY_DESKS), "queue_max", "overtime_minutes"]
+           *(f"utilisation:{desk}" for desk in TINY_DESKS), "queue_max", "overtime_minutes",
+           "staff_hours", "overtime_staff_hours"]
 
 # One file per kind of mistake: reading, keys, types/ranges, cross-references, options.
 BAD_FILES = [

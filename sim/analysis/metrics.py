@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.analysis.cost import overtime_staff_hours, planned_staff_hours
 from sim.analysis.dossier_metrics import DOSSIER_METRICS, dossier_metrics
 from sim.analysis.timeweighted import step_integral, summed_steps
 from sim.model.centre import ABANDONED, BLOCKED, INCOMPLETE, SENT_HOME, SERVED, RunRecord
@@ -20,7 +21,8 @@ BASE_METRICS: tuple[str, ...] = (
     "wait_max", "waited_share", "within_target_share", "abandoned_share", "sent_home_share",
     "incomplete_share", "blocked_share", "trips_per_citizen", "utilisation",
 )
-TAIL_METRICS: tuple[str, ...] = ("queue_max", "overtime_minutes")
+TAIL_METRICS: tuple[str, ...] = ("queue_max", "overtime_minutes", "staff_hours",
+                                  "overtime_staff_hours")
 
 
 def metric_names(scenario: Scenario, desk_names: list[str] | tuple[str, ...]) -> list[str]:
@@ -61,6 +63,8 @@ def run_metrics(record: RunRecord, scenario: Scenario) -> dict[str, float]:
         **_utilisation(record),
         "queue_max": _queue_max(record),
         "overtime_minutes": _overtime(record),
+        "staff_hours": planned_staff_hours(scenario),
+        "overtime_staff_hours": overtime_staff_hours(record),
         "guidance_wait_mean": (float(np.nanmean(guidance_waits))
                                if np.isfinite(guidance_waits).any() else np.nan),
         **dossier_metrics(record, scenario),

@@ -16,11 +16,13 @@ RESULT_FILES = ("summary.csv", "replications.csv", "visits.parquet", "intervals.
                 "dossiers.parquet", "daily.parquet", "manifest.json")
 
 
-def save_results(results: Results, folder: Path, command: list[str] | None = None) -> Path:
-    """Write every results file into ``folder`` atomically and return the folder."""
+def save_results(results: Results, folder: Path, command: list[str] | None = None,
+                 extra: dict[str, Callable[[Path], None]] | None = None) -> Path:
+    """Write every results file, and any ``extra`` files, into ``folder`` atomically."""
     manifest = build_manifest(results, command)
     frames = {f"{name}.parquet": _parquet_writer(getattr(results, name)) for name in FRAMES}
     return write_files(Path(folder), {
+        **(extra or {}),
         "summary.csv": lambda p: results.summary.to_csv(p, index=False),
         "replications.csv": lambda p: results.replications.to_csv(p, index=False),
         **frames,

@@ -54,3 +54,34 @@ def print_summary(summary: pd.DataFrame, title: str) -> None:
     if not console.is_terminal:
         console.width = PIPE_WIDTH
     console.print(summary_table(summary, title))
+
+
+def comparison_table_view(table: pd.DataFrame, costs: dict[str, float]) -> Table:
+    """Options as rows; each target metric with its verdict, and the cost in staff-hours."""
+    targeted = list(table.loc[table["meets_target"] != "", "metric"].drop_duplicates())
+    view = Table(title="Options against the targets (95% confidence)", title_justify="left",
+                 caption="difference from the baseline in brackets")
+    view.add_column("option", style="bold", no_wrap=True)
+    for metric in targeted:
+        view.add_column(metric, justify="right")
+    view.add_column("staff-hours with overtime", justify="right")
+    by_key = table.set_index(["option", "metric"])
+    for option in table["option"].drop_duplicates():
+        cells = []
+        for metric in targeted:
+            row = by_key.loc[(option, metric)]
+            mark = {"yes": "[green]✓[/]", "no": "[red]✗[/]"}.get(row["meets_target"], "?")
+            cells.append(f"{row['mean']:.3g} ({row['diff_mean']:+.3g}) {mark}")
+        cells.append(f"{costs[str(option)]:,.0f}")
+        view.add_row(str(option), *cells)
+    return view
+
+
+def print_comparison(table: pd.DataFrame, recommendation: dict, title: str) -> None:
+    console = Console()
+    if not console.is_terminal:
+        console.width = PIPE_WIDTH
+    console.print(f"[bold]{title}[/]")
+    costs = {o["option"]: o["cost_staff_hours"] for o in recommendation["options"]}
+    console.print(comparison_table_view(table, costs))
+    console.print(recommendation["sentence"])

@@ -1,0 +1,52 @@
+"""What an option costs in staff time: the planned staff-hours of counters, guides and back
+office over the simulated days, plus the overtime the simulation shows.
+
+Planned hours come from the scenario (schedules and sessions), not from the run, so that an
+outage does not make an option look cheaper: the staff are paid while the software is down.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.analysis.timeweighted import step_integral
+from sim.model.calendar import Timeline, build_timeline, planned_levels
+from sim.model.centre import RunRecord
+from sim.scenario.schema import Scenario
+
+MINUTES_PER_HOUR = 60.0
+
+
+def planned_staff_hours(scenario: Scenario) -> float:
+    """Staff-hours the scenario schedules at counters, guidance and back office."""
+    timeline = build_timeline(scenario.calendar)
+    plans = [(desk.counters, desk.schedule) for desks in scenario.site_desks().values()
+             for desk in desks.values()]
+    if scenario.guidance is not None:
+        plans += [(scenario.guidance.staff, None)] * len(scenario.site_desks())
+    if scenario.back_office is not None:
+        plans.append((scenario.back_office.staff, scenario.back_office.schedule))
+    return sum(_hours(timeline, staff, schedule) for staff, schedule in plans)
+
+
+def _hours(timeline: Timeline, staff: int, schedule: dict[str, int] | None) -> float:
+    changes = planned_levels(timeline, staff, schedule)
+    times = np.array([t for t, _ in changes])
+    levels = np.array([float(n) for _, n in changes])
+    window = np.array([0.0, timeline.closings[-1]])
+    return float(step_integral(times, levels, window)[0]) / MINUTES_PER_HOUR
+
+
+def overtime_staff_hours(record: RunRecord) -> float:
+    """Counter staff-hours after closing time: counters kept open (serve_all) or finishing a
+    citizen, outside the open periods."""
+    periods = np.array(record.timeline.periods)
+    total = 0.0
+    for log in record.desk_logs.values():
+        times = log[:, 0]
+        present = np.maximum(log[:, 1], log[:, 3])
+        end = max(times[-1], record.horizon_end)
+        everything = step_integral(times, present, np.array([0.0, end]))[0]
+        inside = step_integral(times, present, periods.ravel())[::2].sum()
+        total += everything - inside
+    return float(total) / MINUTES_PER_HOUR
