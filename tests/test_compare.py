@@ -1,0 +1,136 @@
+"""Comparing options: paired differences, targets with confidence, cost and recommendation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import sim
+from sim.analysis.comparison import Target, paired_differences
+from sim.cli import main
+from sim.scenario.load import load_scenario
+
+VALID = Path(__file__).parent / "broken" / "valid.yaml"
+
+
+def scenarios_with(**options: dict) -> sim.ScenarioSet:
+    """tests/broken/valid.yaml (two counters) with other options and targets, and nobody
+    arriving over lunch."""
+    overrides = [f"options={json.dumps(options)}",
+                 'arrivals.profile={"07:30": 1.0, "11:30": 0, "13:30": 0.5, "17:00": 0}',
+                 'targets={"wait_p90": 25, "within_target_share": {"minutes": 15, '
+                 '"at_least": 0.6}}']
+    return load_scenario(VALID, overrides=overrides)
+
+
+@pytest.fixture(scope="module")
+def compared() -> sim.Comparison:
+    return sim.compare(scenarios_with(same={"desks.general.counters": 2},
+                                      one_more={"desks.general.counters": 3},
+                                      six={"desks.general.counters": 6},
+                                      eight={"desks.general.counters": 8}),
+                       replications=10, seed=7)
+
+
+def row(comparison: sim.Comparison, option: str, metric: str) -> pd.Series:
+    table = comparison.table
+    return table[(table["option"] == option) & (table["metric"] == metric)].iloc[0]
+
+
+def test_identical_options_differ_by_exactly_zero(compared: sim.Comparison) -> None:
+    same = row(compared, "same", "wait_mean")
+    assert same["diff_mean"] == 0 and same["diff_ci_low"] == 0 and same["diff_ci_high"] == 0
+
+
+def test_one_more_counter_lowers_the_mean_wait_with_confidence(compared: sim.Comparison) -> None:
+    more = row(compared, "one_more", "wait_mean")
+    assert more["diff_ci_high"] < 0, (
+        f"the paired 95% CI of the difference should lie below zero: {more.to_dict()}")
+
+
+def test_paired_interval_is_narrower_than_the_unpaired_one(compared: sim.Comparison) -> None:
+    """Common random numbers: the difference is estimated more precisely than either mean."""
+    more = row(compared, "one_more", "wait_mean")
+    paired = more["diff_ci_high"] - more["diff_ci_low"]
+    unpaired = (more["ci_high"] - more["ci_low"]) + (
+        row(compared, "baseline", "wait_mean")["ci_high"]
+        - row(compared, "baseline", "wait_mean")["ci_low"])
+    assert paired < unpaired
+
+
+def test_recommendation_is_the_cheapest_option_meeting_every_target(
+        compared: sim.Comparison) -> None:
+    recommendation = compared.recommendation
+    meeting = [o for o in recommendation["options"] if o["meets_all"]]
+    assert {o["option"] for o in meeting} >= {"eight"}, "eight counters meet the targets"
+    cheapest = min(meeting, key=lambda o: o["cost_staff_hours"])
+    assert recommendation["recommended"] == cheapest["option"]
+    assert cheapest["option"] in recommendation["sentence"]
+    costs = {o["option"]: o["cost_staff_hours"] for o in recommendation["options"]}
+    assert costs["baseline"] < costs["one_more"] < costs["six"] < costs["eight"]
+
+
+def test_when_no_option_meets_the_targets_the_sentence_says_by_how_much() -> None:
+    scenarios = load_scenario(VALID, overrides=['targets={"wait_p90": 0.5}'])
+    comparison = sim.compare(scenarios, replications=3, seed=1)
+    assert comparison.recommendation["recommended"] is None
+    assert "wait_p90 <= 0.5" in comparison.recommendation["sentence"]
+    assert "misses" in comparison.recommendation["sentence"]
+
+
+def test_target_verdicts_need_the_whole_interval() -> None:
+    upper = Target("wait_p90", 30, at_least=False)
+    assert upper.verdict(20, 29) == "yes"
+    assert upper.verdict(25, 35) == "unclear"
+    assert upper.verdict(31, 40) == "no"
+    lower = Target("on_time_share", 0.95, at_least=True)
+    assert lower.verdict(0.96, 0.99) == "yes" and lower.verdict(0.9, 0.94) == "no"
+
+
+def test_paired_differences_match_by_replication() -> None:
+    runs = pd.DataFrame({"option": ["baseline"] * 3 + ["b"] * 3, "replication": [0, 1, 2] * 2,
+                         "metric": ["m"] * 6, "value": [1.0, 5.0, 9.0, 2.0, 6.0, 10.0]})
+    differences = paired_differences(runs).set_index("option")
+    assert differences.loc["b", "diff_mean"] == pytest.approx(1.0)
+    # Constant difference: zero variance, so the interval collapses onto it.
+    assert differences.loc["b", "diff_ci_low"] == pytest.approx(1.0)
+
+
+def test_precision_adds_replications_until_reached() -> None:
+    comparison = sim.compare(VALID, precision=0.1, seed=3)
+    assert comparison.precision.reached
+    assert comparison.precision.worst[2] <= 0.1
+    summary = comparison.results.summary
+    wait = summary[summary["metric"] == "wait_mean"]
+    assert ((wait["ci_high"] - wait["ci_low"]) / 2 <= 0.1 * wait["mean"]).all()
+
+
+def test_precision_cap_is_reported() -> None:
+    comparison = sim.compare(VALID, precision=0.001, seed=3, max_replications=12)
+    assert not comparison.precision.reached
+    assert len(comparison.results.seeds) == 12
+
+
+def test_compare_command_writes_comparison_and_recommendation(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["compare", str(VALID), "-n", "3", "--out", str(out),
+                                       "--set", 'targets={"wait_p90": 60}'])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "comparison.csv")
+    assert list(table.columns) == ["option", "metric", "mean", "ci_low", "ci_high", "diff_mean",
+                                   "diff_ci_low", "diff_ci_high", "meets_target"]
+    recommendation = json.loads((out / "recommendation.json").read_text(encoding="utf-8"))
+    assert recommendation["sentence"] in result.output.replace("\n", " ") or (
+        recommendation["sentence"][:40] in result.output)
+    assert recommendation["replications"] == 3
+
+
+def test_compare_rejects_both_replications_and_precision(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["compare", str(VALID), "-n", "3", "--precision", "0.1",
+                                       "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "not both" in result.output
