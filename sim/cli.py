@@ -71,8 +71,8 @@ def run(scenario: Path | None, replications: int, seed: int, out: Path | None,
         options: tuple[str, ...], sets: tuple[str, ...], quiet: bool) -> None:
     """Run SCENARIO (default: the bundled demo) and write results/<name>/.
 
-    Writes summary.csv, replications.csv, visits.parquet, intervals.parquet and manifest.json,
-    all at once when the run completes.
+    Writes summary.csv, replications.csv, visits.parquet, intervals.parquet, dossiers.parquet,
+    daily.parquet and manifest.json, all at once when the run completes.
     """
     scenarios = _load(scenario or DEMO_SCENARIO, sets, options)
     folder = _prepare_output(scenarios, out, quiet)

@@ -11,7 +11,7 @@ import pandas as pd
 from sim.analysis.timeweighted import step_integral, summed_steps
 from sim.model.back_office import SOURCES
 from sim.model.calendar import MINUTES_PER_DAY
-from sim.model.centre import ABANDONED, SENT_HOME, SERVED, RunRecord
+from sim.model.centre import ABANDONED, BLOCKED, INCOMPLETE, SENT_HOME, SERVED, RunRecord
 from sim.model.deadlines import WorkingCalendar
 from sim.scenario.schema import Scenario
 
@@ -52,7 +52,8 @@ def daily_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
     day_of_visit = np.searchsorted(midnights, visits["arrival"], side="right") - 1
     counts = {name: np.bincount(day_of_visit[visits["outcome"] == code], minlength=len(days))
               for name, code in (("served", SERVED), ("abandoned", ABANDONED),
-                                 ("sent_home", SENT_HOME))}
+                                 ("sent_home", SENT_HOME), ("incomplete", INCOMPLETE),
+                                 ("blocked", BLOCKED))}
     dossiers = record.dossiers
     open_at = _open_at(dossiers["received"], dossiers["completed"], ends)
     transferred = dossiers["source"] == BACKLOG

@@ -38,7 +38,7 @@ def dossier_metrics(record: RunRecord, scenario: Scenario) -> dict[str, float]:
     return {
         "dossiers": float(counted.sum()),
         "on_time_share": _mean(on_time[judged]),
-        "overdue": float((np.isnan(completed) & (due < end)).sum()),
+        "overdue": float((np.isnan(completed) & (due <= end)).sum()),
         "lateness_p90": float(np.percentile(lateness, 90)) if len(lateness) else np.nan,
         "backlog_peak": _peak_open(record),
         "backlog_cleared_day": _cleared_day(working, completed[transferred]),

@@ -10,6 +10,7 @@ leave), and callbacks keep the per-citizen cost close to that of a bare SimPy qu
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 
@@ -106,6 +107,9 @@ class _CentreRun:
         self.v_guidance_wait: list[float] = []
         self.v_joined: list[float] = []  # when the visit joined its current queue
         self.v_desk: list[Desk | None] = []  # the queue it waits in
+        self.v_impatient: list[bool] = []  # patience ran out during guidance
+        self.period_starts = [start for start, _ in self.timeline.periods]
+        self.closing_times = set(self.timeline.closings)
 
     def run(self) -> RunRecord:
         env = self.env
@@ -149,6 +153,7 @@ class _CentreRun:
         self.v_guidance_wait.append(math.nan)
         self.v_joined.append(now)
         self.v_desk.append(None)
+        self.v_impatient.append(False)
         citizens = self.citizens
         if citizens.patience is not None:  # patience covers the whole trip, all queues
             timer = self.env.timeout(citizens.patience[citizen, trip - 1], visit)
@@ -201,9 +206,33 @@ class _CentreRun:
         guide.busy -= 1
         self._serve_queue(guide)
         guide.record(self.env.now)
+        if self.v_impatient[visit]:  # patience ran out while a guide was helping
+            self._leave(visit, ABANDONED)
+            self._maybe_return(visit)
+            return
+        desk = self.desks[self.citizens.pool[citizen]]
+        if self._closed_for_day():
+            if not self.serve_all:
+                self._leave(visit, SENT_HOME)
+                self._maybe_return(visit)
+                return
+            desk.overtime = True  # serve_all: a counter stays open for this citizen
+            desk.set_scheduled(max(desk.scheduled, 1))
         self.v_outcome[visit] = WAITING
         self.v_joined[visit] = self.env.now
-        self._join(visit, self.desks[self.citizens.pool[citizen]])
+        self._join(visit, desk)
+
+    def _closed_for_day(self) -> bool:
+        """Whether the day's last session has closed (and the next day not yet opened)."""
+        now = self.env.now
+        index = bisect.bisect_right(self.period_starts, now) - 1
+        return index >= 0 and now >= self.timeline.periods[index][1] and (
+            self.timeline.periods[index][1] in self.closing_times)
+
+    def _leave(self, visit: int, outcome: int) -> None:
+        """The visit ends now without (further) service."""
+        self.v_outcome[visit] = outcome
+        self.v_end[visit] = self.env.now
 
     def _finish(self, event: simpy.Event) -> None:
         visit = event.value
@@ -222,7 +251,9 @@ class _CentreRun:
         trip = self.v_trip[visit]
         blocked_until = self.plan.blocked_until(self.procedure_ids[procedure], self.env.now)
         if blocked_until is not None:
-            self._come_back(visit, after=blocked_until)
+            # The block ends at midnight after its last day: come back on the first opening
+            # day from then on (a minute before midnight is still the block's last day).
+            self._come_back(visit, after=blocked_until - 1)
             return BLOCKED
         share = self.incomplete_share[procedure]
         if share and trip == 1 and self.citizens.guided[citizen]:
@@ -256,10 +287,12 @@ class _CentreRun:
     def _give_up(self, event: simpy.Event) -> None:
         visit = event.value
         if self.v_outcome[visit] != WAITING:
+            # Out of patience while a guide helps: they leave when the help ends.
+            self.v_impatient[visit] = self.v_outcome[visit] == IN_SERVICE and math.isnan(
+                self.v_start[visit])
             return
         now = self.env.now
-        self.v_outcome[visit] = ABANDONED
-        self.v_end[visit] = now
+        self._leave(visit, ABANDONED)
         self.v_wait[visit] += now - self.v_joined[visit]
         desk = self.v_desk[visit]
         desk.waiting -= 1
@@ -383,8 +416,7 @@ class _CentreRun:
         desk.waiting = 0
         now = self.env.now
         for visit in sent_home:
-            self.v_outcome[visit] = SENT_HOME
-            self.v_end[visit] = now
+            self._leave(visit, SENT_HOME)
             self.v_wait[visit] += now - self.v_joined[visit]
             self._maybe_return(visit)
 

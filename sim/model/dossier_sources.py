@@ -14,6 +14,7 @@ from sim.model.calendar import OpeningDay, Timeline
 from sim.model.citizens import handoff_delay_of, per_procedure, work_of
 from sim.model.deadlines import WorkingCalendar
 from sim.model.sampling import quantiles
+from sim.scenario.distributions import as_distribution
 from sim.scenario.schema import Procedure, Scenario
 
 NO_DEADLINE = np.inf
@@ -100,7 +101,8 @@ def backlog_dossiers(scenario: Scenario, timeline: Timeline, working: WorkingCal
         day_of = (np.arange(item.count) * spread) // max(item.count, 1)
         times.append(np.array(openings)[day_of])
         procedures.append(np.full(item.count, ids.index(item.procedure)))
-        days_left.append(quantiles(item.days_left, rngs["backlog"].random(item.count)))
+        days_left.append(quantiles(as_distribution(item.days_left),
+                                   rngs["backlog"].random(item.count)))
     if not times:
         return DossierBatch.empty()
     time = np.concatenate(times)

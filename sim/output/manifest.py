@@ -28,15 +28,16 @@ def build_manifest(results: Results, command: list[str] | None = None) -> dict:
         "root_seed": results.root_seed,
         "replication_seeds": list(results.seeds),
         "replications": len(results.seeds),
-        "versions": {"python": platform.python_version(), **_versions()},
+        "versions": package_versions(),
         "command": command if command is not None else sys.argv,
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "runtime_seconds": round(results.runtime_seconds, 3),
     }
 
 
-def _versions() -> dict[str, str]:
-    found = {}
+def package_versions() -> dict[str, str]:
+    """Installed versions of Python and the packages a result depends on."""
+    found = {"python": platform.python_version()}
     for package in PACKAGES:
         try:
             found[package] = metadata.version(package)

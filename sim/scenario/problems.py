@@ -19,8 +19,31 @@ from sim.scenario.errors import NOTHING, Problem
 
 
 def problems_from(error: ValidationError, root: type[BaseModel], prefix: str = "") -> list[Problem]:
-    """One Problem per pydantic error, with a dotted path and what is allowed there."""
-    return [_problem(e, root, prefix) for e in error.errors()]
+    """One Problem per pydantic error, with a dotted path and what is allowed there.
+
+    A value that fits no member of a plain union (a number or a list of periods) gives one
+    error per member; those become a single problem that lists what each member allows.
+    """
+    problems: dict[str, Problem] = {}
+    for item in error.errors():
+        loc = item["loc"]
+        member = next((i for i, part in enumerate(loc) if _is_member_name(part)), None)
+        if member is None:
+            problem = _problem(item, root, prefix)
+            problems.setdefault(f"{problem.path}|{problem.allowed}", problem)
+            continue
+        merged = _problem({**item, "loc": loc[:member]}, root, prefix)
+        allowed = _allowed(item, None, None, None)
+        earlier = problems.get(merged.path)
+        text = f"{earlier.allowed}; or {allowed}" if earlier else allowed
+        problems[merged.path] = Problem(merged.path, item.get("input"), text)
+    return list(problems.values())
+
+
+def _is_member_name(part: object) -> bool:
+    """Pydantic names the member of a plain union it tried, e.g. 'constrained-float'."""
+    return (isinstance(part, str) and part != "[key]"
+            and any(mark in part for mark in ("[", "-", "constrained")))
 
 
 def _problem(error: dict[str, Any], root: type[BaseModel], prefix: str) -> Problem:
@@ -58,7 +81,10 @@ def _allowed(
 ) -> str:
     kind, message = error["type"], error["msg"]
     if kind in ("union_tag_invalid", "union_tag_not_found"):
-        return "a 'dist' key, one of: " + ", ".join(DISTRIBUTION_NAMES)
+        context = error.get("ctx") or {}
+        key = str(context.get("discriminator", "'dist'")).strip("'")
+        tags = context.get("expected_tags") or ", ".join(DISTRIBUTION_NAMES)
+        return f"a '{key}' key, one of: " + str(tags).replace("'", "")
     if kind == "extra_forbidden" and parent is not None:
         return "one of the known keys: " + ", ".join(_keys(parent))
     if kind == "missing":
@@ -160,12 +186,14 @@ def _is_model(annotation: Any) -> bool:
 
 
 def _member_with_tag(union: Any, tag: object) -> type[BaseModel] | None:
+    """The member of a discriminated union (by `dist` or `kind`) that pydantic names by tag."""
     for member in get_args(union):
         member = _unwrap(member)
         if _is_model(member):
-            dist = member.model_fields.get("dist")
-            if dist is not None and get_args(dist.annotation) == (tag,):
-                return member
+            for key in ("dist", "kind"):
+                field = member.model_fields.get(key)
+                if field is not None and get_args(field.annotation) == (tag,):
+                    return member
         elif _is_union(member):
             found = _member_with_tag(member, tag)
             if found is not None:

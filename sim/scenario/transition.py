@@ -72,8 +72,9 @@ class BackOffice(StrictModel):
         default="dedicated",
         description="counter_first: counter staff also process dossiers when nobody waits")
     chunk_minutes: Positive = Field(
-        default=15, description="counter staff return to the counter after this much "
-                                "back-office work, if someone waits")
+        default=15, description="counter_first: length of a piece of back-office work, after "
+                                "which the next dossier is chosen again (a citizen arriving "
+                                "calls the counter back at once)")
     handoffs: dict[Identifier, Handoff] = Field(default={}, description="outside bodies")
 
     @model_validator(mode="after")
@@ -90,7 +91,7 @@ class BacklogItem(StrictModel):
 
     procedure: Identifier
     count: Annotated[int, Field(ge=0, le=1_000_000)] = Field(description="dossiers transferred")
-    days_left: Distribution = Field(
+    days_left: float | Distribution = Field(
         description="working days left to their deadline on the start date (negative: overdue)")
     spread_days: Annotated[int, Field(ge=1, le=365)] = Field(
         default=1, description="received evenly over this many first working days")
@@ -131,6 +132,10 @@ class Outage(StrictModel):
             raise ValueError("give exactly one of from (a moment) or per_day (random outages)")
         if self.effect == "slowdown" and self.service_factor == 1:
             raise ValueError("effect slowdown needs a service_factor above 1")
+        if self.effect == "counters_stop" and self.service_factor != 1:
+            raise ValueError("service_factor goes with effect slowdown, not counters_stop")
+        if self.effect == "slowdown" and self.desks is not None:
+            raise ValueError("desks goes with effect counters_stop (a slowdown hits every desk)")
         return self
 
 
@@ -146,7 +151,7 @@ class Slowdown(StrictModel):
     kind: Literal["slowdown"]
     start: Date = Field(alias="from")
     end: Date = Field(alias="to")
-    service_factor: Annotated[float, Field(ge=1)] = Field(description="multiplies service times")
+    service_factor: Annotated[float, Field(gt=1)] = Field(description="multiplies service times")
 
     _ordered = model_validator(mode="after")(lambda self: _ordered_period(self))
 
