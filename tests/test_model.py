@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import sim
 from sim.analysis.timeweighted import step_integral, summed_steps
-from sim.model.centre import ABANDONED, SENT_HOME, SERVED, RunRecord, simulate
+from sim.model.centre import ABANDONED, BLOCKED, SENT_HOME, SERVED, RunRecord, simulate
 from sim.scenario.load import ScenarioSet, load_scenario, scenario_from_document
 from sim.scenario.schema import Scenario
 
@@ -179,3 +179,33 @@ def test_each_citizen_waits_no_longer_with_one_more_counter(
     fewer, more = (r.visits["wait"] for r in runs)
     assert (more <= fewer + 1e-9).all(), (
         f"{int((more > fewer + 1e-9).sum())} citizens waited longer with {counters + 1} counters")
+
+
+# --- transition behaviour ----------------------------------------------------------------------
+def test_blocked_procedure_sends_citizens_back_after_the_block() -> None:
+    """Blocked on 1-2 July (Tue-Wed): those served then come back on Thursday 3 July."""
+    scenario = small_centre(3, disruptions=[{"kind": "blocked", "procedure": "a",
+                                             "from": "2025-07-01", "to": "2025-07-02"}]).baseline
+    visits = simulate(scenario, seed=3).visits
+    blocked = visits["outcome"] == BLOCKED
+    assert blocked.any()
+    assert (visits["arrival"][blocked] < 2 * 1440).all()
+    returns = (visits["trip"] == 2) & (visits["procedure"] == 0)
+    assert returns.any()
+    assert (visits["arrival"][returns] // 1440 == 2).all(), "back on the first day after"
+
+
+def test_guidance_ending_after_closing_sends_the_citizen_home() -> None:
+    """A citizen still with a guide at closing cannot reach a counter that day."""
+    scenario = small_centre(
+        2, at_closing="send_home",
+        procedures=[{"id": "a", "name": "Hộ tịch", "share": 1.0, "desk": "general",
+                     "guidance": 1.0, "service": {"dist": "exponential", "mean": 5}}],
+        guidance={"staff": 1, "service": {"dist": "deterministic", "mean": 50}}).baseline
+    record = simulate(scenario, seed=2)
+    _conserved(record, scenario)
+    visits = record.visits
+    late = visits["outcome"] == SENT_HOME
+    assert late.any()
+    closing = np.isin(visits["end"][late] % 1440, [17 * 60]) | (visits["end"][late] % 1440 > 1020)
+    assert closing.all()
