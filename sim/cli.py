@@ -18,9 +18,17 @@ from sim.analysis.sanity import scenario_warnings
 from sim.api import DEMO_SCENARIO, Comparison, default_results_folder, run_scenarios
 from sim.api import compare as compare_options
 from sim.experiment.precision import DEFAULT_CAP
-from sim.experiment.runner import DEFAULT_REPLICATIONS
+from sim.experiment.runner import DEFAULT_REPLICATIONS, Results
 from sim.experiment.seeds import DEFAULT_SEED
 from sim.output.folder import FolderError, check_replaceable
+from sim.output.plots import ResultPlots
+from sim.output.report import LANGUAGES, write_report
+from sim.output.results_io import (
+    ResultsFolderError,
+    load_comparison,
+    load_recommendation,
+    load_results,
+)
 from sim.output.save import save_results
 from sim.output.terminal import print_comparison, print_summary
 from sim.scenario.errors import ScenarioError
@@ -41,6 +49,14 @@ def _load(path: Path, sets: tuple[str, ...], options: tuple[str, ...] = ()) -> S
         return load_scenario(path, overrides=sets, options=options)
     except ScenarioError as err:
         raise ScenarioProblem(err.message()) from None
+
+
+def report_options(command: Callable) -> Callable:
+    """--lang and --no-report, shared by the commands that write a report."""
+    command = click.option("--lang", type=click.Choice(LANGUAGES), default="vi",
+                           show_default=True, help="Language of report.html.")(command)
+    return click.option("--report/--no-report", default=True, show_default=True,
+                        help="Write report.html, a one-page summary for leaders.")(command)
 
 
 set_option = click.option(
@@ -67,8 +83,10 @@ def main() -> None:
               help="Run only this option (repeatable); default: all options.")
 @set_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
+@report_options
 def run(scenario: Path | None, replications: int, seed: int, out: Path | None,
-        options: tuple[str, ...], sets: tuple[str, ...], quiet: bool) -> None:
+        options: tuple[str, ...], sets: tuple[str, ...], quiet: bool, lang: str,
+        report: bool) -> None:
     """Run SCENARIO (default: the bundled demo) and write results/<name>/.
 
     Writes summary.csv, replications.csv, visits.parquet, intervals.parquet, dossiers.parquet,
@@ -78,7 +96,8 @@ def run(scenario: Path | None, replications: int, seed: int, out: Path | None,
     folder = _prepare_output(scenarios, out, quiet)
     with _progress(quiet, replications) as advance:
         results = run_scenarios(scenarios, replications, seed, on_replication_done=advance)
-    save_results(results, folder, sys.argv)
+    extra = {"report.html": lambda p: write_report(results, p, lang)} if report else {}
+    save_results(results, folder, sys.argv, extra=extra)
     if not quiet:
         print_summary(results.summary, f"{scenarios.baseline.name} - {replications} replications")
         click.echo(f"results written to {folder}")
@@ -99,9 +118,10 @@ def run(scenario: Path | None, replications: int, seed: int, out: Path | None,
               help="Results folder [default: results/<scenario file name>].")
 @set_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
+@report_options
 def compare(scenario: Path, replications: int | None, precision: float | None,
             max_replications: int, seed: int, out: Path | None, sets: tuple[str, ...],
-            quiet: bool) -> None:
+            quiet: bool, lang: str, report: bool) -> None:
     """Compare every option of SCENARIO with the baseline and the targets; recommend one.
 
     Replication r of every option meets the same citizens, so differences from the baseline are
@@ -115,11 +135,15 @@ def compare(scenario: Path, replications: int | None, precision: float | None,
         outcome = compare_options(scenarios, replications, precision, seed, max_replications,
                                   on_replication_done=advance)
     recommendation = {**outcome.recommendation, **_precision_note(outcome, precision)}
-    save_results(outcome.results, folder, sys.argv, extra={
+    extra = {
         "comparison.csv": lambda p: outcome.table.to_csv(p, index=False),
         "recommendation.json": lambda p: p.write_text(
             json.dumps(recommendation, indent=2, ensure_ascii=False), encoding="utf-8"),
-    })
+    }
+    if report:
+        extra["report.html"] = lambda p: write_report(outcome.results, p, lang, outcome.table,
+                                                      recommendation)
+    save_results(outcome.results, folder, sys.argv, extra=extra)
     if not quiet:
         print_comparison(outcome.table, recommendation, scenarios.baseline.name)
         click.echo(f"results written to {folder}")
@@ -199,6 +223,42 @@ def _warn_about(scenarios: ScenarioSet) -> None:
 
 def _resolved(scenario: Scenario) -> dict:
     return scenario.model_dump(mode="json", by_alias=True)
+
+
+RESULTS_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
+
+
+def _load_results_folder(folder: Path) -> Results:
+    try:
+        return load_results(folder)
+    except ResultsFolderError as err:
+        raise click.UsageError(str(err)) from None
+
+
+@main.command()
+@click.argument("results_dir", type=RESULTS_DIR)
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
+              help="Language of titles and labels.")
+@click.option("--format", "formats", type=click.Choice(["png", "svg"]), multiple=True,
+              default=("png", "svg"), show_default=True, help="Image formats (repeatable).")
+def plot(results_dir: Path, lang: str, formats: tuple[str, ...]) -> None:
+    """Draw the figures of RESULTS_DIR into RESULTS_DIR/figures/."""
+    results = _load_results_folder(results_dir)
+    written = ResultPlots(results, lang=lang).save_all(results_dir / "figures", formats)
+    for path in written:
+        click.echo(str(path))
+
+
+@main.command()
+@click.argument("results_dir", type=RESULTS_DIR)
+@click.option("--lang", type=click.Choice(LANGUAGES), default="vi", show_default=True,
+              help="Language of the report.")
+def report(results_dir: Path, lang: str) -> None:
+    """Write RESULTS_DIR/report.html: one self-contained page for a leader."""
+    results = _load_results_folder(results_dir)
+    path = write_report(results, results_dir / "report.html", lang,
+                        load_comparison(results_dir), load_recommendation(results_dir))
+    click.echo(f"report written to {path}")
 
 
 @main.command()

@@ -64,7 +64,10 @@ BAD_FILES = [
 
 
 def invoke(args: list[str], monkeypatch: pytest.MonkeyPatch | None = None) -> Result:
-    """Run `sim ARGS` in-process; sys.argv is set as the shell would set it."""
+    """Run `sim ARGS` in-process; sys.argv is set as the shell would set it. `run` writes no
+    report here unless asked (figures take seconds; tests/test_report.py covers the report)."""
+    if args[:1] == ["run"] and "--report" not in args:
+        args = [*args, "--no-report"]
     if monkeypatch is not None:
         monkeypatch.setattr(sys, "argv", ["sim", *args])
     return CliRunner().invoke(main, args)
@@ -85,7 +88,8 @@ def siblings(folder: Path) -> list[str]:
 def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str], Result]:
     """`sim run tiny.yaml -n 2 --seed 123 --out OUT` once for the module."""
     out = tmp_path_factory.mktemp("tiny") / "out"
-    args = ["run", str(TINY), "--replications", str(N), "--seed", str(SEED), "--out", str(out)]
+    args = ["run", str(TINY), "--replications", str(N), "--seed", str(SEED), "--out", str(out),
+            "--report", "--lang", "en"]
     with pytest.MonkeyPatch.context() as monkeypatch:
         result = run_ok(args, monkeypatch)
     return out, ["sim", *args], result
@@ -95,7 +99,8 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str],
 
 def test_run_writes_exactly_the_result_files(tiny_run) -> None:
     out, _, _ = tiny_run
-    assert {p.name for p in out.iterdir()} == FILES == set(RESULT_FILES)
+    assert {p.name for p in out.iterdir()} == FILES | {"report.html"}
+    assert set(RESULT_FILES) == FILES
     assert [p for p in out.parent.iterdir() if p.name.startswith(".")] == []
 
 

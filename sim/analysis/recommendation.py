@@ -94,15 +94,19 @@ def _none_meets(closest: dict) -> tuple[str, str]:
 
 
 def _shortfall_text(failing: dict) -> tuple[str, str]:
-    ci = (f"mean {failing['mean']:.3g}, 95% CI {failing['ci_low']:.3g} to "
-          f"{failing['ci_high']:.3g}")
-    ci_vi = (f"trung bình {failing['mean']:.3g}, khoảng tin cậy 95% {failing['ci_low']:.3g} "
-             f"đến {failing['ci_high']:.3g}")
+    mean, low, high = (_short(failing[k]) for k in ("mean", "ci_low", "ci_high"))
+    ci = f"mean {mean}, 95% CI {low} to {high}"
+    ci_vi = f"trung bình {mean}, khoảng tin cậy 95% {low} đến {high}"
     if failing["verdict"] == NO:
         return (f"misses {failing['target']} by {failing['short_by']:.3g} ({ci})",
                 f"chưa đạt {failing['target']}, thiếu {failing['short_by']:.3g} ({ci_vi})")
     return (f"is not shown to meet {failing['target']} with 95% confidence ({ci})",
             f"chưa chắc chắn đạt {failing['target']} ({ci_vi})")
+
+
+def _short(value: float | None) -> str:
+    """Three significant digits; a dash where there is no value (one replication: no CI)."""
+    return "-" if value is None else f"{value:.3g}"
 
 
 def _no_targets() -> tuple[str, str]:
