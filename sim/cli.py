@@ -13,7 +13,7 @@ import yaml
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from sim.analysis.offered_load import offered_load
+from sim.analysis.offered_load import back_office_load, offered_load
 from sim.analysis.sanity import scenario_warnings
 from sim.api import DEMO_SCENARIO, Comparison, default_results_folder, run_scenarios
 from sim.api import compare as compare_options
@@ -206,8 +206,25 @@ def check(scenario: Path, sets: tuple[str, ...]) -> None:
                 click.echo(f"warning: option {name}, desk {row.desk}: offered load "
                            f"{row.day_load:.2f} >= 1 on {row.busiest_day}; the queue grows all "
                            "day (add counters or hours)", err=True)
+        overloaded |= _report_back_office(name, option)
         click.echo("")
     click.echo(f"{scenario}: valid" + (" (with overloaded desks)" if overloaded else ""))
+
+
+def _report_back_office(name: str, scenario: Scenario) -> bool:
+    """Print the back office's load for `check`; True when new work exceeds its hours."""
+    load = back_office_load(scenario)
+    if load is None:
+        return False
+    click.echo(f"back office, option {name}: {load['new_work_per_day']:.1f} staff-hours of new "
+               f"work per ordinary day against {load['capacity_per_day']:.1f} "
+               f"(load {load['load']:.2f}); transferred backlog {load['backlog_hours']:.0f} "
+               f"staff-hours, about {load['backlog_days_at_spare_capacity']:.1f} working days "
+               "of the spare hours")
+    if load["load"] >= 1:
+        click.echo(f"warning: option {name}, back office: new work {load['load']:.2f} times its "
+                   "hours; dossiers will pile up (add staff or counter_first)", err=True)
+    return load["load"] >= 1
 
 
 def _warn_about(scenarios: ScenarioSet) -> None:

@@ -13,6 +13,7 @@ import pytest
 import sim
 from sim.analysis.confidence import t_interval
 from sim.analysis.dossier_metrics import dossier_metrics
+from sim.analysis.offered_load import back_office_load
 from sim.analysis.theory import erlang_c
 from sim.model.centre import simulate
 from sim.scenario.load import scenario_from_document
@@ -138,3 +139,19 @@ def test_every_dossier_is_completed_or_open() -> None:
     done = dossiers["completed"].notna()
     assert (dossiers.loc[done, "completed"] >= dossiers.loc[done, "received"]).all()
     assert np.isnan(dossiers.loc[~done, "completed"]).all()
+
+
+def test_check_reports_back_office_load_by_hand_arithmetic() -> None:
+    """40 visitors x share 0.5 / (1 - 0.2 online) x 1.5 staff-hours = 37.5 staff-hours of new
+    work a day, against 3 staff x 6 h = 18; the backlog is 100 x 1.5 = 150 staff-hours."""
+    document = backlog_only(100, 2.0, 3, 6.0)
+    document["arrivals"] = {"per_day": 40}
+    document["procedures"][0]["share"] = 0.5
+    document["procedures"][1].update({"share": 0.5, "online_share": 0.2})
+    document["procedures"][1]["back_office"]["hours"] = {"dist": "deterministic", "mean": 1.5}
+    load = back_office_load(scenario_from_document(document, "load").baseline)
+    assert load["new_work_per_day"] == pytest.approx(37.5)
+    assert load["capacity_per_day"] == 18.0
+    assert load["load"] == pytest.approx(37.5 / 18)
+    assert load["backlog_hours"] == pytest.approx(150.0)
+    assert load["backlog_days_at_spare_capacity"] == float("inf")
