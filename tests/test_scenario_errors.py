@@ -103,7 +103,7 @@ CASES = [
          ("'to' (2025-07-01) is before 'from' (2025-07-10)",)),
     # Desks and procedures
     Case("schedule_exceeds_counters", "desks.general", "{'counters': 2, 'schedule': {'07:30': 3}}",
-         ("opens 3 counters at 07:30", "the desk has 2")),
+         ("3 counters at 07:30", "only 2")),
     Case("unknown_desk", "procedures[1].desk", "'genral'",
          ("a desk defined under desks", "general")),
     Case("duplicate_procedure_id", "procedures[1].id", "'birth'",

@@ -31,6 +31,7 @@ from sim.scenario.types import (
     Session,
     Share,
     Weekday,
+    check_schedule,
     clock_minutes,
     session_minutes,
 )
@@ -149,10 +150,7 @@ class Desk(StrictModel):
 
     @model_validator(mode="after")
     def _within_counters(self) -> Desk:
-        for clock, count in (self.schedule or {}).items():
-            if count > self.counters:
-                raise ValueError(
-                    f"schedule opens {count} counters at {clock} but the desk has {self.counters}")
+        check_schedule(self.schedule, self.counters, "counters")
         return self
 
 

@@ -11,7 +11,7 @@ from pydantic import Field, field_validator, model_validator
 
 from sim.scenario.distributions import Distribution, Duration, DurationOrNumber
 from sim.scenario.strict import StrictModel
-from sim.scenario.types import Clock, Date, Identifier, Positive, Share
+from sim.scenario.types import Clock, Date, Identifier, Positive, Share, check_schedule
 
 Count = Annotated[int, Field(ge=0)]
 
@@ -79,10 +79,7 @@ class BackOffice(StrictModel):
 
     @model_validator(mode="after")
     def _within_staff(self) -> BackOffice:
-        for clock, count in (self.schedule or {}).items():
-            if count > self.staff:
-                raise ValueError(
-                    f"schedule puts {count} staff to work at {clock} but there are {self.staff}")
+        check_schedule(self.schedule, self.staff, "staff")
         return self
 
 

@@ -47,3 +47,17 @@ def session_minutes(session: str) -> tuple[int, int]:
     """
     opens, closes = session.split("-")
     return clock_minutes(opens), clock_minutes(closes)
+
+
+def check_schedule(schedule: dict[str, int] | None, available: int, what: str) -> None:
+    """A clock-time schedule may not put more people to work than there are.
+
+    >>> check_schedule({"07:30": 3}, 2, "counters")
+    Traceback (most recent call last):
+    ...
+    ValueError: schedule has 3 counters at 07:30 but there are only 2
+    """
+    for clock, count in (schedule or {}).items():
+        if count > available:
+            raise ValueError(f"schedule has {count} {what} at {clock} but there are only "
+                             f"{available}")
