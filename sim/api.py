@@ -16,6 +16,7 @@ import pandas as pd
 
 from sim.analysis.comparison import comparison_table, scenario_targets
 from sim.analysis.recommendation import recommend
+from sim.experiment.executors import IN_PROCESS, Execution
 from sim.experiment.precision import DEFAULT_CAP, PrecisionOutcome, run_to_precision
 from sim.experiment.runner import DEFAULT_REPLICATIONS, Results, run_experiment
 from sim.experiment.seeds import DEFAULT_SEED
@@ -31,11 +32,12 @@ def run(
     seed: int = DEFAULT_SEED,
     options: Sequence[str] = (),
     overrides: Sequence[str] = (),
+    execution: Execution = IN_PROCESS,
 ) -> Results:
     """Load (if given a path) and run a scenario; returns tidy result frames."""
     scenarios = (scenario if isinstance(scenario, ScenarioSet)
                  else load_scenario(scenario, overrides=overrides, options=options))
-    return run_scenarios(scenarios, replications, seed)
+    return run_scenarios(scenarios, replications, seed, execution=execution)
 
 
 def run_scenarios(
@@ -43,9 +45,10 @@ def run_scenarios(
     replications: int = DEFAULT_REPLICATIONS,
     seed: int = DEFAULT_SEED,
     on_replication_done: Callable[[int], None] | None = None,
+    execution: Execution = IN_PROCESS,
 ) -> Results:
     """Run an already loaded scenario set."""
-    return run_experiment(scenarios, replications, seed, on_replication_done)
+    return run_experiment(scenarios, replications, seed, on_replication_done, execution)
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ def compare(
     seed: int = DEFAULT_SEED,
     max_replications: int = DEFAULT_CAP,
     on_replication_done: Callable[[int], None] | None = None,
+    execution: Execution = IN_PROCESS,
 ) -> Comparison:
     """Run every option (N replications, or until the target metrics' 95% CI half-widths are
     within `precision` of their means) and compare them with the baseline and the targets."""
@@ -75,11 +79,11 @@ def compare(
     if precision is not None:
         metrics = [t.metric for t in targets] or ["wait_mean"]
         outcome = run_to_precision(scenarios, precision, metrics, seed, max_replications,
-                                   on_replication_done)
+                                   on_replication_done, execution)
         results = outcome.results
     else:
         results = run_experiment(scenarios, replications or DEFAULT_REPLICATIONS, seed,
-                                 on_replication_done)
+                                 on_replication_done, execution)
     table = comparison_table(results.summary, results.replications, targets)
     return Comparison(results, table, recommend(table, targets), outcome)
 

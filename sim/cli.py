@@ -17,6 +17,7 @@ from sim.analysis.offered_load import back_office_load, offered_load
 from sim.analysis.sanity import scenario_warnings
 from sim.api import DEMO_SCENARIO, Comparison, default_results_folder, run_scenarios
 from sim.api import compare as compare_options
+from sim.experiment.executors import Execution
 from sim.experiment.precision import DEFAULT_CAP
 from sim.experiment.runner import DEFAULT_REPLICATIONS, Results
 from sim.experiment.seeds import DEFAULT_SEED
@@ -49,6 +50,15 @@ def _load(path: Path, sets: tuple[str, ...], options: tuple[str, ...] = ()) -> S
         return load_scenario(path, overrides=sets, options=options)
     except ScenarioError as err:
         raise ScenarioProblem(err.message()) from None
+
+
+def execution_options(command: Callable) -> Callable:
+    """--jobs and --scheduler: where the simulations run (results are the same)."""
+    command = click.option("--scheduler", metavar="ADDRESS", default=None,
+                           help="Run on the Dask distributed cluster at this scheduler "
+                                "address (tcp://host:8786).")(command)
+    return click.option("--jobs", "-j", type=click.IntRange(min=1), default=1,
+                        show_default=True, help="Local worker processes.")(command)
 
 
 def report_options(command: Callable) -> Callable:
@@ -84,9 +94,10 @@ def main() -> None:
 @set_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
 @report_options
+@execution_options
 def run(scenario: Path | None, replications: int, seed: int, out: Path | None,
         options: tuple[str, ...], sets: tuple[str, ...], quiet: bool, lang: str,
-        report: bool) -> None:
+        report: bool, jobs: int, scheduler: str | None) -> None:
     """Run SCENARIO (default: the bundled demo) and write results/<name>/.
 
     Writes summary.csv, replications.csv, visits.parquet, intervals.parquet, dossiers.parquet,
@@ -95,7 +106,8 @@ def run(scenario: Path | None, replications: int, seed: int, out: Path | None,
     scenarios = _load(scenario or DEMO_SCENARIO, sets, options)
     folder = _prepare_output(scenarios, out, quiet)
     with _progress(quiet, replications) as advance:
-        results = run_scenarios(scenarios, replications, seed, on_replication_done=advance)
+        results = run_scenarios(scenarios, replications, seed, on_replication_done=advance,
+                                execution=Execution(jobs, scheduler))
     extra = {"report.html": lambda p: write_report(results, p, lang)} if report else {}
     save_results(results, folder, sys.argv, extra=extra)
     if not quiet:
@@ -119,9 +131,10 @@ def run(scenario: Path | None, replications: int, seed: int, out: Path | None,
 @set_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
 @report_options
+@execution_options
 def compare(scenario: Path, replications: int | None, precision: float | None,
             max_replications: int, seed: int, out: Path | None, sets: tuple[str, ...],
-            quiet: bool, lang: str, report: bool) -> None:
+            quiet: bool, lang: str, report: bool, jobs: int, scheduler: str | None) -> None:
     """Compare every option of SCENARIO with the baseline and the targets; recommend one.
 
     Replication r of every option meets the same citizens, so differences from the baseline are
@@ -133,7 +146,8 @@ def compare(scenario: Path, replications: int | None, precision: float | None,
     folder = _prepare_output(scenarios, out, quiet)
     with _progress(quiet, None if precision else replications or DEFAULT_REPLICATIONS) as advance:
         outcome = compare_options(scenarios, replications, precision, seed, max_replications,
-                                  on_replication_done=advance)
+                                  on_replication_done=advance,
+                                  execution=Execution(jobs, scheduler))
     recommendation = {**outcome.recommendation, **_precision_note(outcome, precision)}
     extra = {
         "comparison.csv": lambda p: outcome.table.to_csv(p, index=False),

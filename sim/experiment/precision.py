@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.experiment.executors import IN_PROCESS, Execution
 from sim.experiment.runner import Results, extend_experiment, run_experiment
 from sim.scenario.load import ScenarioSet
 
@@ -46,9 +47,11 @@ def run_to_precision(
     seed: int,
     cap: int = DEFAULT_CAP,
     on_replication_done: Callable[[int], None] | None = None,
+    execution: Execution = IN_PROCESS,
 ) -> PrecisionOutcome:
     """Replicate until every metric's relative half-width is within `precision`, or the cap."""
-    results = run_experiment(scenarios, min(FIRST_ROUND, cap), seed, on_replication_done)
+    results = run_experiment(scenarios, min(FIRST_ROUND, cap), seed, on_replication_done,
+                             execution)
     while True:
         widths = relative_half_widths(results.summary, metrics).fillna(np.inf)
         worst = widths.loc[widths["relative"].idxmax()]
@@ -59,4 +62,4 @@ def run_to_precision(
         needed = count * (worst["relative"] / precision) ** 2 if np.isfinite(
             worst["relative"]) else 2 * count
         more = min(max(math.ceil(needed) - count, SMALLEST_STEP), cap - count)
-        results = extend_experiment(results, more, on_replication_done)
+        results = extend_experiment(results, more, on_replication_done, execution)

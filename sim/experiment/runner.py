@@ -17,9 +17,11 @@ from sim.analysis.confidence import summarise
 from sim.analysis.daily_frames import daily_frame, dossiers_frame
 from sim.analysis.frames import intervals_frame, visits_frame
 from sim.analysis.metrics import run_metrics
+from sim.experiment.executors import IN_PROCESS, Execution
 from sim.experiment.seeds import DEFAULT_SEED, replication_seed
 from sim.model.centre import simulate
 from sim.scenario.load import ScenarioSet
+from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
     from sim.output.plots import ResultPlots
@@ -61,13 +63,18 @@ def run_experiment(
     replications: int = DEFAULT_REPLICATIONS,
     seed: int = DEFAULT_SEED,
     on_replication_done: Callable[[int], None] | None = None,
+    execution: Execution = IN_PROCESS,
 ) -> Results:
-    """Simulate every option `replications` times; `on_replication_done(r)` reports progress."""
+    """Simulate every option `replications` times; `on_replication_done(r)` reports progress.
+
+    `execution` says where the (replication, option) units run (local processes, a Dask
+    cluster); the results are the same whichever runs them.
+    """
     if replications < 1:
         raise ValueError("replications must be at least 1")
     started = time.perf_counter()
     rows, tables = _simulate_replications(scenarios, seed, range(replications),
-                                          on_replication_done)
+                                          on_replication_done, execution)
     return _assemble(scenarios, seed, replications, rows, tables,
                      time.perf_counter() - started)
 
@@ -76,19 +83,31 @@ def extend_experiment(
     results: Results,
     more: int,
     on_replication_done: Callable[[int], None] | None = None,
+    execution: Execution = IN_PROCESS,
 ) -> Results:
     """The same experiment with `more` replications added (replication seeds continue from
     the root seed, so N + M replications equal a run of N + M from the start)."""
     started = time.perf_counter()
     first = len(results.seeds)
     rows, tables = _simulate_replications(results.scenarios, results.root_seed,
-                                          range(first, first + more), on_replication_done)
-    earlier = {name: [getattr(results, name)] for name in FRAMES}
+                                          range(first, first + more), on_replication_done,
+                                          execution)
     for name in FRAMES:
-        tables[name] = earlier[name] + tables[name]
+        tables[name] = [getattr(results, name), *tables[name]]
     old_rows = results.replications.astype({"option": str}).to_dict("records")
     return _assemble(results.scenarios, results.root_seed, first + more, old_rows + rows, tables,
                      results.runtime_seconds + time.perf_counter() - started)
+
+
+def simulate_unit(scenario: Scenario, option: str, replication: int,
+                  run_seed: int) -> tuple[list[dict], dict[str, pd.DataFrame]]:
+    """One option in one replication: its metric rows and its tidy frames, with ids."""
+    record = simulate(scenario, run_seed)
+    ids = {"option": option, "replication": replication}
+    rows = [{**ids, "seed": run_seed, "metric": name, "value": value}
+            for name, value in run_metrics(record, scenario).items()]
+    frames = {name: _with_ids(build(record, scenario), ids) for name, build in FRAMES.items()}
+    return rows, frames
 
 
 def _simulate_replications(
@@ -96,20 +115,20 @@ def _simulate_replications(
     seed: int,
     replications: range,
     on_replication_done: Callable[[int], None] | None,
+    execution: Execution,
 ) -> tuple[list[dict], dict[str, list[pd.DataFrame]]]:
+    units = [(scenario, option, replication, replication_seed(seed, replication))
+             for replication in replications for option, scenario in scenarios.options.items()]
     metric_rows: list[dict] = []
     tables: dict[str, list[pd.DataFrame]] = {name: [] for name in FRAMES}
-    for replication in replications:
-        run_seed = replication_seed(seed, replication)
-        for option, scenario in scenarios.options.items():
-            record = simulate(scenario, run_seed)
-            ids = {"option": option, "replication": replication}
-            metric_rows += [{**ids, "seed": run_seed, "metric": name, "value": value}
-                            for name, value in run_metrics(record, scenario).items()]
-            for name, build in FRAMES.items():
-                tables[name].append(_with_ids(build(record, scenario), ids))
-        if on_replication_done is not None:
-            on_replication_done(replication)
+    per_replication = len(scenarios.options)
+    results = execution.map(simulate_unit, units)
+    for done, (unit, (rows, frames)) in enumerate(zip(units, results, strict=True), start=1):
+        metric_rows += rows
+        for name, frame in frames.items():
+            tables[name].append(frame)
+        if on_replication_done is not None and done % per_replication == 0:
+            on_replication_done(unit[2])
     return metric_rows, tables
 
 
