@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 import yaml
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from sim.analysis.offered_load import back_office_load, offered_load
 from sim.analysis.sanity import scenario_warnings
 from sim.api import DEMO_SCENARIO, Comparison, default_results_folder, run_scenarios
 from sim.api import compare as compare_options
+from sim.cli_common import (
+    SCENARIO_PATH,
+    execution_options,
+    load_or_fail,
+    progress_bar,
+    report_options,
+    set_option,
+)
 from sim.experiment.executors import Execution
 from sim.experiment.precision import DEFAULT_CAP
 from sim.experiment.runner import DEFAULT_REPLICATIONS, Results
@@ -32,46 +36,8 @@ from sim.output.results_io import (
 )
 from sim.output.save import save_results
 from sim.output.terminal import print_comparison, print_summary
-from sim.scenario.errors import ScenarioError
-from sim.scenario.load import ScenarioSet, load_scenario
+from sim.scenario.load import ScenarioSet
 from sim.scenario.schema import Scenario
-
-SCENARIO_PATH = click.Path(exists=True, dir_okay=False, path_type=Path)
-
-
-class ScenarioProblem(click.ClickException):
-    """A bad scenario: one message, exit code 2 (like a usage error), no traceback."""
-
-    exit_code = 2
-
-
-def _load(path: Path, sets: tuple[str, ...], options: tuple[str, ...] = ()) -> ScenarioSet:
-    try:
-        return load_scenario(path, overrides=sets, options=options)
-    except ScenarioError as err:
-        raise ScenarioProblem(err.message()) from None
-
-
-def execution_options(command: Callable) -> Callable:
-    """--jobs and --scheduler: where the simulations run (results are the same)."""
-    command = click.option("--scheduler", metavar="ADDRESS", default=None,
-                           help="Run on the Dask distributed cluster at this scheduler "
-                                "address (tcp://host:8786).")(command)
-    return click.option("--jobs", "-j", type=click.IntRange(min=1), default=1,
-                        show_default=True, help="Local worker processes.")(command)
-
-
-def report_options(command: Callable) -> Callable:
-    """--lang and --no-report, shared by the commands that write a report."""
-    command = click.option("--lang", type=click.Choice(LANGUAGES), default="vi",
-                           show_default=True, help="Language of report.html.")(command)
-    return click.option("--report/--no-report", default=True, show_default=True,
-                        help="Write report.html, a one-page summary for leaders.")(command)
-
-
-set_option = click.option(
-    "--set", "sets", multiple=True, metavar="PATH=VALUE",
-    help="Change a field of the baseline before options apply, e.g. desks.land.counters=3.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -103,9 +69,9 @@ def run(scenario: Path | None, replications: int, seed: int, out: Path | None,
     Writes summary.csv, replications.csv, visits.parquet, intervals.parquet, dossiers.parquet,
     daily.parquet and manifest.json, all at once when the run completes.
     """
-    scenarios = _load(scenario or DEMO_SCENARIO, sets, options)
+    scenarios = load_or_fail(scenario or DEMO_SCENARIO, sets, options)
     folder = _prepare_output(scenarios, out, quiet)
-    with _progress(quiet, replications) as advance:
+    with progress_bar(quiet, replications) as advance:
         results = run_scenarios(scenarios, replications, seed, on_replication_done=advance,
                                 execution=Execution(jobs, scheduler))
     extra = {"report.html": lambda p: write_report(results, p, lang)} if report else {}
@@ -142,9 +108,10 @@ def compare(scenario: Path, replications: int | None, precision: float | None,
     """
     if replications is not None and precision is not None:
         raise click.UsageError("give --replications or --precision, not both")
-    scenarios = _load(scenario, sets)
+    scenarios = load_or_fail(scenario, sets)
     folder = _prepare_output(scenarios, out, quiet)
-    with _progress(quiet, None if precision else replications or DEFAULT_REPLICATIONS) as advance:
+    total = None if precision else replications or DEFAULT_REPLICATIONS
+    with progress_bar(quiet, total) as advance:
         outcome = compare_options(scenarios, replications, precision, seed, max_replications,
                                   on_replication_done=advance,
                                   execution=Execution(jobs, scheduler))
@@ -190,23 +157,12 @@ def _prepare_output(scenarios: ScenarioSet, out: Path | None, quiet: bool) -> Pa
     return folder
 
 
-@contextmanager
-def _progress(quiet: bool, total: int | None) -> Iterator[Callable[[int], None]]:
-    """A progress bar over replications on a terminal (none when piped or quiet)."""
-    console = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=console,
-                  disable=quiet or not console.is_terminal) as progress:
-        task = progress.add_task("replications", total=total)
-        yield lambda _: progress.advance(task)
-
-
 @main.command()
 @click.argument("scenario", type=SCENARIO_PATH)
 @set_option
 def check(scenario: Path, sets: tuple[str, ...]) -> None:
     """Validate SCENARIO, print it resolved (defaults filled in) and the offered load per desk."""
-    scenarios = _load(scenario, sets)
+    scenarios = load_or_fail(scenario, sets)
     click.echo(yaml.safe_dump(_resolved(scenarios.baseline), allow_unicode=True, sort_keys=False))
     _warn_about(scenarios)
     overloaded = False

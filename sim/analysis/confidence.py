@@ -31,15 +31,16 @@ def t_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[floa
     return mean, mean - half, mean + half
 
 
-def summarise(replications: pd.DataFrame) -> pd.DataFrame:
-    """Tidy summary: option, metric, mean, std, ci_low, ci_high, replications."""
+def summarise(replications: pd.DataFrame, by: tuple[str, ...] = ("option", "metric")
+              ) -> pd.DataFrame:
+    """Tidy summary: the `by` ids, then mean, std, ci_low, ci_high, replications."""
     rows = []
-    for (option, metric), group in replications.groupby(["option", "metric"], sort=False):
+    for keys, group in replications.groupby(list(by), sort=False, observed=True):
         values = group["value"].to_numpy(dtype=float)
         mean, low, high = t_interval(values)
         valid = values[~np.isnan(values)]
         rows.append({
-            "option": option, "metric": metric, "mean": mean,
+            **dict(zip(by, keys, strict=True)), "mean": mean,
             "std": float(valid.std(ddof=1)) if len(valid) > 1 else np.nan,
             "ci_low": low, "ci_high": high, "replications": len(valid),
         })

@@ -125,12 +125,17 @@ def _choose(changes: dict[str, dict], wanted: Sequence[str], source: str) -> lis
 def _resolve_option(document: dict, name: str, changes: dict, source: str) -> Scenario:
     """Baseline plus the option's changes, applied to a copy and validated as a whole."""
     prefix = join_path(["options", name])
+    changed = {key: value for key, value in document.items() if key != "options"}
+    return _validate(apply_changes(changed, changes, source, prefix), source, prefix=prefix)
+
+
+def apply_changes(document: dict, changes: object, source: str, prefix: str) -> dict:
+    """A copy of document with the `PATH: VALUE` changes made; errors name `prefix.PATH`."""
     if not isinstance(changes, dict):
         raise ScenarioError(source, [Problem(prefix, changes, "a mapping of PATH: VALUE changes")])
-    changed = {key: value for key, value in document.items() if key != "options"}
     for path, value in changes.items():
         try:
-            changed = with_change(changed, str(path), value)
+            document = with_change(document, str(path), value)
         except PathError as err:
             raise ScenarioError(source, [Problem(f"{prefix}.{path}", value, str(err))]) from None
-    return _validate(changed, source, prefix=prefix)
+    return document

@@ -1,0 +1,65 @@
+"""Pieces shared by the `sim` commands: options, progress bar, and turning bad input into
+one message with exit code 2."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from sim.output.report import LANGUAGES
+from sim.scenario.errors import ScenarioError
+from sim.scenario.load import ScenarioSet, load_scenario
+
+SCENARIO_PATH = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+class ScenarioProblem(click.ClickException):
+    """A bad scenario: one message, exit code 2 (like a usage error), no traceback."""
+
+    exit_code = 2
+
+
+def load_or_fail(path: Path, sets: tuple[str, ...], options: tuple[str, ...] = ()) -> ScenarioSet:
+    try:
+        return load_scenario(path, overrides=sets, options=options)
+    except ScenarioError as err:
+        raise ScenarioProblem(err.message()) from None
+
+
+def execution_options(command: Callable) -> Callable:
+    """--jobs and --scheduler: where the simulations run (results are the same)."""
+    command = click.option("--scheduler", metavar="ADDRESS", default=None,
+                           help="Run on the Dask distributed cluster at this scheduler "
+                                "address (tcp://host:8786).")(command)
+    return click.option("--jobs", "-j", type=click.IntRange(min=1), default=1,
+                        show_default=True, help="Local worker processes.")(command)
+
+
+def report_options(command: Callable) -> Callable:
+    """--lang and --no-report, shared by the commands that write a report."""
+    command = click.option("--lang", type=click.Choice(LANGUAGES), default="vi",
+                           show_default=True, help="Language of report.html.")(command)
+    return click.option("--report/--no-report", default=True, show_default=True,
+                        help="Write report.html, a one-page summary for leaders.")(command)
+
+
+set_option = click.option(
+    "--set", "sets", multiple=True, metavar="PATH=VALUE",
+    help="Change a field of the baseline before options apply, e.g. desks.land.counters=3.")
+
+
+@contextmanager
+def progress_bar(quiet: bool, total: int | None, what: str = "replications"
+                 ) -> Iterator[Callable[..., None]]:
+    """A progress bar with time left on a terminal (none when piped or quiet)."""
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=console,
+                  disable=quiet or not console.is_terminal) as progress:
+        task = progress.add_task(what, total=total)
+        yield lambda *_: progress.advance(task)

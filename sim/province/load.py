@@ -1,0 +1,88 @@
+"""Read a province file into one validated ScenarioSet per centre.
+
+Every problem, in the province file or in a centre's resolved scenario, is reported against the
+province file with the centre's path (`centres[12].set.desks.general.counters`), before any
+simulation runs.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from sim.province.schema import Centre, Province
+from sim.scenario.errors import Problem, ScenarioError
+from sim.scenario.load import ScenarioSet, apply_changes, scenario_from_document
+from sim.scenario.problems import join_path, problems_from
+from sim.scenario.yaml_loader import read_yaml_file
+
+
+@dataclass(frozen=True)
+class ProvinceSet:
+    """A province's centres and the validated scenarios (with options) of each."""
+
+    source: str
+    province: Province
+    scenarios: dict[str, ScenarioSet]  # centre id -> its scenarios
+
+    @property
+    def stem(self) -> str:
+        return Path(self.source).stem
+
+    @property
+    def centres(self) -> list[Centre]:
+        return list(self.province.centres)
+
+    def option_names(self) -> list[str]:
+        return list(next(iter(self.scenarios.values())).options)
+
+
+def load_province(path: str | Path, options: tuple[str, ...] = ()) -> ProvinceSet:
+    """Read and validate a province file and every centre's scenario."""
+    source = str(path)
+    document = read_yaml_file(Path(path))
+    try:
+        province = Province.model_validate(document)
+    except ValidationError as err:
+        raise ScenarioError(source, problems_from(err, Province)) from None
+    templates: dict[str, dict] = {}
+    scenarios = {}
+    for index, centre in enumerate(province.centres):
+        template = _template(Path(path).parent, centre.template or province.template, templates,
+                             source, join_path(["centres", index, "template"]) if centre.template
+                             else "template")
+        scenarios[centre.id] = _centre_scenarios(template, province, centre, index, source,
+                                                 options)
+    return ProvinceSet(source, province, scenarios)
+
+
+def _template(folder: Path, name: str, cache: dict[str, dict], source: str, at: str) -> dict:
+    if name not in cache:
+        path = folder / name
+        if not path.is_file():
+            raise ScenarioError(source, [Problem(at, name, "a centre template scenario file "
+                                                 f"(looked for {path})")])
+        document = read_yaml_file(path)
+        if not isinstance(document, dict):
+            raise ScenarioError(str(path), [Problem("", type(document).__name__,
+                                                    "a mapping of scenario fields")])
+        cache[name] = document
+    return copy.deepcopy(cache[name])
+
+
+def _centre_scenarios(template: dict, province: Province, centre: Centre, index: int,
+                      source: str, options: tuple[str, ...]) -> ScenarioSet:
+    prefix = join_path(["centres", index])
+    document = apply_changes(template, centre.set, source, f"{prefix}.set")
+    document["name"] = centre.name
+    if province.options is not None:
+        document["options"] = province.options
+    try:
+        return scenario_from_document(document, source, options=options)
+    except ScenarioError as err:
+        located = [Problem(f"{prefix} ({centre.id}): {p.path}", p.value, p.allowed)
+                   for p in err.problems]
+        raise ScenarioError(source, located) from None

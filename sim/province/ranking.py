@@ -1,0 +1,45 @@
+"""The province view: centres ranked by how far they miss their targets."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sim.analysis.comparison import scenario_targets
+from sim.province.load import ProvinceSet
+
+COLUMNS = ["option", "centre", "name", "kind", "latitude", "longitude", "metric", "target",
+           "mean", "ci_low", "ci_high", "meets_target", "miss", "total_miss", "rank"]
+
+
+def rank_centres(summary: pd.DataFrame, province: ProvinceSet) -> pd.DataFrame:
+    """One row per option, centre and target: the mean, its CI, the verdict and the miss
+    (shortfall relative to the target); `rank` 1 is the centre furthest from its targets."""
+    rows = []
+    by_key = summary.set_index(["option", "centre", "metric"])
+    for centre in province.centres:
+        scenarios = province.scenarios[centre.id]
+        for option, scenario in scenarios.options.items():
+            for target in scenario_targets(scenario.targets):
+                key = (option, centre.id, target.metric)
+                if key not in by_key.index:
+                    continue
+                row = by_key.loc[key]
+                rows.append({
+                    "option": option, "centre": centre.id, "name": centre.name,
+                    "kind": centre.kind, "latitude": centre.latitude,
+                    "longitude": centre.longitude, "metric": target.metric,
+                    "target": target.describe(), "mean": row["mean"], "ci_low": row["ci_low"],
+                    "ci_high": row["ci_high"],
+                    "meets_target": target.verdict(row["ci_low"], row["ci_high"]),
+                    "miss": target.shortfall(row["mean"]) / abs(target.value)
+                    if target.value else target.shortfall(row["mean"]),
+                })
+    table = pd.DataFrame(rows, columns=COLUMNS[:-2])
+    if table.empty:
+        return table.reindex(columns=COLUMNS)
+    total = table.groupby(["option", "centre"], sort=False)["miss"].transform("sum")
+    table["total_miss"] = total
+    table["rank"] = table.groupby("option", sort=False)["total_miss"].rank(
+        method="min", ascending=False).astype(int)
+    return table.sort_values(["option", "rank", "centre", "metric"], kind="stable",
+                             ignore_index=True)

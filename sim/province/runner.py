@@ -1,0 +1,156 @@
+"""Run a province: every (option, centre, replication) unit, streamed to disk as it finishes.
+
+Each unit writes its tables as Parquet parts into a staging folder (each part written to a
+temporary name and renamed, so a part is either whole or absent), its metric rows last. The
+main process keeps only the small metric rows, so memory does not grow with the number of
+centres. A unit whose metrics part exists is done: `resume` skips it after an interruption.
+When every unit is done the staging folder is renamed into place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.confidence import summarise
+from sim.analysis.metrics import run_metrics
+from sim.experiment.executors import IN_PROCESS, Execution
+from sim.experiment.runner import FRAMES
+from sim.model.centre import simulate
+from sim.output.folder import check_replaceable
+from sim.output.manifest import package_versions
+from sim.province.load import ProvinceSet
+from sim.province.ranking import rank_centres
+from sim.scenario.schema import Scenario
+
+VISITS_MODES = ("none", "sample", "all")  # sample: the visits of replication 0 only
+METRICS = "metrics"
+
+
+class ResumeError(Exception):
+    """The interrupted run in the staging folder is not the run asked for now."""
+
+
+def centre_seed(root_seed: int, centre_id: str, replication: int) -> int:
+    """Seed of one centre's replication: the same for every option (common random numbers),
+    independent across centres, and stable when centres are added or reordered."""
+    key = (replication, zlib.crc32(centre_id.encode("utf-8")))
+    state = np.random.SeedSequence(root_seed, spawn_key=key).generate_state(1, dtype=np.uint64)
+    return int(state[0] >> np.uint64(1))
+
+
+def province_unit(scenario: Scenario, centre: str, option: str, replication: int, seed: int,
+                  staging: str, visits: str) -> None:
+    """Simulate one unit and write its parts; the metrics part, written last, marks it done."""
+    record = simulate(scenario, seed)
+    ids = {"option": option, "centre": centre, "replication": replication}
+    name = _unit_name(centre, option, replication)
+    for frame_name, build in FRAMES.items():
+        if frame_name == "visits" and (visits == "none" or (visits == "sample" and replication)):
+            continue
+        frame = build(record, scenario)
+        for position, (column, value) in enumerate(ids.items()):
+            frame.insert(position, column, value)
+        _write_part(frame, Path(staging) / frame_name, name)
+    rows = [{**ids, "seed": seed, "metric": metric, "value": value}
+            for metric, value in run_metrics(record, scenario).items()]
+    _write_part(pd.DataFrame(rows), Path(staging) / METRICS, name)
+
+
+def run_province(
+    province: ProvinceSet,
+    replications: int,
+    seed: int,
+    out: Path,
+    execution: Execution = IN_PROCESS,
+    visits: str = "sample",
+    resume: bool = False,
+    on_unit_done: Callable[[], None] | None = None,
+) -> tuple[Path, int]:
+    """Run every unit not yet done and publish the results folder; returns it and the number
+    of units that were already done (resumed)."""
+    out = Path(out).resolve()
+    check_replaceable(out)
+    staging = out.with_name(f".{out.name}.partial")
+    plan = _plan(province, replications, seed, visits)
+    done = _prepare_staging(staging, plan, resume)
+    units = [(scenario, centre, option, replication,
+              centre_seed(seed, centre, replication), str(staging), visits)
+             for centre, scenarios in province.scenarios.items()
+             for option, scenario in scenarios.options.items()
+             for replication in range(replications)
+             if _unit_name(centre, option, replication) not in done]
+    for _ in execution.map(province_unit, units):
+        if on_unit_done is not None:
+            on_unit_done()
+    _finish(province, staging, plan)
+    if out.exists():
+        shutil.rmtree(out)
+    os.replace(staging, out)
+    return out, len(done)
+
+
+def _plan(province: ProvinceSet, replications: int, seed: int, visits: str) -> dict:
+    resolved = {centre: {name: s.model_dump(mode="json", by_alias=True, exclude={"options"})
+                         for name, s in scenarios.options.items()}
+                for centre, scenarios in province.scenarios.items()}
+    digest = hashlib.sha256(json.dumps(resolved, sort_keys=True).encode()).hexdigest()
+    return {"province_file": province.source, "root_seed": seed, "replications": replications,
+            "visits": visits, "options": province.option_names(),
+            "centres": [c.id for c in province.centres], "scenarios_sha256": digest}
+
+
+def _prepare_staging(staging: Path, plan: dict, resume: bool) -> set[str]:
+    """The names of the units already done (resume), or a fresh staging folder."""
+    plan_file = staging / "plan.json"
+    if resume and plan_file.is_file():
+        earlier = json.loads(plan_file.read_text(encoding="utf-8"))
+        if earlier != plan:
+            changed = [key for key in plan if earlier.get(key) != plan[key]]
+            raise ResumeError(f"the interrupted run in {staging} differs in "
+                              f"{', '.join(changed)}; run without --resume to start again")
+        return {p.stem for p in (staging / METRICS).glob("*.parquet")}
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    plan_file.write_text(json.dumps(plan, indent=2, ensure_ascii=False), encoding="utf-8")
+    return set()
+
+
+def _finish(province: ProvinceSet, staging: Path, plan: dict) -> None:
+    """Summaries from the metric parts, the province view, and the manifest."""
+    rows = pd.read_parquet(staging / METRICS)
+    order = {name: i for i, name in enumerate(plan["centres"])}
+    rows["option"] = pd.Categorical(rows["option"], categories=plan["options"])
+    rows["_centre"] = rows["centre"].map(order)
+    rows = rows.sort_values(["option", "_centre", "replication"], kind="stable")
+    rows = rows.drop(columns="_centre").reset_index(drop=True)
+    rows.to_csv(staging / "replications.csv", index=False)
+    summary = summarise(rows, by=("option", "centre", "metric"))
+    summary.to_csv(staging / "summary.csv", index=False)
+    rank_centres(summary, province).to_csv(staging / "province.csv", index=False)
+    manifest = {**plan, "province": province.province.province, "name": province.province.name,
+                "versions": package_versions()}
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
+                                           encoding="utf-8")
+    (staging / "plan.json").unlink()
+    shutil.rmtree(staging / METRICS)  # all in replications.csv now
+
+
+def _unit_name(centre: str, option: str, replication: int) -> str:
+    safe = "".join(ch if ch.isalnum() else "_" for ch in centre)
+    return f"{safe}-{option}-{replication:04d}"
+
+
+def _write_part(frame: pd.DataFrame, folder: Path, name: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = folder / f".{name}.tmp"  # hidden: Parquet readers skip it
+    frame.to_parquet(temporary, index=False)
+    os.replace(temporary, folder / f"{name}.parquet")

@@ -1,0 +1,45 @@
+"""The province file: a centre template plus, for each commune centre, its own changes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from sim.scenario.schema import OptionChanges
+from sim.scenario.strict import StrictModel
+from sim.scenario.types import Identifier
+
+
+class Centre(StrictModel):
+    """One commune or ward centre: where it is, and how it differs from the template."""
+
+    id: Annotated[str, Field(min_length=1, description="the commune's code")]
+    name: str
+    kind: Literal["commune", "ward", "special_zone"] = "commune"
+    latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
+    longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
+    area_km2: Annotated[float, Field(ge=0)] | None = None
+    merged_from: list[str] = Field(default=[], description="old units merged into it")
+    template: str | None = Field(default=None, description="another template for this centre")
+    set: OptionChanges = Field(default={}, description="dotted-path changes to the template")
+
+
+class Province(StrictModel):
+    """A province's centres, each a template scenario with its own changes."""
+
+    name: str
+    province: str = ""
+    template: str = Field(description="centre template scenario, relative to this file")
+    centres: Annotated[list[Centre], Field(min_length=1)]
+    options: dict[Identifier, OptionChanges] | None = Field(
+        default=None, description="options for every centre (default: the template's)")
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Province:
+        seen: set[str] = set()
+        for centre in self.centres:
+            if centre.id in seen:
+                raise ValueError(f"centre id {centre.id!r} appears twice; ids must be unique")
+            seen.add(centre.id)
+        return self
