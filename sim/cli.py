@@ -36,6 +36,7 @@ from sim.output.results_io import (
 )
 from sim.output.save import save_results
 from sim.output.terminal import print_comparison, print_summary
+from sim.province.cli import allocate_command, province
 from sim.scenario.load import ScenarioSet
 from sim.scenario.schema import Scenario
 
@@ -252,3 +253,7 @@ def report(results_dir: Path, lang: str) -> None:
 def schema() -> None:
     """Print the scenario JSON Schema (for editor completion and validation)."""
     click.echo(json.dumps(Scenario.model_json_schema(by_alias=True), indent=2, ensure_ascii=False))
+
+
+main.add_command(province)
+main.add_command(allocate_command)

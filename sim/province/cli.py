@@ -1,0 +1,118 @@
+"""`sim province ...` and `sim allocate`: click commands over sim.province."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from sim.cli_common import ScenarioProblem, execution_options, progress_bar
+from sim.experiment.executors import Execution
+from sim.experiment.runner import DEFAULT_REPLICATIONS
+from sim.experiment.seeds import DEFAULT_SEED
+from sim.output.folder import FolderError
+from sim.province.allocate import OBJECTIVES, allocate, steps_table
+from sim.province.load import ProvinceSet, load_province
+from sim.province.runner import VISITS_MODES, ResumeError, run_province
+from sim.scenario.errors import ScenarioError
+
+PROVINCE_PATH = click.Path(exists=True, dir_okay=False, path_type=Path)
+TOP = 15
+
+
+def load_province_or_fail(path: Path) -> ProvinceSet:
+    try:
+        return load_province(path)
+    except ScenarioError as err:
+        raise ScenarioProblem(err.message()) from None
+
+
+@click.group()
+def province() -> None:
+    """Province scale: many commune centres from one template."""
+
+
+@province.command("run")
+@click.argument("province_file", type=PROVINCE_PATH)
+@click.option("--replications", "-n", type=click.IntRange(min=1), default=DEFAULT_REPLICATIONS,
+              show_default=True, help="Replications per centre and option.")
+@click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SEED, show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Results folder [default: results/<province file name>].")
+@click.option("--visits", type=click.Choice(VISITS_MODES), default="sample", show_default=True,
+              help="Per-visit log: none, replication 0 only (sample), or all.")
+@click.option("--resume", is_flag=True, help="Continue an interrupted run, skipping done units.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
+@execution_options
+def run(province_file: Path, replications: int, seed: int, out: Path | None, visits: str,
+        resume: bool, quiet: bool, jobs: int, scheduler: str | None) -> None:
+    """Run every centre of PROVINCE_FILE and rank the centres by how far they miss targets.
+
+    Each (option, centre, replication) unit writes its tables as Parquet parts as it finishes,
+    so memory does not grow with the number of centres; an interrupted run continues with
+    --resume.
+    """
+    loaded = load_province_or_fail(province_file)
+    folder = out or Path("results") / loaded.stem
+    units = len(loaded.centres) * len(loaded.option_names()) * replications
+    try:
+        with progress_bar(quiet, units, "centre runs") as advance:
+            folder, resumed = run_province(loaded, replications, seed, folder,
+                                           Execution(jobs, scheduler), visits, resume, advance)
+    except (FolderError, ResumeError) as err:
+        raise click.UsageError(str(err)) from None
+    except KeyboardInterrupt:
+        click.echo("interrupted: the finished centre runs are kept; run the same command with "
+                   "--resume to continue", err=True)
+        sys.exit(130)
+    if not quiet:
+        if resumed:
+            click.echo(f"resumed: {resumed} of {units} centre runs were already done")
+        _print_ranking(pd.read_csv(folder / "province.csv"), loaded.province.name)
+        click.echo(f"results written to {folder}")
+
+
+def _print_ranking(ranking: pd.DataFrame, title: str) -> None:
+    console = Console()
+    if ranking.empty:
+        console.print("The template sets no targets: no ranking.")
+        return
+    baseline = ranking[ranking["option"] == ranking["option"].iloc[0]]
+    table = Table(title=f"{title}: centres furthest from their targets", title_justify="left")
+    for column in ("rank", "centre", "name", "targets missed", "total miss"):
+        table.add_column(column, justify="left" if column == "name" else "right")
+    for (rank, centre, name), group in list(baseline.groupby(
+            ["rank", "centre", "name"], sort=True))[:TOP]:
+        missed = ", ".join(group.loc[group["meets_target"] != "yes", "metric"]) or "-"
+        table.add_row(str(rank), str(centre), str(name), missed,
+                      f"{group['total_miss'].iloc[0]:.2f}")
+    console.print(table)
+
+
+@click.command("allocate")
+@click.argument("province_file", type=PROVINCE_PATH)
+@click.option("--extra-staff", "-k", type=click.IntRange(min=1), required=True,
+              help="How many extra people to place.")
+@click.option("--objective", type=click.Choice(OBJECTIVES), default="waiting",
+              show_default=True,
+              help="waiting: total minutes waited (a counter at the busiest desk); overdue: "
+                   "dossiers overdue at the end (one more back-office person).")
+@click.option("--replications", "-n", type=click.IntRange(min=2), default=DEFAULT_REPLICATIONS,
+              show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SEED, show_default=True)
+@execution_options
+def allocate_command(province_file: Path, extra_staff: int, objective: str, replications: int,
+                     seed: int, jobs: int, scheduler: str | None) -> None:
+    """Where K extra staff cut total waiting (or overdue dossiers) most, by simulation."""
+    loaded = load_province_or_fail(province_file)
+    try:
+        steps = allocate(loaded, extra_staff, replications, seed, objective,
+                         Execution(jobs, scheduler))
+    except ValueError as err:
+        raise click.UsageError(str(err)) from None
+    table = steps_table(steps)
+    click.echo(table.to_string(index=False, float_format=lambda x: f"{x:,.1f}"))
