@@ -1,0 +1,140 @@
+"""Province runs: centres from a template, identical results for any number of workers,
+streaming parts, resuming an interrupted run, the ranking, and allocating extra staff."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from sim.cli import main
+from sim.experiment.executors import Execution
+from sim.province import runner
+from sim.province.allocate import allocate
+from sim.province.load import load_province
+
+FIXTURES = Path(__file__).parent / "fixtures" / "province"
+PROVINCE = FIXTURES / "province.yaml"
+CENTRES = ["101", "102", "103", "104"]
+
+
+def run_cli(*args: str) -> None:
+    result = CliRunner().invoke(main, ["province", "run", str(PROVINCE), "-n", "3", "--seed",
+                                       "8", "-q", *args])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+
+
+@pytest.fixture(scope="module")
+def sequential(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("province") / "out"
+    run_cli("--out", str(out), "--visits", "all")
+    return out
+
+
+def test_every_centre_and_option_is_in_every_table(sequential: Path) -> None:
+    summary = pd.read_csv(sequential / "summary.csv", dtype={"centre": str})
+    assert list(summary.columns[:3]) == ["option", "centre", "metric"]
+    assert sorted(summary["centre"].unique()) == CENTRES
+    assert set(summary["option"]) == {"baseline", "one_more_counter"}
+    for name in ("visits", "intervals", "dossiers", "daily"):
+        frame = pd.read_parquet(sequential / name)
+        assert sorted(frame["centre"].astype(str).unique()) == CENTRES, name
+    assert not (sequential / "metrics").exists()
+
+
+def test_centres_take_their_own_changes() -> None:
+    province = load_province(PROVINCE)
+    assert province.scenarios["102"].baseline.arrivals.per_day == 130
+    assert province.scenarios["103"].baseline.arrivals.per_day == 60  # the template's
+    assert province.scenarios["104"].options["baseline"].desks["general"].counters == 3
+
+
+def test_results_are_identical_for_any_number_of_workers(sequential: Path,
+                                                         tmp_path: Path) -> None:
+    run_cli("--out", str(tmp_path / "parallel"), "--visits", "all", "--jobs", "2")
+    for name in ("summary.csv", "replications.csv", "province.csv"):
+        assert (sequential / name).read_bytes() == (tmp_path / "parallel" / name).read_bytes()
+    for name in ("visits", "daily"):
+        columns = ["option", "centre", "replication"]
+        first, second = (pd.read_parquet(folder / name).sort_values(columns, kind="stable")
+                         .reset_index(drop=True) for folder in (sequential, tmp_path / "parallel"))
+        pd.testing.assert_frame_equal(first, second, check_exact=True, check_categorical=False)
+
+
+def test_visits_modes(tmp_path: Path) -> None:
+    run_cli("--out", str(tmp_path / "none"), "--visits", "none")
+    assert not (tmp_path / "none" / "visits").exists()
+    run_cli("--out", str(tmp_path / "sample"), "--visits", "sample")
+    assert set(pd.read_parquet(tmp_path / "sample" / "visits")["replication"]) == {0}
+
+
+def test_interrupted_run_resumes_where_it_stopped(sequential: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stop after 5 units (Ctrl-C), then --resume: only the rest runs, and the results are
+    those of an uninterrupted run; nothing is published before the end."""
+    out = tmp_path / "out"
+    original = runner.province_unit
+    calls = {"count": 0}
+
+    def stop_after_five(*args: object) -> None:
+        if calls["count"] == 5:
+            raise KeyboardInterrupt
+        calls["count"] += 1
+        original(*args)
+
+    monkeypatch.setattr(runner, "province_unit", stop_after_five)
+    province = load_province(PROVINCE)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run_province(province, 3, 8, out, Execution(), "all")
+    assert not out.exists(), "nothing half-written is published"
+    monkeypatch.setattr(runner, "province_unit", original)
+    _, resumed = runner.run_province(province, 3, 8, out, Execution(), "all", resume=True)
+    assert resumed == 5
+    for name in ("summary.csv", "replications.csv"):
+        assert (out / name).read_bytes() == (sequential / name).read_bytes()
+
+
+def test_resume_of_a_different_run_is_refused(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    province = load_province(PROVINCE)
+    monkeypatch.setattr(runner, "province_unit", _interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run_province(province, 3, 8, out, Execution(), "all")
+    monkeypatch.undo()
+    with pytest.raises(runner.ResumeError, match="root_seed"):
+        runner.run_province(province, 3, 9, out, Execution(), "all", resume=True)
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+def test_ranking_puts_the_busiest_centre_first(sequential: Path) -> None:
+    ranking = pd.read_csv(sequential / "province.csv", dtype={"centre": str})
+    baseline = ranking[ranking["option"] == "baseline"]
+    first = baseline.loc[baseline["rank"] == 1, "centre"].unique()
+    assert list(first) == ["102"], "the centre with 130 visitors on 2 counters misses most"
+    assert set(baseline["metric"]) == {"wait_p90", "on_time_share"}
+
+
+def test_bad_centre_change_names_the_centre(tmp_path: Path) -> None:
+    broken = tmp_path / "province.yaml"
+    shutil.copy(FIXTURES / "centre_template.yaml", tmp_path)
+    broken.write_text(PROVINCE.read_text(encoding="utf-8").replace(
+        "desks.general.counters: 3", "desks.general.counter: 3"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["province", "run", str(broken), "-q",
+                                       "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "centres[3] (104)" in result.output and "desks.general.counter" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_allocation_sends_staff_where_waiting_falls_most() -> None:
+    steps = allocate(load_province(PROVINCE), extra_staff=2, replications=4, seed=3)
+    assert steps[0].centre == "102", "the busiest centre gains most from one more counter"
+    assert steps[0].gain_ci_low > 0, "the gain is a paired difference clear of zero"
+    assert [s.step for s in steps] == [1, 2]
