@@ -27,6 +27,7 @@ from sim.experiment.runner import FRAMES
 from sim.model.centre import simulate
 from sim.output.folder import check_replaceable
 from sim.output.manifest import package_versions
+from sim.output.province_map import save_province_map
 from sim.province.load import ProvinceSet
 from sim.province.ranking import rank_centres
 from sim.scenario.schema import Scenario
@@ -135,7 +136,10 @@ def _finish(province: ProvinceSet, staging: Path, plan: dict) -> None:
     rows.to_csv(staging / "replications.csv", index=False)
     summary = summarise(rows, by=("option", "centre", "metric"))
     summary.to_csv(staging / "summary.csv", index=False)
-    rank_centres(summary, province).to_csv(staging / "province.csv", index=False)
+    ranking = rank_centres(summary, province)
+    ranking.to_csv(staging / "province.csv", index=False)
+    if not ranking.empty:
+        save_province_map(ranking, province.province.name, staging / "figures")
     manifest = {**plan, "province": province.province.province, "name": province.province.name,
                 "versions": package_versions()}
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False),

@@ -1,0 +1,65 @@
+"""The province's centres at their coordinates, coloured by how far each misses its targets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from sim.output.plots import DPI, save_figure
+
+TITLES = {
+    "en": ("{name}: how far each centre misses its targets ({option})",
+           "total relative miss (0: every target met)", "longitude", "latitude",
+           "centres without coordinates are not shown"),
+    "vi": ("{name}: mức chưa đạt chỉ tiêu của từng trung tâm ({option})",
+           "tổng mức chưa đạt (0: đạt mọi chỉ tiêu)", "kinh độ", "vĩ độ",
+           "không hiển thị trung tâm thiếu tọa độ"),
+}
+
+
+def province_map(ranking: pd.DataFrame, name: str, option: str | None = None,
+                 lang: str = "en") -> Figure:
+    """Scatter of centres at (longitude, latitude), colour = total relative target miss.
+
+    >>> ranking = pd.DataFrame({"option": ["baseline"] * 2, "centre": ["1", "2"],
+    ...     "name": ["Xã A", "Xã B"], "latitude": [19.8, 20.0], "longitude": [105.7, 105.9],
+    ...     "total_miss": [0.0, 0.8]})
+    >>> len(province_map(ranking, "Tỉnh").axes)
+    2
+    """
+    title, colour_label, x_label, y_label, note = TITLES[lang]
+    option = option or str(ranking["option"].iloc[0])
+    centres = (ranking[ranking["option"] == option]
+               .drop_duplicates("centre").dropna(subset=["latitude", "longitude"]))
+    figure = Figure(figsize=(7, 7), dpi=DPI, layout="constrained")
+    axes = figure.add_subplot()
+    misses = centres["total_miss"].to_numpy(dtype=float)
+    top = max(float(np.nanmax(misses)) if len(misses) else 0.0, 1e-9)
+    points = axes.scatter(centres["longitude"], centres["latitude"], c=misses, cmap="RdYlGn_r",
+                          vmin=0, vmax=top, s=60, edgecolors="0.2", linewidths=0.5)
+    for row in centres.nlargest(5, "total_miss").itertuples():
+        axes.annotate(str(row.name), (row.longitude, row.latitude), xytext=(4, 4),
+                      textcoords="offset points", fontsize=8)
+    figure.colorbar(points, ax=axes, label=colour_label, shrink=0.8)
+    axes.set_title(title.format(name=name, option=option), loc="left", fontsize=11)
+    axes.set_xlabel(x_label)
+    axes.set_ylabel(y_label)
+    axes.set_aspect("equal", adjustable="datalim")
+    axes.grid(alpha=0.3)
+    figure.supxlabel(note, x=0.01, ha="left", fontsize=8, color="0.4")
+    return figure
+
+
+def save_province_map(ranking: pd.DataFrame, name: str, folder: Path,
+                      lang: str = "en") -> list[Path]:
+    """PNG and SVG of the map, one pair per option, into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for option in ranking["option"].drop_duplicates():
+        figure = province_map(ranking, name, str(option), lang)
+        for extension in ("png", "svg"):
+            written.append(save_figure(figure, folder / f"province_map_{option}.{extension}"))
+    return written

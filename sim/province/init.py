@@ -1,0 +1,263 @@
+"""Write a province file: one centre per new commune-level unit, each a change of one template.
+
+Why: a planner who wants to simulate a whole province needs its 90-170 centres with real codes,
+names, locations and a first demand, not a hand-typed list. Demand comes from the planner's CSV
+(``code, visitors_per_day[, staff]``); for units the CSV does not give, from a proxy.
+
+The proxy (figures from /work/shared/data/parameters.md; "derived" = our arithmetic):
+
+- Hà Nội commune level, 1 Jul-23 Sep 2025: 531,269 dossiers, about 64 per commune-level unit per
+  working day (derived there), 40% filed in person (news.laodong.vn/xa-hoi/...-1585235.ldo). So
+  64 x 0.40 = 25.6 in-person visitors per unit per day, taken as the national typical unit.
+- With population: 25.6 / 30,500 residents per unit (derived: 101.34 M / 3,321; vietnamnews.vn/
+  politics-laws/1720616, 2 Jul 2025) = 0.00084 visitors per resident per day (8.4 per 10,000).
+- Without (`vietnamadminunits` has no population): 25.6 / 3.1 old communes per new unit (9,907
+  merged into 3,193; en.vietnamplus.vn ...-post320524.vnp, May 2025) = 8.26 visitors per old
+  commune per day, times the old communes merged into the unit (a split one counts in full).
+
+visitors per day = max(1, round(rate x population or old communes)). Communes, wards and
+special zones get the same rate: no published figure separates them, though busy urban wards see
+200-700 visitors a day and remote communes 10-30; a planner who knows better gives a CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+import pandas as pd
+import yaml
+
+from sim.province.admin_units import communes, find_province, source
+from sim.scenario.load import load_scenario
+from sim.scenario.schema import Scenario
+
+IN_PERSON_PER_UNIT = 64 * 0.40  # 25.6 visitors per unit per day (Hà Nội, see above)
+PER_RESIDENT = IN_PERSON_PER_UNIT / 30_500  # 0.00084 visitors per resident per day
+PER_OLD_COMMUNE = IN_PERSON_PER_UNIT / 3.1  # 8.26 visitors per old commune per day
+CSV_COLUMNS = "columns code, visitors_per_day and optionally staff"
+
+
+@dataclass(frozen=True)
+class Demand:
+    """One row of the planner's demand CSV."""
+
+    visitors_per_day: float
+    staff: int | None
+    line: int
+
+
+def init_province(province: str, template: Path, demand_csv: Path | None, out: Path) -> Path:
+    """Write the province file ``out`` for ``province`` from ``template`` and return its path.
+
+    Raises ValueError for an unknown province, a template without ``arrivals.per_day`` or a bad
+    demand CSV (naming the file, line, column and what is allowed); ScenarioError for a template
+    that is not a valid scenario.
+    """
+    name = find_province(province)
+    units = communes(name)
+    scenario = load_scenario(template).baseline
+    if scenario.arrivals.per_day is None:
+        raise ValueError(f"{template}: arrivals: the template gives per_hour; allowed: a "
+                         "template with arrivals.per_day (the value each centre replaces)")
+    demand = read_demand(demand_csv, set(units["code"]), name) if demand_csv else {}
+    centres = [_centre(unit, demand.get(unit.code), scenario) for unit in units.itertuples()]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    document = {
+        "name": f"{name}: commune centres",
+        "province": name,
+        "template": Path(os.path.relpath(template.resolve(), out.resolve().parent)).as_posix(),
+        "centres": centres,
+    }
+    header = _header(name, units, demand, demand_csv, scenario)
+    body = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                     width=10_000)  # a long merged_from stays on its line
+    out.write_text(header + body, encoding="utf-8")
+    return out
+
+
+def proxy_visitors(old_communes: int, population: float = math.nan) -> int:
+    """Visitors per day from population when known, else from the old communes merged.
+
+    >>> proxy_visitors(3), proxy_visitors(12), proxy_visitors(3, population=30_500)
+    (25, 99, 26)
+    """
+    rate_times = population * PER_RESIDENT if not math.isnan(population) else (
+        old_communes * PER_OLD_COMMUNE)
+    return max(1, _round(rate_times))
+
+
+def scaled_counters(counters: dict[str, int], staff: int) -> dict[str, int]:
+    """Split staff between desks in proportion to the template's counters, at least 1 each.
+
+    Largest remainder, so the counters add up to staff (to the number of desks when staff is
+    fewer); ties go to the desk listed first.
+
+    >>> scaled_counters({"general": 8, "civil_status": 2, "land": 2, "other": 2}, 12)
+    {'general': 7, 'civil_status': 2, 'land': 2, 'other': 1}
+    >>> scaled_counters({"general": 8, "civil_status": 2, "land": 2, "other": 2}, 2)
+    {'general': 1, 'civil_status': 1, 'land': 1, 'other': 1}
+    """
+    total = sum(counters.values())
+    quota = {desk: n * staff / total for desk, n in counters.items()}
+    given = {desk: max(1, math.floor(q)) for desk, q in quota.items()}
+    while sum(given.values()) < staff:
+        given[max(quota, key=lambda d: quota[d] - given[d])] += 1
+    while sum(given.values()) > staff and max(given.values()) > 1:
+        given[max((d for d in quota if given[d] > 1), key=lambda d: given[d] - quota[d])] -= 1
+    return given
+
+
+def read_demand(path: Path, codes: set[str], province: str) -> dict[str, Demand]:
+    """The planner's demand by commune code; every mistake is a ValueError naming where."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return _read_rows(handle, path, codes, province)
+    except FileNotFoundError:
+        raise ValueError(f"{path}: no such demand file; allowed: a CSV file with "
+                         f"{CSV_COLUMNS}") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not UTF-8 text; allowed: a UTF-8 CSV file with "
+                         f"{CSV_COLUMNS}") from None
+
+
+def _read_rows(handle: TextIO, path: Path, codes: set[str], province: str) -> dict[str, Demand]:
+    reader = csv.reader(handle)
+    header = [cell.strip().lower() for cell in next(reader, [])]
+    for column in ("code", "visitors_per_day"):
+        if column not in header:
+            raise ValueError(f"{path}: line 1: no column {column!r} (header: "
+                             f"{', '.join(header) or 'empty'}); allowed: {CSV_COLUMNS}")
+    demand: dict[str, Demand] = {}
+    for row in reader:
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = dict(zip(header, (cell.strip() for cell in row), strict=False))
+        where = f"{path}: line {reader.line_num}, column"
+        code = cells.get("code", "")
+        code = code.zfill(5) if code.isdigit() else code  # spreadsheets drop leading zeros
+        if code not in codes:
+            raise ValueError(f"{where} 'code': {cells.get('code', '')!r} is not a commune code "
+                             f"of {province}; allowed: one of its {len(codes)} codes, e.g. "
+                             f"{', '.join(sorted(codes)[:3])}")
+        if code in demand:
+            raise ValueError(f"{where} 'code': {code} is given twice (first on line "
+                             f"{demand[code].line}); allowed: each code once")
+        visitors = _number(cells.get("visitors_per_day", ""))
+        if visitors is None or visitors <= 0:
+            raise ValueError(f"{where} 'visitors_per_day': {cells.get('visitors_per_day', '')!r};"
+                             " allowed: a number of visitors per day above 0")
+        staff_text = cells.get("staff", "")
+        staff = _number(staff_text)
+        if staff_text and (staff is None or staff < 1 or not staff.is_integer()):
+            raise ValueError(f"{where} 'staff': {staff_text!r}; allowed: a whole number of "
+                             "counter staff, 1 or more, or empty (template counters kept)")
+        demand[code] = Demand(visitors, int(staff) if staff_text else None, reader.line_num)
+    return demand
+
+
+def _centre(unit: Any, demand: Demand | None, scenario: Scenario) -> dict:
+    changes: dict[str, object] = {"arrivals.per_day": (
+        _plain_number(demand.visitors_per_day) if demand
+        else proxy_visitors(unit.old_communes, unit.population))}
+    if demand and demand.staff and scenario.desks:
+        template = {name: desk.counters for name, desk in scenario.desks.items()}
+        for desk, counters in scaled_counters(template, demand.staff).items():
+            changes[f"desks.{desk}.counters"] = counters
+            schedule = scenario.desks[desk].schedule
+            if schedule:  # keep the template's pattern, scaled and within the new counters
+                factor = counters / template[desk]
+                changes[f"desks.{desk}.schedule"] = _FlowDict(
+                    {clock: min(counters, _round(n * factor)) for clock, n in schedule.items()})
+    return {
+        "id": unit.code, "name": unit.name, "kind": unit.kind,
+        "latitude": unit.latitude, "longitude": unit.longitude,
+        "area_km2": None if pd.isna(unit.area_km2) else unit.area_km2,
+        "merged_from": _FlowList(unit.merged_from), "set": changes,
+    }
+
+
+def _header(name: str, units: pd.DataFrame, demand: dict[str, Demand], demand_csv: Path | None,
+            scenario: Scenario) -> str:
+    data = source()
+    proxied = len(units) - len(demand)
+    lines = [
+        f"{name}: {len(units)} commune centres, one per commune-level unit after 1 July 2025.",
+        f"Written by `sim province init` on {dt.date.today().isoformat()}.",
+        f"Units: PyPI package {data.package} {data.version} ({data.licence}; {data.homepage}):",
+        "  codes, names, kinds, centroids and areas (null where the package gives none or 0),",
+        "  and its old-to-new map for merged_from; its sources: danhmuchanhchinh.gso.gov.vn,",
+        "  sapnhap.bando.com.vn, Google geocoding.",
+        "Demand (set arrivals.per_day):",
+    ]
+    if demand_csv:
+        lines.append(f"  {len(demand)} centres from {demand_csv} (visitors_per_day as given).")
+    if proxied:
+        lines += [
+            f"  {proxied} centres from a proxy: old communes merged x {PER_OLD_COMMUNE:.2f}"
+            " visitors per day,",
+            f"  rounded, at least 1 (the package has no population). {PER_OLD_COMMUNE:.2f} = 64"
+            " dossiers per unit",
+            "  per day (Hà Nội, 1 Jul-23 Sep 2025) x 40% in person / 3.1 old communes per new",
+            "  unit (parameters.md); the same rate for communes, wards and special zones.",
+        ]
+    lines.append("Counters:")
+    if not any(d.staff for d in demand.values()):
+        lines.append("  the template's (no staff given).")
+    elif scenario.desks:
+        lines += [
+            "  where the CSV gives staff, staff are split between the desks in proportion to the",
+            f"  template's counters ({_counters(scenario)}; largest remainder, at least 1",
+            "  per desk; schedules scaled alike); elsewhere the template's.",
+            "  Template options keep their own absolute counter values.",
+        ]
+    else:
+        lines.append("  the template's: it uses sites:, so the CSV's staff column is not applied.")
+    return "".join(f"# {line}\n" for line in lines) + "\n"
+
+
+def _counters(scenario: Scenario) -> str:
+    return ", ".join(f"{name} {desk.counters}" for name, desk in (scenario.desks or {}).items())
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _plain_number(value: float) -> int | float:
+    return int(value) if value.is_integer() else value
+
+
+def _round(value: float) -> int:
+    """Half up, not Python's half to even: 2.5 counters is 3."""
+    return math.floor(value + 0.5)
+
+
+class _FlowList(list):
+    """A list written on one line: `[a, b]`."""
+
+
+class _FlowDict(dict):
+    """A mapping written on one line: `{a: 1, b: 2}`."""
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe YAML with nested block lists indented under their key, as people write them."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+_Dumper.add_representer(_FlowList, lambda dumper, data: dumper.represent_sequence(
+    "tag:yaml.org,2002:seq", data, flow_style=True))
+_Dumper.add_representer(_FlowDict, lambda dumper, data: dumper.represent_mapping(
+    "tag:yaml.org,2002:map", data, flow_style=True))
