@@ -84,7 +84,7 @@ def erlang_c(servers: int, arrival_rate: float, service_rate: float) -> QueueThe
     )
 
 
-def _erlang_a_distribution(
+def erlang_a_distribution(
     servers: int, arrival_rate: float, service_rate: float, abandonment_rate: float
 ) -> np.ndarray:
     """Stationary law of the number in an M/M/c+M system, truncated adaptively.
@@ -147,7 +147,7 @@ def erlang_a(
     _check_positive(
         arrival_rate=arrival_rate, service_rate=service_rate, abandonment_rate=abandonment_rate
     )
-    p = _erlang_a_distribution(servers, arrival_rate, service_rate, abandonment_rate)
+    p = erlang_a_distribution(servers, arrival_rate, service_rate, abandonment_rate)
     queued = p[servers:]
     ahead = np.arange(queued.size)
     queue_mean = float(ahead @ queued)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import unicodedata
 from pathlib import Path
 
 import click
@@ -15,7 +16,9 @@ from sim.experiment.executors import Execution
 from sim.experiment.runner import DEFAULT_REPLICATIONS
 from sim.experiment.seeds import DEFAULT_SEED
 from sim.output.folder import FolderError
+from sim.province.admin_units import find_province
 from sim.province.allocate import OBJECTIVES, allocate, steps_table
+from sim.province.init import init_province
 from sim.province.load import ProvinceSet, load_province
 from sim.province.runner import VISITS_MODES, ResumeError, run_province
 from sim.scenario.errors import ScenarioError
@@ -34,6 +37,35 @@ def load_province_or_fail(path: Path) -> ProvinceSet:
 @click.group()
 def province() -> None:
     """Province scale: many commune centres from one template."""
+
+
+@province.command("init")
+@click.argument("name")
+@click.option("--template", type=PROVINCE_PATH, required=True,
+              help="Centre template scenario (with arrivals.per_day).")
+@click.option("--demand", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="CSV with code, visitors_per_day[, staff] per commune; default: a proxy.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Province file to write [default: scenarios/provinces/<province>.yaml].")
+def init(name: str, template: Path, demand: Path | None, out: Path | None) -> None:
+    """Write a province file for NAME with every new commune centre (codes, coordinates, areas,
+    the old units merged into each) from administrative-unit data, with demand from --demand
+    or a documented proxy."""
+    try:
+        province_name = find_province(name)
+        target = out or Path("scenarios") / "provinces" / f"{_file_name(province_name)}.yaml"
+        written = init_province(province_name, template, demand, target)
+    except ScenarioError as err:
+        raise ScenarioProblem(err.message()) from None
+    except ValueError as err:
+        raise click.UsageError(str(err)) from None
+    click.echo(f"province file written to {written}")
+
+
+def _file_name(province_name: str) -> str:
+    """ASCII file name: 'Thanh Hóa' -> 'thanh_hoa'."""
+    plain = unicodedata.normalize("NFKD", province_name.replace("Đ", "D").replace("đ", "d"))
+    return "_".join("".join(ch for ch in plain if ch.isascii()).lower().split())
 
 
 @province.command("run")

@@ -87,9 +87,9 @@ def proxy_visitors(old_communes: int, population: float = math.nan) -> int:
     >>> proxy_visitors(3), proxy_visitors(12), proxy_visitors(3, population=30_500)
     (25, 99, 26)
     """
-    rate_times = population * PER_RESIDENT if not math.isnan(population) else (
+    expected = population * PER_RESIDENT if not math.isnan(population) else (
         old_communes * PER_OLD_COMMUNE)
-    return max(1, _round(rate_times))
+    return max(1, _round(expected))
 
 
 def scaled_counters(counters: dict[str, int], staff: int) -> dict[str, int]:
@@ -124,6 +124,11 @@ def read_demand(path: Path, codes: set[str], province: str) -> dict[str, Demand]
     except UnicodeDecodeError:
         raise ValueError(f"{path}: not UTF-8 text; allowed: a UTF-8 CSV file with "
                          f"{CSV_COLUMNS}") from None
+    except csv.Error as err:
+        raise ValueError(f"{path}: {err}; allowed: a CSV file with {CSV_COLUMNS}") from None
+    except OSError as err:
+        raise ValueError(f"{path}: cannot read it ({err.strerror}); allowed: a readable CSV "
+                         f"file with {CSV_COLUMNS}") from None
 
 
 def _read_rows(handle: TextIO, path: Path, codes: set[str], province: str) -> dict[str, Demand]:
@@ -185,7 +190,6 @@ def _centre(unit: Any, demand: Demand | None, scenario: Scenario) -> dict:
 def _header(name: str, units: pd.DataFrame, demand: dict[str, Demand], demand_csv: Path | None,
             scenario: Scenario) -> str:
     data = source()
-    proxied = len(units) - len(demand)
     lines = [
         f"{name}: {len(units)} commune centres, one per commune-level unit after 1 July 2025.",
         f"Written by `sim province init` on {dt.date.today().isoformat()}.",
@@ -197,12 +201,20 @@ def _header(name: str, units: pd.DataFrame, demand: dict[str, Demand], demand_cs
     ]
     if demand_csv:
         lines.append(f"  {len(demand)} centres from {demand_csv} (visitors_per_day as given).")
-    if proxied:
+    proxy = units[~units["code"].isin(list(demand))]
+    with_population = int(proxy["population"].notna().sum())
+    if with_population:
         lines += [
-            f"  {proxied} centres from a proxy: old communes merged x {PER_OLD_COMMUNE:.2f}"
+            f"  {with_population} centres from a proxy: population x {PER_RESIDENT:.6f}"
             " visitors per day,",
-            f"  rounded, at least 1 (the package has no population). {PER_OLD_COMMUNE:.2f} = 64"
-            " dossiers per unit",
+            "  rounded, at least 1. 64 dossiers per unit per day (Hà Nội, 1 Jul-23 Sep 2025)",
+            "  x 40% in person / 30,500 residents per unit (parameters.md).",
+        ]
+    if len(proxy) > with_population:
+        lines += [
+            f"  {len(proxy) - with_population} centres from a proxy: old communes merged x "
+            f"{PER_OLD_COMMUNE:.2f} visitors per day,",
+            "  rounded, at least 1 (no population in the package). 8.26 = 64 dossiers per unit",
             "  per day (Hà Nội, 1 Jul-23 Sep 2025) x 40% in person / 3.1 old communes per new",
             "  unit (parameters.md); the same rate for communes, wards and special zones.",
         ]
