@@ -119,8 +119,11 @@ def test_ranking_puts_the_busiest_centre_first(sequential: Path) -> None:
     first = baseline.loc[baseline["rank"] == 1, "centre"].unique()
     assert list(first) == ["102"], "the centre with 130 visitors on 2 counters misses most"
     assert set(baseline["metric"]) == {"wait_p90", "on_time_share"}
+    assert sorted(baseline.drop_duplicates("centre")["rank"]) == [1, 2, 3, 4]
     figure = sequential / "figures" / "province_map_baseline.png"
     assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    page = (sequential / "report.html").read_text(encoding="utf-8")
+    assert "Phường Hai" in page and "data:image/png;base64," in page
 
 
 def test_bad_centre_change_names_the_centre(tmp_path: Path) -> None:

@@ -11,10 +11,10 @@ from matplotlib.figure import Figure
 from sim.output.plots import DPI, save_figure
 
 TITLES = {
-    "en": ("{name}: how far each centre misses its targets ({option})",
+    "en": ("{name}\nhow far each centre misses its targets ({option})",
            "total relative miss (0: every target met)", "longitude", "latitude",
            "centres without coordinates are not shown"),
-    "vi": ("{name}: mức chưa đạt chỉ tiêu của từng trung tâm ({option})",
+    "vi": ("{name}\nmức chưa đạt chỉ tiêu của từng trung tâm ({option})",
            "tổng mức chưa đạt (0: đạt mọi chỉ tiêu)", "kinh độ", "vĩ độ",
            "không hiển thị trung tâm thiếu tọa độ"),
 }

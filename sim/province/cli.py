@@ -16,6 +16,7 @@ from sim.experiment.executors import Execution
 from sim.experiment.runner import DEFAULT_REPLICATIONS
 from sim.experiment.seeds import DEFAULT_SEED
 from sim.output.folder import FolderError
+from sim.output.report import LANGUAGES
 from sim.province.admin_units import find_province
 from sim.province.allocate import OBJECTIVES, allocate, steps_table
 from sim.province.init import init_province
@@ -79,9 +80,11 @@ def _file_name(province_name: str) -> str:
               help="Per-visit log: none, replication 0 only (sample), or all.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted run, skipping done units.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="vi", show_default=True,
+              help="Language of report.html and the map.")
 @execution_options
 def run(province_file: Path, replications: int, seed: int, out: Path | None, visits: str,
-        resume: bool, quiet: bool, jobs: int, scheduler: str | None) -> None:
+        resume: bool, quiet: bool, lang: str, jobs: int, scheduler: str | None) -> None:
     """Run every centre of PROVINCE_FILE and rank the centres by how far they miss targets.
 
     Each (option, centre, replication) unit writes its tables as Parquet parts as it finishes,
@@ -94,7 +97,8 @@ def run(province_file: Path, replications: int, seed: int, out: Path | None, vis
     try:
         with progress_bar(quiet, units, "centre runs") as advance:
             folder, resumed = run_province(loaded, replications, seed, folder,
-                                           Execution(jobs, scheduler), visits, resume, advance)
+                                           Execution(jobs, scheduler), visits, resume, advance,
+                                           lang)
     except (FolderError, ResumeError) as err:
         raise click.UsageError(str(err)) from None
     except KeyboardInterrupt:

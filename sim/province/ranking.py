@@ -39,7 +39,8 @@ def rank_centres(summary: pd.DataFrame, province: ProvinceSet) -> pd.DataFrame:
         return table.reindex(columns=COLUMNS)
     total = table.groupby(["option", "centre"], sort=False)["miss"].transform("sum")
     table["total_miss"] = total
+    # Centres share a rank when they miss by the same total (dense: 1, 2, 3 over centres).
     table["rank"] = table.groupby("option", sort=False)["total_miss"].rank(
-        method="min", ascending=False).astype(int)
+        method="dense", ascending=False).astype(int)
     return table.sort_values(["option", "rank", "centre", "metric"], kind="stable",
                              ignore_index=True)

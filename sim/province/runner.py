@@ -28,6 +28,7 @@ from sim.model.centre import simulate
 from sim.output.folder import check_replaceable
 from sim.output.manifest import package_versions
 from sim.output.province_map import save_province_map
+from sim.output.province_report import write_province_report
 from sim.province.load import ProvinceSet
 from sim.province.ranking import rank_centres
 from sim.scenario.schema import Scenario
@@ -75,13 +76,14 @@ def run_province(
     visits: str = "sample",
     resume: bool = False,
     on_unit_done: Callable[[], None] | None = None,
+    lang: str = "vi",
 ) -> tuple[Path, int]:
     """Run every unit not yet done and publish the results folder; returns it and the number
     of units that were already done (resumed)."""
     out = Path(out).resolve()
     check_replaceable(out)
     staging = out.with_name(f".{out.name}.partial")
-    plan = _plan(province, replications, seed, visits)
+    plan = _plan(province, replications, seed, visits, lang)
     done = _prepare_staging(staging, plan, resume)
     units = [(scenario, centre, option, replication,
               centre_seed(seed, centre, replication), str(staging), visits)
@@ -99,13 +101,14 @@ def run_province(
     return out, len(done)
 
 
-def _plan(province: ProvinceSet, replications: int, seed: int, visits: str) -> dict:
+def _plan(province: ProvinceSet, replications: int, seed: int, visits: str,
+          lang: str) -> dict:
     resolved = {centre: {name: s.model_dump(mode="json", by_alias=True, exclude={"options"})
                          for name, s in scenarios.options.items()}
                 for centre, scenarios in province.scenarios.items()}
     digest = hashlib.sha256(json.dumps(resolved, sort_keys=True).encode()).hexdigest()
     return {"province_file": province.source, "root_seed": seed, "replications": replications,
-            "visits": visits, "options": province.option_names(),
+            "visits": visits, "lang": lang, "options": province.option_names(),
             "centres": [c.id for c in province.centres], "scenarios_sha256": digest}
 
 
@@ -139,7 +142,11 @@ def _finish(province: ProvinceSet, staging: Path, plan: dict) -> None:
     ranking = rank_centres(summary, province)
     ranking.to_csv(staging / "province.csv", index=False)
     if not ranking.empty:
-        save_province_map(ranking, province.province.name, staging / "figures")
+        save_province_map(ranking, province.province.name, staging / "figures", plan["lang"])
+    provenance = (f"Province file {plan['province_file']}; root seed {plan['root_seed']}; "
+                  f"{plan['replications']} replications per centre and option.")
+    write_province_report(ranking, province.province.name, provenance,
+                          staging / "report.html", plan["lang"])
     manifest = {**plan, "province": province.province.province, "name": province.province.name,
                 "versions": package_versions()}
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
