@@ -40,15 +40,7 @@ def run(
     return run_scenarios(scenarios, replications, seed, execution=execution)
 
 
-def run_scenarios(
-    scenarios: ScenarioSet,
-    replications: int = DEFAULT_REPLICATIONS,
-    seed: int = DEFAULT_SEED,
-    on_replication_done: Callable[[int], None] | None = None,
-    execution: Execution = IN_PROCESS,
-) -> Results:
-    """Run an already loaded scenario set."""
-    return run_experiment(scenarios, replications, seed, on_replication_done, execution)
+run_scenarios = run_experiment  # run an already loaded scenario set (same arguments)
 
 
 @dataclass(frozen=True)
