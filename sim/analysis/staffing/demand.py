@@ -1,0 +1,137 @@
+"""Demand of one desk: the counter visits it is asked to serve, minute by minute, and their load.
+
+The theory step needs, per counter pool, the expected visits arriving in each minute of the run
+and the modified offered load they put on the desk (the load on infinitely many counters with
+the desk's own service law). This module derives both from the scenario alone, apart from any
+staffing, together with the survival functions of the scenario's distributions they rest on.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+from scipy.signal import fftconvolve
+
+from sim.model.arrivals import Intensity
+from sim.model.calendar import MINUTES_PER_DAY
+from sim.model.citizens import Pool
+from sim.model.sampling import quantiles
+from sim.scenario.distributions import (
+    Deterministic,
+    Empirical,
+    Exponential,
+    Gamma,
+    Lognormal,
+    Triangular,
+    Uniform,
+)
+from sim.scenario.schema import Scenario
+
+GRID = 1.0  # minutes per step of the demand and offered-load grid
+_SUBSTEPS = 20  # points per minute when integrating the service survival into the kernel
+
+
+def survival(dist: object, x: np.ndarray) -> np.ndarray:
+    """P(value > x) for a scenario distribution (the complement of its CDF).
+
+    >>> survival(Exponential(dist="exponential", mean=10), np.array([0.0, 10.0])).round(4)
+    array([1.    , 0.3679])
+    """
+    x = np.asarray(x, dtype=float)
+    match dist:
+        case Exponential(mean=mean):
+            return np.exp(-np.maximum(x, 0) / mean)
+        case Deterministic(mean=mean):
+            return (x < mean).astype(float)
+        case Uniform(low=low, high=high):
+            if high == low:
+                return (x < low).astype(float)
+            return np.clip((high - x) / (high - low), 0.0, 1.0)
+        case Triangular(low=low, mode=mode, high=high):
+            return stats.triang.sf(x, (mode - low) / (high - low), loc=low, scale=high - low)
+        case Lognormal(mean=mean, cv=cv):
+            sigma = math.sqrt(math.log1p(cv**2))
+            return stats.lognorm.sf(x, sigma, scale=math.exp(math.log(mean) - sigma**2 / 2))
+        case Gamma(mean=mean, cv=cv):
+            return stats.gamma.sf(x, 1 / cv**2, scale=mean * cv**2)
+        case Empirical(values=values):
+            observed = np.sort(np.asarray(values, dtype=float))
+            return 1.0 - np.searchsorted(observed, x, side="right") / len(observed)
+    raise TypeError(f"no survival function for {type(dist).__name__}")
+
+
+def visits_per_citizen(scenario: Scenario, procedure) -> float:
+    """Expected counter visits of a citizen of this procedure: an incomplete dossier brings
+    them back (up to max_trips); guidance changes the chance on the first trip."""
+    share = procedure.incomplete
+    first = share * (1 - procedure.guidance + procedure.guidance
+                     * (scenario.guidance.incomplete_factor if scenario.guidance else 1.0))
+    return 1.0 + first * sum(share**k for k in range(scenario.max_trips - 1))
+
+
+@dataclass(frozen=True)
+class DeskDemand:
+    """What one counter pool is asked to do, kept apart from how it is staffed.
+
+    ``per_minute`` holds the expected counter visits arriving in each minute of the run (the
+    centre's visitors x the procedures' shares x the site's fraction x visits per citizen);
+    ``kernel[j]`` is the mean time in service, within a minute's step, of a visit that arrived
+    ``j`` minutes earlier, so that ``sum(kernel)`` is the mean service time and the convolution
+    of the two is the desk's offered load.
+    """
+
+    label: str
+    path: str  # dotted path of the desk in the scenario file, e.g. desks.general
+    per_minute: np.ndarray
+    service_mean: float
+    kernel: np.ndarray
+
+
+def desk_demand(scenario: Scenario, arrivals_per_minute: np.ndarray, pool: Pool,
+                fraction: float) -> DeskDemand:
+    """The demand of one pool, from the centre's expected visitors per minute."""
+    single = scenario.sites is None
+    path = f"desks.{pool.desk}" if single else f"sites.{pool.site}.desks.{pool.desk}"
+    procedures = [p for p in scenario.procedures if p.desk == pool.desk]
+    weights = np.array([fraction * p.share * visits_per_citizen(scenario, p)
+                        for p in procedures])
+    if not procedures or weights.sum() <= 0:
+        return DeskDemand(pool.label(single), path, np.zeros_like(arrivals_per_minute), 1.0,
+                          np.array([1.0]))
+    share = weights / weights.sum()
+    service_mean = float(sum(s * p.service.expected() for s, p in zip(share, procedures,
+                                                                       strict=True)))
+    longest = max(float(quantiles(p.service, np.array([1 - 1e-7]))[0]) for p in procedures)
+    steps = int(min(math.ceil(longest) + 2, 7 * MINUTES_PER_DAY))
+    # Mean survival over [j - 1/2, j + 1/2) (over [0, 1/2) for j = 0): a visit that arrived in
+    # the middle of a minute's step, seen in the middle of a later step.
+    fine = (np.arange((steps + 1) * _SUBSTEPS) + 0.5) / _SUBSTEPS
+    mixed = sum(s * survival(p.service, fine) for s, p in zip(share, procedures, strict=True))
+    cuts = np.concatenate([[0], _SUBSTEPS // 2 + _SUBSTEPS * np.arange(steps)])
+    kernel = np.add.reduceat(mixed, cuts) / _SUBSTEPS
+    return DeskDemand(pool.label(single), path, arrivals_per_minute * weights.sum(),
+                      max(service_mean, 1e-9), kernel)
+
+
+def arrivals_per_minute(intensity: Intensity, minutes: int) -> np.ndarray:
+    """Expected visitors in each minute [k, k + 1) of the run: differences of
+    ``Intensity.mass_until``, computed for all minutes at once."""
+    edges = np.arange(minutes + 1) * GRID
+    if len(intensity.rates) == 0:
+        return np.zeros(minutes)
+    after = intensity.cumulative
+    before = after - intensity.rates * intensity.lengths
+    knots = np.column_stack([intensity.starts, intensity.starts + intensity.lengths]).ravel()
+    mass = np.column_stack([before, after]).ravel()
+    return np.diff(np.interp(edges, knots, mass))
+
+
+def offered_load_curve(demand: DeskDemand, open_mask: np.ndarray) -> np.ndarray:
+    """Modified offered load of the visits that arrive while the centre is open, in the middle
+    of each minute: ``m(t) = sum over u <= t of arrivals(u) * kernel(t - u)``."""
+    arrivals = demand.per_minute * open_mask
+    load = fftconvolve(arrivals, demand.kernel)[: len(arrivals)]
+    return np.maximum(load, 0.0)

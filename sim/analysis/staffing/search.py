@@ -1,0 +1,422 @@
+"""The staffing search: from the theory plan to counts that meet every target in simulation.
+
+`staff` is the entry point: it reads the scenario and targets, asks the theory step for a plan,
+runs the simulation rounds that add and take away counters (`_Search`), and writes the staffed
+copy. The result, and the schedule and option changes it is written as, are defined here too.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.metrics import target_minutes
+from sim.analysis.staffing.blocks import DEFAULT_BLOCK_MINUTES, Block, _clock
+from sim.analysis.staffing.check import (
+    _block_frame,
+    _check_frame,
+    _Evaluation,
+    per_desk_metrics,
+)
+from sim.analysis.staffing.option_writer import write_staffed_copy
+from sim.analysis.staffing.targets import Target, _as_target, _criterion, scenario_targets
+from sim.analysis.staffing.theory_plan import MAX_COUNTERS, TheoryPlan, theory_schedule
+from sim.experiment.runner import DEFAULT_REPLICATIONS, run_experiment
+from sim.experiment.seeds import DEFAULT_SEED
+from sim.model.calendar import build_timeline
+from sim.scenario.load import ScenarioSet, scenario_from_document
+from sim.scenario.paths import with_change
+from sim.scenario.schema import Scenario
+from sim.scenario.yaml_loader import read_yaml_file
+
+DEFAULT_OPTION = "staffed"
+DEFAULT_MAX_EVALUATIONS = 25
+#: A counter is taken away only where the prediction with one fewer stays this far inside every
+#: limit: "clearly over-served", so that no simulation is spent on a knife edge.
+_SPARE_MARGIN = 0.9
+
+
+@dataclass(frozen=True)
+class StaffingResult:
+    """The staffing found for each searched desk, how it was checked, and where it was written.
+
+    ``counters[desk][i]`` and ``theory[desk][i]`` are the open counters in ``blocks[i]``;
+    ``changes`` are the dotted-path changes of the new option (``option``), as written into the
+    copy of the scenario at ``written`` (None when no folder was given).
+    """
+
+    source: str
+    targets: tuple[Target, ...]
+    blocks: tuple[Block, ...]
+    theory: dict[str, tuple[int, ...]]
+    counters: dict[str, tuple[int, ...]]
+    met: bool
+    check: pd.DataFrame  # desk, target, mean, ci_low, ci_high, bound, met
+    summary: pd.DataFrame  # centre-level summary of the staffed option
+    option: str
+    changes: dict[str, object]
+    written: Path | None
+    comments_kept: bool
+    model: str
+    busiest_day: str
+    replications: int
+    seed: int
+    evaluations: int
+    history: tuple[str, ...]
+    runtime_seconds: float
+
+    def table(self) -> pd.DataFrame:
+        """desk, start, end, theory, counters: one row per desk and block."""
+        return pd.DataFrame([
+            {"desk": label, "start": _clock(block.start), "end": _clock(block.end),
+             "theory": self.theory[label][i], "counters": counts[i]}
+            for label, counts in self.counters.items() for i, block in enumerate(self.blocks)])
+
+    def schedule(self, desk: str) -> dict[str, int]:
+        """The desk's schedule as written: a clock time wherever the count changes."""
+        return compact_schedule(self.blocks, self.counters[desk])
+
+    def report(self) -> str:
+        """What the command line prints: the schedule, the check, and where it went."""
+        blocks = self.table().pivot(index=["start", "end"], columns="desk", values="counters")
+        blocks = blocks[list(self.counters)].reset_index()
+        theory = self.table().pivot(index=["start", "end"], columns="desk", values="theory")
+        for label in self.counters:
+            blocks[label] = [f"{n} ({t})" if n != t else str(n)
+                             for n, t in zip(blocks[label], theory[label], strict=True)]
+        check = self.check.assign(met=self.check["met"].map({True: "yes", False: "NO"}))
+        lines = [
+            f"staffing for {', '.join(map(str, self.targets))} ({self.model}; theory on "
+            f"{self.busiest_day}, the busiest day; {self.evaluations} simulations of "
+            f"{self.replications} replications, seed {self.seed})",
+            "open counters per block (theory's count in brackets where it differs):",
+            blocks.to_string(index=False),
+            "",
+            "each desk on its own visits (95% interval; the bound judged is on the safe side):",
+            check.to_string(index=False, float_format=lambda x: f"{x:.3g}"),
+            "",
+            "every target met" if self.met else "NOT every target met: see the check above",
+        ]
+        if self.written is not None:
+            lines.append(f"option {self.option} written to {self.written}"
+                         + ("" if self.comments_kept else " (the file's comments could not be "
+                            "kept)"))
+        return "\n".join(lines)
+
+
+def compact_schedule(blocks: Sequence[Block], counts: Sequence[int]) -> dict[str, int]:
+    """``{"HH:MM": n}`` from each block's start, leaving out blocks that repeat the count
+    before them (a session's opening keeps the last count given before it).
+
+    >>> compact_schedule([Block(450, 510), Block(510, 570), Block(810, 870)], [3, 3, 2])
+    {'07:30': 3, '13:30': 2}
+    """
+    schedule: dict[str, int] = {}
+    previous = None
+    for block, count in zip(blocks, counts, strict=True):
+        if count != previous:
+            schedule[_clock(block.start)] = int(count)
+        previous = count
+    return schedule
+
+
+def option_changes(paths: dict[str, str], blocks: Sequence[Block],
+                   counters: dict[str, Sequence[int]]) -> dict[str, object]:
+    """The dotted-path changes that give each desk its schedule: ``<desk>.counters`` (the
+    most open at once) and ``<desk>.schedule``."""
+    changes: dict[str, object] = {}
+    for label, counts in counters.items():
+        changes[f"{paths[label]}.counters"] = int(max(counts))
+        changes[f"{paths[label]}.schedule"] = compact_schedule(blocks, counts)
+    return changes
+
+
+def staff(
+    scenario_path: str | Path,
+    targets: Sequence[Target | str] = (),
+    desks: Sequence[str] | None = None,
+    *,
+    seed: int = DEFAULT_SEED,
+    replications: int = DEFAULT_REPLICATIONS,
+    out: str | Path | None = None,
+    block_minutes: int | None = DEFAULT_BLOCK_MINUTES,
+    option: str = DEFAULT_OPTION,
+    conservative: bool = True,
+    max_evaluations: int = DEFAULT_MAX_EVALUATIONS,
+    progress: Callable[[str], None] | None = None,
+) -> StaffingResult:
+    """Find the fewest counters per desk and block that meet `targets` in simulation.
+
+    `targets` are Target objects or texts such as ``"wait_p90<=30"``; none: the scenario's own
+    `targets`. `desks` names desks (every site's) or ``site.desk`` pools; none: all. With `out`,
+    a copy of the scenario with the new option is written there (see `write_staffed_copy`).
+    Raises ValueError for targets or desks that cannot be searched.
+    """
+    started = time.perf_counter()
+    say = progress or (lambda _: None)
+    path = Path(scenario_path)
+    document = read_yaml_file(path)
+    scenario = scenario_from_document(document, str(path), options=["baseline"]).baseline
+    targets = tuple(_as_target(t) for t in targets) or scenario_targets(scenario)
+    if not targets:
+        raise ValueError("no targets: give some (e.g. wait_p90<=30) or add `targets` to "
+                         "the scenario")
+    if scenario.patience is None and any(t.metric == "abandoned_share" for t in targets):
+        raise ValueError("the scenario has no patience, so nobody gives up: an "
+                         "abandoned_share target cannot guide staffing")
+    if replications < 1 or max_evaluations < 1:
+        raise ValueError("replications and max_evaluations must be at least 1")
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", option) or option == "baseline":
+        raise ValueError(f"option name {option!r}: lower-case letters, digits and _, "
+                         "starting with a letter, and not 'baseline'")
+    plan = theory_schedule(scenario, targets, desks, block_minutes)
+    say(f"theory ({plan.model}, busiest day {plan.busiest_day}): "
+        + "; ".join(f"{label} {list(c)}" for label, c in plan.counters.items()))
+    search = _Search(document, str(path), scenario, targets, plan, seed, replications,
+                     conservative, max_evaluations, say)
+    counts, evaluation, met = search.run()
+    changes = option_changes(plan.paths, plan.blocks, counts)
+    written, kept, name = None, True, option
+    if out is not None:
+        comment = (f"sim staff: {', '.join(map(str, targets))}; {plan.model} per "
+                   f"{'block' if block_minutes is None else f'{block_minutes} min'}, checked "
+                   f"with {replications} replications, seed {seed}"
+                   + ("" if met else "; TARGETS NOT MET"))
+        written, kept, name = write_staffed_copy(path, out, option, changes, comment)
+    return StaffingResult(
+        source=str(path), targets=targets, blocks=plan.blocks, theory=dict(plan.counters),
+        counters={label: tuple(c) for label, c in counts.items()}, met=met,
+        check=evaluation.check, summary=evaluation.summary, option=name, changes=changes,
+        written=written, comments_kept=kept, model=plan.model, busiest_day=plan.busiest_day,
+        replications=replications, seed=seed, evaluations=search.evaluations,
+        history=tuple(search.history), runtime_seconds=time.perf_counter() - started)
+
+
+class _Search:
+    """Simulation rounds: add counters while a desk fails, then take away what is not needed."""
+
+    def __init__(self, document: dict, source: str, scenario: Scenario,
+                 targets: tuple[Target, ...], plan: TheoryPlan, seed: int, replications: int,
+                 conservative: bool, max_evaluations: int, say: Callable[[str], None]):
+        self.document, self.source, self.scenario = document, source, scenario
+        self.targets, self.plan = targets, plan
+        self.criteria = tuple(_criterion(t, target_minutes(scenario)) for t in targets)
+        self.seed, self.replications, self.conservative = seed, replications, conservative
+        self.max_evaluations, self.say = max_evaluations, say
+        self.timeline = build_timeline(scenario.calendar)
+        self.labels = list(plan.counters)
+        self.cache: dict[tuple, _Evaluation] = {}
+        self.history: list[str] = []
+        self.evaluations = 0
+
+    def _note(self, text: str) -> None:
+        self.history.append(text)
+        self.say(text)
+
+    def evaluate(self, counts: dict[str, list[int]]) -> _Evaluation:
+        key = tuple(tuple(counts[label]) for label in self.labels)
+        if key in self.cache:
+            return self.cache[key]
+        document = self.document
+        for change, value in option_changes(self.plan.paths, self.plan.blocks, counts).items():
+            document = with_change(document, change, value)
+        scenario = scenario_from_document(document, self.source, options=["baseline"]).baseline
+        results = run_experiment(ScenarioSet(self.source, self.scenario, {"staffed": scenario}),
+                                 self.replications, self.seed)
+        per_desk = per_desk_metrics(results.visits, scenario.warmup_minutes,
+                                    target_minutes(scenario), self.labels)
+        evaluation = _Evaluation(
+            check=_check_frame(per_desk, self.targets, self.labels, self.conservative),
+            blocks=_block_frame(results.visits, scenario.warmup_minutes, self.timeline,
+                                self.plan.blocks, self.criteria, self.labels),
+            summary=results.summary.drop(columns="option"))
+        self.evaluations += 1
+        self.cache[key] = evaluation
+        problems = [f"{r.desk} {r.target} (mean {r.mean:.3g}, bound {r.bound:.3g})"
+                    for r in evaluation.check[~evaluation.check["met"]].itertuples()]
+        for label in self.labels:
+            failing = np.flatnonzero(self._block_fails(label, evaluation))
+            if len(failing):
+                problems.append(f"{label} clearly short in " + ", ".join(
+                    self.plan.blocks[b].label for b in failing))
+        self._note(f"simulation {self.evaluations}: "
+                   + ("every target met" if not problems else "short: " + "; ".join(problems)))
+        return evaluation
+
+    def _block_fails(self, label: str, evaluation: _Evaluation) -> np.ndarray:
+        """Blocks whose own visits are clearly (the whole 95% interval) beyond a limit: the
+        desk-level check already guards the desk as a whole, so a block only fails when the
+        simulation leaves no doubt, not whenever one of many noisy block means strays."""
+        found = evaluation.blocks[label]
+        limits = np.array([c.limit for c in self.criteria])
+        return (found.visits > 0) & np.any(found.low > limits, axis=1)
+
+    def _ok(self, label: str, evaluation: _Evaluation) -> bool:
+        return evaluation.met(label) and not self._block_fails(label, evaluation).any()
+
+    def _caps(self, label: str) -> np.ndarray:
+        theory = np.array(self.plan.counters[label])
+        return np.minimum(MAX_COUNTERS, np.maximum(3 * theory, theory + 10))
+
+    def run(self) -> tuple[dict[str, list[int]], _Evaluation, bool]:
+        """Add, then take away, until a whole-schedule simulation meets every target (or the
+        budget of simulations is spent, or more counters stop helping)."""
+        counts = {label: list(c) for label, c in self.plan.counters.items()}
+        tried: set[tuple[str, int]] = set()
+        gave_up: set[str] = set()
+        while True:
+            evaluation = self.evaluate(counts)
+            # Desks share no counters, so each desk is judged by the last simulation in which
+            # it had its present counts.
+            latest = dict.fromkeys(self.labels, evaluation)
+            self._add(counts, latest, gave_up)
+            if all(self._ok(label, latest[label]) for label in self.labels):
+                self._take_away(counts, latest, tried)
+            final = self.evaluate(counts)
+            met = all(self._ok(label, final) for label in self.labels)
+            failing = {label for label in self.labels if not self._ok(label, final)}
+            if met or failing <= gave_up or self.evaluations >= self.max_evaluations:
+                if not met and self.evaluations >= self.max_evaluations:
+                    self._note(f"stopped after {self.evaluations} simulations "
+                               "(max_evaluations) without meeting every target")
+                return counts, final, met
+
+    def _add(self, counts: dict[str, list[int]], latest: dict[str, _Evaluation],
+             gave_up: set[str]) -> None:
+        """Add counters to failing desks until every desk meets its targets."""
+        tried: dict[str, list[tuple[float, list[int], _Evaluation]]] = {
+            label: [] for label in self.labels}
+        while self.evaluations < self.max_evaluations:
+            changed = False
+            for label in self.labels:
+                evaluation = latest[label]
+                if label in gave_up or self._ok(label, evaluation):
+                    continue
+                history = tried[label]
+                history.append((self._gap(label, evaluation), list(counts[label]), evaluation))
+                gaps = [gap for gap, _, _ in history]
+                where = self._where_to_add(label, evaluation, counts[label])
+                if (len(gaps) > 3 and gaps[-1] >= min(gaps[:-3]) - 1e-3) or not where:
+                    # Keep the counts that came closest, not the counters that did not help.
+                    _, best, best_evaluation = min(history, key=lambda entry: entry[0])
+                    counts[label][:] = best
+                    latest[label] = best_evaluation
+                    gave_up.add(label)
+                    self._note(f"{label}: more counters no longer help; the targets are out "
+                               "of reach")
+                    continue
+                for block in where:
+                    counts[label][block] += 1
+                changed = True
+                self._note(f"{label}: one more counter at "
+                           + ", ".join(self.plan.blocks[b].label for b in where))
+            if not changed:
+                return
+            evaluation = self.evaluate(counts)
+            latest.update(dict.fromkeys(self.labels, evaluation))
+
+    def _take_away(self, counts: dict[str, list[int]], latest: dict[str, _Evaluation],
+                   tried: set[tuple[str, int]]) -> None:
+        """Take away one counter per desk and round where theory says a block can spare it;
+        keep each removal that the simulation confirms. One simulation is kept in reserve for
+        the final check."""
+        while self.evaluations < self.max_evaluations - 1:
+            proposal = {}
+            for label in self.labels:
+                block = self._spare(label, latest[label], counts[label], tried)
+                if block is not None:
+                    proposal[label] = block
+            if not proposal:
+                return
+            trial = {label: list(c) for label, c in counts.items()}
+            for label, block in proposal.items():
+                trial[label][block] -= 1
+                tried.add((label, block))
+            result = self.evaluate(trial)
+            for label, block in proposal.items():
+                kept = self._ok(label, result)
+                if kept:
+                    counts[label][block] -= 1
+                    latest[label] = result
+                self._note(f"{label}: counter at {self.plan.blocks[block].label} "
+                           + ("taken away" if kept else "needed"))
+
+    def _gap(self, label: str, evaluation: _Evaluation, blocks: bool = True) -> float:
+        """Total relative shortfall of a desk: targets by their bounds, and (with `blocks`)
+        blocks by their means."""
+        check = evaluation.check[evaluation.check["desk"] == label]
+        gap = 0.0
+        for target, bound in zip(self.targets, check["bound"], strict=True):
+            if not math.isfinite(bound):
+                return math.inf
+            excess = bound - target.value if target.op == "<=" else target.value - bound
+            gap += max(excess, 0.0) / target.value
+        if not blocks:
+            return gap
+        found = evaluation.blocks[label]
+        visits, values = found.visits, found.mean
+        limits = np.array([c.limit for c in self.criteria])
+        share = visits / max(visits.sum(), 1.0)
+        return gap + float(share @ (np.maximum(values - limits, 0.0) / limits).sum(axis=1))
+
+    def _where_to_add(self, label: str, evaluation: _Evaluation, counts: list[int]) -> list[int]:
+        """Blocks clearly short on their own; or else the blocks that contribute most to the
+        desk's shortfall per minute, more of them the further the desk is from its targets
+        (a third of the blocks for a bound 100% beyond its target), among those below their
+        cap."""
+        caps = self._caps(label)
+        room = np.array(counts) < caps
+        failing = np.flatnonzero(self._block_fails(label, evaluation) & room)
+        if len(failing):
+            return failing.tolist()
+        found = evaluation.blocks[label]
+        limits = np.array([c.limit for c in self.criteria])
+        lengths = np.array([b.end - b.start for b in self.plan.blocks], dtype=float)
+        check = evaluation.check[evaluation.check["desk"] == label]
+        failed = [i for i, met in enumerate(check["met"]) if not met]
+        columns = failed or list(range(len(self.targets)))
+        score = (found.visits[:, None] * found.mean[:, columns] / limits[columns]).sum(axis=1)
+        score = np.where(room & (found.visits > 0), score / lengths, -np.inf)
+        excess = min(self._gap(label, evaluation, blocks=False), 3.0)
+        many = max(1, min(math.ceil(excess * len(counts) / 3), int(np.isfinite(score).sum())))
+        order = np.argsort(-score, kind="stable")[:many]
+        return [int(block) for block in order if np.isfinite(score[block])]
+
+    def _spare(self, label: str, evaluation: _Evaluation, counts: list[int],
+               tried: set[tuple[str, int]]) -> int | None:
+        """The block most likely to meet every criterion with one counter fewer, if it is
+        predicted to stay clearly (``_SPARE_MARGIN``) inside every limit.
+
+        The prediction is theory's value for ``c - 1`` counters, scaled by how the simulation
+        compared with theory over the whole desk (theory plans for the busiest day; the
+        simulation covers every day). A single block's simulated value is too noisy to scale
+        by, and an hour short of counters can look fine in it only because the queue has not
+        had time to grow.
+        """
+        found = evaluation.blocks[label]
+        visits, values = found.visits, found.mean
+        theories = self.plan.block_theory[label]
+        now = np.array([t.statistics(c) for t, c in zip(theories, counts, strict=True)])
+        floors = 0.05 * np.array([c.limit for c in self.criteria])
+        usable = np.isfinite(now).all(axis=1) & (visits > 0)  # theory gave a number to scale
+        weight = visits * usable
+        ratio = ((weight @ values + floors * weight.sum())
+                 / (weight @ np.where(usable[:, None], now, 0.0) + floors * weight.sum()))
+        best, best_score = None, _SPARE_MARGIN
+        for block, theory in enumerate(theories):
+            if counts[block] <= 1 or (label, block) in tried:
+                continue
+            fewer = theory.statistics(counts[block] - 1)
+            if not np.all(np.isfinite(fewer)):
+                continue
+            score = max(fewer[k] * ratio[k] / c.limit for k, c in enumerate(self.criteria))
+            if score < best_score:
+                best, best_score = block, score
+        return best
