@@ -7,8 +7,6 @@ functions do the counting; we only convert between simulated minutes and dates.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 
 from sim.model.calendar import MINUTES_PER_DAY
@@ -73,6 +71,3 @@ class WorkingCalendar:
         count = np.busday_count(self.dates(due), self.dates(np.where(late, completed, due)),
                                 weekmask=self.weekmask, holidays=self.holidays)
         return np.where(late, np.maximum(count, 1), 0)
-
-    def date_of(self, minutes: float) -> dt.date:
-        return self.dates(np.array([minutes]))[0].astype(dt.date)

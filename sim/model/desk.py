@@ -40,9 +40,6 @@ class Desk:
         self.scheduled = level
         self.open = 0 if self.stopped else level
 
-    def has_free_counter(self) -> bool:
-        return self.busy + self.helping < self.open
-
     def log_array(self) -> np.ndarray:
         """The log as a float array with columns LOG_COLUMNS."""
         return np.asarray(self.log, dtype=float)
