@@ -11,6 +11,11 @@ process, interleaved run by run, mostly does not. That ratio is what the project
 to: one replication of `sim run` should cost at most 1.5x the bare loop per citizen. Speed
 targets live here rather than in timed unit tests, which would be flaky on shared machines.
 
+Timed, interleaved run by run: (1) a textbook SimPy M/M/c (a process per customer and a
+Resource); (2) `sim.model.centre.simulate`; (3) simulate + run_metrics + every tidy frame in
+`sim.experiment.runner.FRAMES`, i.e. one replication of `sim run` before it writes files; (4) the
+whole `run_experiment` for one replication (skip with --no-experiment).
+
 Both sides include drawing their random numbers and run until the last customer has left.
 Scenario validation is done once, before timing: it costs the same whatever the number of
 citizens. Garbage collection stays on, as in a real run, and is flushed before each timing.
@@ -153,6 +158,7 @@ class Contender:
 
 
 def contenders(queue: Queue, scenarios: ScenarioSet, whole_experiment: bool) -> list[Contender]:
+    """(1) to (4) on the same queue; the bare loop first, as every ratio divides by it."""
     scenario = scenarios.baseline
 
     def record_stats(record: Any) -> tuple[int, float]:

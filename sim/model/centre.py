@@ -95,7 +95,20 @@ class _CentreRun:
         self.guided_factor = scenario.guidance.incomplete_factor if scenario.guidance else 1.0
         self.has_back_office = [p.back_office is not None for p in procedures]
         self.procedure_ids = [p.id for p in procedures]
+        # Procedures whose counter visit always ends served: no block, no incomplete dossiers,
+        # no back office. Their citizens skip _counter_outcome.
+        self.always_served = [not p.incomplete and p.back_office is None
+                              and p.id not in self.plan.blocked for p in procedures]
         self.serve_all = scenario.at_closing == "serve_all"
+        # Per-citizen columns as lists: a numpy array indexed from Python returns numpy scalars,
+        # slow to make and slow to add, and a numpy delay makes env.now a numpy scalar too.
+        citizens = self.citizens
+        self.pool_of: list[int] = citizens.pool.tolist()
+        self.site_of: list[int] = citizens.site.tolist()
+        self.procedure_of: list[int] = citizens.procedure.tolist()
+        self.service: list[float] = citizens.service.tolist()
+        self.guided: list[bool] = citizens.guided.tolist()
+        self.guidance_time: list[float] = citizens.guidance_time.tolist()
         # Visit columns, appended at arrival and filled in as things happen.
         self.v_citizen: list[int] = []
         self.v_trip: list[int] = []
@@ -156,12 +169,12 @@ class _CentreRun:
         self.v_impatient.append(False)
         citizens = self.citizens
         if citizens.patience is not None:  # patience covers the whole trip, all queues
-            timer = self.env.timeout(citizens.patience[citizen, trip - 1], visit)
+            timer = self.env.timeout(float(citizens.patience[citizen, trip - 1]), visit)
             timer.callbacks.append(self._give_up)
-        if trip == 1 and self.guides and citizens.guided[citizen]:
-            self._join(visit, self.guides[citizens.site[citizen]])
+        if trip == 1 and self.guides and self.guided[citizen]:
+            self._join(visit, self.guides[self.site_of[citizen]])
         else:
-            self._join(visit, self.desks[citizens.pool[citizen]])
+            self._join(visit, self.desks[self.pool_of[citizen]])
 
     def _on_return(self, event: simpy.Event) -> None:
         citizen, trip = event.value
@@ -189,11 +202,11 @@ class _CentreRun:
         citizen = self.v_citizen[visit]
         if desk.guidance:
             self.v_guidance_wait[visit] = now - self.v_joined[visit]
-            done = self.env.timeout(self.citizens.guidance_time[citizen], visit)
+            done = self.env.timeout(self.guidance_time[citizen], visit)
             done.callbacks.append(self._finish_guidance)
             return
         self.v_start[visit] = now
-        minutes = self.citizens.service[citizen]
+        minutes = self.service[citizen]
         if self.slowed:
             minutes *= self.plan.service_factor(now)
         done = self.env.timeout(minutes, visit)
@@ -202,7 +215,7 @@ class _CentreRun:
     def _finish_guidance(self, event: simpy.Event) -> None:
         visit = event.value
         citizen = self.v_citizen[visit]
-        guide = self.guides[self.citizens.site[citizen]]
+        guide = self.guides[self.site_of[citizen]]
         guide.busy -= 1
         self._serve_queue(guide)
         guide.record(self.env.now)
@@ -210,7 +223,7 @@ class _CentreRun:
             self._leave(visit, ABANDONED)
             self._maybe_return(visit)
             return
-        desk = self.desks[self.citizens.pool[citizen]]
+        desk = self.desks[self.pool_of[citizen]]
         if self._closed_for_day():
             if not self.serve_all:
                 self._leave(visit, SENT_HOME)
@@ -239,15 +252,16 @@ class _CentreRun:
         now = self.env.now
         self.v_end[visit] = now
         citizen = self.v_citizen[visit]
-        self.v_outcome[visit] = self._counter_outcome(visit, citizen)
-        desk = self.desks[self.citizens.pool[citizen]]
+        self.v_outcome[visit] = (SERVED if self.always_served[self.procedure_of[citizen]]
+                                 else self._counter_outcome(visit, citizen))
+        desk = self.desks[self.pool_of[citizen]]
         desk.busy -= 1
-        self._serve_queue(desk)
-        desk.record(now)
+        if not self._serve_queue(desk):
+            desk.record(now)
 
     def _counter_outcome(self, visit: int, citizen: int) -> int:
         """Served, or told to come back: an incomplete dossier, or a procedure blocked today."""
-        procedure = self.citizens.procedure[citizen]
+        procedure = self.procedure_of[citizen]
         trip = self.v_trip[visit]
         blocked_until = self.plan.blocked_until(self.procedure_ids[procedure], self.env.now)
         if blocked_until is not None:
@@ -256,7 +270,7 @@ class _CentreRun:
             self._come_back(visit, after=blocked_until - 1)
             return BLOCKED
         share = self.incomplete_share[procedure]
-        if share and trip == 1 and self.citizens.guided[citizen]:
+        if share and trip == 1 and self.guided[citizen]:
             share *= self.guided_factor
         if share and self.citizens.incomplete[citizen, trip - 1] < share:
             self._come_back(visit, after=self.env.now)
@@ -269,20 +283,29 @@ class _CentreRun:
                                      float(self.citizens.delay_days[citizen]), trips=trip)
         return SERVED
 
-    def _serve_queue(self, desk: Desk) -> None:
+    def _serve_queue(self, desk: Desk) -> bool:
         """Start service for waiting citizens while counters are free, in arrival order; under
-        counter_first, free counters then take pieces of back-office work."""
+        counter_first, free counters then take pieces of back-office work.
+
+        True when the desk's last log row is already its state afterwards (the last start
+        logged it and nothing changed since), so the caller need not log the same row again.
+        """
         outcome = self.v_outcome
+        logged = False
         while desk.waiting and desk.busy + desk.helping < desk.open:
             visit = desk.queue.popleft()
             if outcome[visit] == WAITING:
                 desk.waiting -= 1
                 self._start(visit, desk)
+                logged = True
         if desk.overtime and not desk.waiting:
             desk.overtime = False
             desk.set_scheduled(0)
+            logged = False
         if self.helping and not desk.guidance:
             self._help(desk)
+            logged = False
+        return logged
 
     def _give_up(self, event: simpy.Event) -> None:
         visit = event.value
