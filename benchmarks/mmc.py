@@ -14,7 +14,9 @@ targets live here rather than in timed unit tests, which would be flaky on share
 Timed, interleaved run by run: (1) a textbook SimPy M/M/c (a process per customer and a
 Resource); (2) `sim.model.centre.simulate`; (3) simulate + run_metrics + every tidy frame in
 `sim.experiment.runner.FRAMES`, i.e. one replication of `sim run` before it writes files; (4) the
-whole `run_experiment` for one replication (skip with --no-experiment).
+whole `run_experiment` for one replication (skip with --no-experiment); (5) the ciw library's
+simulation of the same M/M/c (ciw, a DES library for queueing networks, is what the project
+should beat by 1.5x; skipped with a note if ciw is not installed: pip install ciw).
 
 Both sides include drawing their random numbers and run until the last customer has left.
 Scenario validation is done once, before timing: it costs the same whatever the number of
@@ -27,6 +29,7 @@ import argparse
 import cProfile
 import datetime as dt
 import gc
+import importlib.util
 import math
 import pstats
 import statistics
@@ -55,8 +58,10 @@ BARE = "(1) bare SimPy"
 SIMULATE = "(2) simulate"
 SIM_RUN = "(3) simulate+metrics+frames"
 EXPERIMENT = "(4) run_experiment, 1 rep"
+CIW = "(5) ciw"
+CIW_AIM = 1.5  # the issue's target: sim at least 1.5x faster than ciw per citizen
 RATIO_LINES = {SIMULATE: "simulate alone", SIM_RUN: "sim run replication",
-               EXPERIMENT: "run_experiment"}
+               EXPERIMENT: "run_experiment", CIW: "ciw"}
 
 
 @dataclass(frozen=True)
@@ -138,6 +143,22 @@ def bare_simpy(queue: Queue, seed: int) -> list[float]:
     return waits
 
 
+def ciw_mmc(queue: Queue, seed: int) -> list[float]:
+    """The same M/M/c in ciw: waits of every customer that arrived before the horizon.
+
+    ciw keeps its random state globally (ciw.seed), which is fine for a benchmark."""
+    import ciw
+
+    network = ciw.create_network(
+        arrival_distributions=[ciw.dists.Exponential(rate=queue.arrival_rate)],
+        service_distributions=[ciw.dists.Exponential(rate=queue.service_rate)],
+        number_of_servers=[queue.servers])
+    ciw.seed(seed)
+    simulation = ciw.Simulation(network)
+    simulation.simulate_until_max_time(queue.horizon)
+    return [record.waiting_time for record in simulation.get_all_records()]
+
+
 def sim_run_replication(scenario: Scenario, seed: int) -> tuple[dict[str, float], dict[str, Any]]:
     """What `sim run` does per replication before saving: simulate, metrics, tidy frames.
 
@@ -178,6 +199,11 @@ def contenders(queue: Queue, scenarios: ScenarioSet, whole_experiment: bool) -> 
     if whole_experiment:
         chosen.append(Contender(EXPERIMENT,
                                 lambda seed: run_experiment(scenarios, 1, seed), experiment_stats))
+    if importlib.util.find_spec("ciw") is not None:
+        chosen.append(Contender(CIW, lambda seed: ciw_mmc(queue, seed),
+                                lambda waits: (len(waits), statistics.fmean(waits))))
+    else:
+        print("note: ciw is not installed (pip install ciw); its column is left out")
     return chosen
 
 
@@ -241,6 +267,13 @@ def report(queue: Queue, load: float, tallies: dict[str, Tally], repeats: int) -
             met = statistics.median(ratios) <= AIM
             line += f"  aim <= {AIM}x: {'MET' if met else 'NOT MET'}"
         print(line)
+    if CIW in tallies:
+        faster = [c / s for c, s in zip(tallies[CIW].us_per_citizen,
+                                         tallies[SIM_RUN].us_per_citizen, strict=True)]
+        met = statistics.median(faster) >= CIW_AIM
+        print(f"ciw / (3): sim run is {statistics.median(faster):.2f}x faster than ciw "
+              f"(repeats {min(faster):.2f}-{max(faster):.2f})  aim >= {CIW_AIM}x: "
+              f"{'MET' if met else 'NOT MET'}")
     print()
     theory = erlang_c(queue.servers, queue.arrival_rate, queue.service_rate).wait_mean
     print(f"sanity: mean wait in minutes over the repeats (+- 2 s.e.); Erlang C: {theory:.4f}")
