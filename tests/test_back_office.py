@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -135,10 +134,15 @@ def test_daily_open_dossiers_match_the_dossier_table(back_office_run: sim.Result
 
 
 def test_every_dossier_is_completed_or_open() -> None:
+    """Completed no sooner than received plus its work, and open ones are the last arrivals:
+    FIFO at rho 0.8 leaves only the end of the horizon unfinished."""
     dossiers = pd.DataFrame(sim.run(THEORY / "back_office_mmc.yaml", replications=1).dossiers)
     done = dossiers["completed"].notna()
-    assert (dossiers.loc[done, "completed"] >= dossiers.loc[done, "received"]).all()
-    assert np.isnan(dossiers.loc[~done, "completed"]).all()
+    finished = dossiers[done]
+    assert (finished["completed"] - finished["received"] >= finished["work_hours"] * 60
+            - 1e-6).all()
+    assert done.mean() > 0.99
+    assert dossiers.loc[~done, "received"].min() > dossiers.loc[done, "received"].quantile(0.99)
 
 
 def test_check_reports_back_office_load_by_hand_arithmetic() -> None:
