@@ -134,15 +134,15 @@ def test_daily_open_dossiers_match_the_dossier_table(back_office_run: sim.Result
 
 
 def test_every_dossier_is_completed_or_open() -> None:
-    """Completed no sooner than received plus its work, and open ones are the last arrivals:
-    FIFO at rho 0.8 leaves only the end of the horizon unfinished."""
+    """Completed no sooner than received plus its work, and any still open arrived on the last
+    day: first in, first out at rho 0.8 leaves at most the end of the horizon unfinished."""
     dossiers = pd.DataFrame(sim.run(THEORY / "back_office_mmc.yaml", replications=1).dossiers)
     done = dossiers["completed"].notna()
     finished = dossiers[done]
     assert (finished["completed"] - finished["received"] >= finished["work_hours"] * 60
             - 1e-6).all()
     assert done.mean() > 0.99
-    assert dossiers.loc[~done, "received"].min() > dossiers.loc[done, "received"].quantile(0.99)
+    assert (dossiers.loc[~done, "received"] > 19 * 1440).all()
 
 
 def test_check_reports_back_office_load_by_hand_arithmetic() -> None:
