@@ -143,3 +143,14 @@ def test_allocation_sends_staff_where_waiting_falls_most() -> None:
     assert steps[0].centre == "102", "the busiest centre gains most from one more counter"
     assert steps[0].gain_ci_low > 0, "the gain is a paired difference clear of zero"
     assert [s.step for s in steps] == [1, 2]
+
+
+def test_province_on_a_dask_cluster_gives_identical_results(sequential: Path,
+                                                            tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
+                                  dashboard_address=None, processes=True) as cluster:
+        run_cli("--out", str(tmp_path / "dask"), "--visits", "all", "--scheduler",
+                cluster.scheduler_address)
+    for name in ("summary.csv", "replications.csv", "province.csv"):
+        assert (sequential / name).read_bytes() == (tmp_path / "dask" / name).read_bytes()
