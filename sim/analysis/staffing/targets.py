@@ -12,6 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from sim.analysis import comparison
 from sim.scenario.schema import Scenario
 
 #: Metrics a staffing target can name, with the direction in which more counters help.
@@ -96,13 +97,9 @@ def parse_target(text: str) -> Target:
 
 def scenario_targets(scenario: Scenario) -> tuple[Target, ...]:
     """The scenario's own `targets` that staffing can aim at (waits, shares of waiting)."""
-    given = scenario.targets
-    found = [Target(name, "<=", float(getattr(given, name)))
-             for name in ("wait_mean", "wait_p50", "wait_p90", "wait_p95", "abandoned_share")
-             if getattr(given, name) is not None]
-    if given.within_target_share is not None:
-        found.append(Target("within_target_share", ">=", given.within_target_share.at_least))
-    return tuple(found)
+    return tuple(Target(t.metric, ">=" if t.at_least else "<=", t.value)
+                 for t in comparison.scenario_targets(scenario.targets)
+                 if t.metric in TARGET_METRICS)
 
 
 @dataclass(frozen=True)
