@@ -20,7 +20,7 @@ import simpy
 from sim.experiment.seeds import streams
 from sim.model.arrivals import Intensity, build_intensity, time_on_day
 from sim.model.back_office import SOURCES, BackOffice
-from sim.model.calendar import Timeline, build_timeline, counter_changes
+from sim.model.calendar import MINUTES_PER_DAY, Timeline, build_timeline, counter_changes
 from sim.model.citizens import Citizens, counter_pools, sample_citizens
 from sim.model.deadlines import WorkingCalendar
 from sim.model.desk import Desk
@@ -100,6 +100,7 @@ class _CentreRun:
         self.always_served = [not p.incomplete and p.back_office is None
                               and p.id not in self.plan.blocked for p in procedures]
         self.serve_all = scenario.at_closing == "serve_all"
+        self.due_cache: dict[tuple[int, float, bool], float] = {}
         # Per-citizen columns as lists: a numpy array indexed from Python returns numpy scalars,
         # slow to make and slow to add, and a numpy delay makes env.now a numpy scalar too.
         citizens = self.citizens
@@ -276,12 +277,20 @@ class _CentreRun:
             self._come_back(visit, after=self.env.now)
             return INCOMPLETE
         if self.has_back_office[procedure]:
-            now = self.env.now
-            due = due_times(self.scenario, self.working, np.array([procedure]), np.array([now]))
-            self.back_office.receive(procedure, COUNTER, float(due[0]),
+            self.back_office.receive(procedure, COUNTER, self._due(procedure),
                                      float(self.citizens.work[citizen]),
                                      float(self.citizens.delay_days[citizen]), trips=trip)
         return SERVED
+
+    def _due(self, procedure: int) -> float:
+        """Due time of a dossier received now. It depends only on the date, on being before
+        or after the cut-off, and on the procedure, so each answer is worked out once a day."""
+        now = self.env.now
+        key = (procedure, now // MINUTES_PER_DAY, now % MINUTES_PER_DAY >= self.working.cutoff)
+        if key not in self.due_cache:
+            self.due_cache[key] = float(due_times(self.scenario, self.working,
+                                                  np.array([procedure]), np.array([now]))[0])
+        return self.due_cache[key]
 
     def _serve_queue(self, desk: Desk) -> bool:
         """Start service for waiting citizens while counters are free, in arrival order; under
