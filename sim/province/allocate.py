@@ -93,21 +93,24 @@ def allocate(province: ProvinceSet, extra_staff: int, replications: int, seed: i
     steps = []
     for step in range(1, extra_staff + 1):
         centre = max(gains, key=lambda c: gains[c][0])
-        gain, low, high, where = gains[centre]
+        gain, low, high, where, after = gains[centre]
         steps.append(Step(step, centre, names[centre], where, gain, low, high))
         current[centre] = with_one_more(current[centre], objective)[0]
-        gains[centre] = _gain(current[centre], centre, replications, seed, objective)
+        # The centre's new baseline was the "after" just simulated: only the next step is new.
+        gains[centre] = _gain(current[centre], centre, replications, seed, objective, after)
     return steps
 
 
-def _gain(scenario: Scenario, centre: str, replications: int, seed: int,
-          objective: str) -> tuple[float, float, float, str]:
-    """Paired reduction of the objective from one more person: mean and 95% CI."""
+def _gain(scenario: Scenario, centre: str, replications: int, seed: int, objective: str,
+          before: np.ndarray | None = None) -> tuple[float, float, float, str, np.ndarray]:
+    """Paired reduction of the objective from one more person: mean, 95% CI, where the person
+    goes, and the objective with them (the next step's starting point)."""
     more, where = with_one_more(scenario, objective)
-    before = objective_values(scenario, centre, replications, seed, objective)
+    if before is None:
+        before = objective_values(scenario, centre, replications, seed, objective)
     after = objective_values(more, centre, replications, seed, objective)
     mean, low, high = t_interval(before - after)
-    return mean, low, high, where
+    return mean, low, high, where, after
 
 
 def steps_table(steps: list[Step]) -> pd.DataFrame:
