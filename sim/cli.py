@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -26,13 +28,17 @@ from sim.cli_common import (
 )
 from sim.experiment.executors import Execution
 from sim.experiment.precision import DEFAULT_CAP
-from sim.experiment.runner import DEFAULT_REPLICATIONS, Results
+from sim.experiment.runner import DEFAULT_REPLICATIONS
 from sim.experiment.seeds import DEFAULT_SEED
 from sim.output.folder import FolderError, check_replaceable
+from sim.output.manifest import PROVINCE
 from sim.output.plots import ResultPlots
+from sim.output.province_map import save_province_map
+from sim.output.province_report import write_province_report
 from sim.output.report import LANGUAGES, write_report
 from sim.output.results_io import (
     ResultsFolderError,
+    folder_kind,
     load_comparison,
     load_recommendation,
     load_results,
@@ -40,6 +46,8 @@ from sim.output.results_io import (
 from sim.output.save import save_results
 from sim.output.terminal import print_comparison, print_summary
 from sim.province.cli import allocate_command, province
+from sim.province.results import load_province_results
+from sim.scenario.document import scenario_document
 from sim.scenario.errors import ScenarioError
 from sim.scenario.load import ScenarioSet
 from sim.scenario.schema import Scenario
@@ -168,7 +176,8 @@ def _prepare_output(scenarios: ScenarioSet, out: Path | None, quiet: bool) -> Pa
 def check(scenario: Path, sets: tuple[str, ...]) -> None:
     """Validate SCENARIO, print it resolved (defaults filled in) and the offered load per desk."""
     scenarios = load_or_fail(scenario, sets)
-    click.echo(yaml.safe_dump(_resolved(scenarios.baseline), allow_unicode=True, sort_keys=False))
+    click.echo(yaml.safe_dump(scenario_document(scenarios.baseline, with_options=True),
+                              allow_unicode=True, sort_keys=False))
     _warn_about(scenarios)
     overloaded = False
     for name, option in scenarios.options.items():
@@ -213,10 +222,6 @@ def _warn_about(scenarios: ScenarioSet) -> None:
         click.echo(f"warning: {where}{warning}", err=True)
 
 
-def _resolved(scenario: Scenario) -> dict:
-    return scenario.model_dump(mode="json", by_alias=True)
-
-
 @main.command()
 @click.argument("scenario", type=SCENARIO_PATH)
 @click.option("--target", "targets", multiple=True, metavar="METRIC<=VALUE",
@@ -256,11 +261,13 @@ def staff(scenario: Path, targets: tuple[str, ...], desks: tuple[str, ...], out:
 RESULTS_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
 
-def _load_results_folder(folder: Path) -> Results:
+@contextmanager
+def _readable_folder() -> Iterator[None]:
+    """A results folder that cannot be read is bad input: one message, exit code 2."""
     try:
-        return load_results(folder)
+        yield
     except ResultsFolderError as err:
-        raise click.UsageError(str(err)) from None
+        raise ScenarioProblem(str(err)) from None
 
 
 @main.command()
@@ -270,9 +277,16 @@ def _load_results_folder(folder: Path) -> Results:
 @click.option("--format", "formats", type=click.Choice(["png", "svg"]), multiple=True,
               default=("png", "svg"), show_default=True, help="Image formats (repeatable).")
 def plot(results_dir: Path, lang: str, formats: tuple[str, ...]) -> None:
-    """Draw the figures of RESULTS_DIR into RESULTS_DIR/figures/."""
-    results = _load_results_folder(results_dir)
-    written = ResultPlots(results, lang=lang).save_all(results_dir / "figures", formats)
+    """Draw the figures of RESULTS_DIR into RESULTS_DIR/figures/ (for a province folder, the
+    map of its centres)."""
+    with _readable_folder():
+        if folder_kind(results_dir) == PROVINCE:
+            found = load_province_results(results_dir)
+            written = save_province_map(found.ranking, found.name, results_dir / "figures",
+                                        lang, formats)
+        else:
+            written = ResultPlots(load_results(results_dir), lang=lang).save_all(
+                results_dir / "figures", formats)
     for path in written:
         click.echo(str(path))
 
@@ -282,10 +296,17 @@ def plot(results_dir: Path, lang: str, formats: tuple[str, ...]) -> None:
 @click.option("--lang", type=click.Choice(LANGUAGES), default="vi", show_default=True,
               help="Language of the report.")
 def report(results_dir: Path, lang: str) -> None:
-    """Write RESULTS_DIR/report.html: one self-contained page for a leader."""
-    results = _load_results_folder(results_dir)
-    path = write_report(results, results_dir / "report.html", lang,
-                        load_comparison(results_dir), load_recommendation(results_dir))
+    """Write RESULTS_DIR/report.html again: one self-contained page for a leader (for a
+    province folder, the province page), without re-running."""
+    target = results_dir / "report.html"
+    with _readable_folder():
+        if folder_kind(results_dir) == PROVINCE:
+            found = load_province_results(results_dir)
+            path = write_province_report(found.ranking, found.name, found.provenance(), target,
+                                         lang)
+        else:
+            path = write_report(load_results(results_dir), target, lang,
+                                load_comparison(results_dir), load_recommendation(results_dir))
     click.echo(f"report written to {path}")
 
 

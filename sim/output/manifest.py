@@ -9,7 +9,9 @@ import sys
 from importlib import metadata
 
 from sim.experiment.runner import Results
+from sim.scenario.document import scenario_document
 
+RUN, PROVINCE = "run", "province"  # the kinds of results folder, as manifests name them
 PACKAGES = ("sim", "simpy", "numpy", "pandas", "pyarrow", "pydantic", "scipy", "matplotlib")
 
 
@@ -17,14 +19,12 @@ def build_manifest(results: Results, command: list[str] | None = None) -> dict:
     """A JSON-ready description of the run: resolved scenarios, seeds, versions, command."""
     scenarios = results.scenarios
     return {
+        "kind": RUN,
         "scenario_file": scenarios.source,
         "scenario_name": scenarios.baseline.name,
-        "options": {
-            name: scenario.model_dump(mode="json", by_alias=True, exclude={"options"})
-            for name, scenario in scenarios.options.items()
-        },
-        "option_changes": {name: scenarios.baseline.options.get(name, {})
-                           for name in scenarios.options},
+        "baseline": scenario_document(scenarios.baseline, with_options=True),
+        "options": {name: scenario_document(scenario)
+                    for name, scenario in scenarios.options.items()},
         "root_seed": results.root_seed,
         "replication_seeds": list(results.seeds),
         "replications": len(results.seeds),

@@ -53,13 +53,13 @@ def province_map(ranking: pd.DataFrame, name: str, option: str | None = None,
     return figure
 
 
-def save_province_map(ranking: pd.DataFrame, name: str, folder: Path,
-                      lang: str = "en") -> list[Path]:
-    """PNG and SVG of the map, one pair per option, into ``folder``."""
+def save_province_map(ranking: pd.DataFrame, name: str, folder: Path, lang: str = "en",
+                      formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
+    """The map in each format, one per option, into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for option in ranking["option"].drop_duplicates():
         figure = province_map(ranking, name, str(option), lang)
-        for extension in ("png", "svg"):
+        for extension in formats:
             written.append(save_figure(figure, folder / f"province_map_{option}.{extension}"))
     return written

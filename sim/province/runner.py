@@ -26,11 +26,10 @@ from sim.experiment.executors import IN_PROCESS, Execution
 from sim.experiment.runner import FRAMES
 from sim.model.centre import simulate
 from sim.output.folder import check_replaceable
-from sim.output.manifest import package_versions
-from sim.output.province_map import save_province_map
-from sim.output.province_report import write_province_report
+from sim.output.manifest import PROVINCE, package_versions
 from sim.province.load import ProvinceSet
 from sim.province.ranking import rank_centres
+from sim.province.results import provenance_line, resolved_documents, write_province_view
 from sim.scenario.schema import Scenario
 
 VISITS_MODES = ("none", "sample", "all")  # sample: the visits of replication 0 only
@@ -83,7 +82,8 @@ def run_province(
     out = Path(out).resolve()
     check_replaceable(out)
     staging = out.with_name(f".{out.name}.partial")
-    plan = _plan(province, replications, seed, visits, lang)
+    resolved = resolved_documents(province.scenarios)
+    plan = _plan(province, resolved, replications, seed, visits, lang)
     done = _prepare_staging(staging, plan, resume)
     units = [(scenario, centre, option, replication,
               centre_seed(seed, centre, replication), str(staging), visits)
@@ -94,18 +94,15 @@ def run_province(
     for _ in execution.map(province_unit, units):
         if on_unit_done is not None:
             on_unit_done()
-    _finish(province, staging, plan)
+    _finish(province, resolved, staging, plan)
     if out.exists():
         shutil.rmtree(out)
     os.replace(staging, out)
     return out, len(done)
 
 
-def _plan(province: ProvinceSet, replications: int, seed: int, visits: str,
-          lang: str) -> dict:
-    resolved = {centre: {name: s.model_dump(mode="json", by_alias=True, exclude={"options"})
-                         for name, s in scenarios.options.items()}
-                for centre, scenarios in province.scenarios.items()}
+def _plan(province: ProvinceSet, resolved: dict[str, dict[str, dict]], replications: int,
+          seed: int, visits: str, lang: str) -> dict:
     digest = hashlib.sha256(json.dumps(resolved, sort_keys=True).encode()).hexdigest()
     return {"province_file": province.source, "root_seed": seed, "replications": replications,
             "visits": visits, "lang": lang, "options": province.option_names(),
@@ -128,7 +125,8 @@ def _prepare_staging(staging: Path, plan: dict, resume: bool) -> set[str]:
     return set()
 
 
-def _finish(province: ProvinceSet, staging: Path, plan: dict) -> None:
+def _finish(province: ProvinceSet, resolved: dict[str, dict[str, dict]], staging: Path,
+            plan: dict) -> None:
     """Summaries from the metric parts, the province view, and the manifest."""
     rows = pd.read_parquet(staging / METRICS)
     order = {name: i for i, name in enumerate(plan["centres"])}
@@ -141,13 +139,10 @@ def _finish(province: ProvinceSet, staging: Path, plan: dict) -> None:
     summary.to_csv(staging / "summary.csv", index=False)
     ranking = rank_centres(summary, province)
     ranking.to_csv(staging / "province.csv", index=False)
-    if not ranking.empty:
-        save_province_map(ranking, province.province.name, staging / "figures", plan["lang"])
-    provenance = (f"Province file {plan['province_file']}; root seed {plan['root_seed']}; "
-                  f"{plan['replications']} replications per centre and option.")
-    write_province_report(ranking, province.province.name, provenance,
-                          staging / "report.html", plan["lang"])
-    manifest = {**plan, "province": province.province.province, "name": province.province.name,
+    provenance = provenance_line(plan["province_file"], plan["root_seed"], plan["replications"])
+    write_province_view(ranking, province.province.name, provenance, staging, plan["lang"])
+    manifest = {"kind": PROVINCE, **plan, "province": province.province.province,
+                "name": province.province.name, "scenarios": resolved,
                 "versions": package_versions()}
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
                                            encoding="utf-8")

@@ -55,7 +55,7 @@ def scenario_from_document(
                                              "a mapping of scenario fields (name, calendar, ...)")])
     document = _apply_overrides(document, overrides, source)
     try:
-        baseline = _validate(document, source, prefix="")
+        baseline = validate_document(document, source, prefix="")
     except ScenarioError as err:
         raise _blame_overrides(err, overrides) from None
     if baseline.options.get(BASELINE):
@@ -103,7 +103,9 @@ def _blame_overrides(error: ScenarioError, overrides: Sequence[str]) -> Scenario
     return ScenarioError(error.source, [blamed(p) for p in error.problems])
 
 
-def _validate(document: dict[str, Any], source: str, prefix: str) -> Scenario:
+def validate_document(document: dict[str, Any], source: str, prefix: str = "") -> Scenario:
+    """One scenario document (no option expansion) through the schema and the cross-field
+    checks; problems are named `prefix.PATH`."""
     try:
         scenario = Scenario.model_validate(document)
     except ValidationError as err:
@@ -126,7 +128,7 @@ def _resolve_option(document: dict, name: str, changes: dict, source: str) -> Sc
     """Baseline plus the option's changes, applied to a copy and validated as a whole."""
     prefix = join_path(["options", name])
     changed = {key: value for key, value in document.items() if key != "options"}
-    return _validate(apply_changes(changed, changes, source, prefix), source, prefix=prefix)
+    return validate_document(apply_changes(changed, changes, source, prefix), source, prefix)
 
 
 def apply_changes(document: dict, changes: object, source: str, prefix: str) -> dict:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_serializer, field_validator, model_validator
 
 from sim.scenario.distributions import Distribution, Duration, DurationOrNumber
 from sim.scenario.strict import StrictModel
@@ -94,13 +94,19 @@ class BacklogItem(StrictModel):
         default=1, description="received evenly over this many first working days")
 
 
+MOMENT_FORMAT = "%Y-%m-%d %H:%M"
+
+
 def _parse_moment(value: object) -> object:
-    """Accept 'YYYY-MM-DD HH:MM' (YAML keeps it as text) as well as a date."""
+    """Accept 'YYYY-MM-DD HH:MM' (YAML keeps it as text) or a datetime to the minute: the
+    model counts in minutes, and a moment must write back exactly as it was read."""
     if isinstance(value, str):
         try:
-            return dt.datetime.strptime(value, "%Y-%m-%d %H:%M")
+            return dt.datetime.strptime(value, MOMENT_FORMAT)
         except ValueError:
             raise ValueError("a moment written 'YYYY-MM-DD HH:MM'") from None
+    if isinstance(value, dt.datetime) and (value.second or value.microsecond or value.tzinfo):
+        raise ValueError("a moment to the minute, without time zone: 'YYYY-MM-DD HH:MM'")
     return value
 
 
@@ -122,6 +128,11 @@ class Outage(StrictModel):
     desks: list[Identifier] | None = Field(default=None, description="desks hit (default all)")
 
     _moment = field_validator("start", mode="before")(_parse_moment)
+
+    @field_serializer("start", when_used="json")
+    def _moment_text(self, start: dt.datetime | None) -> str | None:
+        """Written back as the scenario format writes it, so a dumped scenario loads again."""
+        return None if start is None else start.strftime(MOMENT_FORMAT)
 
     @model_validator(mode="after")
     def _when(self) -> Outage:

@@ -1,0 +1,73 @@
+"""A province results folder: written by `sim province run`, read back by `sim report` and
+`sim plot` to draw its page and map again (in another language, say) without re-running.
+
+The manifest stores every centre's resolved scenarios in the scenario format, read back with
+the same validation as a scenario file; the ranking is `province.csv`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from sim.output.manifest import PROVINCE
+from sim.output.province_map import save_province_map
+from sim.output.province_report import write_province_report
+from sim.output.results_io import read_manifest, read_table, resolved_scenario
+from sim.scenario.document import scenario_document
+from sim.scenario.load import ScenarioSet
+from sim.scenario.schema import Scenario
+
+RANKING = "province.csv"
+
+
+@dataclass(frozen=True)
+class ProvinceResults:
+    """What a province folder holds: its provenance, resolved scenarios and ranking."""
+
+    province_file: str
+    name: str
+    root_seed: int
+    replications: int
+    scenarios: dict[str, dict[str, Scenario]]  # centre id -> option -> resolved scenario
+    ranking: pd.DataFrame
+
+    def provenance(self) -> str:
+        return provenance_line(self.province_file, self.root_seed, self.replications)
+
+
+def resolved_documents(scenarios: dict[str, ScenarioSet]) -> dict[str, dict[str, dict]]:
+    """Each centre's resolved option scenarios in the scenario format, for the manifest."""
+    return {centre: {name: scenario_document(scenario)
+                     for name, scenario in centre_scenarios.options.items()}
+            for centre, centre_scenarios in scenarios.items()}
+
+
+def provenance_line(province_file: str, root_seed: int, replications: int) -> str:
+    return (f"Province file {province_file}; root seed {root_seed}; "
+            f"{replications} replications per centre and option.")
+
+
+def load_province_results(folder: str | Path) -> ProvinceResults:
+    """The province folder's contents, every stored scenario validated again."""
+    folder = Path(folder)
+    manifest = read_manifest(folder, PROVINCE)
+    source = str(folder / "manifest.json")
+    scenarios = {centre: {option: resolved_scenario(manifest, ["scenarios", centre, option],
+                                                    source)
+                          for option in manifest["options"]}
+                 for centre in manifest["centres"]}
+    # Centre codes are text with leading zeros ("00316"), never numbers.
+    ranking = read_table(folder / RANKING, lambda path: pd.read_csv(
+        path, dtype={"option": str, "centre": str, "name": str, "kind": str}))
+    return ProvinceResults(manifest["province_file"], manifest["name"], manifest["root_seed"],
+                           manifest["replications"], scenarios, ranking)
+
+
+def write_province_view(ranking: pd.DataFrame, name: str, provenance: str, folder: Path,
+                        lang: str) -> list[Path]:
+    """The province page and its maps, into ``folder`` (the results folder)."""
+    maps = save_province_map(ranking, name, folder / "figures", lang) if len(ranking) else []
+    return [*maps, write_province_report(ranking, name, provenance, folder / "report.html", lang)]
