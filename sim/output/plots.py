@@ -160,6 +160,7 @@ STYLE = {
     "axes.spines.right": False,
     "svg.fonttype": "none",  # text stays text in the SVG: searchable, translatable, small
     "svg.hashsalt": "sim",  # the same figure gives the same SVG
+    "text.parse_math": False,  # names are text: "$" in a centre's name is not mathtext
 }
 BASELINE_COLOUR = "#222222"
 OPTION_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
@@ -203,7 +204,7 @@ def waits(results: Results, labels: Labels = None) -> Figure:
     tail = float(np.percentile(pooled, 99)) if len(pooled) else 1.0
     right = max(tail, *(1.25 * minutes for minutes, _, _ in marks), 1.0)
     grid = np.linspace(0.0, right, ECDF_POINTS)
-    with _styled():
+    with styled():
         figure = _figure(results, text, "waits.title")
         ax = figure.add_subplot()
         for option, colour in _colours(results).items():
@@ -255,7 +256,7 @@ def waits_by_time_of_day(results: Results, labels: Labels = None) -> Figure:
     table = table[table["count"] >= MIN_VISITS_PER_SLOT]
     slots = (np.arange(table["slot"].min(), table["slot"].max() + 1, SLOT_MINUTES)
              if len(table) else np.array([], dtype=float))  # every half-hour: gaps stay gaps
-    with _styled():
+    with styled():
         figure = _figure(results, text, "by_time.title",
                          size=_taller(TALL_FIGURE_SIZE, _option_names(results, text)))
         top, bottom = figure.subplots(2, 1, sharex=True)
@@ -299,7 +300,7 @@ def queue_through_day(results: Results, labels: Labels = None) -> Figure:
     table = pd.DataFrame({"median": by_slot.median(), "low": by_slot.quantile(0.1),
                           "high": by_slot.quantile(0.9)}).reset_index()
     slots = _active_slots(intervals, with_queue=False)
-    with _styled():
+    with styled():
         figure = _figure(results, text, "queue.title", size=_taller(
             FIGURE_SIZE, [*_option_names(results, text), text["queue.line"], text["band"]]))
         ax = figure.add_subplot()
@@ -352,7 +353,7 @@ def utilisation_heatmap(results: Results, option: str | None = None,
     share = (sums["busy_mean"] / sums["available"]).where(sums["open_mean"] > 0)
     grid = share.unstack("slot").reindex(index=desks, columns=slots).to_numpy(dtype=float)
     colours = mpl.colormaps["YlOrRd"].with_extremes(bad="#e6e6e6")
-    with _styled({"axes.grid": False}):
+    with styled({"axes.grid": False}):
         figure = _figure(results, text, "util.title", option=_option_label(text, option),
                          size=(FIGURE_SIZE[0], max(3.2, 2.2 + 0.45 * len(desks))))
         ax = figure.add_subplot()
@@ -402,7 +403,7 @@ def backlog_burndown(results: Results, labels: Labels = None) -> Figure | None:
     low, high = grouped.quantile(0.1), grouped.quantile(0.9)
     transferred = bool((daily["open_transferred"] > 0).any())
     overdue_target = results.scenarios.baseline.targets.overdue
-    with _styled():
+    with styled():
         figure = _figure(results, text, "backlog.title", size=_taller(
             TALL_FIGURE_SIZE, [*_option_names(results, text), *(text[key] for key in (
                 "backlog.open", "backlog.transferred", "backlog.overdue_line", "band"))]))
@@ -479,7 +480,7 @@ def options_side_by_side(results: Results, metrics: Sequence[str] | None = None,
     columns = 2 if len(metrics) == 4 else min(len(metrics), 3)
     rows = -(-len(metrics) // columns)
     height = max(FIGURE_SIZE[1], 1.0 + rows * (0.9 + 0.32 * len(options)))
-    with _styled():
+    with styled():
         figure = _figure(results, text, "options.title", size=(10.0, height))
         axes = figure.subplots(rows, columns, sharey=True, squeeze=False).ravel()
         for ax in axes[len(metrics):]:
@@ -587,7 +588,7 @@ def save_figure(figure: Figure, path: str | Path) -> Path:
     extension = path.suffix.lstrip(".").lower()
     metadata = {"png": {"Software": None}, "svg": {"Date": None},
                 "pdf": {"CreationDate": None}}.get(extension)
-    with _styled():
+    with styled():
         figure.savefig(path, dpi=DPI, metadata=metadata)
     return path
 
@@ -602,7 +603,8 @@ def _labels(labels: Labels) -> dict[str, str]:
     return {**LABELS["en"], **(labels or {})}
 
 
-def _styled(extra: Mapping[str, object] | None = None) -> AbstractContextManager:
+def styled(extra: Mapping[str, object] | None = None) -> AbstractContextManager:
+    """The figures' common look (fonts with Vietnamese letters, plain-text names)."""
     return mpl.rc_context({**STYLE, **(extra or {})})
 
 

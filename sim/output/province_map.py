@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.output.plots import DPI, save_figure
+from sim.output.plots import DPI, save_figure, styled
 
 TITLES = {
     "en": ("{name}\nhow far each centre misses its targets ({option})",
@@ -30,8 +30,12 @@ def province_map(ranking: pd.DataFrame, name: str, option: str | None = None,
     >>> len(province_map(ranking, "Tỉnh").axes)
     2
     """
+    with styled():
+        return _draw_map(ranking, name, option or str(ranking["option"].iloc[0]), lang)
+
+
+def _draw_map(ranking: pd.DataFrame, name: str, option: str, lang: str) -> Figure:
     title, colour_label, x_label, y_label, note = TITLES[lang]
-    option = option or str(ranking["option"].iloc[0])
     centres = (ranking[ranking["option"] == option]
                .drop_duplicates("centre").dropna(subset=["latitude", "longitude"]))
     figure = Figure(figsize=(7, 7), dpi=DPI, layout="constrained")

@@ -8,8 +8,8 @@ import io
 from pathlib import Path
 
 import pandas as pd
-from jinja2 import Environment, PackageLoader, select_autoescape
 
+from sim.output.pages import page_template, write_page
 from sim.output.province_map import province_map
 
 TOP = 25
@@ -50,15 +50,11 @@ def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, pat
     total = baseline["centre"].nunique()
     summary = (text["summary"].format(missing=missing, total=total, worst=rows[0]["name"])
                if rows else text["all_met"].format(total=total))
-    template = Environment(loader=PackageLoader("sim.output", "templates"),
-                           autoescape=select_autoescape()).get_template("province.html.j2")
+    template = page_template("province.html.j2")
     html = template.render(lang=lang, t=text, name=name, summary=summary, rows=rows,
                            map_png=_map_png(ranking, name, lang) if len(ranking) else None,
                            provenance=provenance)
-    staging = path.with_name(f".{path.name}.tmp")
-    staging.write_text(html, encoding="utf-8")
-    staging.replace(path)
-    return path
+    return write_page(html, path)
 
 
 def _map_png(ranking: pd.DataFrame, name: str, lang: str) -> str:

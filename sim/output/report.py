@@ -12,12 +12,12 @@ import math
 from pathlib import Path
 
 import pandas as pd
-from jinja2 import Environment, PackageLoader, select_autoescape
 
 from sim.analysis.comparison import comparison_table, scenario_targets
 from sim.analysis.recommendation import option_costs, recommend
 from sim.experiment.runner import Results
 from sim.output.manifest import package_versions
+from sim.output.pages import page_template, write_page
 from sim.output.plots import ResultPlots
 from sim.output.report_text import FIGURE_CAPTIONS, KPI_FORMATS, TEXT, assumptions
 
@@ -33,8 +33,7 @@ def render_report(results: Results, lang: str = "vi", comparison: pd.DataFrame |
         comparison = comparison_table(results.summary, results.replications, targets)
     if recommendation is None:
         recommendation = recommend(comparison, targets)
-    template = Environment(loader=PackageLoader("sim.output", "templates"),
-                           autoescape=select_autoescape()).get_template("report.html.j2")
+    template = page_template("report.html.j2")
     baseline = results.scenarios.baseline
     columns = [m for m in KPI_FORMATS if m in set(comparison["metric"])]
     return template.render(
@@ -57,10 +56,7 @@ def write_report(results: Results, path: Path, lang: str = "vi",
                  recommendation: dict | None = None) -> Path:
     """Render and write the report; written whole or not at all."""
     html = render_report(results, lang, comparison, recommendation)
-    staging = path.with_name(f".{path.name}.tmp")
-    staging.write_text(html, encoding="utf-8")
-    staging.replace(path)
-    return path
+    return write_page(html, path)
 
 
 def _options(results: Results, comparison: pd.DataFrame, text: dict) -> list[dict]:

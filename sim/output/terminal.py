@@ -1,4 +1,8 @@
-"""The compact table a planner sees at the end of `sim run`."""
+"""The compact tables a planner sees at the end of `sim run` and `sim compare`.
+
+Names (of the scenario, options, centres) are printed as plain text: rich would read
+`Phường [/bold] 1` as markup and fail, or drop `[mới]`.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import math
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 HEADLINE: tuple[tuple[str, str, str], ...] = (
     # metric, column title, format
@@ -23,14 +28,15 @@ HEADLINE: tuple[tuple[str, str, str], ...] = (
 
 def summary_table(summary: pd.DataFrame, title: str) -> Table:
     """Options as rows, headline metrics as columns, each 'mean ±half-width of the 95% CI'."""
-    table = Table(title=title, title_justify="left", caption="mean ± half-width of 95% CI")
+    table = Table(title=Text(title), title_justify="left",
+                  caption="mean ± half-width of 95% CI")
     table.add_column("option", style="bold", no_wrap=True)
     for _, heading, _ in HEADLINE:
         table.add_column(heading, justify="right")
     by_key = summary.set_index(["option", "metric"])
     for option in summary["option"].drop_duplicates():
         cells = [_cell(by_key, option, metric, fmt) for metric, _, fmt in HEADLINE]
-        table.add_row(str(option), *cells)
+        table.add_row(Text(str(option)), *cells)
     return table
 
 
@@ -49,11 +55,16 @@ def _cell(by_key: pd.DataFrame, option: str, metric: str, fmt: str) -> str:
 PIPE_WIDTH = 160  # a log or a pipe has no width; rich's 80 would cut option names and headings
 
 
-def print_summary(summary: pd.DataFrame, title: str) -> None:
+def terminal() -> Console:
+    """The console for tables: as wide as the terminal, or PIPE_WIDTH into a pipe."""
     console = Console()
     if not console.is_terminal:
         console.width = PIPE_WIDTH
-    console.print(summary_table(summary, title))
+    return console
+
+
+def print_summary(summary: pd.DataFrame, title: str) -> None:
+    terminal().print(summary_table(summary, title))
 
 
 def comparison_table_view(table: pd.DataFrame, costs: dict[str, float]) -> Table:
@@ -73,15 +84,13 @@ def comparison_table_view(table: pd.DataFrame, costs: dict[str, float]) -> Table
             mark = {"yes": "[green]✓[/]", "no": "[red]✗[/]"}.get(row["meets_target"], "?")
             cells.append(f"{row['mean']:.3g} ({row['diff_mean']:+.3g}) {mark}")
         cells.append(f"{costs[str(option)]:,.0f}")
-        view.add_row(str(option), *cells)
+        view.add_row(Text(str(option)), *cells)
     return view
 
 
 def print_comparison(table: pd.DataFrame, recommendation: dict, title: str) -> None:
-    console = Console()
-    if not console.is_terminal:
-        console.width = PIPE_WIDTH
-    console.print(f"[bold]{title}[/]")
+    console = terminal()
+    console.print(Text(title, style="bold"))
     costs = {o["option"]: o["cost_staff_hours"] for o in recommendation["options"]}
     console.print(comparison_table_view(table, costs))
-    console.print(recommendation["sentence"])
+    console.print(Text(recommendation["sentence"]))

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 import pandas as pd
-from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from sim.cli_common import ScenarioProblem, execution_options, progress_bar
 from sim.experiment.executors import Execution
@@ -17,10 +17,12 @@ from sim.experiment.runner import DEFAULT_REPLICATIONS
 from sim.experiment.seeds import DEFAULT_SEED
 from sim.output.folder import FolderError
 from sim.output.report import LANGUAGES
+from sim.output.terminal import terminal
 from sim.province.admin_units import find_province
 from sim.province.allocate import OBJECTIVES, allocate, steps_table
 from sim.province.init import init_province
 from sim.province.load import ProvinceSet, load_province
+from sim.province.results import read_ranking
 from sim.province.runner import VISITS_MODES, ResumeError, run_province
 from sim.scenario.errors import ScenarioError
 
@@ -108,23 +110,24 @@ def run(province_file: Path, replications: int, seed: int, out: Path | None, vis
     if not quiet:
         if resumed:
             click.echo(f"resumed: {resumed} of {units} centre runs were already done")
-        _print_ranking(pd.read_csv(folder / "province.csv"), loaded.province.name)
+        _print_ranking(read_ranking(folder), loaded.province.name)
         click.echo(f"results written to {folder}")
 
 
 def _print_ranking(ranking: pd.DataFrame, title: str) -> None:
-    console = Console()
+    console = terminal()
     if ranking.empty:
         console.print("The template sets no targets: no ranking.")
         return
     baseline = ranking[ranking["option"] == ranking["option"].iloc[0]]
-    table = Table(title=f"{title}: centres furthest from their targets", title_justify="left")
+    table = Table(title=Text(f"{title}: centres furthest from their targets"),
+                  title_justify="left")
     for column in ("rank", "centre", "name", "targets missed", "total miss"):
         table.add_column(column, justify="left" if column == "name" else "right")
     for (rank, centre, name), group in list(baseline.groupby(
             ["rank", "centre", "name"], sort=True))[:TOP]:
         missed = ", ".join(group.loc[group["meets_target"] != "yes", "metric"]) or "-"
-        table.add_row(str(rank), str(centre), str(name), missed,
+        table.add_row(str(rank), Text(str(centre)), Text(str(name)), missed,
                       f"{group['total_miss'].iloc[0]:.2f}")
     console.print(table)
 

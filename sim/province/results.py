@@ -59,11 +59,14 @@ def load_province_results(folder: str | Path) -> ProvinceResults:
                                                     source)
                           for option in manifest["options"]}
                  for centre in manifest["centres"]}
-    # Centre codes are text with leading zeros ("00316"), never numbers.
-    ranking = read_table(folder / RANKING, lambda path: pd.read_csv(
-        path, dtype={"option": str, "centre": str, "name": str, "kind": str}))
     return ProvinceResults(manifest["province_file"], manifest["name"], manifest["root_seed"],
-                           manifest["replications"], scenarios, ranking)
+                           manifest["replications"], scenarios, read_ranking(folder))
+
+
+def read_ranking(folder: Path) -> pd.DataFrame:
+    """province.csv, with centre codes as text: their leading zeros ("00316") are kept."""
+    return read_table(folder / RANKING, lambda path: pd.read_csv(
+        path, dtype={"option": str, "centre": str, "name": str, "kind": str}))
 
 
 def write_province_view(ranking: pd.DataFrame, name: str, provenance: str, folder: Path,
