@@ -30,7 +30,7 @@ from sim.experiment.executors import Execution
 from sim.experiment.precision import DEFAULT_CAP
 from sim.experiment.runner import DEFAULT_REPLICATIONS
 from sim.experiment.seeds import DEFAULT_SEED
-from sim.output.folder import FolderError, check_replaceable
+from sim.output.folder import FolderError, check_target
 from sim.output.manifest import PROVINCE
 from sim.output.plots import ResultPlots
 from sim.output.province_map import save_province_map
@@ -164,7 +164,7 @@ def _prepare_output(scenarios: ScenarioSet, out: Path | None, quiet: bool) -> Pa
         _warn_about(scenarios)
     folder = out or default_results_folder(scenarios)
     try:
-        check_replaceable(folder)
+        check_target(folder)
     except FolderError as err:
         raise click.UsageError(str(err)) from None
     return folder

@@ -353,7 +353,7 @@ def test_out_dot_gives_no_traceback(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(work)
     result = invoke(["run", str(TINY), "-n", "1", "-q", "--option", "baseline", "--out", "."])
     assert result.exit_code == 2, repr(result.exception)
-    assert "not sim results" in result.output
+    assert "files that sim did not write (keep.txt)" in result.output
     assert isinstance(result.exception, SystemExit)
     assert [p.name for p in work.iterdir()] == ["keep.txt"], "the folder must be left alone"
 
@@ -380,12 +380,12 @@ def test_bad_scenario_is_one_message_and_exit_2(tmp_path, command, name, path) -
 def test_bad_scenario_leaves_existing_results_untouched(tmp_path) -> None:
     out = tmp_path / "results" / "valid"
     out.mkdir(parents=True)
-    (out / "marker.txt").write_text("earlier results")
-    (out / "manifest.json").write_text("{}")  # an earlier sim results folder
+    (out / "comparison.csv").write_text("earlier results")  # of an earlier sim compare
+    (out / "manifest.json").write_text("{}")
     result = invoke(["run", str(BROKEN / "negative_mean.yaml"), "--out", str(out)])
     assert result.exit_code == 2
-    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "marker.txt"]
-    assert (out / "marker.txt").read_text() == "earlier results"
+    assert sorted(p.name for p in out.iterdir()) == ["comparison.csv", "manifest.json"]
+    assert (out / "comparison.csv").read_text() == "earlier results"
     assert siblings(out) == ["valid"]
 
 
@@ -434,12 +434,12 @@ def test_interrupted_write_leaves_no_folder(tmp_path, failing_parquet) -> None:
 def test_interrupted_write_keeps_previous_results(tmp_path, failing_parquet) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    (out / "marker.txt").write_text("earlier results")
-    (out / "manifest.json").write_text("{}")  # an earlier sim results folder
+    (out / "comparison.csv").write_text("earlier results")  # of an earlier sim compare
+    (out / "manifest.json").write_text("{}")
     result = invoke(["run", str(TINY), "-n", "1", "-q", "--option", "baseline",
                      "--out", str(out)])
     assert result.exit_code != 0
-    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "marker.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["comparison.csv", "manifest.json"]
     assert siblings(out) == ["out"]
 
 
@@ -472,8 +472,8 @@ def test_save_results_failure_inside_writer_leaves_nothing(tmp_path, monkeypatch
 def test_successful_rerun_replaces_the_folder_without_leftovers(tmp_path) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    (out / "marker.txt").write_text("earlier results")
-    (out / "manifest.json").write_text("{}")  # an earlier sim results folder
+    (out / "comparison.csv").write_text("earlier results")  # of an earlier sim compare
+    (out / "manifest.json").write_text("{}")
     run_ok(["run", str(TINY), "-n", "1", "-q", "--option", "baseline", "--out", str(out)])
     assert {p.name for p in out.iterdir()} == FILES
     assert siblings(out) == ["out"]  # no .out.old or .out.*.tmp left beside it

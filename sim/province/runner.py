@@ -25,7 +25,7 @@ from sim.analysis.metrics import run_metrics
 from sim.experiment.executors import IN_PROCESS, Execution
 from sim.experiment.runner import FRAMES
 from sim.model.centre import simulate
-from sim.output.folder import check_replaceable
+from sim.output.folder import check_target, publish
 from sim.output.manifest import PROVINCE, package_versions
 from sim.province.load import ProvinceSet
 from sim.province.ranking import rank_centres
@@ -80,7 +80,7 @@ def run_province(
     """Run every unit not yet done and publish the results folder; returns it and the number
     of units that were already done (resumed)."""
     out = Path(out).resolve()
-    check_replaceable(out)
+    check_target(out)
     staging = out.with_name(f".{out.name}.partial")
     resolved = resolved_documents(province.scenarios)
     plan = _plan(province, resolved, replications, seed, visits, lang)
@@ -95,9 +95,7 @@ def run_province(
         if on_unit_done is not None:
             on_unit_done()
     _finish(province, resolved, staging, plan)
-    if out.exists():
-        shutil.rmtree(out)
-    os.replace(staging, out)
+    publish(staging, out)
     return out, len(done)
 
 
