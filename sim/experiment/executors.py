@@ -7,6 +7,9 @@ executor runs it and with however many workers.
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -35,12 +38,30 @@ def run_units(function: Callable[..., Any], units: Sequence[Unit], jobs: int = 1
     if scheduler is not None:
         yield from _on_dask(function, units, scheduler)
     elif jobs > 1 and len(units) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        # Never more workers than units; each worker ends when the main process dies (kill -9
+        # of `sim` must not leave simulations running).
+        with ProcessPoolExecutor(max_workers=min(jobs, len(units)),
+                                 initializer=_die_with_parent) as pool:
             # Submission-ordered map; a small chunk keeps the progress bar moving.
             yield from pool.map(function, *zip(*units, strict=True), chunksize=1)
     else:
         for unit in units:
             yield function(*unit)
+
+
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _die_with_parent() -> None:
+    """Worker initialiser: a watcher thread ends the worker once its parent has gone."""
+    parent = os.getppid()
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:  # an orphan is adopted by another process
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def _on_dask(function: Callable[..., Any], units: Sequence[Unit],
