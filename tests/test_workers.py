@@ -47,8 +47,7 @@ def test_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
     script = textwrap.dedent(f"""
         import os, time
         from pathlib import Path
-        from sim.experiment import executors
-from sim.experiment.executors import run_units
+        from sim.experiment.executors import run_units
 
         def sleeper(index):
             Path({str(tmp_path)!r}, f"{{index}}.pid").write_text(str(os.getpid()))
