@@ -62,7 +62,7 @@ def plan_disruptions(scenario: Scenario, timeline: Timeline,
                 for begin, length in _outage_times(disruption, start, timeline, rng):
                     if disruption.effect == "counters_stop":
                         desks = tuple(disruption.desks) if disruption.desks else None
-                        stops.append(Stop(begin, begin + length, desks))
+                        stops += _within_run(Stop(begin, begin + length, desks))
                     else:
                         slow.append((begin, begin + length, disruption.service_factor))
             case Slowdown():
@@ -76,6 +76,14 @@ def plan_disruptions(scenario: Scenario, timeline: Timeline,
     edges, factors = _piecewise_factor(slow)
     return DisruptionPlan(tuple(sorted(stops, key=lambda s: s.start)), edges, factors,
                           {p: tuple(spans) for p, spans in blocked.items()})
+
+
+def _within_run(stop: Stop) -> list[Stop]:
+    """The part of a stop from time 0 on: simulated time starts at 00:00 of the start date, so
+    an outage over by then stops nothing, and one that began before stops the counters from 0."""
+    if stop.end <= 0:
+        return []
+    return [Stop(max(stop.start, 0.0), stop.end, stop.desks)]
 
 
 def _day_start(date: dt.date, start: dt.date) -> float:
