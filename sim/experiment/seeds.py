@@ -49,6 +49,21 @@ def replication_seed(root_seed: int, replication: int) -> int:
     return int(sequence.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
 
 
+def fresh_seed(seed: int, replications: int) -> int:
+    """A root seed whose first `replications` replications share no seed with the first
+    `replications` of `seed`: the next one up that does (in practice seed + 1), so that a
+    result tuned on one experiment can be judged on citizens it has not seen.
+
+    >>> fresh_seed(20250701, 10)
+    20250702
+    """
+    tuned = {replication_seed(seed, r) for r in range(replications)}
+    fresh = seed + 1
+    while not tuned.isdisjoint(replication_seed(fresh, r) for r in range(replications)):
+        fresh += 1
+    return fresh
+
+
 def streams(seed: int) -> dict[str, np.random.Generator]:
     """Independent generators, one per random quantity, for a run with this seed."""
     children = np.random.SeedSequence(seed).spawn(len(STREAMS))
