@@ -152,9 +152,9 @@ def _precision_note(outcome: Comparison, precision: float | None) -> dict:
             "widest": {"option": option, "metric": metric, "relative_half_width": relative},
         }
         if not outcome.precision.reached:
-            note["sentence"] += (f" Precision {precision:g} was not reached within "
-                                 f"{note['replications']} replications (widest: {metric} of "
-                                 f"{option}, ±{relative:.1%}).")
+            note["sentence"] = (f"{outcome.recommendation['sentence']} Precision {precision:g} "
+                                f"was not reached within {note['replications']} replications "
+                                f"(widest: {metric} of {option}, ±{relative:.1%}).")
     return note
 
 

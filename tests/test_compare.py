@@ -134,3 +134,21 @@ def test_compare_rejects_both_replications_and_precision(tmp_path: Path) -> None
                                        "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "not both" in result.output
+
+
+def test_compare_command_reports_a_precision_cap_it_hits(tmp_path: Path) -> None:
+    """--precision that the cap stops short of: the run finishes, and the recommendation's
+    sentence is followed by the note that the precision was not reached."""
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["compare", str(VALID), "--precision", "0.001",
+                                       "--max-replications", "3", "--seed", "3",
+                                       "--out", str(out), "--no-report", "--quiet"])
+    assert result.exit_code == 0, result.output
+    written = json.loads((out / "recommendation.json").read_text(encoding="utf-8"))
+    assert written["replications"] == 3
+    assert written["precision"]["reached"] is False
+    own = sim.compare(VALID, precision=0.001, seed=3, max_replications=3).recommendation
+    widest = written["precision"]["widest"]
+    assert written["sentence"] == (
+        f"{own['sentence']} Precision 0.001 was not reached within 3 replications (widest: "
+        f"{widest['metric']} of {widest['option']}, ±{widest['relative_half_width']:.1%}).")

@@ -181,6 +181,20 @@ def test_each_citizen_waits_no_longer_with_one_more_counter(
         f"{int((more > fewer + 1e-9).sum())} citizens waited longer with {counters + 1} counters")
 
 
+def test_serve_all_with_a_desk_closed_before_lunch_leaves_nobody_waiting_overnight() -> None:
+    """A schedule may close every counter inside the day, as long as one is open at the
+    closing (check refuses the rest): the late-morning queue waits through lunch and is served
+    in the afternoon, and every visit ends on the day it began."""
+    scenario = small_centre(2, desks={"general": {"counters": 2, "schedule": {
+        "07:30": 2, "10:30": 0, "13:30": 2}}}).baseline
+    visits = simulate(scenario, seed=5).visits
+    assert set(np.unique(visits["outcome"])) <= {SERVED}
+    assert (visits["end"] // 1440 == visits["arrival"] // 1440).all()
+    waited_lunch = (visits["arrival"] % 1440 >= 630) & (visits["arrival"] % 1440 < 690)
+    assert waited_lunch.any()
+    assert (visits["start"][waited_lunch] % 1440 >= 810).all()
+
+
 # --- transition behaviour ----------------------------------------------------------------------
 def test_blocked_procedure_sends_citizens_back_after_the_block() -> None:
     """Blocked on 1-2 July (Tue-Wed): those served then come back on Thursday 3 July."""

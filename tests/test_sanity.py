@@ -27,6 +27,12 @@ def test_a_sensible_scenario_has_no_warning() -> None:
     ("arrivals.weekday_factor={sat: 2}", "arrivals.weekday_factor.sat"),
     ("arrivals.weekday_factor={mon: 0, tue: 0, wed: 0, thu: 0, fri: 0}", "no visitor"),
     ("desks.spare={counters: 1}", "desks.spare: no procedure"),
+    ('disruptions=[{kind: outage, from: "2025-06-30 08:00", minutes: 60}]',
+     "disruptions[0]: 2025-06-30 08:00 lies outside"),
+    ('disruptions=[{kind: outage, from: "2025-07-08 08:00", minutes: 60}]',
+     "disruptions[0]: 2025-07-08 08:00 lies outside"),
+    ("disruptions=[{kind: slowdown, from: 2025-06-01, to: 2025-06-30, service_factor: 2}]",
+     "disruptions[0]: 2025-06-01 to 2025-06-30 lies outside"),
 ])
 def test_odd_settings_are_named(override: str, expected: str) -> None:
     found = warnings_for(override)

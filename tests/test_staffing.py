@@ -37,6 +37,7 @@ from sim.analysis.staffing import (
 )
 from sim.analysis.theory import erlang_a, erlang_c
 from sim.api import DEMO_SCENARIO
+from sim.experiment.seeds import replication_seed
 from sim.model.arrivals import build_intensity
 from sim.model.calendar import build_timeline
 from sim.model.centre import simulate
@@ -205,6 +206,27 @@ def test_time_varying_schedule_meets_the_target_with_a_fresh_seed(peaked) -> Non
     assert row["ci_low"] > 5  # busy enough for the target to matter: waits are far from zero
 
 
+def test_the_answer_is_confirmed_on_fresh_replications(peaked) -> None:
+    """The final schedule is simulated again on replications none of whose seeds the search
+    tuned on, as `sim run --seed <confirmation seed>` on the written copy would; the report says
+    what that found."""
+    _, result = peaked
+    tuned = {replication_seed(result.seed, r) for r in range(result.replications)}
+    fresh = sim.run(result.written, replications=result.replications,
+                    seed=result.confirmation_seed, options=[result.option])
+    assert tuned.isdisjoint(fresh.seeds)
+    scenario = load_scenario(result.written, options=[result.option]).options[result.option]
+    mine = per_desk_metrics(fresh.visits, scenario.warmup_minutes, 15.0, ["general"])
+    p90 = mine.loc[mine["metric"] == "wait_p90", "value"].mean()
+    assert result.confirmation.set_index("target").loc["wait_p90<=20", "mean"] == (
+        pytest.approx(p90))
+    line = result.report().splitlines()[-2]
+    assert line.startswith(f"targets confirmed on 10 fresh replications (seed "
+                           f"{result.confirmation_seed}" if result.confirmed else
+                           "targets NOT confirmed on 10 fresh replications"), line
+    assert result.confirmed == bool(result.confirmation["met"].all()), result.confirmation
+
+
 def test_time_varying_theory_is_close_and_the_simulation_decides(peaked) -> None:
     _, result = peaked
     theory = np.array(result.theory["general"])
@@ -324,6 +346,9 @@ def test_one_desk_only_and_unreachable_targets_are_reported() -> None:
     assert not result.met
     assert result.counters == result.theory  # counters that did not help are not kept
     assert "NOT every target met" in result.report()
+    assert not result.confirmed
+    assert "targets NOT confirmed on 4 fresh replications" in result.report()
+    assert "general waited_share<=0.01 (mean" in result.report().splitlines()[-1]
     assert set(result.changes) == {"desks.general.counters", "desks.general.schedule"}
     assert result.evaluations <= 8
 

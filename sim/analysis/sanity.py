@@ -6,9 +6,12 @@ such as a surge dated outside the simulated days or a desk that never opens.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sim.model.arrivals import build_intensity
 from sim.model.calendar import build_timeline, counter_changes
 from sim.scenario.schema import WEEKDAYS, Scenario
+from sim.scenario.transition import Disruption, Outage
 
 
 def scenario_warnings(scenario: Scenario) -> list[str]:
@@ -31,6 +34,13 @@ def scenario_warnings(scenario: Scenario) -> list[str]:
         if surge.end < first or surge.start > last:
             warnings.append(f"arrivals.surges[{index}]: {surge.start} to {surge.end} lies outside "
                             f"the simulated days ({first} to {last})")
+    for index, disruption in enumerate(scenario.disruptions):
+        span = _dated(disruption)
+        if span is not None and (span[1] < first or span[0] > last):
+            when = (f"{disruption.start:%Y-%m-%d %H:%M}" if isinstance(disruption, Outage)
+                    else f"{span[0]} to {span[1]}")
+            warnings.append(f"disruptions[{index}]: {when} lies outside the simulated days "
+                            f"({first} to {last})")
     for holiday in scenario.calendar.holidays:
         if not first <= holiday <= last:
             warnings.append(f"calendar.holidays: {holiday} lies outside the simulated days "
@@ -41,3 +51,11 @@ def scenario_warnings(scenario: Scenario) -> list[str]:
             warnings.append(f"arrivals.weekday_factor.{weekday}: the centre never opens on "
                             "that weekday in the simulated days")
     return warnings
+
+
+def _dated(disruption: Disruption) -> tuple[dt.date, dt.date] | None:
+    """First and last date a disruption is set for; None for random outages (they fall on
+    opening times of the run by construction)."""
+    if isinstance(disruption, Outage):
+        return None if disruption.start is None else (disruption.start.date(),) * 2
+    return disruption.start, disruption.end

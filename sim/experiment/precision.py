@@ -57,8 +57,9 @@ def run_to_precision(
         worst = widths.loc[widths["relative"].idxmax()]
         worst_tuple = (str(worst["option"]), str(worst["metric"]), float(worst["relative"]))
         count = len(results.seeds)
-        if worst["relative"] <= precision or count >= cap:
-            return PrecisionOutcome(results, worst["relative"] <= precision, worst_tuple)
+        reached = bool(worst_tuple[2] <= precision)  # a Python bool: it is written to JSON
+        if reached or count >= cap:
+            return PrecisionOutcome(results, reached, worst_tuple)
         needed = count * (worst["relative"] / precision) ** 2 if np.isfinite(
             worst["relative"]) else 2 * count
         more = min(max(math.ceil(needed) - count, SMALLEST_STEP), cap - count)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sim.scenario.schema import WEEKDAYS, Calendar, Desk, clock_minutes, session_minutes
+from sim.scenario.schema import WEEKDAYS, Calendar, Desk, session_minutes
+from sim.scenario.types import level_at, schedule_points
 
 MINUTES_PER_DAY = 1440
 
@@ -114,12 +115,12 @@ def level_changes(timeline: Timeline, staff: int,
                   schedule: dict[str, int] | None) -> list[tuple[float, int]]:
     """(time, level) changes of `staff` following a clock-time `schedule` within sessions,
     0 between sessions of a day; the day's closings are not included."""
-    points = sorted((clock_minutes(c), n) for c, n in (schedule or {}).items())
+    points = schedule_points(schedule)
     changes: dict[float, int] = {}
     closings = set(timeline.closings)
     for day in timeline.days:
         for start, end in day.sessions:
-            changes[start] = _level_at(points, start - day.midnight, staff)
+            changes[start] = level_at(points, start - day.midnight, staff)
             for clock, count in points:
                 if start < day.midnight + clock < end:
                     changes[day.midnight + clock] = count
@@ -128,13 +129,3 @@ def level_changes(timeline: Timeline, staff: int,
     # Repeated levels are kept: the centre sets 0 at each closing, so the next opening's
     # level must be set again even when it equals the level before the closing.
     return sorted(changes.items())
-
-
-def _level_at(schedule: list[tuple[int, int]], clock: float, default: int) -> int:
-    """Open counters at a clock time: the latest schedule entry, or the first one before it
-    (so that opening earlier does not silently open every counter); all without a schedule."""
-    level = schedule[0][1] if schedule else default
-    for at, count in schedule:
-        if at <= clock:
-            level = count
-    return level

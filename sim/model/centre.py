@@ -82,14 +82,14 @@ class _CentreRun:
         self.guides = ([Desk(guidance=True) for _ in self.site_names] if scenario.guidance
                        else [])
         self.citizens: Citizens = sample_citizens(scenario, self.intensity, rngs)
-        self.plan: DisruptionPlan = plan_disruptions(scenario, self.timeline, rngs["disruptions"])
+        self.plan: DisruptionPlan = plan_disruptions(scenario, self.timeline, seed)
         self.slowed = bool(self.plan.slow_edges)
         self.back_office = BackOffice(self.env, scenario, self.timeline, self.working,
                                       self.horizon_end)
         self.helping = (scenario.back_office is not None
                         and scenario.back_office.policy == "counter_first")
-        self.online = online_dossiers(scenario, self.timeline, self.working, rngs)
-        self.backlog = backlog_dossiers(scenario, self.timeline, self.working, rngs)
+        self.online = online_dossiers(scenario, self.timeline, self.working, seed)
+        self.backlog = backlog_dossiers(scenario, self.timeline, self.working, seed)
         procedures = scenario.procedures
         self.incomplete_share = [p.incomplete for p in procedures]
         self.guided_factor = scenario.guidance.incomplete_factor if scenario.guidance else 1.0

@@ -1,6 +1,6 @@
 """Disruptions in simulated time: counter stops, slower service, and blocked procedures.
 
-Random outages are drawn before the run from their own stream, so every staffing option meets
+Random outages are drawn before the run, each from its own stream, so every staffing option meets
 the same outages at the same moments (common random numbers).
 """
 
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.experiment.seeds import item_keys, item_stream
 from sim.model.calendar import MINUTES_PER_DAY, Timeline
 from sim.model.sampling import quantiles
 from sim.scenario.distributions import as_distribution
@@ -49,20 +50,22 @@ class DisruptionPlan:
         return None
 
 
-def plan_disruptions(scenario: Scenario, timeline: Timeline,
-                     rng: np.random.Generator) -> DisruptionPlan:
-    """Resolve the scenario's disruptions into times, drawing the random ones."""
+def plan_disruptions(scenario: Scenario, timeline: Timeline, seed: int) -> DisruptionPlan:
+    """Resolve the scenario's disruptions into times, drawing the random ones (each outage from
+    its own stream, see `_outage_keys`)."""
     start = scenario.calendar.start
     stops: list[Stop] = []
     slow: list[tuple[float, float, float]] = []
     blocked: dict[str, list[tuple[float, float]]] = {}
+    keys = iter(_outage_keys(scenario))
     for disruption in scenario.disruptions:
         match disruption:
             case Outage():
+                rng = item_stream(seed, "disruptions", next(keys))
                 for begin, length in _outage_times(disruption, start, timeline, rng):
                     if disruption.effect == "counters_stop":
                         desks = tuple(disruption.desks) if disruption.desks else None
-                        stops.append(Stop(begin, begin + length, desks))
+                        stops += _within_run(Stop(begin, begin + length, desks))
                     else:
                         slow.append((begin, begin + length, disruption.service_factor))
             case Slowdown():
@@ -76,6 +79,26 @@ def plan_disruptions(scenario: Scenario, timeline: Timeline,
     edges, factors = _piecewise_factor(slow)
     return DisruptionPlan(tuple(sorted(stops, key=lambda s: s.start)), edges, factors,
                           {p: tuple(spans) for p, spans in blocked.items()})
+
+
+def _outage_keys(scenario: Scenario) -> list[str]:
+    """Stream keys of the outages, in order: what the outage is, not where it is listed. A dated
+    one is its moment, a random one the desks it hits; changing how often, how long or with what
+    effect keeps the key, so the outage keeps its random numbers and the others keep theirs."""
+    names = []
+    for outage in scenario.disruptions:
+        if isinstance(outage, Outage):
+            names.append(f"at {outage.start:%Y-%m-%d %H:%M}" if outage.start is not None
+                         else "random at " + ",".join(outage.desks or ["every desk"]))
+    return item_keys(names)
+
+
+def _within_run(stop: Stop) -> list[Stop]:
+    """The part of a stop from time 0 on: simulated time starts at 00:00 of the start date, so
+    an outage over by then stops nothing, and one that began before stops the counters from 0."""
+    if stop.end <= 0:
+        return []
+    return [Stop(max(stop.start, 0.0), stop.end, stop.desks)]
 
 
 def _day_start(date: dt.date, start: dt.date) -> float:

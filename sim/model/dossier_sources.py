@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.experiment.seeds import item_keys, item_stream
 from sim.model.arrivals import build_intensity, sample_arrival_times
 from sim.model.calendar import OpeningDay, Timeline
 from sim.model.citizens import handoff_delay_of, per_procedure, work_of
@@ -62,10 +63,11 @@ def due_times(scenario: Scenario, working: WorkingCalendar, procedure: np.ndarra
 
 
 def online_dossiers(scenario: Scenario, timeline: Timeline, working: WorkingCalendar,
-                    rngs: dict[str, np.random.Generator]) -> DossierBatch:
+                    seed: int) -> DossierBatch:
     """Online filings: visitors' daily pattern scaled by share x s / (1 - s) per procedure,
-    so that an online share s means s of the procedure's dossiers are filed online."""
-    times, procedures = [], []
+    so that an online share s means s of the procedure's dossiers are filed online. Each
+    procedure's filings, work and hand-off delays come from its own streams."""
+    parts = []
     for index, proc in enumerate(scenario.procedures):
         if proc.back_office is None:
             continue
@@ -75,47 +77,53 @@ def online_dossiers(scenario: Scenario, timeline: Timeline, working: WorkingCale
             return proc.share * s / (1 - s)
 
         intensity = build_intensity(scenario.arrivals, scenario.calendar, timeline, scale)
-        filed = sample_arrival_times(intensity, rngs["online"])
-        times.append(filed)
-        procedures.append(np.full(len(filed), index))
-    if not times:
-        return DossierBatch.empty()
-    time = np.concatenate(times)
-    procedure = np.concatenate(procedures).astype(np.int64)
-    order = np.argsort(time, kind="stable")
-    time, procedure = time[order], procedure[order]
-    work, delay = _work_and_delay(scenario, procedure, rngs["online_work"])
-    return DossierBatch(time, procedure, due_times(scenario, working, procedure, time), work,
-                        delay)
+        filed = sample_arrival_times(intensity, item_stream(seed, "online", proc.id))
+        work, delay = _work_and_delay(scenario, index, len(filed),
+                                      item_stream(seed, "online_work", proc.id))
+        procedure = np.full(len(filed), index, dtype=np.int64)
+        parts.append((filed, procedure, due_times(scenario, working, procedure, filed), work,
+                      delay))
+    return _in_time_order(parts)
 
 
 def backlog_dossiers(scenario: Scenario, timeline: Timeline, working: WorkingCalendar,
-                     rngs: dict[str, np.random.Generator]) -> DossierBatch:
+                     seed: int) -> DossierBatch:
     """Transferred dossiers, received at the first openings of the first working days, each
-    with the working days left to its original deadline."""
+    with the working days left to its original deadline. Each backlog entry draws from its own
+    streams, keyed by its procedure (and a repeat number for a second entry of the same one)."""
     ids = [p.id for p in scenario.procedures]
-    openings = [day.sessions[0][0] for day in timeline.days if day.working]
-    times, procedures, days_left = [], [], []
-    for item in scenario.backlog:
+    openings = np.array([day.sessions[0][0] for day in timeline.days if day.working])
+    keys = item_keys([item.procedure for item in scenario.backlog])
+    parts = []
+    for item, key in zip(scenario.backlog, keys, strict=True):
         spread = min(item.spread_days, len(openings))
         day_of = (np.arange(item.count) * spread) // max(item.count, 1)
-        times.append(np.array(openings)[day_of])
-        procedures.append(np.full(item.count, ids.index(item.procedure)))
-        days_left.append(quantiles(as_distribution(item.days_left),
-                                   rngs["backlog"].random(item.count)))
-    if not times:
+        days_left = quantiles(as_distribution(item.days_left),
+                              item_stream(seed, "backlog", key).random(item.count))
+        index = ids.index(item.procedure)
+        work, delay = _work_and_delay(scenario, index, item.count,
+                                      item_stream(seed, "backlog_work", key))
+        parts.append((openings[day_of], np.full(item.count, index, dtype=np.int64),
+                      working.due_from_start(days_left), work, delay))
+    return _in_time_order(parts)
+
+
+def _in_time_order(parts: list[tuple[np.ndarray, ...]]) -> DossierBatch:
+    """One batch from (time, procedure, due, work, delay) parts, sorted by time; parts keep
+    their order among dossiers received at the same moment."""
+    if not parts:
         return DossierBatch.empty()
-    time = np.concatenate(times)
-    order = np.argsort(time, kind="stable")
-    procedure = np.concatenate(procedures).astype(np.int64)[order]
-    work, delay = _work_and_delay(scenario, procedure, rngs["backlog_work"])
-    due = working.due_from_start(np.concatenate(days_left)[order])
-    return DossierBatch(time[order], procedure, due, work, delay)
+    columns = [np.concatenate(column) for column in zip(*parts, strict=True)]
+    order = np.argsort(columns[0], kind="stable")
+    return DossierBatch(*(column[order] for column in columns))
 
 
-def _work_and_delay(scenario: Scenario, procedure: np.ndarray,
+def _work_and_delay(scenario: Scenario, index: int, count: int,
                     rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    uniforms = rng.random((len(procedure), 2))
+    """Staff-hours of work and working days at an outside body of `count` dossiers of one
+    procedure."""
+    uniforms = rng.random((count, 2))
+    procedure = np.full(count, index)
     procedures = scenario.procedures
     work = per_procedure(procedures, procedure, uniforms[:, 0], work_of)
     delay = per_procedure(procedures, procedure, uniforms[:, 1],

@@ -1,8 +1,9 @@
 """Where a pool of extra (seconded) staff helps most: greedy marginal analysis by simulation.
 
 Each extra person goes, one at a time, to the centre where one more person cuts the objective
-most: total waiting minutes (a counter at the centre's busiest desk) or dossiers overdue at the
-end (one more back-office staff member). Gains are paired differences on common random numbers
+most: total waiting minutes (a counter at the centre's busiest desk, the one with the highest
+offered load over its open counter-minutes) or dossiers overdue at the end (one more
+back-office staff member). Gains are paired differences on common random numbers
 (the same seeds with and without the extra person), so small gains are not noise. After a
 centre receives someone, only its own next gain is simulated again.
 """
@@ -16,8 +17,10 @@ import pandas as pd
 
 from sim.analysis.confidence import t_interval
 from sim.analysis.metrics import run_metrics
+from sim.analysis.offered_load import offered_load
 from sim.experiment.executors import IN_PROCESS, Execution
 from sim.model.centre import simulate
+from sim.model.citizens import counter_pools
 from sim.province.load import ProvinceSet
 from sim.province.runner import centre_seed
 from sim.scenario.load import BASELINE
@@ -61,7 +64,8 @@ def with_one_more(scenario: Scenario, objective: str) -> tuple[Scenario, str]:
     site, desk = _busiest_desk(scenario)
     desks = scenario.site_desks()
     spec = desks[site][desk]
-    schedule = ({clock: count + 1 for clock, count in spec.schedule.items()}
+    # The extra person works whenever the desk is open; a closed period (0) stays closed.
+    schedule = ({clock: count + 1 if count else 0 for clock, count in spec.schedule.items()}
                 if spec.schedule else None)
     more = spec.model_copy(update={"counters": spec.counters + 1, "schedule": schedule})
     if scenario.sites is None:
@@ -72,15 +76,14 @@ def with_one_more(scenario: Scenario, objective: str) -> tuple[Scenario, str]:
 
 
 def _busiest_desk(scenario: Scenario) -> tuple[str, str]:
-    """The desk with the most offered minutes per counter (the likeliest bottleneck)."""
-    best, best_load = None, -1.0
-    for site, desks in scenario.site_desks().items():
-        for name, desk in desks.items():
-            work = sum(p.share * p.service.expected() for p in scenario.procedures
-                       if p.desk == name)
-            if work / desk.counters > best_load:
-                best, best_load = (site, name), work / desk.counters
-    return best
+    """(site, desk) of the likeliest bottleneck: the highest offered load on its busiest day,
+    that is the minutes of service its citizens bring (its site's share of them) over the
+    counter-minutes its schedule opens. A desk that never opens is left out: one more person
+    there would open nothing."""
+    load = offered_load(scenario)
+    loads = np.where(load["counter_minutes"] > 0, load["day_load"], -np.inf)
+    pool = counter_pools(scenario)[int(np.argmax(loads))]
+    return pool.site, pool.desk
 
 
 def allocate(province: ProvinceSet, extra_staff: int, replications: int, seed: int,

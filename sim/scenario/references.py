@@ -10,6 +10,7 @@ from sim.scenario.errors import Problem
 from sim.scenario.problems import join_path
 from sim.scenario.schema import Procedure, Scenario
 from sim.scenario.transition import Blocked, OnlinePeriod, Outage
+from sim.scenario.types import level_at, schedule_points, session_minutes
 
 SHARE_TOLERANCE = 1e-3
 
@@ -26,6 +27,7 @@ def cross_reference_problems(scenario: Scenario, prefix: str = "") -> list[Probl
         *_share_problems(scenario, at),
         *_backlog_problems(scenario, at),
         *_disruption_problems(scenario, at),
+        *_closing_problems(scenario, at),
     ]
 
 
@@ -113,4 +115,34 @@ def _disruption_problems(scenario: Scenario, at: At) -> list[Problem]:
                 if desk not in desks:
                     problems.append(Problem(at("disruptions", index, "desks", position), desk,
                                             "a desk: " + ", ".join(desks)))
+    return problems
+
+
+def _closing_problems(scenario: Scenario, at: At) -> list[Problem]:
+    """Under serve_all the counters open at the day's last closing serve the queue in overtime:
+    a desk whose schedule has none open then would leave its citizens waiting overnight."""
+    if scenario.at_closing != "serve_all":
+        return []
+    calendar = scenario.calendar
+    closings = {}  # minutes after midnight -> the clock as written
+    for sessions in (calendar.sessions, calendar.saturday_sessions):
+        if sessions:
+            closings[session_minutes(sessions[-1])[1]] = sessions[-1].split("-")[1]
+    served = {p.desk for p in scenario.procedures}
+    problems = []
+    for site, desks in scenario.site_desks().items():
+        for name, desk in desks.items():
+            points = schedule_points(desk.schedule)
+            # Entries are whole minutes: the level a minute before is the level until closing.
+            shut = [text for minutes, text in sorted(closings.items())
+                    if level_at(points, minutes - 1, desk.counters) == 0]
+            if name in served and shut:
+                where = ["desks", name] if scenario.sites is None else ["sites", site, "desks",
+                                                                         name]
+                problems.append(Problem(
+                    at(*where, "schedule"), desk.schedule,
+                    f"at least 1 open counter at the day's last closing ({', '.join(shut)}): "
+                    "with at_closing serve_all the counters open then serve the waiting "
+                    "citizens in overtime, and with none open they would wait overnight; "
+                    "or at_closing send_home"))
     return problems

@@ -61,3 +61,22 @@ def check_schedule(schedule: dict[str, int] | None, available: int, what: str) -
         if count > available:
             raise ValueError(f"schedule has {count} {what} at {clock} but there are only "
                              f"{available}")
+
+
+def schedule_points(schedule: dict[str, int] | None) -> list[tuple[int, int]]:
+    """A clock-time schedule as (minutes after midnight, number) pairs in clock order."""
+    return sorted((clock_minutes(clock), count) for clock, count in (schedule or {}).items())
+
+
+def level_at(points: list[tuple[int, int]], clock: float, default: int) -> int:
+    """The number at work at a clock time: the latest schedule entry, or the first one before
+    it (so that opening earlier does not silently open every counter); all without a schedule.
+
+    >>> level_at(schedule_points({"07:30": 2, "13:30": 0}), 7 * 60, 3), level_at([], 0, 3)
+    (2, 3)
+    """
+    level = points[0][1] if points else default
+    for at, count in points:
+        if at <= clock:
+            level = count
+    return level

@@ -1,6 +1,6 @@
 """Staffing: the fewest counters per desk and time block that meet service targets.
 
-The search has two steps, and the second one decides.
+The search has two steps, and the second one decides; a third confirms its answer.
 
 1. Theory, per desk and time block (default: each hour of the opening sessions). The desk's
    own demand (the procedures' share of visitors x the site's fraction x the trips that an
@@ -22,6 +22,10 @@ The search has two steps, and the second one decides.
    over the whole desk, stays clearly (90%) inside every limit; a removal stays only if the
    simulation agrees. On a stationary M/M/c queue theory and simulation agree, no block can
    spare a counter, and the answer is the Erlang C minimum.
+3. Confirmation. The counts were kept because they passed on the search's own seed, so they
+   are simulated once more on as many fresh replications (root seed ``fresh_seed``: none of
+   their seeds is one the search used) and judged by the same rule; the report says whether
+   every target was confirmed there, or which fell short.
 
 Approximations of the theory step (the simulation corrects them, at the price of more runs):
 
@@ -42,8 +46,9 @@ Approximations of the theory step (the simulation corrects them, at the price of
 The package follows those steps, one job per module (each imports only the ones above it):
 ``targets`` (what to aim at), ``blocks`` (the stretches of a day), ``demand`` (visits and
 offered load per desk), ``formulas`` (Erlang C and A), ``theory_plan`` (step 1), ``check``
-(judging one simulation), ``option_writer`` (the staffed copy of the scenario) and ``search``
-(step 2 and `staff`, the entry point). The names below are re-exported so that callers import
+(judging one simulation), ``option_writer`` (the staffed copy of the scenario), ``result``
+(what was found, and the schedule it is written as) and ``search`` (steps 2 and 3 and `staff`,
+the entry point). The names below are re-exported so that callers import
 from ``sim.analysis.staffing`` alone.
 """
 
@@ -61,14 +66,8 @@ from sim.analysis.staffing.demand import (
 from sim.analysis.staffing.formulas import _QueueModel as _QueueModel  # for the tests
 from sim.analysis.staffing.formulas import erlang_c_waiting
 from sim.analysis.staffing.option_writer import add_option_text, write_staffed_copy
-from sim.analysis.staffing.search import (
-    DEFAULT_MAX_EVALUATIONS,
-    DEFAULT_OPTION,
-    StaffingResult,
-    compact_schedule,
-    option_changes,
-    staff,
-)
+from sim.analysis.staffing.result import StaffingResult, compact_schedule, option_changes
+from sim.analysis.staffing.search import DEFAULT_MAX_EVALUATIONS, DEFAULT_OPTION, staff
 from sim.analysis.staffing.targets import TARGET_METRICS, Target, parse_target, scenario_targets
 from sim.analysis.staffing.theory_plan import MAX_COUNTERS, TheoryPlan, theory_schedule
 

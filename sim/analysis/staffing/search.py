@@ -1,8 +1,8 @@
 """The staffing search: from the theory plan to counts that meet every target in simulation.
 
 `staff` is the entry point: it reads the scenario and targets, asks the theory step for a plan,
-runs the simulation rounds that add and take away counters (`_Search`), and writes the staffed
-copy. The result, and the schedule and option changes it is written as, are defined here too.
+runs the simulation rounds that add and take away counters (`_Search`), confirms the answer on
+fresh replications, and writes the staffed copy.
 """
 
 from __future__ import annotations
@@ -11,14 +11,12 @@ import math
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from sim.analysis.metrics import target_minutes
-from sim.analysis.staffing.blocks import DEFAULT_BLOCK_MINUTES, Block, _clock
+from sim.analysis.staffing.blocks import DEFAULT_BLOCK_MINUTES
 from sim.analysis.staffing.check import (
     _block_frame,
     _check_frame,
@@ -26,10 +24,11 @@ from sim.analysis.staffing.check import (
     per_desk_metrics,
 )
 from sim.analysis.staffing.option_writer import write_staffed_copy
+from sim.analysis.staffing.result import StaffingResult, option_changes
 from sim.analysis.staffing.targets import Target, _as_target, _criterion, scenario_targets
 from sim.analysis.staffing.theory_plan import MAX_COUNTERS, TheoryPlan, theory_schedule
 from sim.experiment.runner import DEFAULT_REPLICATIONS, run_experiment
-from sim.experiment.seeds import DEFAULT_SEED
+from sim.experiment.seeds import DEFAULT_SEED, fresh_seed
 from sim.model.calendar import build_timeline
 from sim.scenario.load import ScenarioSet, scenario_from_document
 from sim.scenario.paths import with_change
@@ -41,101 +40,6 @@ DEFAULT_MAX_EVALUATIONS = 25
 #: A counter is taken away only where the prediction with one fewer stays this far inside every
 #: limit: "clearly over-served", so that no simulation is spent on a knife edge.
 _SPARE_MARGIN = 0.9
-
-
-@dataclass(frozen=True)
-class StaffingResult:
-    """The staffing found for each searched desk, how it was checked, and where it was written.
-
-    ``counters[desk][i]`` and ``theory[desk][i]`` are the open counters in ``blocks[i]``;
-    ``changes`` are the dotted-path changes of the new option (``option``), as written into the
-    copy of the scenario at ``written`` (None when no folder was given).
-    """
-
-    source: str
-    targets: tuple[Target, ...]
-    blocks: tuple[Block, ...]
-    theory: dict[str, tuple[int, ...]]
-    counters: dict[str, tuple[int, ...]]
-    met: bool
-    check: pd.DataFrame  # desk, target, mean, ci_low, ci_high, bound, met
-    summary: pd.DataFrame  # centre-level summary of the staffed option
-    option: str
-    changes: dict[str, object]
-    written: Path | None
-    comments_kept: bool
-    model: str
-    busiest_day: str
-    replications: int
-    seed: int
-    evaluations: int
-    history: tuple[str, ...]
-    runtime_seconds: float
-
-    def table(self) -> pd.DataFrame:
-        """desk, start, end, theory, counters: one row per desk and block."""
-        return pd.DataFrame([
-            {"desk": label, "start": _clock(block.start), "end": _clock(block.end),
-             "theory": self.theory[label][i], "counters": counts[i]}
-            for label, counts in self.counters.items() for i, block in enumerate(self.blocks)])
-
-    def schedule(self, desk: str) -> dict[str, int]:
-        """The desk's schedule as written: a clock time wherever the count changes."""
-        return compact_schedule(self.blocks, self.counters[desk])
-
-    def report(self) -> str:
-        """What the command line prints: the schedule, the check, and where it went."""
-        blocks = self.table().pivot(index=["start", "end"], columns="desk", values="counters")
-        blocks = blocks[list(self.counters)].reset_index()
-        theory = self.table().pivot(index=["start", "end"], columns="desk", values="theory")
-        for label in self.counters:
-            blocks[label] = [f"{n} ({t})" if n != t else str(n)
-                             for n, t in zip(blocks[label], theory[label], strict=True)]
-        check = self.check.assign(met=self.check["met"].map({True: "yes", False: "NO"}))
-        lines = [
-            f"staffing for {', '.join(map(str, self.targets))} ({self.model}; theory on "
-            f"{self.busiest_day}, the busiest day; {self.evaluations} simulations of "
-            f"{self.replications} replications, seed {self.seed})",
-            "open counters per block (theory's count in brackets where it differs):",
-            blocks.to_string(index=False),
-            "",
-            "each desk on its own visits (95% interval; the bound judged is on the safe side):",
-            check.to_string(index=False, float_format=lambda x: f"{x:.3g}"),
-            "",
-            "every target met" if self.met else "NOT every target met: see the check above",
-        ]
-        if self.written is not None:
-            lines.append(f"option {self.option} written to {self.written}"
-                         + ("" if self.comments_kept else " (the file's comments could not be "
-                            "kept)"))
-        return "\n".join(lines)
-
-
-def compact_schedule(blocks: Sequence[Block], counts: Sequence[int]) -> dict[str, int]:
-    """``{"HH:MM": n}`` from each block's start, leaving out blocks that repeat the count
-    before them (a session's opening keeps the last count given before it).
-
-    >>> compact_schedule([Block(450, 510), Block(510, 570), Block(810, 870)], [3, 3, 2])
-    {'07:30': 3, '13:30': 2}
-    """
-    schedule: dict[str, int] = {}
-    previous = None
-    for block, count in zip(blocks, counts, strict=True):
-        if count != previous:
-            schedule[_clock(block.start)] = int(count)
-        previous = count
-    return schedule
-
-
-def option_changes(paths: dict[str, str], blocks: Sequence[Block],
-                   counters: dict[str, Sequence[int]]) -> dict[str, object]:
-    """The dotted-path changes that give each desk its schedule: ``<desk>.counters`` (the
-    most open at once) and ``<desk>.schedule``."""
-    changes: dict[str, object] = {}
-    for label, counts in counters.items():
-        changes[f"{paths[label]}.counters"] = int(max(counts))
-        changes[f"{paths[label]}.schedule"] = compact_schedule(blocks, counts)
-    return changes
 
 
 def staff(
@@ -182,13 +86,16 @@ def staff(
     search = _Search(document, str(path), scenario, targets, plan, seed, replications,
                      conservative, max_evaluations, say)
     counts, evaluation, met = search.run()
+    confirmation, confirmation_seed, unconfirmed = search.confirm(counts)
     changes = option_changes(plan.paths, plan.blocks, counts)
     written, kept, name = None, True, option
     if out is not None:
         comment = (f"sim staff: {', '.join(map(str, targets))}; {plan.model} per "
                    f"{'block' if block_minutes is None else f'{block_minutes} min'}, checked "
                    f"with {replications} replications, seed {seed}"
-                   + ("" if met else "; TARGETS NOT MET"))
+                   + ("" if met else "; TARGETS NOT MET")
+                   + ("; confirmed" if not unconfirmed else "; NOT CONFIRMED")
+                   + f" on {replications} fresh replications, seed {confirmation_seed}")
         written, kept, name = write_staffed_copy(path, out, option, changes, comment)
     return StaffingResult(
         source=str(path), targets=targets, blocks=plan.blocks, theory=dict(plan.counters),
@@ -196,7 +103,9 @@ def staff(
         check=evaluation.check, summary=evaluation.summary, option=name, changes=changes,
         written=written, comments_kept=kept, model=plan.model, busiest_day=plan.busiest_day,
         replications=replications, seed=seed, evaluations=search.evaluations,
-        history=tuple(search.history), runtime_seconds=time.perf_counter() - started)
+        history=tuple(search.history), runtime_seconds=time.perf_counter() - started,
+        confirmation=confirmation.check, confirmation_seed=confirmation_seed,
+        unconfirmed=tuple(unconfirmed))
 
 
 class _Search:
@@ -221,15 +130,37 @@ class _Search:
         self.say(text)
 
     def evaluate(self, counts: dict[str, list[int]]) -> _Evaluation:
+        """The counts simulated on the search's own seed (once per counts)."""
         key = tuple(tuple(counts[label]) for label in self.labels)
         if key in self.cache:
             return self.cache[key]
+        evaluation = self._simulate(counts, self.seed)
+        self.evaluations += 1
+        self.cache[key] = evaluation
+        problems = self._problems(evaluation)
+        self._note(f"simulation {self.evaluations}: "
+                   + ("every target met" if not problems else "short: " + "; ".join(problems)))
+        return evaluation
+
+    def confirm(self, counts: dict[str, list[int]]) -> tuple[_Evaluation, int, list[str]]:
+        """The final counts simulated again on fresh replications, none of whose seeds the
+        search tuned on: the counts were kept because they passed on the search's seeds, so
+        only other seeds tell whether they pass without that luck. Returns the simulation, its
+        root seed and what falls short there (empty: every target confirmed)."""
+        seed = fresh_seed(self.seed, self.replications)
+        evaluation = self._simulate(counts, seed)
+        problems = self._problems(evaluation)
+        self._note(f"confirmation on {self.replications} fresh replications (seed {seed}): "
+                   + ("every target met" if not problems else "short: " + "; ".join(problems)))
+        return evaluation, seed, problems
+
+    def _simulate(self, counts: dict[str, list[int]], seed: int) -> _Evaluation:
         document = self.document
         for change, value in option_changes(self.plan.paths, self.plan.blocks, counts).items():
             document = with_change(document, change, value)
         scenario = scenario_from_document(document, self.source, options=["baseline"]).baseline
         results = run_experiment(ScenarioSet(self.source, self.scenario, {"staffed": scenario}),
-                                 self.replications, self.seed)
+                                 self.replications, seed)
         per_desk = per_desk_metrics(results.visits, scenario.warmup_minutes,
                                     target_minutes(scenario), self.labels)
         evaluation = _Evaluation(
@@ -237,8 +168,11 @@ class _Search:
             blocks=_block_frame(results.visits, scenario.warmup_minutes, self.timeline,
                                 self.plan.blocks, self.criteria, self.labels),
             summary=results.summary.drop(columns="option"))
-        self.evaluations += 1
-        self.cache[key] = evaluation
+        return evaluation
+
+    def _problems(self, evaluation: _Evaluation) -> list[str]:
+        """What falls short in a simulation: targets by their bound, blocks clearly short
+        (empty exactly when every desk is `_ok`)."""
         problems = [f"{r.desk} {r.target} (mean {r.mean:.3g}, bound {r.bound:.3g})"
                     for r in evaluation.check[~evaluation.check["met"]].itertuples()]
         for label in self.labels:
@@ -246,9 +180,7 @@ class _Search:
             if len(failing):
                 problems.append(f"{label} clearly short in " + ", ".join(
                     self.plan.blocks[b].label for b in failing))
-        self._note(f"simulation {self.evaluations}: "
-                   + ("every target met" if not problems else "short: " + "; ".join(problems)))
-        return evaluation
+        return problems
 
     def _block_fails(self, label: str, evaluation: _Evaluation) -> np.ndarray:
         """Blocks whose own visits are clearly (the whole 95% interval) beyond a limit: the
