@@ -31,6 +31,7 @@ from sim.experiment.precision import DEFAULT_CAP
 from sim.experiment.runner import DEFAULT_REPLICATIONS
 from sim.experiment.seeds import DEFAULT_SEED
 from sim.output.folder import FolderError, check_target
+from sim.output.json_file import write_json
 from sim.output.manifest import PROVINCE
 from sim.output.plots import ResultPlots
 from sim.output.province_map import save_province_map
@@ -131,8 +132,7 @@ def compare(scenario: Path, replications: int | None, precision: float | None,
     recommendation = {**outcome.recommendation, **_precision_note(outcome, precision)}
     extra = {
         "comparison.csv": lambda p: outcome.table.to_csv(p, index=False),
-        "recommendation.json": lambda p: p.write_text(
-            json.dumps(recommendation, indent=2, ensure_ascii=False), encoding="utf-8"),
+        "recommendation.json": lambda p: write_json(recommendation, p),
     }
     if report:
         extra["report.html"] = lambda p: write_report(outcome.results, p, lang, outcome.table,

@@ -146,3 +146,20 @@ def test_damaged_folder_gets_one_clear_error(good_folder: Path, tmp_path: Path, 
     assert says in result.output
     assert len(result.output.strip().splitlines()) == 1, result.output
     assert not (folder / "report.html").exists() and not (folder / "figures").exists()
+
+
+def _strict_json(path: Path) -> object:
+    def refuse(word: str) -> None:
+        raise ValueError(f"{path.name} holds {word}, which is not JSON")
+    return json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
+
+
+def test_json_files_are_valid_json_when_statistics_do_not_exist(tmp_path: Path) -> None:
+    """No visitor at all: waits and shares have no value, and the files say null, not NaN."""
+    folder = tmp_path / "empty"
+    _cli("compare", ROOT / "tests/fixtures/tiny.yaml", "-n", "2", "--out", folder, "-q",
+         "--no-report", "--set", "arrivals.weekday_factor={thu: 0, fri: 0}",
+         "--set", "targets.wait_mean=10")
+    recommendation = _strict_json(folder / "recommendation.json")
+    _strict_json(folder / "manifest.json")
+    assert "null" in json.dumps(recommendation)  # the missing statistics, as JSON says it

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pandas as pd
 
 from sim.experiment.runner import FRAMES, Results
 from sim.output.folder import write_files
+from sim.output.json_file import write_json
 from sim.output.manifest import build_manifest
 
 RESULT_FILES = ("summary.csv", "replications.csv", "visits.parquet", "intervals.parquet",
@@ -26,8 +26,7 @@ def save_results(results: Results, folder: Path, command: list[str] | None = Non
         "summary.csv": lambda p: results.summary.to_csv(p, index=False),
         "replications.csv": lambda p: results.replications.to_csv(p, index=False),
         **frames,
-        "manifest.json": lambda p: p.write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8"),
+        "manifest.json": lambda p: write_json(manifest, p),
     })
 
 

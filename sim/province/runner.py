@@ -26,6 +26,7 @@ from sim.experiment.executors import IN_PROCESS, Execution
 from sim.experiment.runner import FRAMES
 from sim.model.centre import simulate
 from sim.output.folder import check_target, publish
+from sim.output.json_file import write_json
 from sim.output.manifest import PROVINCE, package_versions
 from sim.province.load import ProvinceSet
 from sim.province.ranking import rank_centres
@@ -119,7 +120,7 @@ def _prepare_staging(staging: Path, plan: dict, resume: bool) -> set[str]:
         return {p.stem for p in (staging / METRICS).glob("*.parquet")}
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    plan_file.write_text(json.dumps(plan, indent=2, ensure_ascii=False), encoding="utf-8")
+    write_json(plan, plan_file)
     return set()
 
 
@@ -142,8 +143,7 @@ def _finish(province: ProvinceSet, resolved: dict[str, dict[str, dict]], staging
     manifest = {"kind": PROVINCE, **plan, "province": province.province.province,
                 "name": province.province.name, "scenarios": resolved,
                 "versions": package_versions()}
-    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False),
-                                           encoding="utf-8")
+    write_json(manifest, staging / "manifest.json")
     (staging / "plan.json").unlink()
     shutil.rmtree(staging / METRICS)  # all in replications.csv now
 
