@@ -182,9 +182,7 @@ class _CentreRun:
         self._arrive(citizen, trip)
 
     def _join(self, visit: int, desk: Desk) -> None:
-        if desk.helping and not desk.waiting and desk.busy + desk.helping >= desk.open:
-            self._recall_helper(desk)  # counter first: back-office work stops for a citizen
-        if desk.busy + desk.helping < desk.open and not desk.waiting:
+        if not desk.waiting and self._counter_free(desk):
             self._start(visit, desk)
             return
         self.v_joined[visit] = self.env.now
@@ -301,7 +299,7 @@ class _CentreRun:
         """
         outcome = self.v_outcome
         logged = False
-        while desk.waiting and desk.busy + desk.helping < desk.open:
+        while desk.waiting and self._counter_free(desk):
             visit = desk.queue.popleft()
             if outcome[visit] == WAITING:
                 desk.waiting -= 1
@@ -315,6 +313,16 @@ class _CentreRun:
             self._help(desk)
             logged = False
         return logged
+
+    def _counter_free(self, desk: Desk) -> bool:
+        """Whether a citizen can be served now: fewer open counters serve citizens than are
+        open. Under counter_first a counter doing back-office work is recalled for them, so
+        citizens are served exactly when they would be under `dedicated`."""
+        if desk.busy >= desk.open:
+            return False
+        if desk.busy + desk.helping >= desk.open:
+            self._recall_helper(desk)
+        return True
 
     def _give_up(self, event: simpy.Event) -> None:
         visit = event.value
