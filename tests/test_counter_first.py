@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.model.centre import RunRecord, simulate
-from sim.scenario.load import scenario_from_document
+from sim.scenario.load import load_scenario, scenario_from_document
 from sim.scenario.schema import Scenario
 
 
@@ -99,3 +101,79 @@ def test_counter_first_never_changes_a_visit(counters: int, per_day: int,
     runs = [simulate(helped_centre(policy, desk, chunk, **changes), seed)
             for policy in ("dedicated", "counter_first")]
     assert_same_visits(*runs)
+
+
+def back_office_day(desk: dict, backlog: list[dict]) -> Scenario:
+    """One day, one counter under counter_first and one dedicated staff member at half a
+    staff-hour per hour (3.75 hours over 7.5 open hours); citizens come only after 16:00, so
+    the morning belongs to the transferred dossiers."""
+    return scenario_from_document({
+        "name": "back office day",
+        "calendar": {"start": "2025-07-01", "working_days": 1,
+                     "sessions": ["07:30-11:30", "13:30-17:00"]},
+        "arrivals": {"per_day": 5, "profile": {"07:30": 0, "16:00": 1, "17:00": 0}},
+        "procedures": [
+            {"id": "visit", "name": "Visit", "share": 1.0, "desk": "general",
+             "service": {"dist": "deterministic", "mean": 5}},
+            {"id": "quick", "name": "Quick", "share": 0.0, "desk": "general",
+             "service": {"dist": "deterministic", "mean": 5},
+             "back_office": {"hours": {"dist": "deterministic", "mean": 5 / 60}},
+             "deadline": {"working_days": 1}},
+            {"id": "long", "name": "Long", "share": 0.0, "desk": "general",
+             "service": {"dist": "deterministic", "mean": 5},
+             "back_office": {"hours": {"dist": "deterministic", "mean": 1}},
+             "deadline": {"working_days": 2}},
+        ],
+        "desks": {"general": desk},
+        "back_office": {"staff": 1, "hours_per_day": 3.75, "policy": "counter_first",
+                        "chunk_minutes": 15},
+        "backlog": backlog,
+    }, "back-office-day.yaml").baseline
+
+
+def completed(record: RunRecord) -> dict[str, float]:
+    names = ["visit", "quick", "long"]
+    return {names[p]: c for p, c in zip(record.dossiers["procedure"], record.dossiers["completed"],
+                                        strict=True)}
+
+
+def test_dedicated_staff_take_a_new_dossier_before_a_counter_does() -> None:
+    """A one-hour dossier at 07:30 with a free counter and a free staff member: the staff
+    member takes it (two hours at half speed, done 09:30); the counter never helps."""
+    record = simulate(back_office_day({"counters": 1},
+                                      [{"procedure": "long", "count": 1, "days_left": 2}]), 1)
+    assert completed(record)["long"] == pytest.approx(9.5 * 60, abs=1e-9)
+    assert record.desk_logs["general"][:, 4].max() == 0
+
+
+def test_a_dossier_a_counter_hands_back_goes_to_idle_staff_at_once() -> None:
+    """07:30: the staff member takes the quick dossier (5 minutes of work, 10 at half speed),
+    the counter the long one, in a 15-minute piece. The counter closes at 07:40 and its piece
+    ends at 07:45; the staff member, idle since 07:40, takes the long dossier's 45 minutes left
+    at once (90 minutes at half speed): done at 09:15, not after lunch."""
+    desk = {"counters": 1, "schedule": {"07:30": 1, "07:40": 0}}
+    backlog = [{"procedure": "quick", "count": 1, "days_left": 1},
+               {"procedure": "long", "count": 1, "days_left": 2}]
+    done = completed(simulate(back_office_day(desk, backlog), 1))
+    assert done["quick"] == pytest.approx(7 * 60 + 40, abs=1e-9)
+    assert done["long"] == pytest.approx(9 * 60 + 15, abs=1e-9)
+
+
+CENTRES = Path(__file__).resolve().parent.parent / "scenarios" / "centres"
+HIGHLAND = CENTRES / "highland_commune.yaml"
+
+
+@pytest.mark.parametrize("option", ["baseline", "counter_first"])
+def test_no_dedicated_staff_idle_while_a_dossier_waits(option: str) -> None:
+    """Work conservation in the highland commune: in no stretch of time is a dedicated staff
+    member on duty idle while a dossier is queued (taken by nobody)."""
+    scenario = load_scenario(HIGHLAND, options=[option]).options[option]
+    for seed in (1, 2):
+        record = simulate(scenario, seed)
+        log = record.back_office_log  # time, on duty, busy, open, queued
+        lasts = np.diff(log[:, 0], append=record.horizon_end) > 0
+        idle_while_queued = lasts & (log[:, 1] > log[:, 2]) & (log[:, 4] > 0)
+        assert log[:, 4].max() > 0, "dossiers were meant to queue"
+        assert not idle_while_queued.any(), (
+            f"seed {seed}: idle staff with dossiers queued from minute "
+            f"{log[idle_while_queued, 0][:5]}")

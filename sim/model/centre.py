@@ -49,7 +49,7 @@ class RunRecord:
     visits: dict[str, np.ndarray]
     desk_logs: dict[str, np.ndarray]  # per counter pool: rows (time, busy, waiting, open, helping)
     guidance_logs: dict[str, np.ndarray]  # per site's guidance team, same columns
-    back_office_log: np.ndarray  # rows (time, staff on duty, staff busy, open dossiers)
+    back_office_log: np.ndarray  # rows (time, staff on duty, staff busy, open, queued dossiers)
     dossiers: dict[str, np.ndarray]  # procedure, source, received, due, work, trips, completed
     timeline: Timeline
     warmup_end: float
