@@ -10,7 +10,7 @@ import numpy as np
 
 from sim.analysis.cost import overtime_staff_hours, planned_staff_hours
 from sim.analysis.dossier_metrics import DOSSIER_METRICS, dossier_metrics
-from sim.analysis.timeweighted import step_integral, summed_steps
+from sim.analysis.timeweighted import step_integral, step_max, summed_steps
 from sim.model.centre import ABANDONED, BLOCKED, INCOMPLETE, SENT_HOME, SERVED, RunRecord
 from sim.scenario.schema import Scenario
 
@@ -136,8 +136,7 @@ def _queue_max(record: RunRecord) -> float:
     """Most citizens waiting at once in the whole centre, after the warm-up."""
     logs = [*record.desk_logs.values(), *record.guidance_logs.values()]
     times, total = summed_steps([(log[:, 0], log[:, 2]) for log in logs])
-    before = np.searchsorted(times, record.warmup_end, side="right") - 1
-    return float(total[max(before, 0):].max())
+    return step_max(times, total, record.warmup_end)
 
 
 def _overtime(record: RunRecord) -> float:

@@ -26,6 +26,21 @@ def _cumulative_at(times: np.ndarray, values: np.ndarray, points: np.ndarray) ->
     return cumulative[index] + values[index] * np.maximum(points - times[index], 0.0)
 
 
+def step_max(times: np.ndarray, values: np.ndarray, start: float) -> float:
+    """Largest value the step function holds for a stretch of time from ``start`` on.
+
+    A value replaced in the same instant (a zero-length step, such as a citizen who joins a
+    counter queue logged before the guidance queue they left) is never held, so never counts.
+
+    >>> step_max(np.array([0.0, 1.0, 1.0, 2.0]), np.array([1.0, 3.0, 2.0, 0.0]), 0.0)
+    2.0
+    """
+    held = np.append(times[1:] > times[:-1], True)  # the last row of each instant
+    times, values = times[held], values[held]
+    first = max(int(np.searchsorted(times, start, side="right")) - 1, 0)
+    return float(values[first:].max())
+
+
 def summed_steps(logs: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
     """The sum of several step functions (e.g. the centre's queue over all desks) as one log.
 

@@ -7,6 +7,11 @@ next dossier by the queue order (earliest deadline first, or first in first out)
 until it is processed, pausing between sessions and while off duty.
 Under `counter_first`, counter staff take pieces of back-office work when nobody waits at their
 desk (the centre drives that, through `take` and `work_done`).
+
+Queued dossiers are handed to free dedicated staff on duty at once, in the same instant that
+they are queued or that staff become free or come on duty, not when a staff process next looks:
+so no one on duty sits idle while a dossier waits, and counters get only what dedicated staff
+cannot take.
 """
 
 from __future__ import annotations
@@ -44,11 +49,14 @@ class BackOffice:
         duty = planned_levels(timeline, spec.staff, spec.schedule)
         self.duty_times = [time for time, _ in duty]
         self.duty_levels = [level for _, level in duty]
-        self.heap: list[tuple[float, int]] = []
+        self.heap: list[tuple[float, int]] = []  # queued dossiers, taken by nobody
         self.on_new_work: list[Callable[[], None]] = []
-        self.wake = env.event()
+        self.hand: list[int | None] = [None] * spec.staff  # the dossier each member holds
+        self.free = list(range(spec.staff))  # members with empty hands, a heap
+        self.bell: list[simpy.Event | None] = [None] * spec.staff  # a sleeping member's alarm
         self.busy = 0  # dedicated staff processing now
-        self.log: list[tuple[float, int, int, int]] = [(0.0, 0, 0, 0)]  # time, on duty, busy, open
+        # time, staff on duty, staff busy, open dossiers, dossiers queued (taken by nobody)
+        self.log: list[tuple[float, int, int, int, int]] = [(0.0, 0, 0, 0, 0)]
         self.open = 0
         # Dossier columns.
         self.procedure: list[int] = []
@@ -76,20 +84,24 @@ class BackOffice:
         self.trips.append(trips)
         self.completed.append(math.nan)
         self.open += 1
-        self._push(dossier)
-        self._record()
-        self._wake_all()
+        self._queue(dossier)
         for offer in self.on_new_work:
             offer()
 
     def take(self) -> int | None:
-        """The next dossier to work on, by the queue order; None when there is none."""
-        return heapq.heappop(self.heap)[1] if self.heap else None
+        """The next dossier for a counter, by the queue order, once free dedicated staff on
+        duty have had theirs; None when there is none."""
+        self._hand_out()
+        if not self.heap:
+            return None
+        dossier = heapq.heappop(self.heap)[1]
+        self._record()
+        return dossier
 
     def work_done(self, dossier: int, hours: float) -> None:
         """Record ``hours`` of work on a taken dossier; it is finished or goes back in line."""
         if not self._credit(dossier, hours):
-            self._push(dossier)
+            self._queue(dossier)
 
     def _credit(self, dossier: int, hours: float) -> bool:
         """Record work on a dossier; True (and on to completion) when nothing is left."""
@@ -118,9 +130,12 @@ class BackOffice:
         self.open -= 1
         self._record()
 
-    def _push(self, dossier: int) -> None:
+    def _queue(self, dossier: int) -> None:
+        """The dossier goes in line, and to a free staff member on duty if there is one."""
         key = self.due[dossier] if self.earliest_deadline else self.received[dossier]
         heapq.heappush(self.heap, (key, dossier))
+        self._hand_out()
+        self._record()
 
     # --- dedicated staff ------------------------------------------------------------------------
     def start(self) -> None:
@@ -138,19 +153,38 @@ class BackOffice:
     def _roster(self):
         for time in self.duty_times[1:]:
             yield self.env.timeout(time - self.env.now)
+            self._hand_out()
+            for member in range(self.on_duty(time)):
+                if self.hand[member] is not None:
+                    self._ring(member)
             self._record()
-            self._wake_all()
+
+    def _hand_out(self) -> None:
+        """Queued dossiers go to the free staff on duty, lowest number first (those on duty
+        are the lowest-numbered)."""
+        if not (self.heap and self.free):
+            return
+        on_duty = self.on_duty(self.env.now)
+        while self.heap and self.free and self.free[0] < on_duty:
+            member = heapq.heappop(self.free)
+            self.hand[member] = heapq.heappop(self.heap)[1]
+            self._ring(member)
+
+    def _ring(self, member: int) -> None:
+        bell, self.bell[member] = self.bell[member], None
+        if bell is not None:
+            bell.succeed()
 
     def _staff_member(self, member: int):
-        """Takes the next dossier by the queue order and keeps it, across sessions and days,
-        until it is processed: a file in hand is not put back for another."""
+        """Works on the dossier in hand while on duty, across sessions and days, until it is
+        processed: a file in hand is not put back for another."""
         env = self.env
-        dossier = None
         while True:
-            while not (member < self.on_duty(env.now) and (dossier is not None or self.heap)):
-                yield self.wake
-            if dossier is None:
-                dossier = self.take()
+            dossier = self.hand[member]
+            if dossier is None or member >= self.on_duty(env.now):
+                bell = self.bell[member] = env.event()
+                yield bell  # rung when handed a dossier, or on duty again with one in hand
+                continue
             next_change = self.duty_times[bisect.bisect_right(self.duty_times, env.now)] \
                 if env.now < self.duty_times[-1] else math.inf
             minutes = min(self.remaining[dossier] / self.rate, next_change - env.now)
@@ -160,15 +194,13 @@ class BackOffice:
             self.busy -= 1
             self._record()
             if self._credit(dossier, minutes * self.rate):
-                dossier = None
-
-    def _wake_all(self) -> None:
-        wake, self.wake = self.wake, self.env.event()
-        wake.succeed()
+                self.hand[member] = None
+                heapq.heappush(self.free, member)
+                self._hand_out()
 
     def _record(self) -> None:
         self.log.append((self.env.now, self.on_duty(self.env.now) if self.spec.staff else 0,
-                         self.busy, self.open))
+                         self.busy, self.open, len(self.heap)))
 
     # --- result ---------------------------------------------------------------------------------
     def columns(self) -> dict[str, np.ndarray]:

@@ -49,7 +49,7 @@ class RunRecord:
     visits: dict[str, np.ndarray]
     desk_logs: dict[str, np.ndarray]  # per counter pool: rows (time, busy, waiting, open, helping)
     guidance_logs: dict[str, np.ndarray]  # per site's guidance team, same columns
-    back_office_log: np.ndarray  # rows (time, staff on duty, staff busy, open dossiers)
+    back_office_log: np.ndarray  # rows (time, staff on duty, staff busy, open, queued dossiers)
     dossiers: dict[str, np.ndarray]  # procedure, source, received, due, work, trips, completed
     timeline: Timeline
     warmup_end: float
@@ -121,7 +121,9 @@ class _CentreRun:
         self.v_guidance_wait: list[float] = []
         self.v_joined: list[float] = []  # when the visit joined its current queue
         self.v_desk: list[Desk | None] = []  # the queue it waits in
-        self.v_impatient: list[bool] = []  # patience ran out during guidance
+        # Patience timers restarted after guidance, by visit: the timer started at arrival
+        # no longer counts for these visits.
+        self.counter_timers: dict[int, simpy.Event] = {}
         self.period_starts = [start for start, _ in self.timeline.periods]
         self.closing_times = set(self.timeline.closings)
 
@@ -167,9 +169,8 @@ class _CentreRun:
         self.v_guidance_wait.append(math.nan)
         self.v_joined.append(now)
         self.v_desk.append(None)
-        self.v_impatient.append(False)
         citizens = self.citizens
-        if citizens.patience is not None:  # patience covers the whole trip, all queues
+        if citizens.patience is not None:  # patience covers the time in queues only
             timer = self.env.timeout(float(citizens.patience[citizen, trip - 1]), visit)
             timer.callbacks.append(self._give_up)
         if trip == 1 and self.guides and self.guided[citizen]:
@@ -182,9 +183,7 @@ class _CentreRun:
         self._arrive(citizen, trip)
 
     def _join(self, visit: int, desk: Desk) -> None:
-        if desk.helping and not desk.waiting and desk.busy + desk.helping >= desk.open:
-            self._recall_helper(desk)  # counter first: back-office work stops for a citizen
-        if desk.busy + desk.helping < desk.open and not desk.waiting:
+        if not desk.waiting and self._counter_free(desk):
             self._start(visit, desk)
             return
         self.v_joined[visit] = self.env.now
@@ -220,10 +219,6 @@ class _CentreRun:
         guide.busy -= 1
         self._serve_queue(guide)
         guide.record(self.env.now)
-        if self.v_impatient[visit]:  # patience ran out while a guide was helping
-            self._leave(visit, ABANDONED)
-            self._maybe_return(visit)
-            return
         desk = self.desks[self.pool_of[citizen]]
         if self._closed_for_day():
             if not self.serve_all:
@@ -234,6 +229,12 @@ class _CentreRun:
             desk.set_scheduled(max(desk.scheduled, 1))
         self.v_outcome[visit] = WAITING
         self.v_joined[visit] = self.env.now
+        patience = self.citizens.patience
+        if patience is not None:  # the patience left after the guidance queue (0 or more:
+            # help may start in the very minute patience runs out)
+            left = float(patience[citizen, self.v_trip[visit] - 1]) - self.v_wait[visit]
+            timer = self.counter_timers[visit] = self.env.timeout(max(left, 0.0), visit)
+            timer.callbacks.append(self._give_up)
         self._join(visit, desk)
 
     def _closed_for_day(self) -> bool:
@@ -301,7 +302,7 @@ class _CentreRun:
         """
         outcome = self.v_outcome
         logged = False
-        while desk.waiting and desk.busy + desk.helping < desk.open:
+        while desk.waiting and self._counter_free(desk):
             visit = desk.queue.popleft()
             if outcome[visit] == WAITING:
                 desk.waiting -= 1
@@ -316,13 +317,20 @@ class _CentreRun:
             logged = False
         return logged
 
+    def _counter_free(self, desk: Desk) -> bool:
+        """Whether a citizen can be served now: fewer open counters serve citizens than are
+        open. Under counter_first a counter doing back-office work is recalled for them, so
+        citizens are served exactly when they would be under `dedicated`."""
+        if desk.busy >= desk.open:
+            return False
+        if desk.busy + desk.helping >= desk.open:
+            self._recall_helper(desk)
+        return True
+
     def _give_up(self, event: simpy.Event) -> None:
         visit = event.value
-        if self.v_outcome[visit] != WAITING:
-            # Out of patience while a guide helps: they leave when the help ends.
-            self.v_impatient[visit] = self.v_outcome[visit] == IN_SERVICE and math.isnan(
-                self.v_start[visit])
-            return
+        if self.v_outcome[visit] != WAITING or self.counter_timers.get(visit, event) is not event:
+            return  # no longer waiting (a guide's help included), or a timer from before guidance
         now = self.env.now
         self._leave(visit, ABANDONED)
         self.v_wait[visit] += now - self.v_joined[visit]
