@@ -426,7 +426,7 @@ class _CentreRun:
         env = self.env
         hit = [d for d, name in zip(self.desks, self.pools, strict=True)
                if stop.desks is None or name.desk in stop.desks]
-        yield env.timeout(max(stop.start - env.now, 0.0))
+        yield env.timeout(stop.start - env.now)  # the plan starts every stop at 0 or later
         for desk in hit:
             desk.stopped += 1
             desk.set_scheduled(desk.scheduled)
