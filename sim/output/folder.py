@@ -34,8 +34,17 @@ class FolderError(Exception):
 
 
 def check_target(target: Path) -> None:
-    """Refuse, before any work, a target that cannot be written or holds others' files."""
+    """Refuse, before any work, a target that cannot be written or holds others' files
+    (looked at under the publishers' lock: never halfway through another's replacement)."""
     target = Path(target).absolute()
+    if not target.parent.is_dir():
+        _check(target)
+        return
+    with _publish_lock(target):
+        _check(target)
+
+
+def _check(target: Path) -> None:
     parent = _existing_ancestor(target.parent)
     if not parent.is_dir():
         raise FolderError(f"{target}: {parent} is a file, not a folder; choose another --out")
@@ -86,7 +95,7 @@ def publish(staging: Path, target: Path) -> None:
     results there (never others' files: checked again under the lock)."""
     with _publish_lock(target):
         _repair(target)
-        check_target(target)
+        _check(target)
         if not target.exists():
             os.replace(staging, target)
             return
