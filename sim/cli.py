@@ -20,8 +20,10 @@ from sim.api import compare as compare_options
 from sim.cli_common import (
     SCENARIO_PATH,
     ScenarioProblem,
+    check_work_or_fail,
     execution_options,
     load_or_fail,
+    max_work_option,
     progress_bar,
     report_options,
     set_option,
@@ -75,9 +77,10 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
 @report_options
 @execution_options
+@max_work_option
 def run(scenario: Path | None, replications: int, seed: int, out: Path | None,
         options: tuple[str, ...], sets: tuple[str, ...], quiet: bool, lang: str,
-        report: bool, jobs: int, scheduler: str | None) -> None:
+        report: bool, jobs: int, scheduler: str | None, max_work: float | None) -> None:
     """Run SCENARIO (default: the bundled demo) and write results/<name>/.
 
     Writes summary.csv, replications.csv, visits.parquet, intervals.parquet, dossiers.parquet,
@@ -85,6 +88,7 @@ def run(scenario: Path | None, replications: int, seed: int, out: Path | None,
     """
     scenarios = load_or_fail(scenario or DEMO_SCENARIO, sets, options)
     folder = _prepare_output(scenarios, out, quiet)
+    check_work_or_fail(scenarios.options.values(), replications, max_work, quiet)
     with progress_bar(quiet, replications) as advance:
         results = run_scenarios(scenarios, replications, seed, on_replication_done=advance,
                                 execution=Execution(jobs, scheduler))
@@ -112,9 +116,11 @@ def run(scenario: Path | None, replications: int, seed: int, out: Path | None,
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
 @report_options
 @execution_options
+@max_work_option
 def compare(scenario: Path, replications: int | None, precision: float | None,
             max_replications: int, seed: int, out: Path | None, sets: tuple[str, ...],
-            quiet: bool, lang: str, report: bool, jobs: int, scheduler: str | None) -> None:
+            quiet: bool, lang: str, report: bool, jobs: int, scheduler: str | None,
+            max_work: float | None) -> None:
     """Compare every option of SCENARIO with the baseline and the targets; recommend one.
 
     Replication r of every option meets the same citizens, so differences from the baseline are
@@ -125,6 +131,7 @@ def compare(scenario: Path, replications: int | None, precision: float | None,
     scenarios = load_or_fail(scenario, sets)
     folder = _prepare_output(scenarios, out, quiet)
     total = None if precision else replications or DEFAULT_REPLICATIONS
+    check_work_or_fail(scenarios.options.values(), total or max_replications, max_work, quiet)
     with progress_bar(quiet, total) as advance:
         outcome = compare_options(scenarios, replications, precision, seed, max_replications,
                                   on_replication_done=advance,

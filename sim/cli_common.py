@@ -3,7 +3,7 @@ one message with exit code 2."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -11,9 +11,11 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from sim.experiment.work import WorkError, check_work, estimate_work
 from sim.output.report import LANGUAGES
 from sim.scenario.errors import ScenarioError
 from sim.scenario.load import ScenarioSet, load_scenario
+from sim.scenario.schema import Scenario
 
 SCENARIO_PATH = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -47,6 +49,27 @@ def report_options(command: Callable) -> Callable:
     return click.option("--report/--no-report", default=True, show_default=True,
                         help="Write report.html, a one-page summary for leaders.")(command)
 
+
+max_work_option = click.option(
+    "--max-work", type=click.FloatRange(min=0), default=None, metavar="ITEMS",
+    help="Refuse experiments above this many simulated visits, dossiers and outages "
+         "[default: what half of this machine's memory holds].")
+
+
+def check_work_or_fail(scenarios: Iterable[Scenario], replications: int, limit: float | None,
+                       quiet: bool, kept: bool = True) -> None:
+    """Refuse, before any run, an experiment too large (exit code 2); say how long a long one
+    will take."""
+    estimate = estimate_work(scenarios, replications)
+    try:
+        check_work(estimate, limit, kept)
+    except WorkError as err:
+        raise ScenarioProblem(str(err)) from None
+    if not quiet and estimate.cpu_seconds >= LONG_RUN_SECONDS:
+        click.echo(f"note: {estimate.describe()}", err=True)
+
+
+LONG_RUN_SECONDS = 120
 
 set_option = click.option(
     "--set", "sets", multiple=True, metavar="PATH=VALUE",
