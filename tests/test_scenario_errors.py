@@ -76,6 +76,14 @@ CASES = [
     Case("share_above_one", "procedures[0].share", "1.5", ("less than or equal to 1",)),
     Case("negative_mean", "procedures[1].service.mean", "-15", ("greater than 0",)),
     Case("infinite_service_mean", "procedures[1].service.mean", "inf", ("finite",)),
+    # A number where a mapping is expected: the form to write instead
+    Case("deadline_as_number", "procedures[1].deadline", "3",
+         ("a mapping with the keys working_days", "write deadline: {working_days: 3}")),
+    Case("patience_as_number", "patience", "120",
+         ("a mapping with a 'dist' key", "write patience: {dist: exponential, mean: 120}",
+          "patience: {dist: deterministic, mean: 120}")),
+    Case("desk_as_number", "desks.general", "2",
+         ("counters (required), schedule", "write general: {counters: 2}")),
     # Clock times and sessions
     Case("bad_session_clock", "calendar.sessions[0]", "'7:30-11:30'", ("HH:MM-HH:MM",)),
     Case("bad_profile_clock", "arrivals.profile.7:30", "'7:30'", ("HH:MM",)),
