@@ -20,11 +20,12 @@ from sim.scenario.distributions import DISTRIBUTION_NAMES
 from sim.scenario.errors import ScenarioError
 from sim.scenario.load import load_scenario
 from sim.scenario.paths import with_change
-from sim.scenario.yaml_loader import read_yaml_file
+from sim.scenario.yaml_loader import parse_yaml_text, read_yaml_file
 
 BROKEN = Path(__file__).parent / "broken"
 VALID = BROKEN / "valid.yaml"
 MISSING = BROKEN / "no_such_file.yaml"
+LONG_SCENARIO = Path(__file__).parent.parent / "scenarios" / "centres" / "mid_size_ward.yaml"
 TOP_LEVEL_KEYS = (
     "name", "description", "calendar", "arrivals", "procedures", "desks", "patience",
     "return_probability", "max_trips", "at_closing", "warmup_minutes", "options", "targets",
@@ -58,6 +59,10 @@ CASES = [
          ("well-formed YAML",)),
     Case("missing_colon", ("line 4", "line 4, column 3"), None, ("well-formed YAML",)),
     Case("duplicate_key", "line 6", "'working_days'", ("each key once", "line 4")),
+    Case("misindented_key", "line 5, column 2", '"expected <block end>',
+         ("well-formed YAML", "indentation of this line")),
+    Case("unclosed_bracket", "line 6, column 1", None,
+         ("well-formed YAML", "brackets of the flow sequence that opens on line 5")),
     Case("top_level_list", "(top level)", "'a list'", ("mapping", "name", "calendar")),
     Case("list_as_key", "line 2, column 3", None, ("well-formed YAML",),
          also=("a key must be a plain value",)),
@@ -185,6 +190,33 @@ def test_broken_scenario_message(case: Case) -> None:
         assert word in allowed, line
     for text in case.also:
         assert text in line, line
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def test_a_misindented_line_of_a_long_scenario_is_reported_where_it_is() -> None:
+    """Indent each key line of a bundled scenario one space less: the error names that line,
+    or (when the block's first key is the mis-indented one, which sets the block's indentation)
+    the first line after that key's own block; never the file's first line."""
+    lines = LONG_SCENARIO.read_text(encoding="utf-8").splitlines()
+    checked, wrong = 0, []
+    for index, line in enumerate(lines):
+        if _indent(line) < 2 or line.lstrip().startswith(("#", "-")):
+            continue
+        changed = [*lines[:index], line[1:], *lines[index + 1:]]
+        try:
+            parse_yaml_text("\n".join(changed), "x.yaml")
+            continue  # still YAML (one more space is not always an error there): schema's job
+        except ScenarioError as err:
+            reported = int(str(err).split("line ")[1].split(",")[0]) - 1
+        between = changed[index + 1:reported]
+        if reported < index or any(_indent(other) <= _indent(line) for other in between
+                                   if other.strip() and not other.lstrip().startswith("#")):
+            wrong.append(f"line {index + 1} reported at line {reported + 1}")
+        checked += 1
+    assert checked > 100 and wrong == [], wrong
 
 
 def test_every_broken_file_is_tested() -> None:
