@@ -113,8 +113,8 @@ _WRONG_SHAPE = ("model_type", "model_attributes_type")
 def _shape(leaf: Any) -> str | None:
     """What a mapping must hold where the schema expects a model or a tagged union of models,
     in the planner's words instead of pydantic's ("a valid dictionary or instance of ...")."""
-    leaf = _unwrap(leaf)
-    if _is_model(leaf):
+    leaf = unwrap(leaf)
+    if is_model(leaf):
         keys = [f"{key} (required)" if info.is_required() else key
                 for key, info in _fields(leaf)]
         return "a mapping with the keys " + ", ".join(keys)
@@ -150,10 +150,10 @@ def _forms(annotation: Any, value: object) -> list[object]:
     """Mappings that hold value where annotation wants a mapping: a model gets it in its one
     required field besides its tag (a union: each member that has one); a plain field the
     number itself."""
-    annotation = _unwrap(annotation)
+    annotation = unwrap(annotation)
     if _is_union(annotation):
         return [form for member in _members(annotation) for form in _forms(member, value)]
-    if not _is_model(annotation):
+    if not is_model(annotation):
         return [value]
     tags = _tags(annotation)
     rest = [(key, info) for key, info in _fields(annotation)
@@ -165,8 +165,8 @@ def _forms(annotation: Any, value: object) -> list[object]:
 
 
 def _members(union: Any) -> list[Any]:
-    union = _unwrap(union)
-    return [_unwrap(member) for member in get_args(union)] if _is_union(union) else []
+    union = unwrap(union)
+    return [unwrap(member) for member in get_args(union)] if _is_union(union) else []
 
 
 def _fields(model: type[BaseModel]) -> list[tuple[str, FieldInfo]]:
@@ -175,7 +175,7 @@ def _fields(model: type[BaseModel]) -> list[tuple[str, FieldInfo]]:
 
 def _tags(model: Any) -> dict[str, str]:
     """The required one-value fields of a model (`dist: exponential`), which name its kind."""
-    if not _is_model(model):
+    if not is_model(model):
         return {}
     return {key: get_args(info.annotation)[0] for key, info in _fields(model)
             if info.is_required() and get_origin(info.annotation) is typing.Literal
@@ -209,14 +209,14 @@ def _walk(
     segments = list(loc)
     while segments:
         segment = segments.pop(0)
-        current = _unwrap(current)
+        current = unwrap(current)
         if get_origin(current) is dict and segments[:1] == ["[key]"]:
             segments.pop(0)  # pydantic marks a bad key with "[key]": the key is the problem
             current = get_args(current)[0]
             parts.append(segment)
-        elif _is_model(current):
+        elif is_model(current):
             parent = current
-            field = _field_by_key(current, segment)
+            field = field_by_key(current, segment)
             current = field.annotation if field else None
             parts.append(segment)
         elif _is_union(current):
@@ -235,19 +235,20 @@ def _walk(
         else:
             parts.append(segment)
             current = None
-    if _is_model(_unwrap(current)):
-        parent = _unwrap(current)
+    if is_model(unwrap(current)):
+        parent = unwrap(current)
     return parts, field, parent, current
 
 
-def _field_by_key(model: type[BaseModel], key: object) -> FieldInfo | None:
+def field_by_key(model: type[BaseModel], key: object) -> FieldInfo | None:
+    """The field a document key names: its name, or its alias (`from` for `start`)."""
     for name, info in model.model_fields.items():
         if key in (name, info.alias):
             return info
     return None
 
 
-def _unwrap(annotation: Any) -> Any:
+def unwrap(annotation: Any) -> Any:
     """Strip Annotated and Optional wrappers down to the meaningful type."""
     while True:
         if get_origin(annotation) is typing.Annotated:
@@ -265,15 +266,16 @@ def _is_union(annotation: Any) -> bool:
     return get_origin(annotation) in (typing.Union, types.UnionType)
 
 
-def _is_model(annotation: Any) -> bool:
+def is_model(annotation: Any) -> bool:
+    """Whether an (unwrapped) annotation is a schema model, i.e. a mapping of fields."""
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
 def _member_with_tag(union: Any, tag: object) -> type[BaseModel] | None:
     """The member of a discriminated union (by `dist` or `kind`) that pydantic names by tag."""
     for member in get_args(union):
-        member = _unwrap(member)
-        if _is_model(member):
+        member = unwrap(member)
+        if is_model(member):
             for key in ("dist", "kind"):
                 field = member.model_fields.get(key)
                 if field is not None and get_args(field.annotation) == (tag,):
