@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from sim.scenario.distributions import DISTRIBUTION_NAMES
 from sim.scenario.errors import ScenarioError
-from sim.scenario.load import load_scenario
+from sim.scenario.load import load_scenario, scenario_from_document
 from sim.scenario.paths import with_change
 from sim.scenario.yaml_loader import parse_yaml_text, read_yaml_file
 
@@ -152,6 +152,13 @@ def test_valid_scenario_loads() -> None:
     assert list(loaded.options) == ["baseline", "extra"]
     assert loaded.options["baseline"].desks["general"].counters == 2
     assert loaded.options["extra"].desks["general"].counters == 3
+
+
+def test_a_procedure_without_a_name_is_named_by_its_id() -> None:
+    document = read_yaml_file(VALID)
+    del document["procedures"][0]["name"]  # type: ignore[index]
+    procedures = scenario_from_document(document, str(VALID)).baseline.procedures
+    assert [p.name for p in procedures] == ["birth", "Đất đai"]
 
 
 def test_unquoted_clock_times_are_read_as_text() -> None:
