@@ -138,6 +138,26 @@ def test_bad_centre_change_names_the_centre(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+def test_check_of_a_province_file_checks_the_province() -> None:
+    result = CliRunner().invoke(main, ["check", str(PROVINCE)])
+    assert result.exit_code == 0, result.output
+    assert "4 centres; options: baseline, one_more_counter" in result.output
+    assert all(f"{centre} " in result.output for centre in CENTRES)
+    assert "warning: centre 102 (Phường Hai), desk general: offered load 1.50" in result.output
+    assert result.output.rstrip().endswith(f"{PROVINCE}: valid (every option of every centre)")
+
+
+def test_check_of_a_broken_province_file_names_the_centre(tmp_path: Path) -> None:
+    broken = tmp_path / "province.yaml"
+    shutil.copy(FIXTURES / "centre_template.yaml", tmp_path)
+    broken.write_text(PROVINCE.read_text(encoding="utf-8").replace(
+        "desks.general.counters: 3", "desks.general.counters: 0"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(broken)])
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1, result.output
+    assert "centres[3] (104): desks.general.counters: got 0" in result.output
+
+
 def test_allocation_sends_staff_where_waiting_falls_most() -> None:
     steps = allocate(load_province(PROVINCE), extra_staff=2, replications=4, seed=3)
     assert steps[0].centre == "102", "the busiest centre gains most from one more counter"

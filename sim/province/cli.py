@@ -11,6 +11,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from sim.analysis.offered_load import offered_load
 from sim.cli_common import ScenarioProblem, execution_options, progress_bar
 from sim.experiment.executors import Execution
 from sim.experiment.runner import DEFAULT_REPLICATIONS
@@ -33,6 +34,26 @@ def load_province_or_fail(path: Path) -> ProvinceSet:
         return load_province(path)
     except ScenarioError as err:
         raise ScenarioProblem(err.message()) from None
+
+
+def check_province(loaded: ProvinceSet, path: Path) -> None:
+    """`sim check` of a province file: its centres and options, each centre's busiest desk and
+    that desk's offered load on its busiest day (baseline), and a warning where it is >= 1."""
+    click.echo(f"{path}: province file, {len(loaded.centres)} centres; options: "
+               + ", ".join(loaded.option_names()))
+    rows = []
+    for centre in loaded.centres:
+        load = offered_load(loaded.scenarios[centre.id].baseline)
+        busiest = load.loc[load["day_load"].idxmax()]
+        rows.append({"centre": centre.id, "name": centre.name, "busiest_desk": busiest["desk"],
+                     "day": busiest["busiest_day"], "visitors": busiest["visitors"],
+                     "day_load": busiest["day_load"]})
+    table = pd.DataFrame(rows)
+    click.echo(table.to_string(index=False, float_format=lambda x: f"{x:.2f}"))
+    for row in table[table["day_load"] >= 1].itertuples():
+        click.echo(f"warning: centre {row.centre} ({row.name}), desk {row.busiest_desk}: offered "
+                   f"load {row.day_load:.2f} >= 1 on {row.day}", err=True)
+    click.echo(f"{path}: valid (every option of every centre)")
 
 
 @click.group()
