@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sim.cli import main
 from sim.province.admin_units import (
     COLUMNS,
     communes,
@@ -175,6 +177,17 @@ def test_header_names_source_licence_date_and_proxy(thanh_hoa: Path) -> None:
 def test_proxy_uses_population_when_known() -> None:
     assert proxy_visitors(3) == 25 and proxy_visitors(3, population=61_000) == 51
     assert proxy_visitors(0, population=10) == 1  # at least one visitor a day
+
+
+def test_init_without_out_writes_into_the_working_folder(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not into scenarios/, where the bundled scenarios (and their tests) live."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["province", "init", "Lai Châu", "--template",
+                                       str(VALID.resolve())])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["lai_chau.yaml"]
+    assert "province file written to lai_chau.yaml" in result.output
 
 
 def test_written_file_loads_with_the_province_loader(tmp_path: Path) -> None:

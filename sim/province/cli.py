@@ -68,14 +68,14 @@ def province() -> None:
 @click.option("--demand", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="CSV with code, visitors_per_day[, staff] per commune; default: a proxy.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Province file to write [default: scenarios/provinces/<province>.yaml].")
+              help="Province file to write [default: <province>.yaml in the current folder].")
 def init(name: str, template: Path, demand: Path | None, out: Path | None) -> None:
     """Write a province file for NAME with every new commune centre (codes, coordinates, areas,
     the old units merged into each) from administrative-unit data, with demand from --demand
     or a documented proxy."""
     try:
         province_name = find_province(name)
-        target = out or Path("scenarios") / "provinces" / f"{_file_name(province_name)}.yaml"
+        target = out or Path(f"{_file_name(province_name)}.yaml")
         written = init_province(province_name, template, demand, target)
     except ScenarioError as err:
         raise ScenarioProblem(err.message()) from None
