@@ -113,6 +113,21 @@ def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
 
 
+def test_resume_of_a_finished_run_does_nothing(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    run_cli("--out", str(out))
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    monkeypatch.setattr(runner, "province_unit", _interrupt)  # no unit may run again
+    result = CliRunner().invoke(main, ["province", "run", str(PROVINCE), "-n", "3", "--seed",
+                                       "8", "--out", str(out), "--resume"])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    assert "nothing to do: every unit is done" in result.output
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
+    with pytest.raises(runner.ResumeError, match=r"finished run .* differs in root_seed"):
+        runner.run_province(load_province(PROVINCE), 3, 9, out, Execution(), resume=True)
+
+
 def test_ranking_puts_the_busiest_centre_first(sequential: Path) -> None:
     ranking = pd.read_csv(sequential / "province.csv", dtype={"centre": str})
     baseline = ranking[ranking["option"] == "baseline"]

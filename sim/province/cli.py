@@ -127,7 +127,9 @@ def run(province_file: Path, replications: int, seed: int, out: Path | None, vis
                    "--resume to continue", err=True)
         sys.exit(130)
     if not quiet:
-        if resumed:
+        if resumed == units:
+            click.echo("nothing to do: every unit is done")
+        elif resumed:
             click.echo(f"resumed: {resumed} of {units} centre runs were already done")
         _print_ranking(pd.read_csv(folder / "province.csv"), loaded.province.name)
         click.echo(f"results written to {folder}")
