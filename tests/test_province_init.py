@@ -1,7 +1,9 @@
 """`sim province init`: administrative data from `vietnamadminunits` and the province file.
 
-fixtures/province/province_counts.csv is a copy of /work/shared/data/province_counts.csv (new
-communes, old communes and old districts mapped, per province, from the package's old-to-new map).
+fixtures/province/province_counts.csv gives, per province, the new communes and the old communes
+and old districts mapped into them, counted from the old-to-new map of `vietnamadminunits` 1.0.4
+(docs/sources.md, Structure: communes per province); the tests check that the package still gives
+those counts.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def test_counts_per_province_match_province_counts_csv(row: dict[str, str]) -> N
 
 
 def test_national_totals_match_the_published_structure() -> None:
-    # parameters.md: 34 provinces, 3,321 units (2,621 communes, 687 wards, 13 special zones)
+    # docs/sources.md, Structure: provinces and commune-level units.
     names = provinces()
     kinds = [kind for name in names for kind in communes(name)["kind"]]
     assert len(names) == 34 and len(kinds) == 3321
