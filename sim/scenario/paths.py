@@ -12,7 +12,7 @@ import copy
 import re
 from typing import Any, get_args, get_origin
 
-from sim.scenario.problems import field_by_key, is_model, unwrap
+from sim.scenario.problems import field_by_key, is_model, model_keys, unwrap
 from sim.scenario.schema import Scenario
 
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -112,8 +112,7 @@ def _missing(node: object, kind: Any, part: str | int, walked: list[str | int]) 
         if field_by_key(kind, part) is not None:
             return (f"{where} does not give {part!r}, which has no defaults to change one by "
                     f"one: set {part} whole")
-        keys = [info.alias or name for name, info in kind.model_fields.items()]
-        return f"{where} has no {part!r} (allowed: {', '.join(keys)})"
+        return f"{where} has no {part!r} (allowed: {', '.join(model_keys(kind))})"
     return f"{where} has no {part!r}" + _choices(node)
 
 

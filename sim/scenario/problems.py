@@ -90,7 +90,7 @@ def _allowed(
         tags = context.get("expected_tags") or ", ".join(DISTRIBUTION_NAMES)
         return _tag_text(key, str(tags).replace("'", ""))
     if kind == "extra_forbidden" and parent is not None:
-        return "one of the known keys: " + ", ".join(_keys(parent))
+        return "one of the known keys: " + ", ".join(model_keys(parent))
     if kind == "missing":
         described = field is not None and field.description
         return "this field is required" + (f" ({field.description})" if described else "")
@@ -194,7 +194,8 @@ def _pattern_text(leaf: Any, field: FieldInfo | None) -> str | None:
     return None
 
 
-def _keys(model: type[BaseModel]) -> list[str]:
+def model_keys(model: type[BaseModel]) -> list[str]:
+    """The keys a file may write for a model, in schema order (aliases such as `from`)."""
     return [key for key, _ in _fields(model)]
 
 
