@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from sim.province.schema import Centre, Province
 from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.load import ScenarioSet, apply_changes, scenario_from_document
-from sim.scenario.problems import join_path, problems_from
+from sim.scenario.problems import join_path, model_keys, problems_from
 from sim.scenario.schema import Scenario
 from sim.scenario.yaml_loader import read_yaml_file
 
@@ -42,9 +42,7 @@ class ProvinceSet:
 
 
 # Keys that only a province file has: they tell it from a scenario file.
-PROVINCE_KEYS = frozenset(
-    info.alias or name for name, info in Province.model_fields.items()
-) - frozenset(info.alias or name for name, info in Scenario.model_fields.items())
+PROVINCE_KEYS = frozenset(model_keys(Province)) - frozenset(model_keys(Scenario))
 
 
 def is_province_document(document: object) -> bool:
