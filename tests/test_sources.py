@@ -3,6 +3,7 @@ files cite all exist, and nothing points at files outside the repository."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -20,12 +21,14 @@ OUTSIDE = ("/" + "work/", "shared" + "/data", "parameters" + ".md")
 
 
 def _project_files() -> list[Path]:
-    """Text files of the project, without virtualenvs, results and build output."""
-    skip = {"results", "build", "dist", "node_modules"}
-    return [path for path in ROOT.rglob("*")
-            if path.suffix in SUFFIXES and path.is_file()
-            and not any(part.startswith(".") or part in skip or part.endswith(".egg-info")
-                        for part in path.relative_to(ROOT).parts)]
+    """Text files of the project, without virtualenvs, results and build output (not walked)."""
+    skip = {"results", "build", "dist", "node_modules", "__pycache__"}
+    found = []
+    for folder, subfolders, names in os.walk(ROOT):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")
+                         and name not in skip and not name.endswith(".egg-info")]
+        found += [Path(folder) / name for name in names if Path(name).suffix in SUFFIXES]
+    return found
 
 
 def _rows() -> dict[str, set[str]]:
