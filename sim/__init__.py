@@ -3,10 +3,12 @@
 from sim.api import DEMO_SCENARIO, Comparison, compare, run, run_scenarios
 from sim.experiment.runner import Results
 from sim.model.centre import simulate
+from sim.scenario.bundled import BUNDLED_SCENARIOS
 from sim.scenario.errors import ScenarioError
 from sim.scenario.load import ScenarioSet, load_scenario
 
 __all__ = [
+    "BUNDLED_SCENARIOS",
     "DEMO_SCENARIO",
     "Comparison",
     "Results",

@@ -20,9 +20,10 @@ from sim.experiment.executors import IN_PROCESS, Execution
 from sim.experiment.precision import DEFAULT_CAP, PrecisionOutcome, run_to_precision
 from sim.experiment.runner import DEFAULT_REPLICATIONS, Results, run_experiment
 from sim.experiment.seeds import DEFAULT_SEED
+from sim.scenario.bundled import BUNDLED_SCENARIOS
 from sim.scenario.load import ScenarioSet, load_scenario
 
-DEMO_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "demo.yaml"
+DEMO_SCENARIO = BUNDLED_SCENARIOS / "demo.yaml"
 RESULTS_ROOT = Path("results")
 
 

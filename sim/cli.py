@@ -48,12 +48,14 @@ from sim.output.results_io import (
 )
 from sim.output.save import save_results
 from sim.output.terminal import print_comparison, print_summary
-from sim.province.cli import allocate_command, province
+from sim.province.cli import allocate_command, check_province, province
+from sim.province.load import is_province_document, province_from_document
 from sim.province.results import load_province_results
 from sim.scenario.document import scenario_document
 from sim.scenario.errors import ScenarioError
-from sim.scenario.load import ScenarioSet
+from sim.scenario.load import ScenarioSet, scenario_from_document
 from sim.scenario.schema import Scenario
+from sim.scenario.yaml_loader import read_yaml_file
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -181,8 +183,21 @@ def _prepare_output(scenarios: ScenarioSet, out: Path | None, quiet: bool) -> Pa
 @click.argument("scenario", type=SCENARIO_PATH)
 @set_option
 def check(scenario: Path, sets: tuple[str, ...]) -> None:
-    """Validate SCENARIO, print it resolved (defaults filled in) and the offered load per desk."""
-    scenarios = load_or_fail(scenario, sets)
+    """Validate SCENARIO, print it resolved (defaults filled in) and the offered load per desk.
+
+    A province file is checked as a province: every centre with every option.
+    """
+    try:
+        document = read_yaml_file(scenario)
+        if is_province_document(document):
+            if sets:
+                raise click.UsageError("--set changes a scenario file; in a province file "
+                                       "change a centre's `set` or the template")
+            check_province(province_from_document(document, scenario), scenario)
+            return
+        scenarios = scenario_from_document(document, str(scenario), sets)
+    except ScenarioError as err:
+        raise ScenarioProblem(err.message()) from None
     click.echo(yaml.safe_dump(scenario_document(scenarios.baseline, with_options=True),
                               allow_unicode=True, sort_keys=False))
     _warn_about(scenarios)

@@ -113,6 +113,21 @@ def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
 
 
+def test_resume_of_a_finished_run_does_nothing(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    run_cli("--out", str(out))
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    monkeypatch.setattr(runner, "province_unit", _interrupt)  # no unit may run again
+    result = CliRunner().invoke(main, ["province", "run", str(PROVINCE), "-n", "3", "--seed",
+                                       "8", "--out", str(out), "--resume"])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    assert "nothing to do: every unit is done" in result.output
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
+    with pytest.raises(runner.ResumeError, match=r"finished run .* differs in root_seed"):
+        runner.run_province(load_province(PROVINCE), 3, 9, out, Execution(), resume=True)
+
+
 def test_ranking_puts_the_busiest_centre_first(sequential: Path) -> None:
     ranking = pd.read_csv(sequential / "province.csv", dtype={"centre": str})
     baseline = ranking[ranking["option"] == "baseline"]
@@ -136,6 +151,26 @@ def test_bad_centre_change_names_the_centre(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "centres[3] (104)" in result.output and "desks.general.counter" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_check_of_a_province_file_checks_the_province() -> None:
+    result = CliRunner().invoke(main, ["check", str(PROVINCE)])
+    assert result.exit_code == 0, result.output
+    assert "4 centres; options: baseline, one_more_counter" in result.output
+    assert all(f"{centre} " in result.output for centre in CENTRES)
+    assert "warning: centre 102 (Phường Hai), desk general: offered load 1.50" in result.output
+    assert result.output.rstrip().endswith(f"{PROVINCE}: valid (every option of every centre)")
+
+
+def test_check_of_a_broken_province_file_names_the_centre(tmp_path: Path) -> None:
+    broken = tmp_path / "province.yaml"
+    shutil.copy(FIXTURES / "centre_template.yaml", tmp_path)
+    broken.write_text(PROVINCE.read_text(encoding="utf-8").replace(
+        "desks.general.counters: 3", "desks.general.counters: 0"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(broken)])
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1, result.output
+    assert "centres[3] (104): desks.general.counters: got 0" in result.output
 
 
 def test_allocation_sends_staff_where_waiting_falls_most() -> None:

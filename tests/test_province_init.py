@@ -1,7 +1,9 @@
 """`sim province init`: administrative data from `vietnamadminunits` and the province file.
 
-fixtures/province/province_counts.csv is a copy of /work/shared/data/province_counts.csv (new
-communes, old communes and old districts mapped, per province, from the package's old-to-new map).
+fixtures/province/province_counts.csv gives, per province, the new communes and the old communes
+and old districts mapped into them, counted from the old-to-new map of `vietnamadminunits` 1.0.4
+(docs/sources.md, Structure: communes per province); the tests check that the package still gives
+those counts.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sim.cli import main
 from sim.province.admin_units import (
     COLUMNS,
     communes,
@@ -62,7 +66,7 @@ def test_counts_per_province_match_province_counts_csv(row: dict[str, str]) -> N
 
 
 def test_national_totals_match_the_published_structure() -> None:
-    # parameters.md: 34 provinces, 3,321 units (2,621 communes, 687 wards, 13 special zones)
+    # docs/sources.md, Structure: provinces and commune-level units.
     names = provinces()
     kinds = [kind for name in names for kind in communes(name)["kind"]]
     assert len(names) == 34 and len(kinds) == 3321
@@ -175,6 +179,17 @@ def test_header_names_source_licence_date_and_proxy(thanh_hoa: Path) -> None:
 def test_proxy_uses_population_when_known() -> None:
     assert proxy_visitors(3) == 25 and proxy_visitors(3, population=61_000) == 51
     assert proxy_visitors(0, population=10) == 1  # at least one visitor a day
+
+
+def test_init_without_out_writes_into_the_working_folder(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not into scenarios/, where the bundled scenarios (and their tests) live."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["province", "init", "Lai Châu", "--template",
+                                       str(VALID.resolve())])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["lai_chau.yaml"]
+    assert "province file written to lai_chau.yaml" in result.output
 
 
 def test_written_file_loads_with_the_province_loader(tmp_path: Path) -> None:

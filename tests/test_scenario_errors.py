@@ -18,13 +18,14 @@ from hypothesis import strategies as st
 
 from sim.scenario.distributions import DISTRIBUTION_NAMES
 from sim.scenario.errors import ScenarioError
-from sim.scenario.load import load_scenario
+from sim.scenario.load import load_scenario, scenario_from_document
 from sim.scenario.paths import with_change
-from sim.scenario.yaml_loader import read_yaml_file
+from sim.scenario.yaml_loader import parse_yaml_text, read_yaml_file
 
 BROKEN = Path(__file__).parent / "broken"
 VALID = BROKEN / "valid.yaml"
 MISSING = BROKEN / "no_such_file.yaml"
+LONG_SCENARIO = Path(__file__).parent.parent / "scenarios" / "centres" / "mid_size_ward.yaml"
 TOP_LEVEL_KEYS = (
     "name", "description", "calendar", "arrivals", "procedures", "desks", "patience",
     "return_probability", "max_trips", "at_closing", "warmup_minutes", "options", "targets",
@@ -58,6 +59,10 @@ CASES = [
          ("well-formed YAML",)),
     Case("missing_colon", ("line 4", "line 4, column 3"), None, ("well-formed YAML",)),
     Case("duplicate_key", "line 6", "'working_days'", ("each key once", "line 4")),
+    Case("misindented_key", "line 5, column 2", '"expected <block end>',
+         ("well-formed YAML", "indentation of this line")),
+    Case("unclosed_bracket", "line 6, column 1", None,
+         ("well-formed YAML", "brackets of the flow sequence that opens on line 5")),
     Case("top_level_list", "(top level)", "'a list'", ("mapping", "name", "calendar")),
     Case("list_as_key", "line 2, column 3", None, ("well-formed YAML",),
          also=("a key must be a plain value",)),
@@ -76,6 +81,14 @@ CASES = [
     Case("share_above_one", "procedures[0].share", "1.5", ("less than or equal to 1",)),
     Case("negative_mean", "procedures[1].service.mean", "-15", ("greater than 0",)),
     Case("infinite_service_mean", "procedures[1].service.mean", "inf", ("finite",)),
+    # A number where a mapping is expected: the form to write instead
+    Case("deadline_as_number", "procedures[1].deadline", "3",
+         ("a mapping with the keys working_days", "write deadline: {working_days: 3}")),
+    Case("patience_as_number", "patience", "120",
+         ("a mapping with a 'dist' key", "write patience: {dist: exponential, mean: 120}",
+          "patience: {dist: deterministic, mean: 120}")),
+    Case("desk_as_number", "desks.general", "2",
+         ("counters (required), schedule", "write general: {counters: 2}")),
     # Clock times and sessions
     Case("bad_session_clock", "calendar.sessions[0]", "'7:30-11:30'", ("HH:MM-HH:MM",)),
     Case("bad_profile_clock", "arrivals.profile.7:30", "'7:30'", ("HH:MM",)),
@@ -160,6 +173,13 @@ def test_valid_scenario_loads() -> None:
     assert loaded.options["extra"].desks["general"].counters == 3
 
 
+def test_a_procedure_without_a_name_is_named_by_its_id() -> None:
+    document = read_yaml_file(VALID)
+    del document["procedures"][0]["name"]  # type: ignore[index]
+    procedures = scenario_from_document(document, str(VALID)).baseline.procedures
+    assert [p.name for p in procedures] == ["birth", "Đất đai"]
+
+
 def test_unquoted_clock_times_are_read_as_text() -> None:
     """``13:30`` unquoted is a clock time, not YAML 1.1's base-60 integer 810."""
     scenario = load_scenario(BROKEN / "unquoted_clock_times.yaml").baseline
@@ -196,6 +216,33 @@ def test_broken_scenario_message(case: Case) -> None:
         assert word in allowed, line
     for text in case.also:
         assert text in line, line
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def test_a_misindented_line_of_a_long_scenario_is_reported_where_it_is() -> None:
+    """Indent each key line of a bundled scenario one space less: the error names that line,
+    or (when the block's first key is the mis-indented one, which sets the block's indentation)
+    the first line after that key's own block; never the file's first line."""
+    lines = LONG_SCENARIO.read_text(encoding="utf-8").splitlines()
+    checked, wrong = 0, []
+    for index, line in enumerate(lines):
+        if _indent(line) < 2 or line.lstrip().startswith(("#", "-")):
+            continue
+        changed = [*lines[:index], line[1:], *lines[index + 1:]]
+        try:
+            parse_yaml_text("\n".join(changed), "x.yaml")
+            continue  # still YAML (one more space is not always an error there): schema's job
+        except ScenarioError as err:
+            reported = int(str(err).split("line ")[1].split(",")[0]) - 1
+        between = changed[index + 1:reported]
+        if reported < index or any(_indent(other) <= _indent(line) for other in between
+                                   if other.strip() and not other.lstrip().startswith("#")):
+            wrong.append(f"line {index + 1} reported at line {reported + 1}")
+        checked += 1
+    assert checked > 100 and wrong == [], wrong
 
 
 def test_every_broken_file_is_tested() -> None:

@@ -17,12 +17,24 @@ from sim.analysis.metrics import run_metrics
 from sim.model.centre import OUTCOMES, simulate
 from sim.scenario.load import load_scenario
 
-SCENARIOS = sorted((Path(__file__).resolve().parent.parent / "scenarios").rglob("*.yaml"))
+BUNDLED = Path(__file__).resolve().parent.parent / "scenarios"
+# The bundled scenarios by name (the README's table), not a glob: a file a planner leaves in
+# scenarios/ (a province file, a trial) is not one of them.
+SCENARIOS = [BUNDLED / name for name in (
+    "demo.yaml",
+    "centres/urban_ward_two_sites.yaml",
+    "centres/mid_size_ward.yaml",
+    "centres/rural_merged_commune.yaml",
+    "centres/highland_commune.yaml",
+    "theory/mmc.yaml",
+    "theory/erlang_a.yaml",
+    "theory/md1.yaml",
+    "theory/back_office_mmc.yaml",
+)]
 SHARES = ("abandoned_share", "sent_home_share", "incomplete_share", "blocked_share")
 
 
-@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.relative_to(p.parents[1]).as_posix()
-                         if p.parent.name != "scenarios" else p.name)
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.relative_to(BUNDLED).as_posix())
 def test_bundled_scenario_conserves_citizens_and_dossiers(path: Path) -> None:
     scenarios = load_scenario(path)
     for name, scenario in scenarios.options.items():

@@ -11,6 +11,7 @@ import pandas as pd
 from rich.table import Table
 from rich.text import Text
 
+from sim.analysis.offered_load import offered_load
 from sim.cli_common import ScenarioProblem, execution_options, progress_bar
 from sim.experiment.executors import Execution
 from sim.experiment.runner import DEFAULT_REPLICATIONS
@@ -37,6 +38,26 @@ def load_province_or_fail(path: Path) -> ProvinceSet:
         raise ScenarioProblem(err.message()) from None
 
 
+def check_province(loaded: ProvinceSet, path: Path) -> None:
+    """`sim check` of a province file: its centres and options, each centre's busiest desk and
+    that desk's offered load on its busiest day (baseline), and a warning where it is >= 1."""
+    click.echo(f"{path}: province file, {len(loaded.centres)} centres; options: "
+               + ", ".join(loaded.option_names()))
+    rows = []
+    for centre in loaded.centres:
+        load = offered_load(loaded.scenarios[centre.id].baseline)
+        busiest = load.loc[load["day_load"].idxmax()]
+        rows.append({"centre": centre.id, "name": centre.name, "busiest_desk": busiest["desk"],
+                     "day": busiest["busiest_day"], "visitors": busiest["visitors"],
+                     "day_load": busiest["day_load"]})
+    table = pd.DataFrame(rows)
+    click.echo(table.to_string(index=False, float_format=lambda x: f"{x:.2f}"))
+    for row in table[table["day_load"] >= 1].itertuples():
+        click.echo(f"warning: centre {row.centre} ({row.name}), desk {row.busiest_desk}: offered "
+                   f"load {row.day_load:.2f} >= 1 on {row.day}", err=True)
+    click.echo(f"{path}: valid (every option of every centre)")
+
+
 @click.group()
 def province() -> None:
     """Province scale: many commune centres from one template."""
@@ -49,14 +70,14 @@ def province() -> None:
 @click.option("--demand", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="CSV with code, visitors_per_day[, staff] per commune; default: a proxy.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Province file to write [default: scenarios/provinces/<province>.yaml].")
+              help="Province file to write [default: <province>.yaml in the current folder].")
 def init(name: str, template: Path, demand: Path | None, out: Path | None) -> None:
     """Write a province file for NAME with every new commune centre (codes, coordinates, areas,
     the old units merged into each) from administrative-unit data, with demand from --demand
     or a documented proxy."""
     try:
         province_name = find_province(name)
-        target = out or Path("scenarios") / "provinces" / f"{_file_name(province_name)}.yaml"
+        target = out or Path(f"{_file_name(province_name)}.yaml")
         written = init_province(province_name, template, demand, target)
     except ScenarioError as err:
         raise ScenarioProblem(err.message()) from None
@@ -108,7 +129,9 @@ def run(province_file: Path, replications: int, seed: int, out: Path | None, vis
                    "--resume to continue", err=True)
         sys.exit(130)
     if not quiet:
-        if resumed:
+        if resumed == units:
+            click.echo("nothing to do: every unit is done")
+        elif resumed:
             click.echo(f"resumed: {resumed} of {units} centre runs were already done")
         _print_ranking(read_ranking(folder), loaded.province.name)
         click.echo(f"results written to {folder}")

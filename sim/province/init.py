@@ -4,16 +4,16 @@ Why: a planner who wants to simulate a whole province needs its 90-170 centres w
 names, locations and a first demand, not a hand-typed list. Demand comes from the planner's CSV
 (``code, visitors_per_day[, staff]``); for units the CSV does not give, from a proxy.
 
-The proxy (figures from /work/shared/data/parameters.md; "derived" = our arithmetic):
+The proxy (rows of docs/sources.md; "derived" = our arithmetic):
 
 - Hà Nội commune level, 1 Jul-23 Sep 2025: 531,269 dossiers, about 64 per commune-level unit per
-  working day (derived there), 40% filed in person (news.laodong.vn/xa-hoi/...-1585235.ldo). So
-  64 x 0.40 = 25.6 in-person visitors per unit per day, taken as the national typical unit.
-- With population: 25.6 / 30,500 residents per unit (derived: 101.34 M / 3,321; vietnamnews.vn/
-  politics-laws/1720616, 2 Jul 2025) = 0.00084 visitors per resident per day (8.4 per 10,000).
+  working day (derived), 40% filed in person (docs/sources.md, Demand: Hà Nội commune level).
+  So 64 x 0.40 = 25.6 in-person visitors per unit per day, taken as the national typical unit.
+- With population: 25.6 / 30,500 residents per unit (derived: 101.34 M / 3,321; docs/sources.md,
+  Structure: population per new unit) = 0.00084 visitors per resident per day (8.4 per 10,000).
 - Without (`vietnamadminunits` has no population): 25.6 / 3.1 old communes per new unit (9,907
-  merged into 3,193; en.vietnamplus.vn ...-post320524.vnp, May 2025) = 8.26 visitors per old
-  commune per day, times the old communes merged into the unit (a split one counts in full).
+  merged into 3,193; docs/sources.md, Structure: units before) = 8.26 visitors per old commune
+  per day, times the old communes merged into the unit (a split one counts in full).
 
 visitors per day = max(1, round(rate x population or old communes)). Communes, wards and
 special zones get the same rate: no published figure separates them, though busy urban wards see
@@ -208,7 +208,7 @@ def _header(name: str, units: pd.DataFrame, demand: dict[str, Demand], demand_cs
             f"  {with_population} centres from a proxy: population x {PER_RESIDENT:.6f}"
             " visitors per day,",
             "  rounded, at least 1. 64 dossiers per unit per day (Hà Nội, 1 Jul-23 Sep 2025)",
-            "  x 40% in person / 30,500 residents per unit (parameters.md).",
+            "  x 40% in person / 30,500 residents per unit (docs/sources.md of sim).",
         ]
     if len(proxy) > with_population:
         lines += [
@@ -216,7 +216,8 @@ def _header(name: str, units: pd.DataFrame, demand: dict[str, Demand], demand_cs
             f"{PER_OLD_COMMUNE:.2f} visitors per day,",
             "  rounded, at least 1 (no population in the package). 8.26 = 64 dossiers per unit",
             "  per day (Hà Nội, 1 Jul-23 Sep 2025) x 40% in person / 3.1 old communes per new",
-            "  unit (parameters.md); the same rate for communes, wards and special zones.",
+            "  unit (docs/sources.md of sim); the same rate for communes, wards and special",
+            "  zones.",
         ]
     lines.append("Counters:")
     if not any(d.staff for d in demand.values()):

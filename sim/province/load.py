@@ -16,7 +16,8 @@ from pydantic import ValidationError
 from sim.province.schema import Centre, Province
 from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.load import ScenarioSet, apply_changes, scenario_from_document
-from sim.scenario.problems import join_path, problems_from
+from sim.scenario.problems import join_path, model_keys, problems_from
+from sim.scenario.schema import Scenario
 from sim.scenario.yaml_loader import read_yaml_file
 
 
@@ -40,10 +41,24 @@ class ProvinceSet:
         return list(next(iter(self.scenarios.values())).options)
 
 
+# Keys that only a province file has: they tell it from a scenario file.
+PROVINCE_KEYS = frozenset(model_keys(Province)) - frozenset(model_keys(Scenario))
+
+
+def is_province_document(document: object) -> bool:
+    """Whether a parsed file is a province file (it names a template and centres)."""
+    return isinstance(document, dict) and not PROVINCE_KEYS.isdisjoint(document)
+
+
 def load_province(path: str | Path, options: tuple[str, ...] = ()) -> ProvinceSet:
     """Read and validate a province file and every centre's scenario."""
+    return province_from_document(read_yaml_file(Path(path)), path, options)
+
+
+def province_from_document(document: object, path: str | Path,
+                           options: tuple[str, ...] = ()) -> ProvinceSet:
+    """Validate a parsed province file; its templates are found relative to path."""
     source = str(path)
-    document = read_yaml_file(Path(path))
     try:
         province = Province.model_validate(document)
     except ValidationError as err:

@@ -79,12 +79,15 @@ def run_province(
     lang: str = "vi",
 ) -> tuple[Path, int]:
     """Run every unit not yet done and publish the results folder; returns it and the number
-    of units that were already done (resumed)."""
+    of units that were already done (resumed). Resuming a run that has finished does nothing
+    and leaves its folder as it is."""
     out = Path(out).resolve()
     check_target(out)
     staging = out.with_name(f".{out.name}.partial")
     resolved = resolved_documents(province.scenarios)
     plan = _plan(province, resolved, replications, seed, visits, lang)
+    if resume and _finished(out, staging, plan):
+        return out, replications * sum(len(s.options) for s in province.scenarios.values())
     done = _prepare_staging(staging, plan, resume)
     units = [(scenario, centre, option, replication,
               centre_seed(seed, centre, replication), str(staging), visits)
@@ -108,15 +111,30 @@ def _plan(province: ProvinceSet, resolved: dict[str, dict[str, dict]], replicati
             "centres": [c.id for c in province.centres], "scenarios_sha256": digest}
 
 
+def _finished(out: Path, staging: Path, plan: dict) -> bool:
+    """Whether out holds this run, finished (its manifest carries the plan), with no
+    interrupted run of it waiting in staging."""
+    manifest = out / "manifest.json"
+    if (staging / "plan.json").is_file() or not manifest.is_file():
+        return False
+    _check_same_run(json.loads(manifest.read_text(encoding="utf-8")), plan,
+                    f"the finished run in {out}")
+    return True
+
+
+def _check_same_run(earlier: dict, plan: dict, what: str) -> None:
+    changed = [key for key in plan if earlier.get(key) != plan[key]]
+    if changed:
+        raise ResumeError(f"{what} differs in {', '.join(changed)}; run without --resume to "
+                          "start again")
+
+
 def _prepare_staging(staging: Path, plan: dict, resume: bool) -> set[str]:
     """The names of the units already done (resume), or a fresh staging folder."""
     plan_file = staging / "plan.json"
     if resume and plan_file.is_file():
-        earlier = json.loads(plan_file.read_text(encoding="utf-8"))
-        if earlier != plan:
-            changed = [key for key in plan if earlier.get(key) != plan[key]]
-            raise ResumeError(f"the interrupted run in {staging} differs in "
-                              f"{', '.join(changed)}; run without --resume to start again")
+        _check_same_run(json.loads(plan_file.read_text(encoding="utf-8")), plan,
+                        f"the interrupted run in {staging}")
         return {p.stem for p in (staging / METRICS).glob("*.parquet")}
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)

@@ -1,13 +1,19 @@
 """Dotted paths into a scenario (``desks.land.counters``, ``procedures[2].service.mean``).
 
 Options and ``--set`` overrides name the field they change by such a path, the same notation
-that error messages use, so a planner can copy a path from an error into an option.
+that error messages use, so a planner can copy a path from an error into an option. The path is
+followed through the schema as well as the document, so that it may pass through a section the
+file leaves out but the schema fills with defaults (`arrivals.weekday_factor.sat: 0`).
 """
 
 from __future__ import annotations
 
 import copy
 import re
+from typing import Any, get_args, get_origin
+
+from sim.scenario.problems import field_by_key, is_model, model_keys, unwrap
+from sim.scenario.schema import Scenario
 
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
@@ -41,26 +47,73 @@ def with_change(document: dict, path: str, value: object) -> dict:
     >>> base = {"desks": {"land": {"counters": 2}}}
     >>> with_change(base, "desks.land.counters", 3), base
     ({'desks': {'land': {'counters': 3}}}, {'desks': {'land': {'counters': 2}}})
+
+    A section that the file leaves out but that has defaults is written in on the way:
+
+    >>> with_change({"arrivals": {"per_day": 100}}, "arrivals.weekday_factor.sat", 0)
+    {'arrivals': {'per_day': 100, 'weekday_factor': {'sat': 0}}}
     """
     changed = copy.deepcopy(document)
     *parents, last = parse_path(path)
     node: object = changed
+    kind: Any = Scenario
     walked: list[str | int] = []
     for part in parents:
-        node = _step(node, part, path, walked)
+        node, kind = _step(node, kind, part, path, walked)
         walked.append(part)
     _assign(node, last, value, path)
     return changed
 
 
-def _step(node: object, part: str | int, path: str, walked: list[str | int]) -> object:
+def _step(node: object, kind: Any, part: str | int, path: str,
+          walked: list[str | int]) -> tuple[object, Any]:
+    """The node at part and its schema type; an absent section with defaults is created."""
+    child = _child_type(kind, part)
     if isinstance(part, int):
         if isinstance(node, list) and 0 <= part < len(node):
-            return node[part]
-    elif isinstance(node, dict) and part in node:
-        return node[part]
+            return node[part], child
+    elif isinstance(node, dict):
+        if part in node:
+            return node[part], child
+        if _has_defaults(kind, part):
+            node[part] = {}
+            return node[part], child
+    raise PathError(f"{path!r}: " + _missing(node, kind, part, walked))
+
+
+def _child_type(kind: Any, part: str | int) -> Any:
+    """The schema type one step down (None where the schema says nothing, e.g. options)."""
+    kind = unwrap(kind)
+    if is_model(kind):
+        field = field_by_key(kind, part)
+        return field.annotation if field is not None else None
+    if get_origin(kind) is dict:
+        return get_args(kind)[1]
+    if get_origin(kind) is list and isinstance(part, int):
+        return get_args(kind)[0]
+    return None
+
+
+def _has_defaults(kind: Any, part: str | int) -> bool:
+    """Whether part is an optional field holding a mapping (a section or a keyed table), which
+    the path may fill in key by key; validation then asks for any required keys."""
+    kind = unwrap(kind)
+    field = field_by_key(kind, part) if is_model(kind) else None
+    if field is None or field.is_required():
+        return False
+    inner = unwrap(field.annotation)
+    return is_model(inner) or get_origin(inner) is dict
+
+
+def _missing(node: object, kind: Any, part: str | int, walked: list[str | int]) -> str:
     where = _describe(walked)
-    raise PathError(f"{path!r}: {where} has no {part!r}" + _choices(node))
+    kind = unwrap(kind)
+    if is_model(kind) and isinstance(part, str):
+        if field_by_key(kind, part) is not None:
+            return (f"{where} does not give {part!r}, which has no defaults to change one by "
+                    f"one: set {part} whole")
+        return f"{where} has no {part!r} (allowed: {', '.join(model_keys(kind))})"
+    return f"{where} has no {part!r}" + _choices(node)
 
 
 def _assign(node: object, last: str | int, value: object, path: str) -> None:
@@ -81,7 +134,7 @@ def _describe(walked: list[str | int]) -> str:
 
 def _choices(node: object) -> str:
     if isinstance(node, dict):
-        return " (it has: " + ", ".join(map(str, node)) + ")"
+        return " (it has: " + (", ".join(map(str, node)) or "nothing") + ")"
     if isinstance(node, list):
         return f" (indices 0 to {len(node) - 1})"
     return ""

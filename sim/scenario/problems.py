@@ -11,7 +11,8 @@ import types
 import typing
 from typing import Any, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+import yaml
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
 from sim.scenario.distributions import DISTRIBUTION_NAMES
@@ -50,6 +51,9 @@ def _problem(error: dict[str, Any], root: type[BaseModel], prefix: str) -> Probl
     loc = error["loc"]
     path_parts, field, parent, leaf = _walk(root, loc)
     path = join_path([prefix, *path_parts]) if prefix else join_path(path_parts)
+    if error["type"] in _WRONG_SHAPE and (shape := _shape(leaf)):
+        key = path_parts[-1] if path_parts and isinstance(path_parts[-1], str) else None
+        return Problem(path, error.get("input"), shape + _rewritten(leaf, error.get("input"), key))
     return Problem(path, _value(error, loc), _allowed(error, field, parent, leaf))
 
 
@@ -84,9 +88,9 @@ def _allowed(
         context = error.get("ctx") or {}
         key = str(context.get("discriminator", "'dist'")).strip("'")
         tags = context.get("expected_tags") or ", ".join(DISTRIBUTION_NAMES)
-        return f"a '{key}' key, one of: " + str(tags).replace("'", "")
+        return _tag_text(key, str(tags).replace("'", ""))
     if kind == "extra_forbidden" and parent is not None:
-        return "one of the known keys: " + ", ".join(_keys(parent))
+        return "one of the known keys: " + ", ".join(model_keys(parent))
     if kind == "missing":
         described = field is not None and field.description
         return "this field is required" + (f" ({field.description})" if described else "")
@@ -96,6 +100,86 @@ def _allowed(
         if message.startswith(lead):
             return message[len(lead):]
     return message
+
+
+def _tag_text(key: str, tags: str) -> str:
+    return f"a '{key}' key, one of: {tags}"
+
+
+# Pydantic's kinds of error for a value that is not a mapping where a model is expected.
+_WRONG_SHAPE = ("model_type", "model_attributes_type")
+
+
+def _shape(leaf: Any) -> str | None:
+    """What a mapping must hold where the schema expects a model or a tagged union of models,
+    in the planner's words instead of pydantic's ("a valid dictionary or instance of ...")."""
+    leaf = unwrap(leaf)
+    if is_model(leaf):
+        keys = [f"{key} (required)" if info.is_required() else key
+                for key, info in _fields(leaf)]
+        return "a mapping with the keys " + ", ".join(keys)
+    tagged = [_tags(member) for member in _members(leaf)]
+    keys = {key for tags in tagged for key in tags}
+    if tagged and all(tagged) and len(keys) == 1:
+        key = keys.pop()
+        return "a mapping with " + _tag_text(key, ", ".join(tags[key] for tags in tagged))
+    return None
+
+
+def _rewritten(leaf: Any, value: object, key: str | None) -> str:
+    """'; write deadline: {working_days: 3}' when a lone number fits a mapping's one field.
+
+    Every form suggested is checked against the schema, so a suggestion is never wrong.
+    """
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return ""
+    adapter = TypeAdapter(leaf)
+    valid = []
+    for form in _forms(leaf, value):
+        try:
+            adapter.validate_python(form)
+        except ValidationError:
+            continue
+        text = yaml.safe_dump(form, default_flow_style=True, sort_keys=False,
+                              allow_unicode=True).strip()
+        valid.append(f"{key}: {text}" if key else text)
+    return "; write " + " or ".join(valid) if valid else ""
+
+
+def _forms(annotation: Any, value: object) -> list[object]:
+    """Mappings that hold value where annotation wants a mapping: a model gets it in its one
+    required field besides its tag (a union: each member that has one); a plain field the
+    number itself."""
+    annotation = unwrap(annotation)
+    if _is_union(annotation):
+        return [form for member in _members(annotation) for form in _forms(member, value)]
+    if not is_model(annotation):
+        return [value]
+    tags = _tags(annotation)
+    rest = [(key, info) for key, info in _fields(annotation)
+            if info.is_required() and key not in tags]
+    if len(rest) != 1:
+        return []
+    key, info = rest[0]
+    return [{**tags, key: inner} for inner in _forms(info.annotation, value)]
+
+
+def _members(union: Any) -> list[Any]:
+    union = unwrap(union)
+    return [unwrap(member) for member in get_args(union)] if _is_union(union) else []
+
+
+def _fields(model: type[BaseModel]) -> list[tuple[str, FieldInfo]]:
+    return [(info.alias or name, info) for name, info in model.model_fields.items()]
+
+
+def _tags(model: Any) -> dict[str, str]:
+    """The required one-value fields of a model (`dist: exponential`), which name its kind."""
+    if not is_model(model):
+        return {}
+    return {key: get_args(info.annotation)[0] for key, info in _fields(model)
+            if info.is_required() and get_origin(info.annotation) is typing.Literal
+            and len(get_args(info.annotation)) == 1}
 
 
 def _pattern_text(leaf: Any, field: FieldInfo | None) -> str | None:
@@ -110,8 +194,9 @@ def _pattern_text(leaf: Any, field: FieldInfo | None) -> str | None:
     return None
 
 
-def _keys(model: type[BaseModel]) -> list[str]:
-    return [f.alias or name for name, f in model.model_fields.items()]
+def model_keys(model: type[BaseModel]) -> list[str]:
+    """The keys a file may write for a model, in schema order (aliases such as `from`)."""
+    return [key for key, _ in _fields(model)]
 
 
 def _walk(
@@ -125,14 +210,14 @@ def _walk(
     segments = list(loc)
     while segments:
         segment = segments.pop(0)
-        current = _unwrap(current)
+        current = unwrap(current)
         if get_origin(current) is dict and segments[:1] == ["[key]"]:
             segments.pop(0)  # pydantic marks a bad key with "[key]": the key is the problem
             current = get_args(current)[0]
             parts.append(segment)
-        elif _is_model(current):
+        elif is_model(current):
             parent = current
-            field = _field_by_key(current, segment)
+            field = field_by_key(current, segment)
             current = field.annotation if field else None
             parts.append(segment)
         elif _is_union(current):
@@ -151,19 +236,20 @@ def _walk(
         else:
             parts.append(segment)
             current = None
-    if _is_model(_unwrap(current)):
-        parent = _unwrap(current)
+    if is_model(unwrap(current)):
+        parent = unwrap(current)
     return parts, field, parent, current
 
 
-def _field_by_key(model: type[BaseModel], key: object) -> FieldInfo | None:
+def field_by_key(model: type[BaseModel], key: object) -> FieldInfo | None:
+    """The field a document key names: its name, or its alias (`from` for `start`)."""
     for name, info in model.model_fields.items():
         if key in (name, info.alias):
             return info
     return None
 
 
-def _unwrap(annotation: Any) -> Any:
+def unwrap(annotation: Any) -> Any:
     """Strip Annotated and Optional wrappers down to the meaningful type."""
     while True:
         if get_origin(annotation) is typing.Annotated:
@@ -181,15 +267,16 @@ def _is_union(annotation: Any) -> bool:
     return get_origin(annotation) in (typing.Union, types.UnionType)
 
 
-def _is_model(annotation: Any) -> bool:
+def is_model(annotation: Any) -> bool:
+    """Whether an (unwrapped) annotation is a schema model, i.e. a mapping of fields."""
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
 def _member_with_tag(union: Any, tag: object) -> type[BaseModel] | None:
     """The member of a discriminated union (by `dist` or `kind`) that pydantic names by tag."""
     for member in get_args(union):
-        member = _unwrap(member)
-        if _is_model(member):
+        member = unwrap(member)
+        if is_model(member):
             for key in ("dist", "kind"):
                 field = member.model_fields.get(key)
                 if field is not None and get_args(field.annotation) == (tag,):

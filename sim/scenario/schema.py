@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from sim.scenario.distributions import Duration
 from sim.scenario.strict import StrictModel
@@ -124,7 +124,8 @@ class Procedure(StrictModel):
     """One administrative procedure handled at a desk."""
 
     id: Identifier
-    name: str = Field(description="name as citizens know it (Vietnamese, UTF-8)")
+    name: str = Field(default="", validate_default=True,
+                      description="name as citizens know it (Vietnamese, UTF-8); default: the id")
     share: Share = Field(description="share of in-person visits for this procedure")
     desk: Identifier = Field(description="the desk (counter pool) that serves it")
     service: Duration = Field(description="minutes at the counter")
@@ -137,6 +138,12 @@ class Procedure(StrictModel):
         default=0.0, description="share of counter visits with an incomplete dossier: the "
                                  "citizen is asked for a supplement and comes back")
     guidance: Share = Field(default=0.0, description="share who first need the guidance team")
+
+    @field_validator("name")
+    @classmethod
+    def _name_or_id(cls, name: str, info: ValidationInfo) -> str:
+        """Theory scenarios and quick trials need no name: the id stands in for it."""
+        return name or info.data.get("id", name)
 
 
 class Desk(StrictModel):

@@ -70,12 +70,32 @@ def parse_yaml_text(text: str, source: str) -> object:
                      f"each key once per mapping (first given on line {err.first_line})")],
         ) from None
     except yaml.YAMLError as err:
-        # The context mark (e.g. "while scanning a simple key") is where the mistake is; the
-        # problem mark is where the parser noticed, often the line after.
-        mark = getattr(err, "context_mark", None) or getattr(err, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        reason = getattr(err, "problem", None) or str(err)
-        raise ScenarioError(source, [Problem(where, reason, "well-formed YAML")]) from None
+        raise ScenarioError(source, [_syntax_problem(err)]) from None
+
+
+def _syntax_problem(err: yaml.YAMLError) -> Problem:
+    """Where a YAML mistake is, and what to look at there.
+
+    A scanner's context is the token that is wrong (a key without ':', an unclosed quote), so
+    its start is the place; the problem mark is where the scanner gave up, often a line later.
+    A parser's context is the whole block or bracket the bad token sits in, which may start on
+    the file's first line; there the problem mark is the line that does not fit (or, when the
+    first key of a block is the mis-indented one, the line after it).
+    """
+    context = getattr(err, "context_mark", None)
+    problem = getattr(err, "problem_mark", None)
+    scanning = isinstance(err, yaml.scanner.ScannerError) and context is not None
+    mark = context if scanning else problem or context
+    where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    reason = getattr(err, "problem", None) or str(err)
+    allowed = "well-formed YAML"
+    if not scanning and context is not None and mark is not None and context.line != mark.line:
+        inside = str(getattr(err, "context", "")).removeprefix("while parsing a ")
+        allowed += (f" (check the brackets of the {inside} that opens on line {context.line + 1})"
+                    if inside.startswith("flow") else
+                    " (check the indentation of this line and of the lines just above it: "
+                    "a block's keys line up under its first key)")
+    return Problem(where, reason, allowed)
 
 
 def read_yaml_file(path: Path) -> object:
