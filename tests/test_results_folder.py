@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from test_scenarios import SCENARIOS
 
 from sim.cli import main
 from sim.experiment.runner import FRAMES, run_experiment
@@ -22,7 +23,7 @@ from sim.scenario.document import scenario_document
 from sim.scenario.load import load_scenario, validate_document
 
 ROOT = Path(__file__).resolve().parent.parent
-BUNDLED = sorted((ROOT / "scenarios").glob("**/*.yaml"))
+BUNDLED = SCENARIOS
 # Eight working days from 1 July 2025 reach every dated outage of the bundled centres.
 SHORT = ("calendar.working_days=8",)
 
