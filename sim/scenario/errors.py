@@ -6,6 +6,9 @@ planner can fix the scenario without reading a traceback.
 
 from __future__ import annotations
 
+import itertools
+import math
+import reprlib
 from dataclasses import dataclass
 
 
@@ -17,6 +20,7 @@ class _Nothing:
 
 
 NOTHING = _Nothing()
+PROBLEMS_SHOWN = 20  # a file can have a million problems; the first ones say what to fix
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,9 @@ class Problem:
 
     def describe(self) -> str:
         where = self.path or "(top level)"
-        return f"{where}: got {_show(self.value)}; allowed: {self.allowed}"
+        allowed = (self.allowed if len(self.allowed) <= ALLOWED_SHOWN
+                   else self.allowed[:ALLOWED_SHOWN - 3] + "...")
+        return f"{where}: got {show(self.value)}; allowed: {allowed}"
 
 
 class ScenarioError(Exception):
@@ -41,12 +47,51 @@ class ScenarioError(Exception):
         super().__init__(self.message())
 
     def message(self) -> str:
-        lines = [f"{self.source}: {p.describe()}" for p in self.problems]
-        if len(lines) > 1:
-            lines.insert(0, f"{self.source}: {len(lines)} problems")
+        """One line per problem (the first PROBLEMS_SHOWN of them), after a count if several."""
+        count = len(self.problems)
+        lines = [f"{self.source}: {p.describe()}" for p in self.problems[:PROBLEMS_SHOWN]]
+        if count > PROBLEMS_SHOWN:
+            lines.append(f"{self.source}: and {count - PROBLEMS_SHOWN:,} more problems")
+        if count > 1:
+            lines.insert(0, f"{self.source}: {count:,} problems")
         return "\n".join(lines)
 
 
-def _show(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+class _BoundedRepr(reprlib.Repr):
+    """A repr that looks at only the first few items, levels and characters of a value, so
+    that showing a value a file made huge (a long list, a deep mapping, a 4,000-digit number)
+    costs no more than showing a small one. Mappings keep their order, as the file wrote them.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel, self.maxdict = 4, 20
+        self.maxlist = self.maxtuple = self.maxset = self.maxfrozenset = 40
+        self.maxstring = self.maxother = 200
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() <= 256:
+            return repr(x)
+        # str() of a huge integer takes time quadratic in its digits (and fails past 4,300).
+        return f"<a number of about {int(x.bit_length() * math.log10(2)) + 1:,} digits>"
+
+    def repr_dict(self, x: dict, level: int) -> str:
+        if not x:
+            return "{}"
+        if level <= 0:
+            return "{...}"
+        items = [f"{self.repr1(key, level - 1)}: {self.repr1(value, level - 1)}"
+                 for key, value in itertools.islice(x.items(), self.maxdict)]
+        if len(x) > self.maxdict:
+            items.append("...")
+        return "{" + ", ".join(items) + "}"
+
+
+_BOUNDED = _BoundedRepr()
+SHOWN, ALLOWED_SHOWN = 80, 1_000  # characters of a value, and of what is allowed
+
+
+def show(value: object) -> str:
+    """A value as a problem shows it: its repr, cut to SHOWN characters, never built whole."""
+    text = _BOUNDED.repr(value)
+    return text if len(text) <= SHOWN else text[:SHOWN - 3] + "..."

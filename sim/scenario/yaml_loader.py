@@ -2,7 +2,10 @@
 
 PyYAML's safe loader silently keeps the last of two duplicate keys and reads unquoted clock times
 such as ``13:30`` as base-60 integers (810). Both would quietly change a scenario, so our loader
-rejects duplicates and keeps clock times as text.
+rejects duplicates and keeps clock times as text. It follows YAML 1.1, where ``1e9`` and ``2e2``
+are text; our loader reads them as numbers, as YAML 1.2 does. And a few lines of YAML can stand
+for a huge document (aliases of aliases: "billion laughs") or nest deeper than Python recurses,
+so the loader counts levels and values, every alias for what it stands for, while it reads.
 """
 
 from __future__ import annotations
@@ -13,13 +16,55 @@ from pathlib import Path
 
 import yaml
 
-from sim.scenario.errors import Problem, ScenarioError
+from sim.scenario.errors import Problem, ScenarioError, show
+from sim.scenario.limits import MAX_YAML_DEPTH, MAX_YAML_NODES
 
 _SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
+# YAML 1.2's floats with an exponent (core schema), such as 1e9, 2e2 and 1.5E3, which YAML 1.1
+# reads as text. The forms without one are read as YAML 1.1 reads them: `010` stays the octal 8
+# and a code such as `03583` stays text.
+_EXPONENT_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)[eE][-+]?[0-9]+$")
 
 
 class StrictLoader(yaml.SafeLoader):
-    """Safe loader that rejects duplicate keys and reads ``HH:MM`` as a string."""
+    """Safe loader that rejects duplicate keys, reads ``HH:MM`` as a string and YAML 1.2 floats
+    as numbers, and refuses documents nested or expanding beyond the limits."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._values = 0  # values read so far, each alias counted as what it stands for
+        self._sizes: dict[int, int] = {}  # id of a finished node -> values it stands for
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        """Count what each node stands for as it is read, and stop at the first node past a
+        limit: an alias adds its anchor's size at once, so a bomb is never expanded."""
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            node = super().compose_node(parent, index)
+            if id(node) not in self._sizes:
+                raise YamlLimitError(mark, "an alias inside the value it names",
+                                     "aliases only to values given in full before them")
+            self._count(self._sizes[id(node)], mark)
+            return node
+        mark = self.peek_event().start_mark
+        self._depth += 1
+        if self._depth > MAX_YAML_DEPTH:
+            raise YamlLimitError(mark, f"more than {MAX_YAML_DEPTH} levels of nesting",
+                                 f"at most {MAX_YAML_DEPTH} levels of lists and mappings")
+        before = self._values
+        node = super().compose_node(parent, index)
+        self._depth -= 1
+        self._count(1, mark)
+        self._sizes[id(node)] = self._values - before
+        return node
+
+    def _count(self, values: int, mark: yaml.Mark) -> None:
+        self._values += values
+        if self._values > MAX_YAML_NODES:
+            raise YamlLimitError(mark, f"more than {MAX_YAML_NODES:,} values",
+                                 f"at most {MAX_YAML_NODES:,} values in a file, each alias "
+                                 "counted as the values it stands for")
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
         """Turn value errors of PyYAML's constructors (31 February, a 5,000-digit number)
@@ -28,8 +73,8 @@ class StrictLoader(yaml.SafeLoader):
             return super().construct_object(node, deep=deep)
         except (ValueError, TypeError) as err:
             raise yaml.constructor.ConstructorError(
-                None, None, f"cannot read {getattr(node, 'value', '')!r}: {err}", node.start_mark
-            ) from None
+                None, None, f"cannot read {show(getattr(node, 'value', ''))}: {err}",
+                node.start_mark) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: dict[object, yaml.Mark] = {}
@@ -51,6 +96,18 @@ class StrictLoader(yaml.SafeLoader):
         return super().resolve(kind, value, implicit)
 
 
+StrictLoader.add_implicit_resolver("tag:yaml.org,2002:float", _EXPONENT_FLOAT,
+                                   list("-+.0123456789"))
+
+
+class YamlLimitError(Exception):
+    """A file nested or expanding beyond what a scenario can need."""
+
+    def __init__(self, mark: yaml.Mark, what: str, allowed: str):
+        self.line, self.what, self.allowed = mark.line + 1, what, allowed
+        super().__init__(f"line {self.line}: {what}")
+
+
 class DuplicateKeyError(Exception):
     """A mapping in the file names the same key twice."""
 
@@ -63,6 +120,8 @@ def parse_yaml_text(text: str, source: str) -> object:
     """Parse YAML text strictly; syntax errors and duplicate keys become ScenarioErrors."""
     try:
         return yaml.load(text, Loader=StrictLoader)
+    except YamlLimitError as err:
+        raise ScenarioError(source, [Problem(f"line {err.line}", err.what, err.allowed)]) from None
     except DuplicateKeyError as err:
         raise ScenarioError(
             source,
