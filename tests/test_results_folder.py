@@ -91,7 +91,7 @@ def test_province_folder_reports_and_plots_again(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def good_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     scenarios = load_scenario(ROOT / "scenarios/theory/md1.yaml",
-                              overrides=("calendar.working_days=1",))
+                              overrides=("calendar.working_days=1", "warmup_minutes=0"))
     return save_results(run_experiment(scenarios, 1), tmp_path_factory.mktemp("good") / "md1")
 
 

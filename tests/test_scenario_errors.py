@@ -101,7 +101,7 @@ CASES = [
          ("'dist' key", *DISTRIBUTION_NAMES)),
     Case("lognormal_without_cv", "procedures[0].service.cv", None, ("required",)),
     Case("negative_uniform_duration", "procedures[1].service",
-         "{'dist': 'uniform', 'low': -1, 'high': 20}", ("cannot be negative", "-1")),
+         "{'dist': 'uniform', 'low': -1, 'high': 20}", ("minutes from 0 to 10,080", "low -1")),
     Case("nan_duration_bound", ("procedures[1].service.low", "procedures[1].service"), None,
          ("finite",), also=("nan",)),
     Case("triangular_out_of_order", "procedures[1].service",

@@ -36,10 +36,11 @@ def test_returns_are_bounded_by_max_trips() -> None:
     assert np.isclose(expected_items(scenarios.baseline), 3 * expected_items(first))
 
 
-def test_a_million_visitors_a_day_is_refused_before_anything_runs(tmp_path: Path) -> None:
+def test_years_of_the_busiest_centre_are_refused_before_anything_runs(tmp_path: Path) -> None:
+    """The most visitors and working days the format allows: far more than memory holds."""
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["run", str(TINY), "--set", "arrivals.per_day=1.0e+9",
-                                       "--out", str(out)])
+    result = CliRunner().invoke(main, ["run", str(TINY), "--set", "arrivals.per_day=100000",
+                                       "--set", "calendar.working_days=2000", "--out", str(out)])
     assert result.exit_code == 2, result.output
     assert "--max-work" in result.output and "of memory" in result.output
     assert not out.exists()

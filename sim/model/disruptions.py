@@ -16,6 +16,7 @@ from sim.experiment.seeds import item_keys, item_stream
 from sim.model.calendar import MINUTES_PER_DAY, Timeline
 from sim.model.sampling import quantiles
 from sim.scenario.distributions import as_distribution
+from sim.scenario.limits import MAX_COMBINED_SLOWDOWN
 from sim.scenario.schema import Scenario
 from sim.scenario.transition import Blocked, Outage, Slowdown
 
@@ -125,13 +126,15 @@ def _outage_times(outage: Outage, start: dt.date, timeline: Timeline,
 
 
 def _piecewise_factor(slow: list[tuple[float, float, float]]) -> tuple[list[float], list[float]]:
-    """Overlapping slowdowns multiply; return breakpoints and the factor after each."""
+    """Overlapping slowdowns multiply, up to MAX_COMBINED_SLOWDOWN (random outages may overlap
+    any number of times, and service times must stay finite); return breakpoints and the
+    factor after each."""
     edges = sorted({t for begin, end, _ in slow for t in (begin, end)})
     factors = [1.0]
     for edge in edges:
         factor = 1.0
         for begin, end, f in slow:
             if begin <= edge < end:
-                factor *= f
+                factor = min(factor * f, MAX_COMBINED_SLOWDOWN)
         factors.append(factor)
     return edges, factors

@@ -7,15 +7,17 @@ variation ``cv``, and converted to the library's parameters where they are sampl
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from sim.scenario.limits import MAX_CV, MAX_MINUTES, MAX_STAFF_HOURS, MAX_WORKING_DAYS, MIN_CV
 from sim.scenario.strict import StrictModel
 
 PositiveFloat = Annotated[float, Field(gt=0, description="mean, in the unit of the quantity")]
 Variation = Annotated[
-    float, Field(gt=0, description="coefficient of variation: standard deviation / mean, > 0")
+    float, Field(ge=MIN_CV, le=MAX_CV,
+                 description="coefficient of variation: standard deviation / mean")
 ]
 
 
@@ -33,7 +35,7 @@ class Deterministic(StrictModel):
     """Always the same value (the D in M/D/1)."""
 
     dist: Literal["deterministic"]
-    mean: Annotated[float, Field(ge=0)]
+    mean: float  # where it is used says its range (days left may be negative)
 
     def expected(self) -> float:
         return self.mean
@@ -119,30 +121,55 @@ DISTRIBUTION_NAMES: tuple[str, ...] = (
 )
 
 
-def _non_negative(dist: StrictModel) -> StrictModel:
-    lowest = {
-        "uniform": lambda d: d.low,
-        "triangular": lambda d: d.low,
-        "empirical": lambda d: min(d.values),
-    }.get(dist.dist, lambda d: 0.0)(dist)
-    if lowest < 0:
-        raise ValueError(f"a duration cannot be negative (lowest value {lowest})")
-    return dist
+def _extent(dist: StrictModel) -> list[tuple[str, float]]:
+    """The parameters that say where a distribution's values lie: its mean, its bounds or its
+    lowest and highest observed value."""
+    match dist:
+        case Uniform() | Triangular():
+            return [("low", dist.low), ("high", dist.high)]
+        case Empirical(values=values):
+            return [("values", min(values)), ("values", max(values))]
+    return [("mean", dist.mean)]  # type: ignore[attr-defined]
 
 
-Duration = Annotated[Distribution, AfterValidator(_non_negative)]
-"""A distribution of durations: all its values are >= 0."""
+def bounded(low: float, high: float, unit: str) -> Any:
+    """Distributions of a quantity whose mean, bounds and observed values lie from low to high,
+    so that every value drawn stays finite and plausible."""
+    def within(dist: StrictModel) -> StrictModel:
+        for name, value in _extent(dist):
+            if not low <= value <= high:
+                raise ValueError(f"{unit} from {low:,g} to {high:,g} (here {name} {value:g})")
+        return dist
+
+    return Annotated[Distribution, AfterValidator(within)]
 
 
-DurationOrNumber = Annotated[float, Field(ge=0)] | Duration
-"""A fixed number, or a distribution when it varies."""
+def number_or(low: float, high: float, unit: str) -> Any:
+    """A fixed number from low to high, or a distribution within the same range."""
+    return Annotated[float, Field(ge=low, le=high)] | bounded(low, high, unit)
+
+
+Duration = bounded(0, MAX_MINUTES, "minutes")
+"""A distribution of minutes (service, patience, guidance): none negative, none above a week."""
+
+DurationOrNumber = number_or(0, MAX_MINUTES, "minutes")
+"""A fixed number of minutes, or a distribution when it varies (an outage)."""
+
+Work = bounded(0, MAX_STAFF_HOURS, "staff-hours")
+"""A distribution of the back-office work of one dossier."""
+
+DelayDays = number_or(0, MAX_WORKING_DAYS, "working days")
+"""Working days at an outside body: a fixed number or a distribution."""
+
+DaysLeft = number_or(-MAX_WORKING_DAYS, MAX_WORKING_DAYS, "working days")
+"""Working days to a transferred dossier's deadline; negative: already overdue."""
 
 
 def as_distribution(value: float | StrictModel) -> StrictModel:
     """A fixed number as a deterministic distribution, so that sampling has one path.
 
-    >>> as_distribution(90.0)
-    Deterministic(dist='deterministic', mean=90.0)
+    >>> as_distribution(90.0), as_distribution(-3)
+    (Deterministic(dist='deterministic', mean=90.0), Deterministic(dist='deterministic', mean=-3.0))
     """
     if isinstance(value, int | float):
         return Deterministic(dist="deterministic", mean=float(value))

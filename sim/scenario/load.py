@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from sim.scenario.errors import Problem, ScenarioError
+from sim.scenario.measurable import measurement_problems
 from sim.scenario.paths import PathError, with_change
 from sim.scenario.problems import join_path, problems_from
 from sim.scenario.references import cross_reference_problems
@@ -110,7 +111,7 @@ def validate_document(document: dict[str, Any], source: str, prefix: str = "") -
         scenario = Scenario.model_validate(document)
     except ValidationError as err:
         raise ScenarioError(source, problems_from(err, Scenario, prefix)) from None
-    problems = cross_reference_problems(scenario, prefix)
+    problems = cross_reference_problems(scenario, prefix) + measurement_problems(scenario, prefix)
     if problems:
         raise ScenarioError(source, problems)
     return scenario

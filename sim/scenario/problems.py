@@ -34,7 +34,7 @@ def problems_from(error: ValidationError, root: type[BaseModel], prefix: str = "
             problems.setdefault(f"{problem.path}|{problem.allowed}", problem)
             continue
         merged = _problem({**item, "loc": loc[:member]}, root, prefix)
-        allowed = _allowed(item, None, None, None)
+        allowed = _member_allowed(item, _walk(root, loc[:member])[3])
         earlier = problems.get(merged.path)
         text = f"{earlier.allowed}; or {allowed}" if earlier else allowed
         problems[merged.path] = Problem(merged.path, item.get("input"), text)
@@ -45,6 +45,73 @@ def _is_member_name(part: object) -> bool:
     """Pydantic names the member of a plain union it tried, e.g. 'constrained-float'."""
     return (isinstance(part, str) and part != "[key]"
             and any(mark in part for mark in ("[", "-", "constrained")))
+
+
+def _member_allowed(error: dict[str, Any], union: Any) -> str:
+    """What the member of a plain union that gave this error allows: a number's whole range,
+    a mapping's keys."""
+    leaf = _failing_member(union, error["type"])
+    if error["type"] in _WRONG_SHAPE and (shape := _shape(leaf)):
+        return shape
+    return _allowed(error, None, None, leaf)
+
+
+# Pydantic's kinds of error for a value outside a number's bounds, and for a value that is not
+# the number a field wants.
+_RANGE_ERRORS = ("greater_than", "greater_than_equal", "less_than", "less_than_equal")
+_NUMBER_ERRORS = (*_RANGE_ERRORS, "float_type", "int_type", "finite_number", "float_parsing",
+                  "int_parsing", "int_from_float")
+_BOUND_WORDS = {"ge": "greater than or equal to", "gt": "greater than",
+                "le": "less than or equal to", "lt": "less than"}
+
+
+def _failing_member(union: Any, kind: str) -> Any:
+    """The member of a union that an error of this kind came from: the number for a number's
+    errors, else the member that wants a mapping (None when neither is found)."""
+    members = get_args(union) if _is_union(union) else []
+    for member in members:
+        plain = unwrap(member)
+        if kind in _NUMBER_ERRORS and plain in (int, float):
+            return member
+        if kind not in _NUMBER_ERRORS and _shape(member):
+            return member
+    return None
+
+
+def _range(leaf: Any, field: FieldInfo | None) -> str | None:
+    """Both bounds of a number, from the schema's constraints: 'greater than 0 and less than
+    or equal to 100,000', so a planner who broke one bound sees the whole range."""
+    bounds: dict[str, object] = {}
+    for constraint in _constraints(leaf, field):
+        for key in _BOUND_WORDS:
+            if getattr(constraint, key, None) is not None:
+                bounds.setdefault(key, getattr(constraint, key))
+    words = [f"{_BOUND_WORDS[key]} {_bound_text(bounds[key])}" for key in _BOUND_WORDS
+             if key in bounds]
+    return " and ".join(words) or None
+
+
+def _constraints(annotation: Any, field: FieldInfo | None) -> list[object]:
+    """The constraint objects (Ge, Le, ...) of a field and of its annotation, through
+    Annotated and Optional."""
+    found = list(field.metadata) if field is not None else []
+    pending = [annotation]
+    while pending:
+        current = pending.pop()
+        if get_origin(current) is typing.Annotated:
+            base, *metadata = get_args(current)
+            pending.append(base)
+            for meta in metadata:
+                found += getattr(meta, "metadata", [meta])
+        elif _is_union(current):
+            pending += [member for member in get_args(current) if member is not type(None)]
+    return found
+
+
+def _bound_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def _problem(error: dict[str, Any], root: type[BaseModel], prefix: str) -> Problem:
@@ -96,6 +163,8 @@ def _allowed(
         return "this field is required" + (f" ({field.description})" if described else "")
     if kind == "string_pattern_mismatch":
         return _pattern_text(leaf, field) or message
+    if kind in _RANGE_ERRORS:
+        return _range(leaf, field) or message
     for lead in ("Input should be ", "Value error, ", "Assertion failed, "):
         if message.startswith(lead):
             return message[len(lead):]

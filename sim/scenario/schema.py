@@ -6,11 +6,25 @@ with units and examples is in docs/scenario-format.md.
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from sim.scenario.distributions import Duration
+from sim.scenario.limits import (
+    MAX_COUNTERS,
+    MAX_FACTOR,
+    MAX_INTENSITY,
+    MAX_OVERDUE,
+    MAX_PER_DAY,
+    MAX_PER_HOUR,
+    MAX_RUN_DAYS,
+    MAX_TRIPS,
+    MAX_WORKING_DAYS,
+)
 from sim.scenario.strict import StrictModel
 from sim.scenario.transition import (
     BacklogItem,
@@ -25,11 +39,11 @@ from sim.scenario.types import (
     WEEKDAYS,
     Clock,
     Date,
+    Factor,
     Identifier,
-    NonNegative,
-    Positive,
     Session,
     Share,
+    WaitMinutes,
     Weekday,
     check_schedule,
     clock_minutes,
@@ -53,7 +67,7 @@ class Calendar(StrictModel):
     """Which days the centre opens and when."""
 
     start: Date = Field(description="first simulated day (YYYY-MM-DD)")
-    working_days: Annotated[int, Field(ge=1, le=2000)] = Field(
+    working_days: Annotated[int, Field(ge=1, le=MAX_RUN_DAYS)] = Field(
         description="number of working days to simulate (days in `weekdays`, not holidays)")
     weekdays: Annotated[list[Weekday], Field(min_length=1)] = Field(
         default=["mon", "tue", "wed", "thu", "fri"], description="working weekdays")
@@ -86,7 +100,7 @@ class Surge(StrictModel):
 
     start: Date = Field(alias="from", description="first day of the surge")
     end: Date = Field(alias="to", description="last day of the surge (inclusive)")
-    factor: NonNegative = Field(description="multiplies expected arrivals on those days")
+    factor: Factor = Field(description="multiplies expected arrivals on those days")
 
     @model_validator(mode="after")
     def _ordered(self) -> Surge:
@@ -95,16 +109,34 @@ class Surge(StrictModel):
         return self
 
 
+def _highest_product(surges: list[Surge]) -> tuple[float, dt.date | None]:
+    """The highest product of the factors of the surges on one day, and that day: one sweep
+    over the days surges start and end (in logarithms, with factors 0 counted apart)."""
+    changes = sorted([(s.start, 1, s.factor) for s in surges]
+                     + [(s.end + dt.timedelta(days=1), -1, s.factor) for s in surges],
+                     key=lambda change: change[0])
+    zeros, logs, highest = 0, 0.0, (-math.inf, None)
+    for date, group in itertools.groupby(changes, key=lambda change: change[0]):
+        for _, step, factor in group:
+            if factor == 0:
+                zeros += step
+            else:
+                logs += step * math.log(factor)
+        if zeros == 0 and logs > highest[0]:
+            highest = (logs, date)
+    return math.exp(highest[0]), highest[1]
+
+
 class Arrivals(StrictModel):
     """In-person visitors: a daily volume with a clock-time profile, or a constant hourly rate."""
 
-    per_day: Positive | None = Field(
+    per_day: Annotated[float, Field(gt=0, le=MAX_PER_DAY)] | None = Field(
         default=None, description="expected visitors on an ordinary working day")
-    per_hour: Positive | None = Field(
+    per_hour: Annotated[float, Field(gt=0, le=MAX_PER_HOUR)] | None = Field(
         default=None, description="constant arrival rate per hour while the centre is open")
-    profile: dict[Clock, NonNegative] | None = Field(
+    profile: dict[Clock, Annotated[float, Field(ge=0, le=MAX_INTENSITY)]] | None = Field(
         default=None, description="relative intensity from each clock time on (piecewise constant)")
-    weekday_factor: dict[Weekday, NonNegative] = Field(
+    weekday_factor: dict[Weekday, Factor] = Field(
         default={}, description="multiplies per_day on that weekday (default 1)")
     surges: list[Surge] = Field(default=[], description="periods of extra demand")
 
@@ -118,6 +150,16 @@ class Arrivals(StrictModel):
             if not any(v > 0 for v in self.profile.values()):
                 raise ValueError("profile needs at least one positive intensity")
         return self
+
+    @field_validator("surges")
+    @classmethod
+    def _overlapping_surges_within_bounds(cls, surges: list[Surge]) -> list[Surge]:
+        """Overlapping surges multiply; their product on any day is bounded like one factor."""
+        product, date = _highest_product(surges)
+        if product > MAX_FACTOR * (1 + 1e-9):
+            raise ValueError(f"surges that overlap on {date} multiply to {product:g}; "
+                             f"overlapping surges may multiply to at most {MAX_FACTOR}")
+        return surges
 
 
 class Procedure(StrictModel):
@@ -149,9 +191,9 @@ class Procedure(StrictModel):
 class Desk(StrictModel):
     """A pool of counters serving the same procedures from one first-come-first-served queue."""
 
-    counters: Annotated[int, Field(ge=1, le=500)] = Field(
+    counters: Annotated[int, Field(ge=1, le=MAX_COUNTERS)] = Field(
         description="counters (staffed) at the desk")
-    schedule: dict[Clock, Annotated[int, Field(ge=0)]] | None = Field(
+    schedule: dict[Clock, Annotated[int, Field(ge=0, le=MAX_COUNTERS)]] | None = Field(
         default=None,
         description="open counters from each clock time on, within sessions; default all")
 
@@ -164,25 +206,26 @@ class Desk(StrictModel):
 class WithinTarget(StrictModel):
     """Share of visits that must wait no longer than a number of minutes."""
 
-    minutes: Positive
+    minutes: WaitMinutes
     at_least: Share
 
 
 class Targets(StrictModel):
     """Service levels the centre aims for; waits in minutes, shares as fractions."""
 
-    wait_mean: Positive | None = None
-    wait_p50: Positive | None = None
-    wait_p90: Positive | None = None
-    wait_p95: Positive | None = None
-    wait_max: Positive | None = None
+    wait_mean: WaitMinutes | None = None
+    wait_p50: WaitMinutes | None = None
+    wait_p90: WaitMinutes | None = None
+    wait_p95: WaitMinutes | None = None
+    wait_max: WaitMinutes | None = None
     within_target_share: WithinTarget | None = None
     abandoned_share: Share | None = None
     sent_home_share: Share | None = None
     on_time_share: Share | None = Field(default=None, description="at least this share on time")
-    overdue: Annotated[int, Field(ge=0)] | None = Field(
+    overdue: Annotated[int, Field(ge=0, le=MAX_OVERDUE)] | None = Field(
         default=None, description="at most this many dossiers overdue at the end")
-    lateness_p90: NonNegative | None = Field(default=None, description="working days, at most")
+    lateness_p90: Annotated[float, Field(ge=0, le=MAX_WORKING_DAYS)] | None = Field(
+        default=None, description="working days, at most")
 
 
 class Site(StrictModel):
@@ -215,12 +258,13 @@ class Scenario(StrictModel):
         default=None, description="minutes a waiting citizen stays before giving up; none: forever")
     return_probability: Share = Field(
         default=0.0, description="chance that who gives up or is sent home returns another day")
-    max_trips: Annotated[int, Field(ge=1, le=100)] = Field(
+    max_trips: Annotated[int, Field(ge=1, le=MAX_TRIPS)] = Field(
         default=10, description="a citizen not served after this many trips stops coming")
     at_closing: Literal["send_home", "serve_all"] = Field(
         default="send_home", description="what happens to citizens still waiting at closing time")
-    warmup_minutes: NonNegative = Field(
-        default=0.0, description="statistics start this many minutes after 00:00 of the start date")
+    warmup_minutes: Annotated[float, Field(ge=0)] = Field(
+        default=0.0, description="statistics start this many minutes after 00:00 of the start "
+                                 "date (before the run's last closing)")
     options: dict[Identifier, OptionChanges] = Field(
         default={"baseline": {}}, description="staffing options: dotted-path changes to this file")
     targets: Targets = Field(default_factory=Targets)

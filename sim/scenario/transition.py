@@ -9,24 +9,37 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_serializer, field_validator, model_validator
 
-from sim.scenario.distributions import Distribution, Duration, DurationOrNumber
+from sim.scenario.distributions import DaysLeft, DelayDays, Duration, DurationOrNumber, Work
+from sim.scenario.limits import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MAX_BACKLOG,
+    MAX_CHUNK_MINUTES,
+    MAX_COUNTERS,
+    MAX_DEADLINE_DAYS,
+    MAX_GUIDES,
+    MAX_ONLINE_SHARE,
+    MAX_OUTAGES_PER_DAY,
+    MAX_SERVICE_FACTOR,
+    MIN_CHUNK_MINUTES,
+)
 from sim.scenario.strict import StrictModel
-from sim.scenario.types import Clock, Date, Identifier, Positive, Share, check_schedule
+from sim.scenario.types import Clock, Date, Identifier, Share, check_schedule
 
-Count = Annotated[int, Field(ge=0)]
+OnlineFraction = Annotated[float, Field(ge=0, le=MAX_ONLINE_SHARE)]
 
 
 class Deadline(StrictModel):
     """Legal deadline of a procedure, counted on the calendar's working days."""
 
-    working_days: Annotated[int, Field(ge=0, le=365)] = Field(
+    working_days: Annotated[int, Field(ge=0, le=MAX_DEADLINE_DAYS)] = Field(
         description="working days after receipt (0: the same day, subject to the cut-off)")
 
 
 class ProcedureBackOffice(StrictModel):
     """Back-office work that a received dossier needs after the counter."""
 
-    hours: Duration = Field(description="staff-hours of processing per dossier")
+    hours: Work = Field(description="staff-hours of processing per dossier")
     handoff: Identifier | None = Field(
         default=None, description="outside body the dossier then goes to (back_office.handoffs)")
 
@@ -35,17 +48,16 @@ class OnlinePeriod(StrictModel):
     """The online share from a date on (online filing grew over the first months)."""
 
     start: Date = Field(alias="from", description="first day this share applies")
-    share: Annotated[float, Field(ge=0, lt=1)] = Field(description="share filed online")
+    share: OnlineFraction = Field(description="share filed online")
 
 
-OnlineShare = Annotated[float, Field(ge=0, lt=1)] | Annotated[list[OnlinePeriod],
-                                                              Field(min_length=1)]
+OnlineShare = OnlineFraction | Annotated[list[OnlinePeriod], Field(min_length=1)]
 
 
 class Guidance(StrictModel):
     """The team that helps citizens fill in forms before they go to a counter."""
 
-    staff: Annotated[int, Field(ge=1, le=100)] = Field(description="guides on duty")
+    staff: Annotated[int, Field(ge=1, le=MAX_GUIDES)] = Field(description="guides on duty")
     service: Duration = Field(description="minutes of help per citizen")
     incomplete_factor: Share = Field(
         default=0.5, description="a guided citizen's chance of an incomplete dossier is "
@@ -55,23 +67,24 @@ class Guidance(StrictModel):
 class Handoff(StrictModel):
     """An outside body (land-registry branch, tax office) that holds a dossier for a while."""
 
-    delay_days: DurationOrNumber = Field(description="working days the dossier spends there")
+    delay_days: DelayDays = Field(description="working days the dossier spends there")
 
 
 class BackOffice(StrictModel):
     """Staff who process received dossiers against their legal deadlines."""
 
-    staff: Annotated[int, Field(ge=0, le=500)] = Field(description="dedicated back-office staff")
+    staff: Annotated[int, Field(ge=0, le=MAX_COUNTERS)] = Field(
+        description="dedicated back-office staff")
     hours_per_day: Annotated[float, Field(gt=0, le=24)] = Field(
         description="processing hours per staff member per opening day (spread over sessions)")
     order: Literal["earliest_deadline", "first_in_first_out"] = Field(
         default="earliest_deadline", description="which dossier is processed next")
-    schedule: dict[Clock, Annotated[int, Field(ge=0)]] | None = Field(
+    schedule: dict[Clock, Annotated[int, Field(ge=0, le=MAX_COUNTERS)]] | None = Field(
         default=None, description="dedicated staff at work from each clock time on (fixed split)")
     policy: Literal["dedicated", "counter_first"] = Field(
         default="dedicated",
         description="counter_first: counter staff also process dossiers when nobody waits")
-    chunk_minutes: Positive = Field(
+    chunk_minutes: Annotated[float, Field(ge=MIN_CHUNK_MINUTES, le=MAX_CHUNK_MINUTES)] = Field(
         default=15, description="counter_first: length of a piece of back-office work, after "
                                 "which the next dossier is chosen again (a citizen arriving "
                                 "calls the counter back at once)")
@@ -87,14 +100,16 @@ class BacklogItem(StrictModel):
     """Unfinished dossiers of one procedure transferred from the abolished district level."""
 
     procedure: Identifier
-    count: Annotated[int, Field(ge=0, le=1_000_000)] = Field(description="dossiers transferred")
-    days_left: float | Distribution = Field(
+    count: Annotated[int, Field(ge=0, le=MAX_BACKLOG)] = Field(description="dossiers transferred")
+    days_left: DaysLeft = Field(
         description="working days left to their deadline on the start date (negative: overdue)")
-    spread_days: Annotated[int, Field(ge=1, le=365)] = Field(
+    spread_days: Annotated[int, Field(ge=1, le=MAX_DEADLINE_DAYS)] = Field(
         default=1, description="received evenly over this many first working days")
 
 
 MOMENT_FORMAT = "%Y-%m-%d %H:%M"
+Moment = Annotated[dt.datetime, Field(ge=dt.datetime.combine(EARLIEST_DATE, dt.time()),
+                                      le=dt.datetime.combine(LATEST_DATE, dt.time(23, 59)))]
 
 
 def _parse_moment(value: object) -> object:
@@ -118,12 +133,13 @@ class Outage(StrictModel):
     """
 
     kind: Literal["outage"]
-    start: dt.datetime | None = Field(default=None, alias="from",
-                                      description="moment it starts, 'YYYY-MM-DD HH:MM'")
-    per_day: Positive | None = Field(default=None, description="random outages per opening day")
+    start: Moment | None = Field(default=None, alias="from",
+                                 description="moment it starts, 'YYYY-MM-DD HH:MM'")
+    per_day: Annotated[float, Field(gt=0, le=MAX_OUTAGES_PER_DAY)] | None = Field(
+        default=None, description="random outages per opening day")
     minutes: DurationOrNumber = Field(description="how long each outage lasts")
     effect: Literal["counters_stop", "slowdown"] = "counters_stop"
-    service_factor: Annotated[float, Field(ge=1)] = Field(
+    service_factor: Annotated[float, Field(ge=1, le=MAX_SERVICE_FACTOR)] = Field(
         default=1.0, description="with effect slowdown: service times are multiplied by this")
     desks: list[Identifier] | None = Field(default=None, description="desks hit (default all)")
 
@@ -159,7 +175,8 @@ class Slowdown(StrictModel):
     kind: Literal["slowdown"]
     start: Date = Field(alias="from")
     end: Date = Field(alias="to")
-    service_factor: Annotated[float, Field(gt=1)] = Field(description="multiplies service times")
+    service_factor: Annotated[float, Field(gt=1, le=MAX_SERVICE_FACTOR)] = Field(
+        description="multiplies service times")
 
     _ordered = model_validator(mode="after")(lambda self: _ordered_period(self))
 

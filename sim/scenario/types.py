@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, Strict
 
+from sim.scenario.limits import EARLIEST_DATE, LATEST_DATE, MAX_FACTOR, MAX_MINUTES
+
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -23,10 +25,12 @@ Session = Annotated[
 Identifier = Annotated[
     str, Field(pattern=r"^[a-z][a-z0-9_]*$", description="lower-case letters, digits and _")
 ]
-Date = Annotated[dt.date, Strict(False), Field(description="date YYYY-MM-DD")]
+Date = Annotated[dt.date, Strict(False),
+                 Field(ge=EARLIEST_DATE, le=LATEST_DATE, description="date YYYY-MM-DD")]
 Share = Annotated[float, Field(ge=0, le=1)]
-NonNegative = Annotated[float, Field(ge=0)]
-Positive = Annotated[float, Field(gt=0)]
+
+Factor = Annotated[float, Field(ge=0, le=MAX_FACTOR, description="multiplier")]
+WaitMinutes = Annotated[float, Field(gt=0, le=MAX_MINUTES, description="minutes")]
 
 
 def clock_minutes(clock: str) -> int:
