@@ -37,3 +37,16 @@ def test_a_sensible_scenario_has_no_warning() -> None:
 def test_odd_settings_are_named(override: str, expected: str) -> None:
     found = warnings_for(override)
     assert any(expected in warning for warning in found), found
+
+
+@pytest.mark.parametrize("holiday", ["2025-07-01", "2025-07-07"])
+def test_a_holiday_within_the_simulated_days_is_not_warned_about(holiday: str) -> None:
+    """The simulated days start on the start date, even when that is a holiday and the first
+    opening is the day after."""
+    assert warnings_for(f"calendar.holidays=[{holiday}]") == []
+
+
+def test_a_holiday_the_day_before_the_start_is_warned_about() -> None:
+    found = warnings_for("calendar.holidays=[2025-06-30, 2025-07-01]")
+    assert found == ["calendar.holidays: 2025-06-30 lies outside the simulated days "
+                     "(2025-07-01 to 2025-07-08)"]

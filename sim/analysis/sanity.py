@@ -17,7 +17,9 @@ from sim.scenario.transition import Disruption, Outage
 def scenario_warnings(scenario: Scenario) -> list[str]:
     """Plain-language warnings, empty when nothing looks odd."""
     timeline = build_timeline(scenario.calendar)
-    first, last = timeline.days[0].date, timeline.days[-1].date
+    # The simulated days run from the start date (a holiday, say, before the first opening)
+    # to the last opening day.
+    first, last = scenario.calendar.start, timeline.days[-1].date
     warnings = []
     if build_intensity(scenario.arrivals, scenario.calendar, timeline).expected_total <= 0:
         warnings.append("arrivals: no visitor is expected on any simulated day")
