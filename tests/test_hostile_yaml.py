@@ -144,3 +144,39 @@ def test_a_huge_duplicate_key_is_shown_short(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as caught:
         read_yaml_file(path)
     assert "each key once per mapping" in str(caught.value) and len(str(caught.value)) < 300
+
+
+@pytest.mark.parametrize("text", ["!!int ", "a: !!float\n", "a: !!int ''\n", "a: !!timestamp x\n",
+                                  "a: !!timestamp 2025-13-01\n", "!!set name\n", "a: !!map 1\n"])
+def test_an_empty_or_broken_tagged_value_is_a_yaml_problem(text: str) -> None:
+    """PyYAML's constructors fail with IndexError on an empty `!!int` and AttributeError on a
+    `!!timestamp` that is not one (found by the fuzz test)."""
+    assert "well-formed YAML" in _problem(text)
+
+
+@pytest.mark.parametrize("key", ["13:30-17:00", "a-b", "constrained-float", "list[int]"])
+def test_a_key_that_looks_like_a_pydantic_label_is_named_as_a_key(key: str) -> None:
+    """Pydantic names the member of a union it tried with labels such as 'constrained-float';
+    a key of the file with '-' or '[' in it was taken for one, and the loader crashed."""
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(VALID, overrides=[f'calendar={{"{key}": 1}}'])
+    assert (f"calendar.{key} (set by --set calendar): got '{key}'; allowed: one of the known keys"
+            in str(caught.value))
+
+
+@pytest.mark.parametrize("key", ["two\nlines", "\x1b[31mred\x1b[0m", "tab\there", "sep\x1eend"])
+def test_a_key_with_control_characters_stays_on_one_plain_line(tmp_path: Path, key: str) -> None:
+    path = tmp_path / "keys.yaml"
+    path.write_text(VALID.read_text(encoding="utf-8") + yaml_line(key), encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    lines = str(caught.value).split("\n")
+    assert len(lines) == 1 and lines[0].isprintable(), lines
+    assert repr(key)[1:-1] in lines[0]
+
+
+def yaml_line(key: str) -> str:
+    """A top-level key written with YAML's escapes, as a double-quoted key."""
+    escaped = key.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
+    escaped = escaped.replace("\x1b", "\\e").replace("\x1e", "\\x1e")
+    return f'"{escaped}": 1\n'

@@ -16,6 +16,9 @@ import pytest
 from pydantic import AfterValidator, BaseModel
 
 import sim
+from sim.analysis.offered_load import back_office_load, offered_load
+from sim.analysis.sanity import scenario_warnings
+from sim.experiment.work import estimate_work
 from sim.model.calendar import build_timeline
 from sim.model.disruptions import plan_disruptions
 from sim.scenario.distributions import DISTRIBUTION_NAMES
@@ -117,8 +120,14 @@ def _document(changes: dict[str, object]) -> dict:
 @pytest.mark.filterwarnings("error")
 @pytest.mark.parametrize("name", list(EXTREMES))
 def test_values_at_the_ends_of_their_ranges_run_cleanly(name: str) -> None:
-    """No numpy warning (warnings are errors here), no infinity among the results."""
+    """No numpy warning (warnings are errors here), no infinity among the results, in the
+    checks `sim check` prints as in the run."""
     scenarios = scenario_from_document(_document(EXTREMES[name]), name)
+    scenario = scenarios.baseline
+    assert np.isfinite(offered_load(scenario).select_dtypes("number").to_numpy()).all()
+    back_office_load(scenario)  # infinite where the backlog never clears: said so, not NaN
+    scenario_warnings(scenario)
+    assert math.isfinite(estimate_work([scenario], 2).items)
     results = sim.run(scenarios, replications=2, options=["baseline"])
     values = results.replications["value"].to_numpy(dtype=float)
     assert not np.isinf(values).any(), results.replications[np.isinf(values)]

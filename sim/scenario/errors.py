@@ -32,10 +32,8 @@ class Problem:
     allowed: str
 
     def describe(self) -> str:
-        where = self.path or "(top level)"
-        allowed = (self.allowed if len(self.allowed) <= ALLOWED_SHOWN
-                   else self.allowed[:ALLOWED_SHOWN - 3] + "...")
-        return f"{where}: got {show(self.value)}; allowed: {allowed}"
+        where = plain(self.path or "(top level)", PATH_SHOWN)
+        return f"{where}: got {show(self.value)}; allowed: {plain(self.allowed, ALLOWED_SHOWN)}"
 
 
 class ScenarioError(Exception):
@@ -48,12 +46,12 @@ class ScenarioError(Exception):
 
     def message(self) -> str:
         """One line per problem (the first PROBLEMS_SHOWN of them), after a count if several."""
-        count = len(self.problems)
-        lines = [f"{self.source}: {p.describe()}" for p in self.problems[:PROBLEMS_SHOWN]]
+        count, source = len(self.problems), plain(self.source, PATH_SHOWN)
+        lines = [f"{source}: {p.describe()}" for p in self.problems[:PROBLEMS_SHOWN]]
         if count > PROBLEMS_SHOWN:
-            lines.append(f"{self.source}: and {count - PROBLEMS_SHOWN:,} more problems")
+            lines.append(f"{source}: and {count - PROBLEMS_SHOWN:,} more problems")
         if count > 1:
-            lines.insert(0, f"{self.source}: {count:,} problems")
+            lines.insert(0, f"{source}: {count:,} problems")
         return "\n".join(lines)
 
 
@@ -88,10 +86,20 @@ class _BoundedRepr(reprlib.Repr):
 
 
 _BOUNDED = _BoundedRepr()
-SHOWN, ALLOWED_SHOWN = 80, 1_000  # characters of a value, and of what is allowed
+SHOWN, PATH_SHOWN, ALLOWED_SHOWN = 80, 300, 1_000  # characters of a value, a path, the rest
 
 
 def show(value: object) -> str:
     """A value as a problem shows it: its repr, cut to SHOWN characters, never built whole."""
-    text = _BOUNDED.repr(value)
-    return text if len(text) <= SHOWN else text[:SHOWN - 3] + "..."
+    return _cut(_BOUNDED.repr(value), SHOWN)
+
+
+def plain(text: str, limit: int) -> str:
+    """Text of a message as one line of plain characters, cut to limit: a path or what is
+    allowed can hold the file's own keys or names, with line breaks or terminal escapes."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1]
+                   for char in _cut(text, limit))
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."

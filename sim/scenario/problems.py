@@ -28,7 +28,7 @@ def problems_from(error: ValidationError, root: type[BaseModel], prefix: str = "
     problems: dict[str, Problem] = {}
     for item in error.errors():
         loc = item["loc"]
-        member = next((i for i, part in enumerate(loc) if _is_member_name(part)), None)
+        member = _member_index(root, loc)
         if member is None:
             problem = _problem(item, root, prefix)
             problems.setdefault(f"{problem.path}|{problem.allowed}", problem)
@@ -41,10 +41,28 @@ def problems_from(error: ValidationError, root: type[BaseModel], prefix: str = "
     return list(problems.values())
 
 
-def _is_member_name(part: object) -> bool:
-    """Pydantic names the member of a plain union it tried, e.g. 'constrained-float'."""
-    return (isinstance(part, str) and part != "[key]"
-            and any(mark in part for mark in ("[", "-", "constrained")))
+def _member_index(root: type[BaseModel], loc: tuple) -> int | None:
+    """Where in loc pydantic names the member of a plain union it tried ('constrained-float'),
+    found by following the schema: a key of the file is never taken for such a name."""
+    current: Any = root
+    for index, segment in enumerate(loc):
+        current = unwrap(current)
+        if segment == "[key]":
+            return None
+        if _is_union(current):
+            member = _member_with_tag(current, segment)
+            if member is None:
+                return index
+            current = member
+            continue
+        if is_model(current):
+            field = field_by_key(current, segment)
+            current = field.annotation if field else None
+        elif get_origin(current) in (dict, list):
+            current = get_args(current)[-1]
+        else:
+            return None
+    return None
 
 
 def _member_allowed(error: dict[str, Any], union: Any) -> str:

@@ -67,16 +67,23 @@ class StrictLoader(yaml.SafeLoader):
                                  "counted as the values it stands for")
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
-        """Turn value errors of PyYAML's constructors (31 February, a 5,000-digit number)
-        into YAML errors that carry the line and column."""
+        """Turn the errors of PyYAML's constructors on odd text (31 February, a 5,000-digit
+        number, an empty `!!int`, `!!timestamp x`) into YAML errors that carry the line and
+        column. Those constructors raise whatever their parsing meets (ValueError, IndexError,
+        AttributeError), so every error but our own and PyYAML's is turned."""
         try:
             return super().construct_object(node, deep=deep)
-        except (ValueError, TypeError) as err:
+        except (yaml.YAMLError, DuplicateKeyError):
+            raise
+        except Exception as err:  # any failure to read a value is the file's
             raise yaml.constructor.ConstructorError(
                 None, None, f"cannot read {show(getattr(node, 'value', ''))}: {err}",
                 node.start_mark) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        """Refuse a key given twice, and a key that is a list or mapping."""
+        if not isinstance(node, yaml.MappingNode):  # `!!set name`: PyYAML's own error
+            return super().construct_mapping(node, deep=deep)
         seen: dict[object, yaml.Mark] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
