@@ -88,8 +88,7 @@ def _failing_member(union: Any, kind: str) -> Any:
     errors, else the member that wants a mapping (None when neither is found)."""
     members = get_args(union) if _is_union(union) else []
     for member in members:
-        plain = unwrap(member)
-        if kind in _NUMBER_ERRORS and plain in (int, float):
+        if kind in _NUMBER_ERRORS and unwrap(member) in (int, float):
             return member
         if kind not in _NUMBER_ERRORS and _shape(member):
             return member
