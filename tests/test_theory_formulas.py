@@ -7,12 +7,18 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy.stats import poisson
 
 from sim.analysis.confidence import t_interval
-from sim.analysis.theory import QueueTheory, erlang_a, erlang_c, mg1_pollaczek_khinchine
+from sim.analysis.theory import (
+    QueueTheory,
+    erlang_a,
+    erlang_a_distribution,
+    erlang_c,
+    mg1_pollaczek_khinchine,
+)
 
 rel = pytest.approx
 
@@ -267,35 +273,49 @@ def test_erlang_a_matches_monte_carlo(servers: int, lam: float, mu: float, theta
 # --- Properties -------------------------------------------------------------------------------
 
 rates = st.floats(min_value=0.05, max_value=20.0, allow_nan=False)
+EPS = float(np.finfo(float).eps)
+PROPERTIES = settings(derandomize=True, max_examples=200, deadline=None)
 
 
 def _assert_sane(theory: QueueTheory, lam: float) -> None:
     assert 0 <= theory.waited_share <= 1
     assert 0 <= theory.abandoned_share <= 1
     assert 0 <= theory.utilisation <= 1
-    assert theory.queue_mean == rel(lam * theory.wait_mean)  # Little's law
+    # Little's law: one of the two is computed from the other, two roundings apart.
+    assert theory.queue_mean == rel(lam * theory.wait_mean, rel=2 * EPS, abs=0)
     assert theory.served_wait_mean >= 0
 
 
+def _erlang_a_slack(servers: int, lam: float, mu: float, theta: float) -> float:
+    """How far erlang_a's expectations may be from the exact ones: its chain stops at a state
+    N, where lam p_N of the probability flow leaks out uncompensated, and its sums over the
+    N + 1 states round N + 1 times (quantities up to N, relative to an ulp)."""
+    p = erlang_a_distribution(servers, lam, mu, theta)
+    return lam * p[-1] / min(servers * mu, lam) + len(p) ** 2 * EPS
+
+
+@PROPERTIES
 @given(servers=st.integers(1, 30), lam=rates, mu=rates)
 def test_erlang_c_waiting_decreases_with_servers(servers: int, lam: float, mu: float) -> None:
-    if lam / mu >= servers:
-        return
+    assume(lam / mu < servers)
     fewer, more = erlang_c(servers, lam, mu), erlang_c(servers + 1, lam, mu)
     _assert_sane(fewer, lam)
     assert more.waited_share < fewer.waited_share
     assert more.wait_mean < fewer.wait_mean
 
 
+@PROPERTIES
 @given(servers=st.integers(1, 20), lam=rates, mu=rates, theta=rates)
 def test_erlang_a_properties(servers: int, lam: float, mu: float, theta: float) -> None:
     theory = erlang_a(servers, lam, mu, theta)
     _assert_sane(theory, lam)
+    slack = _erlang_a_slack(servers, lam, mu, theta)
     # Flow balance: served throughput lam (1 - P_ab) equals completions E[min(N, c)] mu.
     served_load = lam * (1 - theory.abandoned_share) / (servers * mu)
-    assert theory.utilisation == rel(served_load, rel=1e-9, abs=1e-9)
+    assert theory.utilisation == rel(served_load, rel=0, abs=slack)
     more = erlang_a(servers + 1, lam, mu, theta)
-    assert more.abandoned_share <= theory.abandoned_share + 1e-12
+    assert more.abandoned_share <= theory.abandoned_share + slack + _erlang_a_slack(
+        servers + 1, lam, mu, theta)
     # Wq = (1 - P_ab) E[wait | served] + P_ab E[wait | abandoned], and the last term is >= 0.
     served_part = (1 - theory.abandoned_share) * theory.served_wait_mean
-    assert served_part <= theory.wait_mean * (1 + 1e-9) + 1e-15
+    assert served_part <= theory.wait_mean + slack * max(theory.wait_mean, 1 / mu)
