@@ -6,24 +6,36 @@ simulates in well under a second. Test modules in this folder import it by its b
 (`from scenario_strategies import scenario_documents`): the folder has no `__init__.py`, so
 pytest puts it on `sys.path` before importing them.
 
-Every value is drawn inside what docs/scenario-format.md allows, and the cross-section rules
-(shares adding up to 1, names that refer to other sections, schedules within counters, online
-filing only with back-office work) are kept by construction, not by filtering, so that
-`scenario_from_document(doc, "generated.yaml")` accepts every document drawn.
+The values inside (clock times, numbers, distributions, sessions) come from
+tests/scenario_values.py. Every value is drawn inside what docs/scenario-format.md allows, and
+the cross-section rules (shares adding up to 1, names that refer to other sections, schedules
+within counters, online filing only with back-office work, a profile positive before closing)
+are kept by construction, not by filtering, so that `scenario_from_document(doc,
+"generated.yaml")` accepts every document drawn.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 from hypothesis import strategies as st
+from scenario_values import (
+    clock,
+    clocks,
+    days_left,
+    duration_or_number,
+    durations,
+    last_close,
+    number,
+    positive,
+    quarter,
+    session_lists,
+)
 
 from sim.model.calendar import build_timeline
 from sim.scenario.schema import WEEKDAYS, Calendar
 
-QUARTERS_PER_DAY = 96  # clock times are drawn on a 15-minute grid
 FIRST_START = dt.date(2025, 6, 27)  # start dates span a weekend and 1 July 2025
 LAST_START = dt.date(2025, 7, 8)
 DESK_NAMES = ("general", "land", "civil_status")
@@ -49,101 +61,6 @@ def scenario_documents() -> st.SearchStrategy[dict]:
     return _documents()
 
 
-def _clock(quarter: int) -> str:
-    return f"{quarter * 15 // 60:02d}:{quarter * 15 % 60:02d}"
-
-
-def _quarter(clock: str) -> int:
-    hours, minutes = clock.split(":")
-    return (int(hours) * 60 + int(minutes)) // 15
-
-
-def _clocks(low: int = 0, high: int = QUARTERS_PER_DAY) -> st.SearchStrategy[str]:
-    return st.integers(low, high).map(_clock)
-
-
-def _number(low: float, high: float) -> st.SearchStrategy[float]:
-    """A whole number or one with two decimals, as a planner writes them, in [low, high]."""
-    decimals = st.floats(low, high).map(lambda x: min(max(round(x, 2), low), high))
-    whole = (math.ceil(low), math.floor(high))
-    return st.one_of(st.integers(*whole), decimals) if whole[0] <= whole[1] else decimals
-
-
-def _positive(high: float) -> st.SearchStrategy[float]:
-    return _number(0.01, high)
-
-
-# --- distributions -----------------------------------------------------------------------------
-def durations(scale: float) -> st.SearchStrategy[dict]:
-    """Any distribution with no negative values, its mean up to about `scale`."""
-    return st.one_of(
-        st.fixed_dictionaries({"dist": st.just("exponential"), "mean": _positive(scale)}),
-        st.fixed_dictionaries({"dist": st.just("deterministic"), "mean": _number(0, scale)}),
-        _uniform(0, scale),
-        _triangular(0, scale),
-        st.fixed_dictionaries({"dist": st.sampled_from(["lognormal", "gamma"]),
-                               "mean": _positive(scale), "cv": _number(0.1, 2)}),
-        st.fixed_dictionaries({"dist": st.just("empirical"),
-                               "values": st.lists(_number(0, 2 * scale), min_size=1,
-                                                  max_size=5)}),
-    )
-
-
-@st.composite
-def _uniform(draw: Draw, low: float, high: float) -> dict:
-    a, b = sorted(draw(st.lists(_number(low, high), min_size=2, max_size=2)))
-    return {"dist": "uniform", "low": a, "high": b}
-
-
-@st.composite
-def _triangular(draw: Draw, low: float, high: float) -> dict:
-    a, mode, b = sorted(draw(st.lists(_number(low, high), min_size=3, max_size=3)))
-    if a == b:
-        b = a + 1
-    return {"dist": "triangular", "low": a, "mode": mode, "high": b}
-
-
-def _duration_or_number(scale: float) -> st.SearchStrategy[float | dict]:
-    return st.one_of(_number(0, scale), durations(scale))
-
-
-def _days_left() -> st.SearchStrategy[float | dict]:
-    """Working days left on the start date: negative means already overdue."""
-    return st.one_of(_number(-5, 10), _uniform(-5, 10), _triangular(-5, 10),
-                     st.fixed_dictionaries({"dist": st.just("empirical"),
-                                            "values": st.lists(_number(-5, 10), min_size=1,
-                                                               max_size=4)}),
-                     durations(5))
-
-
-# --- calendar ----------------------------------------------------------------------------------
-@st.composite
-def session_lists(draw: Draw, closes_after: int = 0) -> list[str]:
-    """Sessions in clock order (lunch breaks, touching sessions, 00:00-24:00), the last one
-    closing after quarter-hour `closes_after` (so that a profile keeps a positive key)."""
-    choice = draw(st.sampled_from(["office", "round_the_clock", "drawn"]))
-    if choice == "office" and closes_after < 68:
-        return ["07:30-11:30", "13:30-17:00"]
-    if choice == "round_the_clock":
-        return ["00:00-24:00"]
-    spans: list[tuple[int, int]] = []
-    end = draw(st.integers(0, QUARTERS_PER_DAY - 1))
-    for _ in range(draw(st.integers(1, 3))):
-        start = end + (draw(st.integers(0, 12)) if spans else 0)
-        if start >= QUARTERS_PER_DAY:
-            break
-        end = min(start + draw(st.integers(1, 24)), QUARTERS_PER_DAY)
-        spans.append((start, end))
-    if end <= closes_after:
-        spans[-1] = (spans[-1][0], draw(st.integers(closes_after + 1, QUARTERS_PER_DAY)))
-    return [f"{_clock(start)}-{_clock(end)}" for start, end in spans]
-
-
-def _last_close(sessions: list[str]) -> int:
-    """The quarter-hour at which the last of the sessions closes."""
-    return _quarter(sessions[-1].split("-")[1])
-
-
 def _dates_around(first: dt.date, last: dt.date, margin: int = 3) -> st.SearchStrategy[dt.date]:
     return st.dates(first - dt.timedelta(days=margin), last + dt.timedelta(days=margin))
 
@@ -158,7 +75,7 @@ def _calendar(draw: Draw) -> dict:
         "saturday_sessions": st.one_of(st.just([]), session_lists()),
         "holidays": st.lists(st.dates(start, start + dt.timedelta(days=10)), max_size=2,
                              unique=True),
-        "cutoff": _clocks(),
+        "cutoff": clocks(),
     })))
     return calendar
 
@@ -167,32 +84,32 @@ def _calendar(draw: Draw) -> dict:
 @st.composite
 def _profile(draw: Draw, closes: int) -> dict[str, float]:
     """Weights by clock time, one of them positive before the ordinary day's last closing."""
-    keys = draw(st.lists(_clocks(), max_size=5, unique=True))
-    profile = dict(zip(keys, draw(st.lists(_number(0, 3), min_size=len(keys),
+    keys = draw(st.lists(clocks(), max_size=5, unique=True))
+    profile = dict(zip(keys, draw(st.lists(number(0, 3), min_size=len(keys),
                                            max_size=len(keys))), strict=True))
-    profile[_clock(draw(st.integers(0, closes - 1)))] = draw(_positive(3))
+    profile[clock(draw(st.integers(0, closes - 1)))] = draw(positive(3))
     return profile
 
 
 def _first_positive(profile: dict[str, float]) -> int:
     """The quarter-hour of the profile's earliest positive key."""
-    return min(_quarter(clock) for clock, weight in profile.items() if weight > 0)
+    return min(quarter(time) for time, weight in profile.items() if weight > 0)
 
 
 @st.composite
 def _surge(draw: Draw, first: dt.date, last: dt.date) -> dict:
     a, b = sorted(draw(st.lists(_dates_around(first, last), min_size=2, max_size=2)))
-    return {"from": a, "to": b, "factor": draw(_number(0, 3))}
+    return {"from": a, "to": b, "factor": draw(number(0, 3))}
 
 
 def _arrivals(first: dt.date, last: dt.date, closes: int) -> st.SearchStrategy[dict]:
-    common = {"weekday_factor": st.dictionaries(st.sampled_from(WEEKDAYS), _number(0, 2),
+    common = {"weekday_factor": st.dictionaries(st.sampled_from(WEEKDAYS), number(0, 2),
                                                 max_size=3),
               "surges": st.lists(_surge(first, last), max_size=2)}
     return st.one_of(
-        st.fixed_dictionaries({"per_day": _number(1, 60)},
+        st.fixed_dictionaries({"per_day": number(1, 60)},
                               optional={"profile": _profile(closes), **common}),
-        st.fixed_dictionaries({"per_hour": _number(0.2, 6)}, optional=common),
+        st.fixed_dictionaries({"per_hour": number(0.2, 6)}, optional=common),
     )
 
 
@@ -203,7 +120,7 @@ def desk_specs(draw: Draw) -> dict:
     counters = draw(st.integers(1, 3))
     desk: dict = {"counters": counters}
     if draw(st.booleans()):
-        desk["schedule"] = draw(st.dictionaries(_clocks(), st.integers(0, counters),
+        desk["schedule"] = draw(st.dictionaries(clocks(), st.integers(0, counters),
                                                 min_size=1, max_size=3))
     return desk
 
@@ -252,10 +169,10 @@ class _Sections:
 @st.composite
 def _online_share(draw: Draw, first: dt.date, last: dt.date) -> float | list[dict]:
     if draw(st.booleans()):
-        return draw(_number(0, 0.8))
+        return draw(number(0, 0.8))
     starts = sorted(draw(st.lists(_dates_around(first, last), min_size=1, max_size=3,
                                   unique=True)))
-    return [{"from": start, "share": draw(_number(0, 0.8))} for start in starts]
+    return [{"from": start, "share": draw(number(0, 0.8))} for start in starts]
 
 
 @st.composite
@@ -264,9 +181,9 @@ def _procedure(draw: Draw, index: int, share: float, sections: _Sections) -> dic
                        "share": share, "desk": draw(st.sampled_from(sections.desks)),
                        "service": draw(durations(20))}
     optional: dict = {"deadline": st.fixed_dictionaries({"working_days": st.integers(0, 5)}),
-                      "incomplete": _number(0, 1)}
+                      "incomplete": number(0, 1)}
     if sections.guidance:
-        optional["guidance"] = _number(0, 1)
+        optional["guidance"] = number(0, 1)
     procedure.update(draw(st.fixed_dictionaries({}, optional=optional)))
     if sections.back_office and draw(st.booleans()):
         work: dict = {"hours": draw(durations(1))}
@@ -281,14 +198,14 @@ def _procedure(draw: Draw, index: int, share: float, sections: _Sections) -> dic
 @st.composite
 def _back_office(draw: Draw) -> dict:
     staff = draw(st.integers(0, 3))
-    office: dict = {"staff": staff, "hours_per_day": draw(_number(0.5, 8))}
+    office: dict = {"staff": staff, "hours_per_day": draw(number(0.5, 8))}
     office.update(draw(st.fixed_dictionaries({}, optional={
         "order": st.sampled_from(["earliest_deadline", "first_in_first_out"]),
-        "schedule": st.dictionaries(_clocks(), st.integers(0, staff), min_size=1, max_size=3),
+        "schedule": st.dictionaries(clocks(), st.integers(0, staff), min_size=1, max_size=3),
         "policy": st.sampled_from(["dedicated", "counter_first"]),
-        "chunk_minutes": _positive(60),
+        "chunk_minutes": positive(60),
         "handoffs": st.dictionaries(st.sampled_from(HANDOFF_NAMES), st.fixed_dictionaries(
-            {"delay_days": _duration_or_number(4)}), max_size=2),
+            {"delay_days": duration_or_number(4)}), max_size=2),
     })))
     return office
 
@@ -296,7 +213,7 @@ def _back_office(draw: Draw) -> dict:
 @st.composite
 def _backlog_item(draw: Draw, procedures: list[str]) -> dict:
     item = {"procedure": draw(st.sampled_from(procedures)), "count": draw(st.integers(0, 20)),
-            "days_left": draw(_days_left())}
+            "days_left": draw(days_left())}
     if draw(st.booleans()):
         item["spread_days"] = draw(st.integers(1, 5))
     return item
@@ -305,16 +222,16 @@ def _backlog_item(draw: Draw, procedures: list[str]) -> dict:
 # --- disruptions -------------------------------------------------------------------------------
 @st.composite
 def _outage(draw: Draw, start: dt.date, horizon_end: float, desks: list[str]) -> dict:
-    outage: dict = {"kind": "outage", "minutes": draw(_duration_or_number(90))}
+    outage: dict = {"kind": "outage", "minutes": draw(duration_or_number(90))}
     if draw(st.booleans()):
         minute = draw(st.integers(0, int(horizon_end)))  # a moment inside the run
         moment = dt.datetime.combine(start, dt.time()) + dt.timedelta(minutes=minute)
         outage["from"] = moment.strftime("%Y-%m-%d %H:%M")
     else:
-        outage["per_day"] = draw(_number(0.1, 2))
+        outage["per_day"] = draw(number(0.1, 2))
     if draw(st.booleans()):
         outage["effect"] = "slowdown"
-        outage["service_factor"] = draw(_number(1.01, 3))
+        outage["service_factor"] = draw(number(1.01, 3))
     elif draw(st.booleans()):
         outage["desks"] = draw(st.lists(st.sampled_from(desks), min_size=1, unique=True))
     return outage
@@ -328,7 +245,7 @@ def _period(draw: Draw, kind: str, first: dt.date, last: dt.date) -> dict:
 
 def _disruption(start: dt.date, horizon_end: float, desks: list[str], procedures: list[str],
                 first: dt.date, last: dt.date) -> st.SearchStrategy[dict]:
-    slowdown = st.tuples(_period("slowdown", first, last), _number(1.01, 3)).map(
+    slowdown = st.tuples(_period("slowdown", first, last), number(1.01, 3)).map(
         lambda pair: {**pair[0], "service_factor": pair[1]})
     blocked = st.tuples(_period("blocked", first, last), st.sampled_from(procedures)).map(
         lambda pair: {**pair[0], "procedure": pair[1]})
@@ -346,7 +263,7 @@ def _option(draw: Draw, document: dict) -> dict:
         st.one_of(st.just([]), session_lists()).map(lambda s: ("calendar.saturday_sessions", s)),
         st.sampled_from(["send_home", "serve_all"]).map(lambda v: ("at_closing", v)),
         durations(60).map(lambda d: ("patience", d)),
-        _number(0, 1).map(lambda p: ("return_probability", p)),
+        number(0, 1).map(lambda p: ("return_probability", p)),
     ]
     prefixes = ([f"desks.{name}" for name in document["desks"]] if "desks" in document else
                 [f"sites.{site}.desks.{name}" for site, spec in document["sites"].items()
@@ -356,14 +273,14 @@ def _option(draw: Draw, document: dict) -> dict:
         # (or 1): both stay valid whichever of the two changes an option makes.
         level = max([1, *(_at(document, prefix).get("schedule") or {}).values()])
         changes.append(st.integers(level, 4).map(lambda n, p=prefix: (f"{p}.counters", n)))
-        changes.append(st.dictionaries(_clocks(), st.integers(0, level), min_size=1,
+        changes.append(st.dictionaries(clocks(), st.integers(0, level), min_size=1,
                                        max_size=3).map(lambda s, p=prefix: (f"{p}.schedule", s)))
     if "per_day" in document["arrivals"]:
-        changes.append(_number(1, 60).map(lambda n: ("arrivals.per_day", n)))
+        changes.append(number(1, 60).map(lambda n: ("arrivals.per_day", n)))
     else:
-        changes.append(_number(0.2, 6).map(lambda n: ("arrivals.per_hour", n)))
+        changes.append(number(0.2, 6).map(lambda n: ("arrivals.per_hour", n)))
     if "weekday_factor" in document["arrivals"]:
-        changes.append(_number(0, 2).map(lambda f: ("arrivals.weekday_factor.sat", f)))
+        changes.append(number(0, 2).map(lambda f: ("arrivals.weekday_factor.sat", f)))
     if "back_office" in document:
         office = document["back_office"]
         ceiling = max([0, *(office.get("schedule") or {}).values()])
@@ -371,7 +288,7 @@ def _option(draw: Draw, document: dict) -> dict:
             st.sampled_from(["dedicated", "counter_first"]).map(
                 lambda v: ("back_office.policy", v)),
             st.integers(ceiling, 4).map(lambda n: ("back_office.staff", n)),
-            _positive(60).map(lambda m: ("back_office.chunk_minutes", m)),
+            positive(60).map(lambda m: ("back_office.chunk_minutes", m)),
         ]
     picked = draw(st.lists(st.sampled_from(changes), min_size=1, max_size=3))
     return dict(draw(strategy) for strategy in picked)
@@ -385,16 +302,16 @@ def _at(document: dict, path: str) -> dict:
 
 
 def _targets() -> st.SearchStrategy[dict]:
-    waits = {name: _positive(60) for name in ("wait_mean", "wait_p50", "wait_p90", "wait_p95",
+    waits = {name: positive(60) for name in ("wait_mean", "wait_p50", "wait_p90", "wait_p95",
                                                "wait_max")}
-    shares = {name: _number(0, 1) for name in ("abandoned_share", "sent_home_share",
+    shares = {name: number(0, 1) for name in ("abandoned_share", "sent_home_share",
                                                 "on_time_share")}
     return st.fixed_dictionaries({}, optional={
         **waits, **shares,
-        "within_target_share": st.fixed_dictionaries({"minutes": _positive(60),
-                                                      "at_least": _number(0, 1)}),
+        "within_target_share": st.fixed_dictionaries({"minutes": positive(60),
+                                                      "at_least": number(0, 1)}),
         "overdue": st.integers(0, 20),
-        "lateness_p90": _number(0, 5),
+        "lateness_p90": number(0, 5),
     })
 
 
@@ -406,13 +323,13 @@ def _documents(draw: Draw) -> dict:
     first, last = timeline.days[0].date, timeline.days[-1].date
     side, counters, desks = draw(_counter_side())
     document: dict = {"name": "generated", "calendar": calendar,
-                      "arrivals": draw(_arrivals(first, last, _last_close(
+                      "arrivals": draw(_arrivals(first, last, last_close(
                           calendar.get("sessions", Calendar.model_fields["sessions"].default)))),
                       side: counters}
     if draw(st.booleans()):
         document["guidance"] = draw(st.fixed_dictionaries(
             {"staff": st.integers(1, 2), "service": durations(20)},
-            optional={"incomplete_factor": _number(0, 1)}))
+            optional={"incomplete_factor": number(0, 1)}))
     if draw(st.booleans()):
         document["back_office"] = draw(_back_office())
     sections = _Sections(desks, "guidance" in document, "back_office" in document,
@@ -431,10 +348,10 @@ def _documents(draw: Draw) -> dict:
     document.update(draw(st.fixed_dictionaries({}, optional={
         "description": st.just("Sinh ra tự động: a generated centre"),
         "patience": durations(60),
-        "return_probability": _number(0, 1),
+        "return_probability": number(0, 1),
         "max_trips": st.integers(1, 4),
         "at_closing": st.sampled_from(["send_home", "serve_all"]),
-        "warmup_minutes": _number(0, 1440),
+        "warmup_minutes": number(0, 1440),
         "targets": _targets(),
     })))
     names = draw(st.lists(st.sampled_from(["more_counters", "other_hours", "counter_first"]),
