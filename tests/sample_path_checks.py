@@ -92,7 +92,8 @@ def check_ends_empty(record: RunRecord, scenario: Scenario, label: str) -> None:
 # --- dossiers ----------------------------------------------------------------------------------
 def check_dossiers(record: RunRecord, scenario: Scenario, label: str) -> None:
     """Each dossier comes from a served visit, an online filing or the backlog; it is still
-    open or completed within the run, no sooner than its work allows."""
+    open or completed within the run, no sooner than its work allows; a new one is not due
+    before it was received."""
     dossiers = record.dossiers
     received, completed = dossiers["received"], dossiers["completed"]
     done = np.isfinite(completed)
@@ -107,6 +108,9 @@ def check_dossiers(record: RunRecord, scenario: Scenario, label: str) -> None:
     slack = 60 * DONE / per_hour + 4 * math.ulp(record.horizon_end)
     fastest = received + 60 * dossiers["work"] / per_hour - slack
     assert (completed[done] >= fastest[done]).all(), label
+    # A new dossier is never due before it was received (transferred ones may be overdue).
+    new = dossiers["source"] != BACKLOG
+    assert (dossiers["due"][new] >= received[new]).all(), label
     _check_sources(record, scenario, label)
 
 

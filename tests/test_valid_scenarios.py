@@ -165,3 +165,19 @@ def test_the_last_half_hour_before_a_closed_day_is_half_an_hour() -> None:
     slot = np.array([MINUTES_PER_DAY - SLOT_MINUTES, MINUTES_PER_DAY])
     queue_area = step_integral(log[:, 0], log[:, WAITING_COLUMN], slot)[0]
     assert last["queue_mean"] == queue_area / SLOT_MINUTES
+
+
+def test_a_dossier_received_after_the_close_is_not_due_that_day() -> None:
+    """A cut-off after the 17:00 close (23:00) left dossiers received in serve_all overtime
+    due at 17:00 that day, late before they were received; they now count from the next
+    working day, as after the cut-off."""
+    document = one_desk(calendar={"start": "2025-07-01", "working_days": 2, "cutoff": "23:00"},
+                        arrivals={"per_day": 60}, at_closing="serve_all")
+    document["procedures"][0]["deadline"] = {"working_days": 0}
+    record = simulate(scenario_from_document(document, "cutoff.yaml").baseline, seed=1)
+    received, due = record.dossiers["received"], record.dossiers["due"]
+    overtime = received % MINUTES_PER_DAY > 17 * 60
+    assert overtime.any(), "dossiers received in overtime were intended"
+    assert (due[overtime] == received[overtime] // MINUTES_PER_DAY * MINUTES_PER_DAY
+            + MINUTES_PER_DAY + 17 * 60).all()
+    assert (due >= received).all()
