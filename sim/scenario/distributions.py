@@ -30,10 +30,11 @@ class Exponential(StrictModel):
 
 
 class Deterministic(StrictModel):
-    """Always the same value (the D in M/D/1)."""
+    """Always the same value (the D in M/D/1). Any number: a duration's is checked by
+    `Duration`, and working days left to a deadline may be negative."""
 
     dist: Literal["deterministic"]
-    mean: Annotated[float, Field(ge=0)]
+    mean: float
 
     def expected(self) -> float:
         return self.mean
@@ -121,6 +122,7 @@ DISTRIBUTION_NAMES: tuple[str, ...] = (
 
 def _non_negative(dist: StrictModel) -> StrictModel:
     lowest = {
+        "deterministic": lambda d: d.mean,
         "uniform": lambda d: d.low,
         "triangular": lambda d: d.low,
         "empirical": lambda d: min(d.values),
@@ -141,8 +143,8 @@ DurationOrNumber = Annotated[float, Field(ge=0)] | Duration
 def as_distribution(value: float | StrictModel) -> StrictModel:
     """A fixed number as a deterministic distribution, so that sampling has one path.
 
-    >>> as_distribution(90.0)
-    Deterministic(dist='deterministic', mean=90.0)
+    >>> as_distribution(90.0), as_distribution(-3).mean
+    (Deterministic(dist='deterministic', mean=90.0), -3.0)
     """
     if isinstance(value, int | float):
         return Deterministic(dist="deterministic", mean=float(value))
