@@ -153,6 +153,18 @@ def test_bad_centre_change_names_the_centre(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+def test_a_repeated_centre_id_is_refused_naming_both_centres(tmp_path: Path) -> None:
+    shutil.copy(FIXTURES / "centre_template.yaml", tmp_path)
+    broken = tmp_path / "province.yaml"
+    broken.write_text(PROVINCE.read_text(encoding="utf-8").replace('id: "103"', 'id: "101"'),
+                      encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(broken)])
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f"Error: {broken}: centres[2].id: got '101'; allowed: an id no other centre has; "
+        "centres[0] (Xã Một) has it too")
+
+
 def test_check_of_a_province_file_checks_the_province() -> None:
     result = CliRunner().invoke(main, ["check", str(PROVINCE)])
     assert result.exit_code == 0, result.output
