@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from sim.cli import main
 from sim.experiment.executors import Execution
@@ -22,8 +22,7 @@ CENTRES = ["101", "102", "103", "104"]
 
 
 def run_cli(*args: str) -> None:
-    result = CliRunner().invoke(main, ["province", "run", str(PROVINCE), "-n", "3", "--seed",
-                                       "8", "-q", *args])
+    result = _invoke_run(*args)
     assert result.exit_code == 0, result.output + repr(result.exception)
 
 
@@ -71,11 +70,8 @@ def test_visits_modes(tmp_path: Path) -> None:
     assert set(pd.read_parquet(tmp_path / "sample" / "visits")["replication"]) == {0}
 
 
-def test_interrupted_run_resumes_where_it_stopped(sequential: Path, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """Stop after 5 units (Ctrl-C), then --resume: only the rest runs, and the results are
-    those of an uninterrupted run; nothing is published before the end."""
-    out = tmp_path / "out"
+def _stop_after_five_units(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C once five units are done (monkeypatch.undo() lets the rest run)."""
     original = runner.province_unit
     calls = {"count": 0}
 
@@ -86,15 +82,66 @@ def test_interrupted_run_resumes_where_it_stopped(sequential: Path, tmp_path: Pa
         original(*args)
 
     monkeypatch.setattr(runner, "province_unit", stop_after_five)
+
+
+def test_interrupted_run_resumes_where_it_stopped(sequential: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stop after 5 units (Ctrl-C), then --resume: only the rest runs, and the results are
+    those of an uninterrupted run; nothing is published before the end."""
+    out = tmp_path / "out"
+    _stop_after_five_units(monkeypatch)
     province = load_province(PROVINCE)
     with pytest.raises(KeyboardInterrupt):
         runner.run_province(province, 3, 8, out, Execution(), "all")
     assert not out.exists(), "nothing half-written is published"
-    monkeypatch.setattr(runner, "province_unit", original)
-    _, resumed = runner.run_province(province, 3, 8, out, Execution(), "all", resume=True)
-    assert resumed == 5
+    monkeypatch.undo()
+    done = runner.run_province(province, 3, 8, out, Execution(), "all", resume=True)
+    assert (done.resumed, done.repaired) == (5, 0)
     for name in ("summary.csv", "replications.csv"):
         assert (out / name).read_bytes() == (sequential / name).read_bytes()
+
+
+def test_resume_runs_again_the_units_whose_parts_were_damaged(
+        sequential: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A truncated metrics part, a truncated daily part, a missing visits part and an unreadable
+    index entry of an interrupted run: --resume runs those four units again, says so, and
+    publishes the results of an uninterrupted run, with no damaged or stray part in it."""
+    out = tmp_path / "out"
+    _stop_after_five_units(monkeypatch)
+    interrupted = _invoke_run("--out", str(out), "--visits", "all")
+    assert interrupted.exit_code == 130, interrupted.output
+    staging = tmp_path / ".out.partial"
+    metrics, daily, entries, visits = (sorted((staging / name).iterdir())
+                                       for name in ("metrics", "daily", "index", "visits"))
+    _truncate(metrics[0])
+    _truncate(daily[1])
+    entries[2].write_text("{", encoding="utf-8")
+    visits[3].unlink()
+    (staging / "daily" / ".0001_102-baseline-0000.tmp").write_bytes(b"PAR1")  # a killed write
+    monkeypatch.undo()
+    resumed = _invoke_run("--out", str(out), "--visits", "all", "--resume")
+    assert resumed.exit_code == 0, resumed.output + repr(resumed.exception)
+    assert "re-ran 4 units whose parts were damaged" in resumed.output
+    for name in ("summary.csv", "replications.csv", "province.csv"):
+        assert (out / name).read_bytes() == (sequential / name).read_bytes(), name
+    for name in ("visits", "intervals", "dossiers", "daily"):
+        assert _names(out / name) == _names(sequential / name), name
+        pd.testing.assert_frame_equal(pd.read_parquet(out / name),
+                                      pd.read_parquet(sequential / name), check_exact=True)
+    assert not staging.exists()
+
+
+def _invoke_run(*args: str) -> Result:
+    return CliRunner().invoke(main, ["province", "run", str(PROVINCE), "-n", "3", "--seed", "8",
+                                     "-q", *args])
+
+
+def _truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _names(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir())
 
 
 def test_resume_of_a_different_run_is_refused(tmp_path: Path,
@@ -151,6 +198,29 @@ def test_bad_centre_change_names_the_centre(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "centres[3] (104)" in result.output and "desks.general.counter" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_centre_ids_that_differ_only_in_punctuation_or_case_keep_their_results(
+        tmp_path: Path) -> None:
+    """Part file names are unique per centre, whatever its id: no centre's parts overwrite
+    another's."""
+    ids = ["a-1", "a_1", "a.1", "A-1"]
+    shutil.copy(FIXTURES / "centre_template.yaml", tmp_path)
+    province = tmp_path / "province.yaml"
+    province.write_text("name: collisions\ntemplate: centre_template.yaml\ncentres:\n" + "".join(
+        f'  - {{id: "{centre}", name: "centre {centre}"}}\n' for centre in ids), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["province", "run", str(province), "-n", "2", "-q",
+                                       "--visits", "all", "--out", str(out)])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    units = len(ids) * 2 * 2  # centres x options x replications
+    for name in ("visits", "intervals", "dossiers", "daily"):
+        assert len(list((out / name).iterdir())) == units, name
+        frame = pd.read_parquet(out / name)
+        counts = frame.groupby("centre", observed=True)["replication"].nunique()
+        assert counts.to_dict() == dict.fromkeys(ids, 2), name
+    summary = pd.read_csv(out / "summary.csv")
+    assert sorted(summary["centre"].unique()) == sorted(ids)
 
 
 def test_a_repeated_centre_id_is_refused_naming_both_centres(tmp_path: Path) -> None:

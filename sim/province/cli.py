@@ -119,22 +119,24 @@ def run(province_file: Path, replications: int, seed: int, out: Path | None, vis
     units = len(loaded.centres) * len(loaded.option_names()) * replications
     try:
         with progress_bar(quiet, units, "centre runs") as advance:
-            folder, resumed = run_province(loaded, replications, seed, folder,
-                                           Execution(jobs, scheduler), visits, resume, advance,
-                                           lang)
+            done = run_province(loaded, replications, seed, folder, Execution(jobs, scheduler),
+                                visits, resume, advance, lang)
     except (FolderError, ResumeError) as err:
         raise click.UsageError(str(err)) from None
     except KeyboardInterrupt:
         click.echo("interrupted: the finished centre runs are kept; run the same command with "
                    "--resume to continue", err=True)
         sys.exit(130)
+    if done.repaired:  # said even with --quiet: files went bad while the run was interrupted
+        click.echo(f"re-ran {done.repaired} unit{'s' * (done.repaired != 1)} whose parts were "
+                   "damaged (not as written: truncated, changed or missing)", err=True)
     if not quiet:
-        if resumed == units:
+        if done.resumed == units:
             click.echo("nothing to do: every unit is done")
-        elif resumed:
-            click.echo(f"resumed: {resumed} of {units} centre runs were already done")
-        _print_ranking(read_ranking(folder), loaded.province.name)
-        click.echo(f"results written to {folder}")
+        elif done.resumed:
+            click.echo(f"resumed: {done.resumed} of {units} centre runs were already done")
+        _print_ranking(read_ranking(done.folder), loaded.province.name)
+        click.echo(f"results written to {done.folder}")
 
 
 def _print_ranking(ranking: pd.DataFrame, title: str) -> None:
