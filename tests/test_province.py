@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 
 from sim.cli import main
 from sim.experiment.executors import Execution
+from sim.experiment.work import estimate_work
 from sim.province import runner
 from sim.province.allocate import allocate
 from sim.province.load import load_province
@@ -253,6 +254,36 @@ def test_check_of_a_broken_province_file_names_the_centre(tmp_path: Path) -> Non
     assert result.exit_code == 2
     assert result.output.count("\n") == 1, result.output
     assert "centres[3] (104): desks.general.counters: got 0" in result.output
+
+
+def test_a_province_asking_for_too_much_work_is_refused_before_anything_runs(
+        tmp_path: Path) -> None:
+    shutil.copy(PROVINCE, tmp_path)
+    template = (FIXTURES / "centre_template.yaml").read_text(encoding="utf-8")
+    (tmp_path / "centre_template.yaml").write_text(
+        template.replace("per_day: 60", "per_day: 1.0e+9"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["province", "run", str(tmp_path / "province.yaml"),
+                                       "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "--max-work" in result.output and "of memory" in result.output
+    assert _names(tmp_path) == ["centre_template.yaml", "province.yaml"], "nothing written"
+
+
+def test_max_work_bounds_the_largest_unit_only(tmp_path: Path) -> None:
+    """Parts are streamed to disk: a limit above the largest unit runs the province, however
+    many units it has; a limit below the largest unit is refused."""
+    province = load_province(PROVINCE)
+    estimate = estimate_work([scenario for centre in province.scenarios.values()
+                              for scenario in centre.options.values()], 1)
+    assert estimate.items > 2 * estimate.largest_run
+    args = ["-n", "1", "--out", str(tmp_path / "out")]
+    refused = _invoke_run(*args, "--max-work", str(estimate.largest_run * 0.9))
+    assert refused.exit_code == 2 and "above the limit" in refused.output
+    assert "fewer replications" not in refused.output, "they would not make a unit smaller"
+    assert not (tmp_path / "out").exists() and not (tmp_path / ".out.partial").exists()
+    allowed = _invoke_run(*args, "--max-work", str(estimate.largest_run * 1.1))
+    assert allowed.exit_code == 0, allowed.output
 
 
 def test_allocation_sends_staff_where_waiting_falls_most() -> None:

@@ -12,7 +12,13 @@ from rich.table import Table
 from rich.text import Text
 
 from sim.analysis.offered_load import offered_load
-from sim.cli_common import ScenarioProblem, execution_options, progress_bar
+from sim.cli_common import (
+    ScenarioProblem,
+    check_work_or_fail,
+    execution_options,
+    max_work_option,
+    progress_bar,
+)
 from sim.experiment.executors import Execution
 from sim.experiment.runner import DEFAULT_REPLICATIONS
 from sim.experiment.seeds import DEFAULT_SEED
@@ -106,8 +112,10 @@ def _file_name(province_name: str) -> str:
 @click.option("--lang", type=click.Choice(LANGUAGES), default="vi", show_default=True,
               help="Language of report.html and the map.")
 @execution_options
+@max_work_option
 def run(province_file: Path, replications: int, seed: int, out: Path | None, visits: str,
-        resume: bool, quiet: bool, lang: str, jobs: int, scheduler: str | None) -> None:
+        resume: bool, quiet: bool, lang: str, jobs: int, scheduler: str | None,
+        max_work: float | None) -> None:
     """Run every centre of PROVINCE_FILE and rank the centres by how far they miss targets.
 
     Each (option, centre, replication) unit writes its tables as Parquet parts as it finishes,
@@ -115,6 +123,10 @@ def run(province_file: Path, replications: int, seed: int, out: Path | None, vis
     --resume.
     """
     loaded = load_province_or_fail(province_file)
+    # Parts are streamed to disk as each unit ends: only the largest unit must fit in memory.
+    check_work_or_fail([scenario for centre in loaded.scenarios.values()
+                        for scenario in centre.options.values()], replications, max_work,
+                       quiet, kept=False)
     folder = out or Path("results") / loaded.stem
     units = len(loaded.centres) * len(loaded.option_names()) * replications
     try:
