@@ -104,9 +104,10 @@ def test_interrupted_run_resumes_where_it_stopped(sequential: Path, tmp_path: Pa
 
 def test_resume_runs_again_the_units_whose_parts_were_damaged(
         sequential: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A truncated metrics part, a truncated daily part, a missing visits part and an unreadable
-    index entry of an interrupted run: --resume runs those four units again, says so, and
-    publishes the results of an uninterrupted run, with no damaged or stray part in it."""
+    """A truncated metrics part, a truncated daily part, a missing visits part, an unreadable
+    index entry and one that lists no parts, of an interrupted run: --resume runs those five
+    units again, says so, and publishes the results of an uninterrupted run, with no damaged
+    or stray part in it."""
     out = tmp_path / "out"
     _stop_after_five_units(monkeypatch)
     interrupted = _invoke_run("--out", str(out), "--visits", "all")
@@ -118,11 +119,12 @@ def test_resume_runs_again_the_units_whose_parts_were_damaged(
     _truncate(daily[1])
     entries[2].write_text("{", encoding="utf-8")
     visits[3].unlink()
+    entries[4].write_text("{}", encoding="utf-8")
     (staging / "daily" / ".0001_102-baseline-0000.tmp").write_bytes(b"PAR1")  # a killed write
     monkeypatch.undo()
     resumed = _invoke_run("--out", str(out), "--visits", "all", "--resume")
     assert resumed.exit_code == 0, resumed.output + repr(resumed.exception)
-    assert "re-ran 4 units whose parts were damaged" in resumed.output
+    assert "re-ran 5 units whose parts were damaged" in resumed.output
     for name in ("summary.csv", "replications.csv", "province.csv"):
         assert (out / name).read_bytes() == (sequential / name).read_bytes(), name
     for name in ("visits", "intervals", "dossiers", "daily"):
@@ -143,6 +145,19 @@ def _truncate(path: Path) -> None:
 
 def _names(folder: Path) -> list[str]:
     return sorted(path.name for path in folder.iterdir())
+
+
+def test_resume_of_a_run_whose_plan_is_damaged_is_refused(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    monkeypatch.setattr(runner, "province_unit", _interrupt)
+    assert _invoke_run("--out", str(out)).exit_code == 130
+    monkeypatch.undo()
+    (tmp_path / ".out.partial" / "plan.json").write_text('{"root_seed": 8', encoding="utf-8")
+    result = _invoke_run("--out", str(out), "--resume")
+    assert result.exit_code == 2, result.output
+    assert "plan.json is damaged (not a JSON object); run without --resume" in result.output
+    assert "Traceback" not in result.output and not out.exists()
 
 
 def test_resume_of_a_different_run_is_refused(tmp_path: Path,

@@ -13,9 +13,10 @@ import hashlib
 import json
 import shutil
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -31,7 +32,7 @@ from sim.output.manifest import PROVINCE, package_versions
 from sim.province.load import ProvinceSet
 from sim.province.ranking import rank_centres
 from sim.province.results import provenance_line, resolved_documents, write_province_view
-from sim.province.store import keep_indexed, verify_units, write_entry, write_part
+from sim.province.store import keep_only, verify_units, write_entry, write_part
 from sim.scenario.schema import Scenario
 
 VISITS_MODES = ("none", "sample", "all")  # sample: the visits of replication 0 only
@@ -49,6 +50,19 @@ class ProvinceRun:
     folder: Path
     resumed: int  # units already done, kept from the interrupted run
     repaired: int  # units run again because the parts they had written were damaged
+
+
+class Unit(NamedTuple):
+    """The arguments of one province_unit call."""
+
+    scenario: Scenario
+    centre: str
+    option: str
+    replication: int
+    seed: int
+    staging: str
+    visits: str
+    name: str  # of its parts' files (unit_name)
 
 
 def centre_seed(root_seed: int, centre_id: str, replication: int) -> int:
@@ -74,8 +88,9 @@ def province_unit(scenario: Scenario, centre: str, option: str, replication: int
     ids = {"option": option, "centre": centre, "replication": replication}
     folder = Path(staging)
     parts = {}
+    tables = _tables(visits, replication)
     for frame_name, build in FRAMES.items():
-        if frame_name == "visits" and (visits == "none" or (visits == "sample" and replication)):
+        if frame_name not in tables:
             continue
         frame = build(record, scenario)
         for position, (column, value) in enumerate(ids.items()):
@@ -85,6 +100,12 @@ def province_unit(scenario: Scenario, centre: str, option: str, replication: int
             for metric, value in run_metrics(record, scenario).items()]
     parts.update(write_part(pd.DataFrame(rows), folder, METRICS, name))
     write_entry(folder, name, parts)
+
+
+def _tables(visits: str, replication: int) -> list[str]:
+    """The tables a unit writes a part of: visits only as the visits mode asks."""
+    keep_visits = visits == "all" or (visits == "sample" and replication == 0)
+    return [table for table in FRAMES if keep_visits or table != "visits"] + [METRICS]
 
 
 def run_province(
@@ -108,26 +129,29 @@ def run_province(
     planned = _units(province, replications, seed, staging, visits)
     if resume and _finished(out, staging, plan):
         return ProvinceRun(out, len(planned), 0)
-    done, damaged = _prepare_staging(staging, plan, resume, planned)
+    tables = {name: _tables(unit.visits, unit.replication) for name, unit in planned.items()}
+    done, damaged = _prepare_staging(staging, plan, resume, tables)
     units = [unit for name, unit in planned.items() if name not in done]
     for _ in execution.map(province_unit, units):
         if on_unit_done is not None:
             on_unit_done()
+    keep_only(staging, tables)
     _finish(province, resolved, staging, plan)
     publish(staging, out)
     return ProvinceRun(out, len(done), len(damaged))
 
 
 def _units(province: ProvinceSet, replications: int, seed: int, staging: Path,
-           visits: str) -> dict[str, tuple]:
-    """Every unit's arguments to province_unit, by the unit's name."""
+           visits: str) -> dict[str, Unit]:
+    """Every unit, by its name."""
     units = {}
     for position, (centre, scenarios) in enumerate(province.scenarios.items()):
         for option, scenario in scenarios.options.items():
             for replication in range(replications):
                 name = unit_name(position, centre, option, replication)
-                units[name] = (scenario, centre, option, replication,
-                               centre_seed(seed, centre, replication), str(staging), visits, name)
+                units[name] = Unit(scenario, centre, option, replication,
+                                   centre_seed(seed, centre, replication), str(staging), visits,
+                                   name)
     return units
 
 
@@ -170,14 +194,14 @@ def _check_same_run(earlier: dict, plan: dict, what: str) -> None:
 
 
 def _prepare_staging(staging: Path, plan: dict, resume: bool,
-                     names: Iterable[str]) -> tuple[set[str], set[str]]:
-    """Of the units ``names``, those already done and intact, and those done but damaged
-    (resume); or a fresh staging folder, with nothing done."""
+                     units: Mapping[str, list[str]]) -> tuple[set[str], set[str]]:
+    """Of the units (name -> tables), those already done and intact, and those done but
+    damaged (resume); or a fresh staging folder, with nothing done."""
     plan_file = staging / "plan.json"
     if resume and plan_file.is_file():
         what = f"the interrupted run in {staging}"
         _check_same_run(_read_plan(plan_file, what), plan, what)
-        return verify_units(staging, names)
+        return verify_units(staging, units)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     write_json(plan, plan_file)
@@ -187,7 +211,6 @@ def _prepare_staging(staging: Path, plan: dict, resume: bool,
 def _finish(province: ProvinceSet, resolved: dict[str, dict[str, dict]], staging: Path,
             plan: dict) -> None:
     """Summaries from the metric parts, the province view, and the manifest."""
-    keep_indexed(staging, [*FRAMES, METRICS])
     rows = pd.read_parquet(staging / METRICS)
     order = {name: i for i, name in enumerate(plan["centres"])}
     rows["option"] = pd.Categorical(rows["option"], categories=plan["options"])

@@ -5,7 +5,7 @@ Parts and entries are written to a hidden temporary name and renamed, so each is
 absent. A unit is done when its entry exists and every part it lists still has that checksum:
 a part truncated or overwritten since (a full disk, a copy killed halfway, a damaged file
 system) fails the check, and its unit runs again instead of being published or read as good.
-The published folder holds the indexed parts and nothing else.
+The published folder holds the parts of the planned units and nothing else.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -30,7 +30,7 @@ def write_part(frame: pd.DataFrame, staging: Path, table: str, name: str) -> Che
     temporary = folder / f".{name}.tmp"  # hidden: Parquet readers skip it
     frame.to_parquet(temporary, index=False)
     checksum = _checksum(temporary)
-    relative = f"{table}/{name}.parquet"
+    relative = _part(name, table)
     os.replace(temporary, staging / relative)
     return {relative: checksum}
 
@@ -44,18 +44,19 @@ def write_entry(staging: Path, name: str, parts: Checksums) -> None:
     os.replace(temporary, folder / f"{name}.json")
 
 
-def verify_units(staging: Path, names: Iterable[str]) -> tuple[set[str], set[str]]:
-    """Of the units ``names``, those done with every part intact, and those whose entry or
-    parts are damaged; a damaged unit's entry is removed, so that it counts as not done."""
+def verify_units(staging: Path, units: Mapping[str, Iterable[str]]) -> tuple[set[str], set[str]]:
+    """Of the units (name -> the tables it writes), those done with every part intact, and
+    those whose entry or parts are damaged; a damaged unit's entry is removed, so that it
+    counts as not done."""
     done: set[str] = set()
     damaged: set[str] = set()
-    for name in names:
+    for name, tables in units.items():
         path = staging / INDEX / f"{name}.json"
         if not path.is_file():
             continue
-        parts = _entry(path, name)
-        if parts is not None and all(_checksum_or_none(staging / part) == checksum
-                                     for part, checksum in parts.items()):
+        parts = _entry(path)
+        if (parts is not None and set(parts) == {_part(name, table) for table in tables}
+                and all(_checksum_or_none(staging / part) == parts[part] for part in parts)):
             done.add(name)
         else:
             damaged.add(name)
@@ -63,18 +64,14 @@ def verify_units(staging: Path, names: Iterable[str]) -> tuple[set[str], set[str
     return done, damaged
 
 
-def keep_indexed(staging: Path, tables: Iterable[str]) -> None:
-    """Remove from the part folders every file no entry lists (the temporary of a unit killed
-    while writing, a part of an attempt that never finished), then the index itself."""
-    listed: set[str] = set()
-    for path in (staging / INDEX).glob("*.json"):
-        listed.update(_entry(path, path.stem) or {})
-    for table in tables:
-        folder = staging / table
-        if not folder.is_dir():
-            continue
-        for path in folder.iterdir():
-            if f"{table}/{path.name}" in listed:
+def keep_only(staging: Path, units: Mapping[str, Iterable[str]]) -> None:
+    """Once every unit is done: remove from the part folders every file that is not a part of
+    these units (the temporary of a unit killed while writing, a part of an earlier version's
+    staging), then the index."""
+    wanted = {_part(name, table) for name, tables in units.items() for table in tables}
+    for table in {table for tables in units.values() for table in tables}:
+        for path in (staging / table).iterdir():
+            if f"{table}/{path.name}" in wanted:
                 continue
             if path.is_dir():
                 shutil.rmtree(path)
@@ -83,22 +80,18 @@ def keep_indexed(staging: Path, tables: Iterable[str]) -> None:
     shutil.rmtree(staging / INDEX, ignore_errors=True)
 
 
-def _entry(path: Path, name: str) -> Checksums | None:
-    """The checksums an entry lists, or None when it is not a readable entry of unit
-    ``name`` (each part a file of that unit directly in a table's folder)."""
+def _part(name: str, table: str) -> str:
+    """A part's path relative to the staging folder."""
+    return f"{table}/{name}.parquet"
+
+
+def _entry(path: Path) -> Checksums | None:
+    """The checksums an entry lists, or None when it is not readable."""
     try:
         parts = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return None
-    if not isinstance(parts, dict) or not all(
-            isinstance(part, str) and _is_part_of(part, name) for part in parts):
-        return None
-    return parts
-
-
-def _is_part_of(part: str, name: str) -> bool:
-    table, _, file = part.partition("/")
-    return table.isidentifier() and file == f"{name}.parquet"
+    return parts if isinstance(parts, dict) else None
 
 
 def _checksum(path: Path) -> dict[str, object]:
