@@ -40,7 +40,7 @@ METRICS = "metrics"
 
 
 class ResumeError(Exception):
-    """The interrupted run in the staging folder is not the run asked for now."""
+    """The earlier run to resume is not the run asked for now, or its plan is damaged."""
 
 
 @dataclass(frozen=True)
