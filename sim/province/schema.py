@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from sim.scenario.schema import OptionChanges
 from sim.scenario.strict import StrictModel
@@ -31,15 +31,8 @@ class Province(StrictModel):
     name: str
     province: str = ""
     template: str = Field(description="centre template scenario, relative to this file")
-    centres: Annotated[list[Centre], Field(min_length=1)]
+    centres: Annotated[list[Centre], Field(
+        min_length=1, description="the commune centres, each with an id no other centre has")]
     options: dict[Identifier, OptionChanges] | None = Field(
         default=None, description="options for every centre (default: the template's)")
 
-    @model_validator(mode="after")
-    def _unique_ids(self) -> Province:
-        seen: set[str] = set()
-        for centre in self.centres:
-            if centre.id in seen:
-                raise ValueError(f"centre id {centre.id!r} appears twice; ids must be unique")
-            seen.add(centre.id)
-        return self
