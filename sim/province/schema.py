@@ -8,14 +8,14 @@ from pydantic import Field
 
 from sim.scenario.schema import OptionChanges
 from sim.scenario.strict import StrictModel
-from sim.scenario.types import Identifier
+from sim.scenario.types import Identifier, Name
 
 
 class Centre(StrictModel):
     """One commune or ward centre: where it is, and how it differs from the template."""
 
-    id: Annotated[str, Field(min_length=1, description="the commune's code")]
-    name: str
+    id: Annotated[Name, Field(min_length=1, max_length=40, description="the commune's code")]
+    name: Name
     kind: Literal["commune", "ward", "special_zone"] = "commune"
     latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
     longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
@@ -28,7 +28,7 @@ class Centre(StrictModel):
 class Province(StrictModel):
     """A province's centres, each a template scenario with its own changes."""
 
-    name: str
+    name: Name
     province: str = ""
     template: str = Field(description="centre template scenario, relative to this file")
     centres: Annotated[list[Centre], Field(
