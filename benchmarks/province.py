@@ -47,7 +47,13 @@ from sim.experiment.runner import FRAMES
 from sim.model.centre import simulate
 from sim.province.init import init_province
 from sim.province.load import ProvinceSet, load_province
-from sim.province.runner import VISITS_MODES, centre_seed, province_unit, run_province
+from sim.province.runner import (
+    VISITS_MODES,
+    centre_seed,
+    province_unit,
+    run_province,
+    unit_name,
+)
 
 AIM_SECONDS = 120.0
 AIM_MB = 2000.0  # "2 GB", read as decimal megabytes: the stricter reading of the two
@@ -242,8 +248,9 @@ def timed_run(province: ProvinceSet, replications: int, jobs: int, visits: str,
     cpu_before = cpu_seconds(resource.RUSAGE_SELF) + cpu_seconds(resource.RUSAGE_CHILDREN)
     busy_before = machine_busy()
     started = time.perf_counter()
-    folder, _ = run_province(province, replications, SEED, out, execution=Execution(jobs=jobs),
-                             visits=visits, on_unit_done=lambda: done.append(time.perf_counter()))
+    folder = run_province(province, replications, SEED, out, execution=Execution(jobs=jobs),
+                          visits=visits,
+                          on_unit_done=lambda: done.append(time.perf_counter())).folder
     seconds = time.perf_counter() - started
     cpu = cpu_seconds(resource.RUSAGE_SELF) + cpu_seconds(resource.RUSAGE_CHILDREN) - cpu_before
     busy_after = machine_busy()
@@ -400,12 +407,13 @@ def profile_units(plan: Plan, province: ProvinceSet, work: Path) -> None:
     by_demand = sorted(province.centres,
                        key=lambda c: province.scenarios[c.id].baseline.arrivals.per_day or 0)
     centre = by_demand[len(by_demand) // 2].id
+    position = list(province.scenarios).index(centre)
     scenario = province.scenarios[centre].baseline
     reps = range(plan.profile_replications)
 
     def units(staging: Path) -> list[tuple[Any, ...]]:
         return [(scenario, centre, OPTION, r, centre_seed(SEED, centre, r), str(staging),
-                 plan.visits) for r in reps]
+                 plan.visits, unit_name(position, centre, OPTION, r)) for r in reps]
 
     plain = []
     for unit in units(work / "plain"):
@@ -441,7 +449,7 @@ def profile_units(plan: Plan, province: ProvinceSet, work: Path) -> None:
             continue
         print(f"{label:34} {seconds / per * 1e3:8.1f} {seconds / total:6.0%}")
     rest = total - sum(cumulative.get(key, 0.0) for key in phases.values())
-    print(f"{'other (ids, metric rows, renames)':34} {rest / per * 1e3:8.1f} {rest / total:6.0%}")
+    print(f"{'other (ids, metrics, checksums)':34} {rest / per * 1e3:8.1f} {rest / total:6.0%}")
     print(f"{'total, profiled':34} {total / per * 1e3:8.1f}")
     print(f"{'total, not profiled (median)':34} {statistics.median(plain) * 1e3:8.1f}")
     print(f"{'+ pickling the unit to a worker':34} {transfer * 1e3:8.1f}   "

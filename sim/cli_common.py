@@ -66,7 +66,7 @@ def check_work_or_fail(scenarios: Iterable[Scenario], replications: int, limit: 
     except WorkError as err:
         raise ScenarioProblem(str(err)) from None
     if not quiet and estimate.cpu_seconds >= LONG_RUN_SECONDS:
-        click.echo(f"note: {estimate.describe()}", err=True)
+        click.echo(f"note: {estimate.describe(kept)}", err=True)
 
 
 LONG_RUN_SECONDS = 120

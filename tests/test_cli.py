@@ -11,10 +11,12 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner, Result
+from scipy import stats
 
 import sim
 import sim.output.save
@@ -114,8 +116,18 @@ def test_summary_has_one_row_per_option_and_metric(tiny_run) -> None:
     assert len(summary) == len(TINY_OPTIONS) * len(METRICS)
     assert not summary.duplicated(["option", "metric"]).any()
     assert (summary["replications"] == N).all()
-    assert (summary["ci_low"] <= summary["mean"]).all()
-    assert (summary["mean"] <= summary["ci_high"]).all()
+    # The interval is the Student-t interval of the N per-run values: mean -/+ t s / sqrt(N),
+    # up to float rounding: each way of computing it makes at most N + 6 roundings (the sum,
+    # the spread, the products) of numbers no larger than `scale`.
+    per_run = pd.read_csv(out / "replications.csv").groupby(["option", "metric"], sort=False)
+    spread = stats.t.ppf(0.975, N - 1) * per_run["value"].std() / np.sqrt(N)
+    by_metric = summary.set_index(["option", "metric"])
+    scale = per_run["value"].apply(lambda v: v.abs().max()).fillna(0) + spread.fillna(0)
+    for end, sign in (("ci_low", -1), ("ci_high", 1)):
+        expected = per_run["value"].mean() + sign * spread
+        error = (by_metric[end] - expected).abs()
+        assert ((error <= (N + 6) * np.spacing(scale)) | (expected.isna() & by_metric[end].isna())
+                ).all(), end
     # The metric list the issue names is the one the code knows.
     assert metric_names(load_scenario(TINY).baseline, TINY_DESKS) == METRICS
 

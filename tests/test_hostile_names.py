@@ -62,3 +62,12 @@ def test_province_page_and_table_show_names_as_text(tmp_path: Path) -> None:
     _assert_page_escapes(out / "report.html")
     _invoke("report", out, "--lang", "en")
     _assert_page_escapes(out / "report.html")
+
+
+def test_a_name_with_a_terminal_escape_is_refused() -> None:
+    """ANSI escapes would act on the leader's terminal; no name may carry a control character."""
+    result = CliRunner().invoke(main, ["check", str(ROOT / "scenarios/demo.yaml"),
+                                       "--set", 'name="Phường \\e[31m đỏ"'])
+    assert result.exit_code == 2, result.output
+    assert "name" in result.output and "control characters" in result.output
+    assert "\x1b" not in result.output

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from sim.cli import main
 from sim.experiment.executors import Execution
+from sim.experiment.work import estimate_work
 from sim.province import runner
 from sim.province.allocate import allocate
 from sim.province.load import load_province
@@ -22,8 +23,7 @@ CENTRES = ["101", "102", "103", "104"]
 
 
 def run_cli(*args: str) -> None:
-    result = CliRunner().invoke(main, ["province", "run", str(PROVINCE), "-n", "3", "--seed",
-                                       "8", "-q", *args])
+    result = _invoke_run(*args)
     assert result.exit_code == 0, result.output + repr(result.exception)
 
 
@@ -71,11 +71,8 @@ def test_visits_modes(tmp_path: Path) -> None:
     assert set(pd.read_parquet(tmp_path / "sample" / "visits")["replication"]) == {0}
 
 
-def test_interrupted_run_resumes_where_it_stopped(sequential: Path, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """Stop after 5 units (Ctrl-C), then --resume: only the rest runs, and the results are
-    those of an uninterrupted run; nothing is published before the end."""
-    out = tmp_path / "out"
+def _stop_after_five_units(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C once five units are done (monkeypatch.undo() lets the rest run)."""
     original = runner.province_unit
     calls = {"count": 0}
 
@@ -86,15 +83,81 @@ def test_interrupted_run_resumes_where_it_stopped(sequential: Path, tmp_path: Pa
         original(*args)
 
     monkeypatch.setattr(runner, "province_unit", stop_after_five)
+
+
+def test_interrupted_run_resumes_where_it_stopped(sequential: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stop after 5 units (Ctrl-C), then --resume: only the rest runs, and the results are
+    those of an uninterrupted run; nothing is published before the end."""
+    out = tmp_path / "out"
+    _stop_after_five_units(monkeypatch)
     province = load_province(PROVINCE)
     with pytest.raises(KeyboardInterrupt):
         runner.run_province(province, 3, 8, out, Execution(), "all")
     assert not out.exists(), "nothing half-written is published"
-    monkeypatch.setattr(runner, "province_unit", original)
-    _, resumed = runner.run_province(province, 3, 8, out, Execution(), "all", resume=True)
-    assert resumed == 5
+    monkeypatch.undo()
+    done = runner.run_province(province, 3, 8, out, Execution(), "all", resume=True)
+    assert (done.resumed, done.repaired) == (5, 0)
     for name in ("summary.csv", "replications.csv"):
         assert (out / name).read_bytes() == (sequential / name).read_bytes()
+
+
+def test_resume_runs_again_the_units_whose_parts_were_damaged(
+        sequential: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A truncated metrics part, a truncated daily part, a missing visits part, an unreadable
+    index entry and one that lists no parts, of an interrupted run: --resume runs those five
+    units again, says so, and publishes the results of an uninterrupted run, with no damaged
+    or stray part in it."""
+    out = tmp_path / "out"
+    _stop_after_five_units(monkeypatch)
+    interrupted = _invoke_run("--out", str(out), "--visits", "all")
+    assert interrupted.exit_code == 130, interrupted.output
+    staging = tmp_path / ".out.partial"
+    metrics, daily, entries, visits = (sorted((staging / name).iterdir())
+                                       for name in ("metrics", "daily", "index", "visits"))
+    _truncate(metrics[0])
+    _truncate(daily[1])
+    entries[2].write_text("{", encoding="utf-8")
+    visits[3].unlink()
+    entries[4].write_text("{}", encoding="utf-8")
+    (staging / "daily" / ".0001_102-baseline-0000.tmp").write_bytes(b"PAR1")  # a killed write
+    monkeypatch.undo()
+    resumed = _invoke_run("--out", str(out), "--visits", "all", "--resume")
+    assert resumed.exit_code == 0, resumed.output + repr(resumed.exception)
+    assert "re-ran 5 units whose parts were damaged" in resumed.output
+    for name in ("summary.csv", "replications.csv", "province.csv"):
+        assert (out / name).read_bytes() == (sequential / name).read_bytes(), name
+    for name in ("visits", "intervals", "dossiers", "daily"):
+        assert _names(out / name) == _names(sequential / name), name
+        pd.testing.assert_frame_equal(pd.read_parquet(out / name),
+                                      pd.read_parquet(sequential / name), check_exact=True)
+    assert not staging.exists()
+
+
+def _invoke_run(*args: str) -> Result:
+    return CliRunner().invoke(main, ["province", "run", str(PROVINCE), "-n", "3", "--seed", "8",
+                                     "-q", *args])
+
+
+def _truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _names(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir())
+
+
+def test_resume_of_a_run_whose_plan_is_damaged_is_refused(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    monkeypatch.setattr(runner, "province_unit", _interrupt)
+    assert _invoke_run("--out", str(out)).exit_code == 130
+    monkeypatch.undo()
+    (tmp_path / ".out.partial" / "plan.json").write_text('{"root_seed": 8', encoding="utf-8")
+    result = _invoke_run("--out", str(out), "--resume")
+    assert result.exit_code == 2, result.output
+    assert "plan.json is damaged (not a JSON object); run without --resume" in result.output
+    assert "Traceback" not in result.output and not out.exists()
 
 
 def test_resume_of_a_different_run_is_refused(tmp_path: Path,
@@ -153,6 +216,41 @@ def test_bad_centre_change_names_the_centre(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+def test_centre_ids_that_differ_only_in_punctuation_or_case_keep_their_results(
+        tmp_path: Path) -> None:
+    """Part file names are unique per centre, whatever its id: no centre's parts overwrite
+    another's."""
+    ids = ["a-1", "a_1", "a.1", "A-1"]
+    shutil.copy(FIXTURES / "centre_template.yaml", tmp_path)
+    province = tmp_path / "province.yaml"
+    province.write_text("name: collisions\ntemplate: centre_template.yaml\ncentres:\n" + "".join(
+        f'  - {{id: "{centre}", name: "centre {centre}"}}\n' for centre in ids), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["province", "run", str(province), "-n", "2", "-q",
+                                       "--visits", "all", "--out", str(out)])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    units = len(ids) * 2 * 2  # centres x options x replications
+    for name in ("visits", "intervals", "dossiers", "daily"):
+        assert len(list((out / name).iterdir())) == units, name
+        frame = pd.read_parquet(out / name)
+        counts = frame.groupby("centre", observed=True)["replication"].nunique()
+        assert counts.to_dict() == dict.fromkeys(ids, 2), name
+    summary = pd.read_csv(out / "summary.csv")
+    assert sorted(summary["centre"].unique()) == sorted(ids)
+
+
+def test_a_repeated_centre_id_is_refused_naming_both_centres(tmp_path: Path) -> None:
+    shutil.copy(FIXTURES / "centre_template.yaml", tmp_path)
+    broken = tmp_path / "province.yaml"
+    broken.write_text(PROVINCE.read_text(encoding="utf-8").replace('id: "103"', 'id: "101"'),
+                      encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(broken)])
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f"Error: {broken}: centres[2].id: got '101'; allowed: an id no other centre has; "
+        "centres[0] (Xã Một) has it too")
+
+
 def test_check_of_a_province_file_checks_the_province() -> None:
     result = CliRunner().invoke(main, ["check", str(PROVINCE)])
     assert result.exit_code == 0, result.output
@@ -171,6 +269,36 @@ def test_check_of_a_broken_province_file_names_the_centre(tmp_path: Path) -> Non
     assert result.exit_code == 2
     assert result.output.count("\n") == 1, result.output
     assert "centres[3] (104): desks.general.counters: got 0" in result.output
+
+
+def test_a_province_asking_for_too_much_work_is_refused_before_anything_runs(
+        tmp_path: Path) -> None:
+    shutil.copy(PROVINCE, tmp_path)
+    template = (FIXTURES / "centre_template.yaml").read_text(encoding="utf-8")
+    (tmp_path / "centre_template.yaml").write_text(
+        template.replace("per_day: 60", "per_day: 1.0e+9"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["province", "run", str(tmp_path / "province.yaml"),
+                                       "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "--max-work" in result.output and "of memory" in result.output
+    assert _names(tmp_path) == ["centre_template.yaml", "province.yaml"], "nothing written"
+
+
+def test_max_work_bounds_the_largest_unit_only(tmp_path: Path) -> None:
+    """Parts are streamed to disk: a limit above the largest unit runs the province, however
+    many units it has; a limit below the largest unit is refused."""
+    province = load_province(PROVINCE)
+    estimate = estimate_work([scenario for centre in province.scenarios.values()
+                              for scenario in centre.options.values()], 1)
+    assert estimate.items > 2 * estimate.largest_run
+    args = ["-n", "1", "--out", str(tmp_path / "out")]
+    refused = _invoke_run(*args, "--max-work", str(estimate.largest_run * 0.9))
+    assert refused.exit_code == 2 and "above the limit" in refused.output
+    assert "fewer replications" not in refused.output, "they would not make a unit smaller"
+    assert not (tmp_path / "out").exists() and not (tmp_path / ".out.partial").exists()
+    allowed = _invoke_run(*args, "--max-work", str(estimate.largest_run * 1.1))
+    assert allowed.exit_code == 0, allowed.output
 
 
 def test_allocation_sends_staff_where_waiting_falls_most() -> None:

@@ -1,101 +1,140 @@
-"""The simulation agrees with queueing theory inside 95% confidence intervals.
+"""The simulation agrees with queueing theory inside confidence intervals.
 
-Each theory scenario is run for 20 independent replications (fixed root seed); the exact
-steady-state value must lie inside the Student-t interval of the replication means. To show the
-test can fail, each case also checks that the interval is narrow (half-width under 10% of the
-value) and that theory for a neighbouring system (one counter more or less) lies outside it.
+Each theory scenario is run for 20 independent replications (fixed root seed), and the queue's
+parameters (arrival rate, counters, service and patience distributions) are read from its file,
+so the file and the formula cannot drift apart. For every metric checked, the exact steady-state
+value must lie inside the Student-t interval of the replication means. The CHECKS intervals of
+this file run on one root seed, so each is taken at level 1 - 0.05 / CHECKS (Bonferroni): the
+chance of any false alarm is at most 5%.
+
+To show that each check can fail, each metric names a neighbouring system (one counter more,
+another patience, exponential instead of fixed service, one visitor an hour fewer) and the
+interval's half-width must be under half the distance between the two systems' values: then an
+interval that contains the theory cannot contain the neighbour's value, so the run tells the
+two systems apart.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import sim
+from sim.analysis.confidence import t_interval
 from sim.analysis.theory import QueueTheory, erlang_a, erlang_c, mg1_pollaczek_khinchine
+from sim.scenario.distributions import Exponential
+from sim.scenario.load import load_scenario
+from sim.scenario.schema import WEEKDAYS, Scenario
 
 THEORY = Path(__file__).resolve().parent.parent / "scenarios" / "theory"
 REPLICATIONS = 20
-PER_HOUR = 60.0
+FAMILY_LEVEL = 0.05
+# The theory's name of each metric the summary reports under another name.
+THEORY_NAMES = {"wait_served_mean": "served_wait_mean"}
 
 
-def _summary(name: str) -> pd.DataFrame:
-    results = sim.run(THEORY / f"{name}.yaml", replications=REPLICATIONS)
-    return results.summary.set_index("metric")
+@dataclasses.dataclass(frozen=True)
+class Queue:
+    """The textbook queue a theory scenario describes, read from its file."""
+
+    arrival_rate: float  # per minute
+    counters: int
+    service: object  # a scenario distribution
+    patience: object | None
+
+    @staticmethod
+    def of(scenario: Scenario) -> Queue:
+        """The queue of a theory scenario, after checking that the formulas apply to it: one
+        procedure and desk, open around the clock every day, a constant rate, nobody sent
+        home and nobody coming back."""
+        calendar = scenario.calendar
+        assert calendar.sessions == ["00:00-24:00"] and set(calendar.weekdays) == set(WEEKDAYS)
+        assert scenario.at_closing == "serve_all" and scenario.return_probability == 0
+        assert scenario.arrivals.per_hour is not None and not scenario.disruptions
+        (procedure,), (desk,) = scenario.procedures, scenario.desks.values()
+        assert desk.schedule is None and procedure.back_office is None
+        return Queue(scenario.arrivals.per_hour / 60, desk.counters, procedure.service,
+                     scenario.patience)
+
+    def theory(self) -> QueueTheory:
+        """Erlang A with exponential patience, Erlang C with exponential service, otherwise
+        Pollaczek-Khinchine for one counter."""
+        mean = self.service.expected()
+        if self.patience is not None:
+            assert self.patience.dist == "exponential" and self.service.dist == "exponential"
+            return erlang_a(self.counters, self.arrival_rate, 1 / mean,
+                            1 / self.patience.expected())
+        if self.service.dist == "exponential":
+            return erlang_c(self.counters, self.arrival_rate, 1 / mean)
+        assert self.counters == 1 and self.service.dist == "deterministic"
+        return mg1_pollaczek_khinchine(self.arrival_rate, mean, 0.0)
 
 
-@pytest.fixture(scope="module")
-def mmc() -> pd.DataFrame:
-    return _summary("mmc")
+def one_counter_more(queue: Queue) -> Queue:
+    return dataclasses.replace(queue, counters=queue.counters + 1)
 
 
-@pytest.fixture(scope="module")
-def erlang_a_run() -> pd.DataFrame:
-    return _summary("erlang_a")
+def patience_ten_minutes_longer(queue: Queue) -> Queue:
+    return dataclasses.replace(queue, patience=Exponential(
+        dist="exponential", mean=queue.patience.expected() + 10))
 
 
-@pytest.fixture(scope="module")
-def md1() -> pd.DataFrame:
-    return _summary("md1")
+def exponential_service(queue: Queue) -> Queue:
+    return dataclasses.replace(queue, service=Exponential(dist="exponential",
+                                                          mean=queue.service.expected()))
 
 
-def assert_inside(summary: pd.DataFrame, metric: str, expected: float) -> None:
-    row = summary.loc[metric]
-    assert row["replications"] == REPLICATIONS
-    assert row["ci_low"] <= expected <= row["ci_high"], (
-        f"{metric}: theory {expected:.4f} outside the 95% CI "
-        f"[{row['ci_low']:.4f}, {row['ci_high']:.4f}] (simulated mean {row['mean']:.4f})"
-    )
-    half_width = (row["ci_high"] - row["ci_low"]) / 2
-    assert half_width < 0.1 * abs(expected), (
-        f"{metric}: CI half-width {half_width:.4f} is too wide to tell a wrong model apart"
-    )
+def one_visitor_an_hour_fewer(queue: Queue) -> Queue:
+    return dataclasses.replace(queue, arrival_rate=queue.arrival_rate - 1 / 60)
 
 
-def assert_outside(summary: pd.DataFrame, metric: str, other: float) -> None:
-    row = summary.loc[metric]
-    assert not row["ci_low"] <= other <= row["ci_high"], (
-        f"{metric}: the CI [{row['ci_low']:.4f}, {row['ci_high']:.4f}] also contains the value "
-        f"{other:.4f} of a different system, so the test could not detect a wrong model"
-    )
+Neighbour = Callable[[Queue], Queue]
+CASES: dict[str, dict[str, Neighbour]] = {
+    "mmc": {"wait_mean": one_counter_more, "waited_share": one_counter_more,
+            "utilisation": one_counter_more},
+    "erlang_a": {"wait_mean": one_counter_more, "waited_share": one_counter_more,
+                 "utilisation": one_counter_more, "wait_served_mean": one_counter_more,
+                 "abandoned_share": patience_ten_minutes_longer},
+    "md1": {"wait_mean": exponential_service, "waited_share": one_visitor_an_hour_fewer,
+            "utilisation": one_visitor_an_hour_fewer},
+}
+CHECKS = sum(len(metrics) for metrics in CASES.values())
+CONFIDENCE = 1 - FAMILY_LEVEL / CHECKS
 
 
-def _check(summary: pd.DataFrame, theory: QueueTheory, metrics: tuple[str, ...]) -> None:
-    for metric in metrics:
-        assert_inside(summary, metric, getattr(theory, metric))
+@pytest.fixture(scope="module", params=list(CASES))
+def case(request: pytest.FixtureRequest) -> tuple[str, Queue, pd.DataFrame]:
+    """(name, queue, per-replication metric values) of one theory scenario."""
+    path = THEORY / f"{request.param}.yaml"
+    results = sim.run(path, replications=REPLICATIONS)
+    return request.param, Queue.of(load_scenario(path).baseline), results.replications
 
 
-def test_mmc_matches_erlang_c(mmc: pd.DataFrame) -> None:
-    theory = erlang_c(3, 15 / PER_HOUR, 1 / 10)
-    _check(mmc, theory, ("wait_mean", "waited_share", "utilisation"))
-    assert mmc.loc["abandoned_share", "mean"] == 0
+def interval(replications: pd.DataFrame, metric: str) -> tuple[float, float]:
+    values = replications.loc[replications["metric"] == metric, "value"].to_numpy(dtype=float)
+    assert len(values) == REPLICATIONS, metric
+    _, low, high = t_interval(values, CONFIDENCE)
+    return low, high
 
 
-def test_mmc_tells_apart_one_counter_more(mmc: pd.DataFrame) -> None:
-    other = erlang_c(4, 15 / PER_HOUR, 1 / 10)
-    assert_outside(mmc, "wait_mean", other.wait_mean)
-    assert_outside(mmc, "waited_share", other.waited_share)
+def test_simulation_matches_theory_and_tells_apart_the_neighbour(case) -> None:
+    name, queue, replications = case
+    theory = queue.theory()
+    if queue.patience is None:  # nobody gives up, exactly
+        abandoned = replications.loc[replications["metric"] == "abandoned_share", "value"]
+        assert (abandoned == 0).all(), name
+    for metric, neighbour in CASES[name].items():
+        expected = getattr(theory, THEORY_NAMES.get(metric, metric))
+        other = getattr(neighbour(queue).theory(), THEORY_NAMES.get(metric, metric))
+        low, high = interval(replications, metric)
+        assert low <= expected <= high, (
+            f"{name} {metric}: theory {expected:.4f} outside the {CONFIDENCE:.2%} CI "
+            f"[{low:.4f}, {high:.4f}]")
+        assert (high - low) / 2 < abs(expected - other) / 2, (
+            f"{name} {metric}: CI [{low:.4f}, {high:.4f}] too wide to tell theory "
+            f"{expected:.4f} from the {neighbour.__name__.replace('_', ' ')} value {other:.4f}")
 
-
-def test_mmc_with_patience_matches_erlang_a(erlang_a_run: pd.DataFrame) -> None:
-    theory = erlang_a(3, 21 / PER_HOUR, 1 / 10, 1 / 20)
-    _check(erlang_a_run, theory,
-           ("wait_mean", "waited_share", "abandoned_share", "utilisation"))
-    assert_inside(erlang_a_run, "wait_served_mean", theory.served_wait_mean)
-
-
-def test_erlang_a_tells_apart_other_patience(erlang_a_run: pd.DataFrame) -> None:
-    other = erlang_a(3, 21 / PER_HOUR, 1 / 10, 1 / 25)
-    assert_outside(erlang_a_run, "abandoned_share", other.abandoned_share)
-
-
-def test_md1_matches_pollaczek_khinchine(md1: pd.DataFrame) -> None:
-    theory = mg1_pollaczek_khinchine(4 / PER_HOUR, 12.0, 0.0)
-    _check(md1, theory, ("wait_mean", "waited_share", "utilisation"))
-
-
-def test_md1_tells_apart_exponential_service(md1: pd.DataFrame) -> None:
-    exponential = mg1_pollaczek_khinchine(4 / PER_HOUR, 12.0, 1.0)
-    assert_outside(md1, "wait_mean", exponential.wait_mean)

@@ -46,6 +46,9 @@ def intervals_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
     midnights = np.array([day.midnight for day in record.timeline.days])
     slot_starts = (midnights[:, None] + SLOT_MINUTES * np.arange(SLOTS_PER_DAY)).ravel()
     edges = np.append(slot_starts, slot_starts[-1] + SLOT_MINUTES)
+    # Each slot's own half-hour: the last slot of an opening day followed by a closed day
+    # would otherwise run on to the next opening day's midnight.
+    bounds = np.column_stack([slot_starts, slot_starts + SLOT_MINUTES]).ravel()
     waits = record.visits["wait"]
     slot_of_visit = np.searchsorted(edges, record.visits["arrival"], side="right") - 1
     tables = []
@@ -61,9 +64,9 @@ def intervals_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
             "arrivals": arrivals,
             "wait_mean": np.divide(wait_sum, arrivals, out=np.full(len(arrivals), np.nan),
                                    where=arrivals > 0),
-            "queue_mean": step_integral(times, log[:, 2], edges) / SLOT_MINUTES,
-            "busy_mean": step_integral(times, log[:, 1], edges) / SLOT_MINUTES,
-            "open_mean": step_integral(times, log[:, 3], edges) / SLOT_MINUTES,
+            "queue_mean": step_integral(times, log[:, 2], bounds)[::2] / SLOT_MINUTES,
+            "busy_mean": step_integral(times, log[:, 1], bounds)[::2] / SLOT_MINUTES,
+            "open_mean": step_integral(times, log[:, 3], bounds)[::2] / SLOT_MINUTES,
         }))
     return pd.concat(tables, ignore_index=True)
 

@@ -138,7 +138,9 @@ def erlang_a(
     >>> theory = erlang_a(2, arrival_rate=1.0, service_rate=1.0, abandonment_rate=1.0)
     >>> round(theory.waited_share, 6)  # theta == mu: N ~ Poisson(1), P(N >= 2) = 1 - 2/e
     0.264241
-    >>> erlang_a(1, 5.0, 1.0, 0.5).abandoned_share < 1  # overloaded, yet stable
+    >>> # Overloaded 5x, yet stable: one counter serves at most mu, so at least 1 - mu / lambda
+    >>> # give up, but not everybody.
+    >>> 1 - 1.0 / 5.0 <= erlang_a(1, 5.0, 1.0, 0.5).abandoned_share < 1
     True
     """
     if abandonment_rate == 0:

@@ -44,11 +44,15 @@ class WorkEstimate:
     def cpu_seconds(self) -> float:
         return self.items * SECONDS_PER_ITEM
 
-    def describe(self) -> str:
+    def describe(self, kept: bool = True) -> str:
+        """The work and what it needs; `kept` as in check_work: memory for every run's tables,
+        or for the largest run's only."""
+        memory = (f"needing about {_bytes(self.memory_bytes)} of memory" if kept else
+                  f"the largest with {self.largest_run:,.0f} needing about "
+                  f"{_bytes(self.largest_run * BYTES_PER_ITEM)} of memory (each run's tables "
+                  "go to disk as it ends)")
         return (f"about {self.items:,.0f} simulated visits, dossiers and outages over "
-                f"{self.runs} runs (option x replication), needing about "
-                f"{_bytes(self.memory_bytes)} of memory and {_duration(self.cpu_seconds)} on "
-                "one core")
+                f"{self.runs} runs, {memory}, and {_duration(self.cpu_seconds)} on one core")
 
 
 def expected_items(scenario: Scenario) -> float:
@@ -86,11 +90,13 @@ def check_work(estimate: WorkEstimate, limit: float | None, kept: bool = True) -
     limit = default_limit() if limit is None else limit
     if (estimate.items if kept else estimate.largest_run) <= limit:
         return
-    raise WorkError(f"this experiment asks for {estimate.describe()}, above the limit of "
-                    f"{limit:,.0f} items {source}; to go ahead, run fewer "
-                    "replications or options (--option), shorten calendar.working_days, keep "
-                    "fewer visits (sim province run --visits none), or raise the limit with "
-                    "--max-work ITEMS")
+    # Without kept tables, fewer runs do not make the largest one smaller.
+    fewer = ("shorten calendar.working_days or lower the busiest centre's arrivals.per_day"
+             if not kept else "run fewer replications or options (--option), shorten "
+             "calendar.working_days")
+    raise WorkError(f"this experiment asks for {estimate.describe(kept)}, above the limit of "
+                    f"{limit:,.0f} items {source}; to go ahead, {fewer}, or raise the limit "
+                    "with --max-work ITEMS")
 
 
 def _online_ratio(procedure: object) -> float:

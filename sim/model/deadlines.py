@@ -20,9 +20,11 @@ class WorkingCalendar:
         self.start = np.datetime64(calendar.start, "D")
         self.weekmask = [day in calendar.weekdays for day in WEEKDAYS]
         self.holidays = np.array(calendar.holidays, dtype="datetime64[D]")
-        self.cutoff = clock_minutes(calendar.cutoff)
         # Deadlines fall at the close of an ordinary working day, also beyond the horizon.
         self.closes = session_minutes(calendar.sessions[-1])[1]
+        # A cut-off after that close would leave a dossier received in between (serve_all
+        # overtime) due at a close already past: the day's count ends at the close too.
+        self.cutoff = min(clock_minutes(calendar.cutoff), self.closes)
 
     def _offset(self, dates: np.ndarray, days: np.ndarray | int) -> np.ndarray:
         return np.busday_offset(dates, days, roll="forward", weekmask=self.weekmask,

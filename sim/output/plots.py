@@ -223,8 +223,9 @@ def waits(results: Results, labels: Labels = None) -> Figure:
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
         ax.set_xlabel(text["waits.x"])
         ax.set_ylabel(text["waits.y"])
-        legend = ax.legend(loc="lower right", title=text["waits.legend"])
-        legend.get_title().set_fontsize(9)
+        if ax.get_legend_handles_labels()[0]:  # nobody waited in any run: nothing to label
+            legend = ax.legend(loc="lower right", title=text["waits.legend"])
+            legend.get_title().set_fontsize(9)
         if len(pooled) and pooled.max() > right:
             ax.annotate(text["waits.cut"], xy=(1, 0), xycoords="axes fraction",
                         xytext=(0, -28), textcoords="offset points", ha="right", va="top",
@@ -444,14 +445,15 @@ def backlog_burndown(results: Results, labels: Labels = None) -> Figure | None:
 
 
 def options_side_by_side(results: Results, metrics: Sequence[str] | None = None,
-                         labels: Labels = None) -> Figure:
+                         labels: Labels = None) -> Figure | None:
     """One panel per metric with a bar per option: the mean over replications and its 95%
     confidence interval, and the scenario's target as a dashed line where it sets one.
 
     The default metrics are the headline ones that the results have: mean and 90th-percentile
     wait, share served within the target, share who gave up, and the dossiers' on-time share
     and overdue count when there is a back office. Intervals are clipped to what the metric can
-    take (no negative waits, no share above 100%).
+    take (no negative waits, no share above 100%). None when no headline metric has a value
+    (nobody came in any run).
 
     >>> import sim
     >>> days = ["calendar.working_days=1"]  # a short run for the example
@@ -468,6 +470,8 @@ def options_side_by_side(results: Results, metrics: Sequence[str] | None = None,
     available = set(summary.loc[summary["mean"].notna(), "metric"])
     if metrics is None:
         metrics = [m for m in HEADLINE_METRICS if m in available]
+        if not metrics:
+            return None
     else:
         missing = [m for m in metrics if m not in set(summary["metric"])]
         if missing:
@@ -538,7 +542,7 @@ class ResultPlots:
         return backlog_burndown(self.results, lang or self.lang)
 
     def options(self, metrics: Sequence[str] | None = None,
-                lang: str | None = None) -> Figure:
+                lang: str | None = None) -> Figure | None:
         """Options side by side with confidence intervals: see :func:`options_side_by_side`."""
         return options_side_by_side(self.results, metrics, lang or self.lang)
 

@@ -12,7 +12,13 @@ from rich.table import Table
 from rich.text import Text
 
 from sim.analysis.offered_load import offered_load
-from sim.cli_common import ScenarioProblem, execution_options, progress_bar
+from sim.cli_common import (
+    ScenarioProblem,
+    check_work_or_fail,
+    execution_options,
+    max_work_option,
+    progress_bar,
+)
 from sim.experiment.executors import Execution
 from sim.experiment.runner import DEFAULT_REPLICATIONS
 from sim.experiment.seeds import DEFAULT_SEED
@@ -106,8 +112,10 @@ def _file_name(province_name: str) -> str:
 @click.option("--lang", type=click.Choice(LANGUAGES), default="vi", show_default=True,
               help="Language of report.html and the map.")
 @execution_options
+@max_work_option
 def run(province_file: Path, replications: int, seed: int, out: Path | None, visits: str,
-        resume: bool, quiet: bool, lang: str, jobs: int, scheduler: str | None) -> None:
+        resume: bool, quiet: bool, lang: str, jobs: int, scheduler: str | None,
+        max_work: float | None) -> None:
     """Run every centre of PROVINCE_FILE and rank the centres by how far they miss targets.
 
     Each (option, centre, replication) unit writes its tables as Parquet parts as it finishes,
@@ -115,26 +123,32 @@ def run(province_file: Path, replications: int, seed: int, out: Path | None, vis
     --resume.
     """
     loaded = load_province_or_fail(province_file)
+    # Parts are streamed to disk as each unit ends: only the largest unit must fit in memory.
+    check_work_or_fail([scenario for centre in loaded.scenarios.values()
+                        for scenario in centre.options.values()], replications, max_work,
+                       quiet, kept=False)
     folder = out or Path("results") / loaded.stem
     units = len(loaded.centres) * len(loaded.option_names()) * replications
     try:
         with progress_bar(quiet, units, "centre runs") as advance:
-            folder, resumed = run_province(loaded, replications, seed, folder,
-                                           Execution(jobs, scheduler), visits, resume, advance,
-                                           lang)
+            done = run_province(loaded, replications, seed, folder, Execution(jobs, scheduler),
+                                visits, resume, advance, lang)
     except (FolderError, ResumeError) as err:
         raise click.UsageError(str(err)) from None
     except KeyboardInterrupt:
         click.echo("interrupted: the finished centre runs are kept; run the same command with "
                    "--resume to continue", err=True)
         sys.exit(130)
+    if done.repaired:  # said even with --quiet: files went bad while the run was interrupted
+        click.echo(f"re-ran {done.repaired} unit{'s' * (done.repaired != 1)} whose parts were "
+                   "damaged (not as written: truncated, changed or missing)", err=True)
     if not quiet:
-        if resumed == units:
+        if done.resumed == units:
             click.echo("nothing to do: every unit is done")
-        elif resumed:
-            click.echo(f"resumed: {resumed} of {units} centre runs were already done")
-        _print_ranking(read_ranking(folder), loaded.province.name)
-        click.echo(f"results written to {folder}")
+        elif done.resumed:
+            click.echo(f"resumed: {done.resumed} of {units} centre runs were already done")
+        _print_ranking(read_ranking(done.folder), loaded.province.name)
+        click.echo(f"results written to {done.folder}")
 
 
 def _print_ranking(ranking: pd.DataFrame, title: str) -> None:

@@ -63,6 +63,7 @@ def province_from_document(document: object, path: str | Path,
         province = Province.model_validate(document)
     except ValidationError as err:
         raise ScenarioError(source, problems_from(err, Province)) from None
+    _check_unique_ids(province, source)
     templates: dict[str, dict] = {}
     scenarios = {}
     for index, centre in enumerate(province.centres):
@@ -72,6 +73,22 @@ def province_from_document(document: object, path: str | Path,
         scenarios[centre.id] = _centre_scenarios(template, province, centre, index, source,
                                                  options)
     return ProvinceSet(source, province, scenarios)
+
+
+def _check_unique_ids(province: Province, source: str) -> None:
+    """Every centre's results are keyed by its id: a repeated id would merge two centres."""
+    first: dict[str, int] = {}
+    problems = []
+    for index, centre in enumerate(province.centres):
+        if centre.id in first:
+            earlier = first[centre.id]
+            problems.append(Problem(
+                join_path(["centres", index, "id"]), centre.id,
+                f"an id no other centre has; centres[{earlier}] "
+                f"({province.centres[earlier].name}) has it too"))
+        first.setdefault(centre.id, index)
+    if problems:
+        raise ScenarioError(source, problems)
 
 
 def _template(folder: Path, name: str, cache: dict[str, dict], source: str, at: str) -> dict:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from sim.scenario.schema import OptionChanges
 from sim.scenario.strict import StrictModel
-from sim.scenario.types import Identifier
+from sim.scenario.types import Identifier, Name
 
 
 class Centre(StrictModel):
     """One commune or ward centre: where it is, and how it differs from the template."""
 
-    id: Annotated[str, Field(min_length=1, description="the commune's code")]
-    name: str
+    id: Annotated[Name, Field(min_length=1, max_length=40, description="the commune's code")]
+    name: Name
     kind: Literal["commune", "ward", "special_zone"] = "commune"
     latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
     longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
@@ -28,18 +28,11 @@ class Centre(StrictModel):
 class Province(StrictModel):
     """A province's centres, each a template scenario with its own changes."""
 
-    name: str
+    name: Name
     province: str = ""
     template: str = Field(description="centre template scenario, relative to this file")
-    centres: Annotated[list[Centre], Field(min_length=1)]
+    centres: Annotated[list[Centre], Field(
+        min_length=1, description="the commune centres, each with an id no other centre has")]
     options: dict[Identifier, OptionChanges] | None = Field(
         default=None, description="options for every centre (default: the template's)")
 
-    @model_validator(mode="after")
-    def _unique_ids(self) -> Province:
-        seen: set[str] = set()
-        for centre in self.centres:
-            if centre.id in seen:
-                raise ValueError(f"centre id {centre.id!r} appears twice; ids must be unique")
-            seen.add(centre.id)
-        return self

@@ -32,10 +32,11 @@ class Exponential(StrictModel):
 
 
 class Deterministic(StrictModel):
-    """Always the same value (the D in M/D/1)."""
+    """Always the same value (the D in M/D/1). Any number: a duration's is checked by
+    `Duration`, and working days left to a deadline may be negative."""
 
     dist: Literal["deterministic"]
-    mean: float  # where it is used says its range (days left may be negative)
+    mean: float
 
     def expected(self) -> float:
         return self.mean
@@ -138,7 +139,8 @@ def bounded(low: float, high: float, unit: str) -> Any:
     def within(dist: StrictModel) -> StrictModel:
         for name, value in _extent(dist):
             if not low <= value <= high:
-                raise ValueError(f"{unit} from {low:,g} to {high:,g} (here {name} {value:g})")
+                why = ": a duration cannot be negative" if value < low == 0 else ""
+                raise ValueError(f"{unit} from {low:,g} to {high:,g}{why} (here {name} {value:g})")
         return dist
 
     return Annotated[Distribution, AfterValidator(within)]
@@ -168,8 +170,8 @@ DaysLeft = number_or(-MAX_WORKING_DAYS, MAX_WORKING_DAYS, "working days")
 def as_distribution(value: float | StrictModel) -> StrictModel:
     """A fixed number as a deterministic distribution, so that sampling has one path.
 
-    >>> as_distribution(90.0), as_distribution(-3)
-    (Deterministic(dist='deterministic', mean=90.0), Deterministic(dist='deterministic', mean=-3.0))
+    >>> as_distribution(90.0), as_distribution(-3).mean
+    (Deterministic(dist='deterministic', mean=90.0), -3.0)
     """
     if isinstance(value, int | float):
         return Deterministic(dist="deterministic", mean=float(value))

@@ -10,7 +10,7 @@ from sim.scenario.errors import Problem
 from sim.scenario.problems import join_path
 from sim.scenario.schema import Procedure, Scenario
 from sim.scenario.transition import Blocked, OnlinePeriod, Outage
-from sim.scenario.types import level_at, schedule_points, session_minutes
+from sim.scenario.types import clock_minutes, level_at, schedule_points, session_minutes
 
 SHARE_TOLERANCE = 1e-3
 
@@ -28,6 +28,7 @@ def cross_reference_problems(scenario: Scenario, prefix: str = "") -> list[Probl
         *_backlog_problems(scenario, at),
         *_disruption_problems(scenario, at),
         *_closing_problems(scenario, at),
+        *_profile_problems(scenario, at),
     ]
 
 
@@ -146,3 +147,17 @@ def _closing_problems(scenario: Scenario, at: At) -> list[Problem]:
                     "citizens in overtime, and with none open they would wait overnight; "
                     "or at_closing send_home"))
     return problems
+
+
+def _profile_problems(scenario: Scenario, at: At) -> list[Problem]:
+    """A profile spreads per_day over the ordinary day and ignores keys from its last closing
+    on, so it needs a positive intensity before that closing (or nobody could be spread)."""
+    profile = scenario.arrivals.profile
+    last = scenario.calendar.sessions[-1]
+    closes = session_minutes(last)[1]
+    if profile is None or any(weight > 0 and clock_minutes(clock) < closes
+                              for clock, weight in profile.items()):
+        return []
+    return [Problem(at("arrivals", "profile"), profile,
+                    "at least one positive intensity from a clock time before the ordinary "
+                    f"day's last closing ({last.split('-')[1]}); keys from then on are ignored")]

@@ -41,6 +41,7 @@ from sim.scenario.types import (
     Date,
     Factor,
     Identifier,
+    Name,
     Session,
     Share,
     WaitMinutes,
@@ -166,7 +167,7 @@ class Procedure(StrictModel):
     """One administrative procedure handled at a desk."""
 
     id: Identifier
-    name: str = Field(default="", validate_default=True,
+    name: Name = Field(default="", validate_default=True,
                       description="name as citizens know it (Vietnamese, UTF-8); default: the id")
     share: Share = Field(description="share of in-person visits for this procedure")
     desk: Identifier = Field(description="the desk (counter pool) that serves it")
@@ -241,7 +242,7 @@ OptionChanges = dict[str, Any]
 class Scenario(StrictModel):
     """A whole centre scenario, validated once at load."""
 
-    name: str
+    name: Name
     description: str = ""
     calendar: Calendar
     arrivals: Arrivals

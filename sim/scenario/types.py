@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import Field, Strict
+from pydantic import AfterValidator, Field, Strict
 
 from sim.scenario.limits import EARLIEST_DATE, LATEST_DATE, MAX_FACTOR, MAX_MINUTES
 
@@ -25,6 +26,17 @@ Session = Annotated[
 Identifier = Annotated[
     str, Field(pattern=r"^[a-z][a-z0-9_]*$", description="lower-case letters, digits and _")
 ]
+def _printable(text: str) -> str:
+    """Names reach terminals and pages: a control character (an ANSI escape, a carriage
+    return) would act on the terminal instead of showing, so none is allowed."""
+    for character in text:
+        if unicodedata.category(character) == "Cc":
+            raise ValueError(f"a name without control characters (found {character!r})")
+    return text
+
+
+Name = Annotated[str, Field(max_length=200, description="a name people read (UTF-8)"),
+                 AfterValidator(_printable)]
 Date = Annotated[dt.date, Strict(False),
                  Field(ge=EARLIEST_DATE, le=LATEST_DATE, description="date YYYY-MM-DD")]
 Share = Annotated[float, Field(ge=0, le=1)]
