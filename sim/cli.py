@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -222,11 +223,13 @@ def _report_back_office(name: str, scenario: Scenario) -> bool:
     load = back_office_load(scenario)
     if load is None:
         return False
+    days = load["backlog_days_at_spare_capacity"]
+    clears = (f"about {days:.1f} working days of the spare hours" if math.isfinite(days)
+              else "which the spare hours never clear (there are none)")
     click.echo(f"back office, option {name}: {load['new_work_per_day']:.1f} staff-hours of new "
                f"work per ordinary day against {load['capacity_per_day']:.1f} "
                f"(load {load['load']:.2f}); transferred backlog {load['backlog_hours']:.0f} "
-               f"staff-hours, about {load['backlog_days_at_spare_capacity']:.1f} working days "
-               "of the spare hours")
+               f"staff-hours, {clears}")
     if load["load"] >= 1:
         click.echo(f"warning: option {name}, back office: new work {load['load']:.2f} times its "
                    "hours; dossiers will pile up (add staff or counter_first)", err=True)
