@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.output.plots import DPI, save_figure, styled
+from sim.output.figures.style import DPI, save_figure, styled
 
 TITLES = {
     "en": ("{name}\nhow far each centre misses its targets ({option})",
