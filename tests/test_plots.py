@@ -241,6 +241,15 @@ def test_every_language_has_every_label() -> None:
         assert english.count("{") == LABELS["vi"][key].count("{"), key
 
 
+def test_every_figure_has_a_caption_for_the_report(office: Results) -> None:
+    """The report captions each figure by its file name; none may fall back to the name."""
+    names = list(ResultPlots(office).figures())
+    assert len(names) == 6
+    for lang in LABELS:
+        assert [LABELS[lang].get(f"caption.{name}", name) != name for name in names] == [
+            True] * len(names), lang
+
+
 def test_labels_translate_and_rename_options(tiny: Results) -> None:
     figure = waits(tiny, labels="vi")
     assert figure.axes[0].get_xlabel() == "Thời gian chờ (phút)"

@@ -1,9 +1,10 @@
 """The words of the figures: titles, axis labels, legends and notes, in each language.
 
 One flat table per language, keyed ``<figure>.<part>`` (``metric.<name>`` for the titles of the
-options figure's panels), so that a translator adds a language by copying one block; the
-placeholders in braces are filled in by the drawing code. A later step moves these tables into
-gettext catalogues; until then this module is their one home.
+options figure's panels, ``caption.<figure>`` for the report's caption of each figure,
+``map.<part>`` for the province map), so that a translator adds a language by copying one
+block; the placeholders in braces are filled in by the drawing code. A later step moves these
+tables into gettext catalogues; until then this module is their one home.
 """
 
 from __future__ import annotations
@@ -56,6 +57,19 @@ LABELS: dict[str, dict[str, str]] = {
         "metric.overdue": "Dossiers overdue at the end",
         "metric.lateness_p90": "90th-percentile lateness (working days)",
         "metric.back_office_utilisation": "Back-office utilisation",
+        "caption.waits": "How long visitors waited: share served within each number of minutes.",
+        "caption.waits_by_time_of_day": ("Mean and 90th-percentile wait by the time of day "
+                                         "people arrived."),
+        "caption.queue_through_day": ("People waiting through a typical day (band: 10-90% over "
+                                      "replications)."),
+        "caption.utilisation_heatmap": "How busy each desk was, by half-hour.",
+        "caption.backlog_burndown": "Open dossiers and the transferred backlog, day by day.",
+        "caption.options_side_by_side": "The options side by side, with 95% confidence intervals.",
+        "map.title": "{name}\nhow far each centre misses its targets ({option})",
+        "map.colour": "total relative miss (0: every target met)",
+        "map.x": "longitude",
+        "map.y": "latitude",
+        "map.note": "centres without coordinates are not shown",
     },
     "vi": {
         "context": "{scenario} \u00b7 số lần mô phỏng: {replications} \u00b7 seed {seed}",
@@ -102,6 +116,18 @@ LABELS: dict[str, dict[str, str]] = {
         "metric.overdue": "Hồ sơ quá hạn cuối kỳ",
         "metric.lateness_p90": "Trễ hạn phân vị 90 (ngày làm việc)",
         "metric.back_office_utilisation": "Mức sử dụng bộ phận xử lý hồ sơ",
+        "caption.waits": "Thời gian chờ: tỷ lệ người được phục vụ trong từng số phút.",
+        "caption.waits_by_time_of_day": "Thời gian chờ trung bình và mức 90% theo giờ đến.",
+        "caption.queue_through_day": ("Số người đang chờ trong một ngày điển hình (dải: 10-90% "
+                                      "qua các lần mô phỏng)."),
+        "caption.utilisation_heatmap": "Mức bận của từng quầy theo nửa giờ.",
+        "caption.backlog_burndown": "Hồ sơ đang giải quyết và hồ sơ tồn chuyển giao, theo ngày.",
+        "caption.options_side_by_side": "So sánh các phương án, kèm khoảng tin cậy 95%.",
+        "map.title": "{name}\nmức chưa đạt chỉ tiêu của từng trung tâm ({option})",
+        "map.colour": "tổng mức chưa đạt (0: đạt mọi chỉ tiêu)",
+        "map.x": "kinh độ",
+        "map.y": "vĩ độ",
+        "map.note": "không hiển thị trung tâm thiếu tọa độ",
     },
 }
 
