@@ -27,6 +27,7 @@ def province_map(ranking: pd.DataFrame, name: str, option: str | None = None,
 
 
 def _draw_map(ranking: pd.DataFrame, name: str, option: str, lang: str) -> Figure:
+    """The map of one option; the five centres that miss most are named on it."""
     text = figure_text(lang)
     centres = (ranking[ranking["option"] == option]
                .drop_duplicates("centre").dropna(subset=["latitude", "longitude"]))

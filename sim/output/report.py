@@ -96,6 +96,7 @@ def _format(fmt: str, value: float) -> str:
 
 
 def _figures(results: Results, lang: str) -> list[dict]:
+    """Every figure as PNG data with its caption, so that the page needs no other file."""
     embedded = []
     captions = figure_text(lang)
     for name, figure in ResultPlots(results, lang=lang).figures().items():
