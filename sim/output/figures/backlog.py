@@ -16,16 +16,14 @@ from matplotlib.ticker import MaxNLocator
 from sim.analysis import figure_data
 from sim.analysis.figure_data import Backlog
 from sim.experiment.runner import Results
-from sim.output.figures.layout import legend_above, new_figure, taller
+from sim.output.figures.layout import each_option, legend_above, new_figure, taller
 from sim.output.figures.style import (
     BAND_ALPHA,
     TALL_FIGURE_SIZE,
     TARGET_COLOUR,
-    line_widths,
-    option_colours,
     styled,
 )
-from sim.output.figures.text import Labels, figure_text, option_label, option_names
+from sim.output.figures.text import Labels, figure_text, option_names
 
 LEGEND_KEYS = ("backlog.open", "backlog.transferred", "backlog.overdue_line", "band")
 
@@ -70,21 +68,19 @@ def _draw_days(top: Axes, bottom: Axes, data: Backlog, results: Results,
                text: Mapping[str, str]) -> None:
     """Per option: open dossiers (top), overdue ones (bottom, dashed), each with its band, and
     the transferred ones (top, dotted) when there are any."""
-    widths = line_widths(results.scenarios.options)
-    for option, colour in option_colours(results.scenarios.options).items():
-        mine = data.days[data.days["option"] == option]
+    for look, mine in each_option(data.days, results, text):
         if mine.empty:
             continue
         for ax, measure, style in ((top, "open_dossiers", "-"), (bottom, "overdue", "--")):
             rows = mine[mine["measure"] == measure]
-            ax.plot(rows["date"], rows["mean"].to_numpy(), color=colour, linestyle=style,
-                    linewidth=widths[option], label=option_label(text, option))
+            ax.plot(rows["date"], rows["mean"].to_numpy(), color=look.colour, linestyle=style,
+                    linewidth=look.width, label=look.label)
             ax.fill_between(rows["date"], rows["low"].to_numpy(), rows["high"].to_numpy(),
-                            color=colour, alpha=BAND_ALPHA, linewidth=0)
+                            color=look.colour, alpha=BAND_ALPHA, linewidth=0)
         if data.transferred:
             rows = mine[mine["measure"] == "open_transferred"]
-            top.plot(rows["date"], rows["mean"].to_numpy(), color=colour, linestyle=":",
-                     linewidth=widths[option], gid="transferred")
+            top.plot(rows["date"], rows["mean"].to_numpy(), color=look.colour, linestyle=":",
+                     linewidth=look.width, gid="transferred")
 
 
 def _backlog_axes(top: Axes, bottom: Axes, text: Mapping[str, str]) -> None:

@@ -19,6 +19,7 @@ from sim.experiment.runner import Results
 from sim.output.figures.layout import (
     clock_axis,
     clock_label,
+    each_option,
     legend_above,
     new_figure,
     slot_middles,
@@ -27,8 +28,6 @@ from sim.output.figures.layout import (
 from sim.output.figures.style import (
     BAND_ALPHA,
     FIGURE_SIZE,
-    line_widths,
-    option_colours,
     styled,
 )
 from sim.output.figures.text import Labels, figure_text, option_label, option_names
@@ -70,13 +69,11 @@ def queue_through_day(results: Results, labels: Labels = None) -> Figure:
 def _draw_bands(ax: Axes, table: pd.DataFrame, results: Results,
                 text: Mapping[str, str]) -> None:
     """Per option a median line and a band around it, in the option's colour."""
-    widths = line_widths(results.scenarios.options)
-    for option, colour in option_colours(results.scenarios.options).items():
-        mine = table[table["option"] == option]
+    for look, mine in each_option(table, results, text):
         x = slot_middles(mine["slot"].to_numpy())
-        ax.plot(x, mine["median"].to_numpy(), color=colour, linewidth=widths[option],
-                label=option_label(text, option))
-        ax.fill_between(x, mine["low"].to_numpy(), mine["high"].to_numpy(), color=colour,
+        ax.plot(x, mine["median"].to_numpy(), color=look.colour, linewidth=look.width,
+                label=look.label)
+        ax.fill_between(x, mine["low"].to_numpy(), mine["high"].to_numpy(), color=look.colour,
                         alpha=BAND_ALPHA, linewidth=0)
 
 

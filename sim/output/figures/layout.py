@@ -4,9 +4,11 @@ the plots, and clock-time axes."""
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -15,7 +17,8 @@ from matplotlib.ticker import FuncFormatter, MultipleLocator
 from sim.analysis.frames import SLOT_MINUTES
 from sim.experiment.runner import Results
 from sim.model.calendar import MINUTES_PER_DAY
-from sim.output.figures.style import DPI, FIGURE_SIZE
+from sim.output.figures.style import DPI, FIGURE_SIZE, line_widths, option_colours
+from sim.output.figures.text import option_label
 
 
 def new_figure(results: Results, text: Mapping[str, str], title: str,
@@ -29,6 +32,26 @@ def new_figure(results: Results, text: Mapping[str, str], title: str,
     figure.supxlabel(textwrap.shorten(context, width=130, placeholder="\u2026"), x=0.01,
                      ha="left", fontsize=8, color="0.4")
     return figure
+
+
+@dataclass(frozen=True)
+class OptionLook:
+    """How an option's lines look in every figure, and its name in legends."""
+
+    colour: str
+    width: float
+    label: str
+
+
+def each_option(table: pd.DataFrame, results: Results,
+                text: Mapping[str, str]) -> Iterator[tuple[OptionLook, pd.DataFrame]]:
+    """Each option's look and its rows of a figure-data table (column ``option``), in the
+    options' order, so that the baseline is drawn first and every figure colours alike."""
+    options = results.scenarios.options
+    widths = line_widths(options)
+    for option, colour in option_colours(options).items():
+        look = OptionLook(colour, widths[option], option_label(text, option))
+        yield look, table[table["option"] == option]
 
 
 def legend_above(ax: Axes, handles: Sequence[Artist]) -> None:

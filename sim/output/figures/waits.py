@@ -15,6 +15,7 @@ from sim.analysis.figure_data import WaitCurves, WaitTarget
 from sim.experiment.runner import Results
 from sim.output.figures.layout import (
     clock_axis,
+    each_option,
     legend_above,
     new_figure,
     slot_middles,
@@ -23,11 +24,9 @@ from sim.output.figures.layout import (
 from sim.output.figures.style import (
     TALL_FIGURE_SIZE,
     TARGET_COLOUR,
-    line_widths,
-    option_colours,
     styled,
 )
-from sim.output.figures.text import Labels, figure_text, option_label, option_names
+from sim.output.figures.text import Labels, figure_text, option_names
 
 TARGET_TEXT = {"wait_p90": "waits.target_p90", "within_target_share": "waits.target_within"}
 
@@ -63,13 +62,10 @@ def waits(results: Results, labels: Labels = None) -> Figure:
 def _draw_curves(ax: Axes, curves: pd.DataFrame, results: Results,
                  text: Mapping[str, str]) -> None:
     """One step line per option that has waits, in the option's colour."""
-    widths = line_widths(results.scenarios.options)
-    for option, colour in option_colours(results.scenarios.options).items():
-        curve = curves[curves["option"] == option]
-        if curve.empty:
-            continue
-        ax.plot(curve["wait"].to_numpy(), curve["share"].to_numpy(), drawstyle="steps-post",
-                color=colour, linewidth=widths[option], label=option_label(text, option))
+    for look, curve in each_option(curves, results, text):
+        if not curve.empty:
+            ax.plot(curve["wait"].to_numpy(), curve["share"].to_numpy(), drawstyle="steps-post",
+                    color=look.colour, linewidth=look.width, label=look.label)
 
 
 def _draw_target(ax: Axes, target: WaitTarget, text: Mapping[str, str]) -> None:
@@ -132,10 +128,8 @@ def waits_by_time_of_day(results: Results, labels: Labels = None) -> Figure:
 def _draw_slot_lines(axes: Mapping[str, Axes], table: pd.DataFrame, results: Results,
                      text: Mapping[str, str]) -> None:
     """Per option a line of each column of the table on its axes, with a dot per half-hour."""
-    widths = line_widths(results.scenarios.options)
-    for option, colour in option_colours(results.scenarios.options).items():
-        mine = table[table["option"] == option]
+    for look, mine in each_option(table, results, text):
         for column, ax in axes.items():
             ax.plot(slot_middles(mine["slot"].to_numpy()), mine[column].to_numpy(),
-                    color=colour, linewidth=widths[option], marker="o", markersize=3,
-                    label=option_label(text, option))
+                    color=look.colour, linewidth=look.width, marker="o", markersize=3,
+                    label=look.label)
