@@ -1,9 +1,10 @@
 """The figures: what each one draws (lines per option, target lines, heat-map shape, bands)
-against the result frames, and the files `ResultPlots.save_all` writes.
+against the result frames, and the files `ResultPlots.save_all` writes. The numbers behind them
+are tested without drawing in tests/test_figure_data.py.
 
 Two small runs are made once per module: tests/fixtures/tiny.yaml (no back office, a waiting
-target of 10 minutes) and a small centre with a back office, a transferred backlog, a warm-up
-day and targets, built here as a document.
+target of 10 minutes) and tests/fixtures/office.yaml (a back office, a transferred backlog, a
+warm-up day and targets).
 """
 
 from __future__ import annotations
@@ -20,40 +21,19 @@ from PIL import Image
 
 import sim
 from sim.experiment.runner import Results
-from sim.output import plots
-from sim.output.plots import LABELS, ResultPlots
-from sim.scenario.load import scenario_from_document
+from sim.output.figures.backlog import backlog_burndown
+from sim.output.figures.counters import queue_through_day, utilisation_heatmap
+from sim.output.figures.options import options_side_by_side
+from sim.output.figures.style import save_figure
+from sim.output.figures.text import LABELS
+from sim.output.figures.waits import waits, waits_by_time_of_day
+from sim.output.plots import ResultPlots
 
 TINY = Path(__file__).parent / "fixtures" / "tiny.yaml"
+OFFICE = Path(__file__).parent / "fixtures" / "office.yaml"
 TINY_OPTIONS = ["baseline", "extra_general", "longer_sessions"]
 OFFICE_OPTIONS = ["baseline", "more_staff"]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-def office_document() -> dict:
-    """Counters and a back office: land dossiers with a 3-day deadline, 20 transferred ones."""
-    return {
-        "name": "Plot test centre with a back office",
-        "calendar": {"start": "2025-07-01", "working_days": 6,
-                     "sessions": ["07:30-11:30", "13:30-17:00"]},
-        "arrivals": {"per_day": 80},
-        "procedures": [
-            {"id": "certification", "name": "Chứng thực", "share": 0.7, "desk": "general",
-             "service": {"dist": "exponential", "mean": 8}},
-            {"id": "land", "name": "Đất đai", "share": 0.3, "desk": "land",
-             "service": {"dist": "exponential", "mean": 12},
-             "back_office": {"hours": {"dist": "exponential", "mean": 2.5}},
-             "deadline": {"working_days": 3}},
-        ],
-        "desks": {"general": {"counters": 2}, "land": {"counters": 1}},
-        "back_office": {"staff": 2, "hours_per_day": 6},
-        "backlog": [{"procedure": "land", "count": 20,
-                     "days_left": {"dist": "uniform", "low": -2, "high": 5}}],
-        "warmup_minutes": 1440,
-        "options": {"more_staff": {"back_office.staff": 4}},
-        "targets": {"wait_p90": 20, "on_time_share": 0.9, "overdue": 5,
-                    "within_target_share": {"minutes": 12, "at_least": 0.8}},
-    }
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +43,7 @@ def tiny() -> Results:
 
 @pytest.fixture(scope="module")
 def office() -> Results:
-    return sim.run(scenario_from_document(office_document(), "office"), replications=3, seed=7)
+    return sim.run(OFFICE, replications=3, seed=7)
 
 
 def lines_by_label(ax) -> dict[str, object]:
@@ -83,7 +63,7 @@ def every_text(figure: Figure) -> list[str]:
 
 # --- waits -----------------------------------------------------------------------------------
 def test_waits_has_one_ecdf_per_option_and_the_target_line(tiny: Results) -> None:
-    figure = plots.waits(tiny)
+    figure = waits(tiny)
     assert isinstance(figure, Figure)
     ax = figure.axes[0]
     lines = lines_by_label(ax)
@@ -98,16 +78,16 @@ def test_waits_has_one_ecdf_per_option_and_the_target_line(tiny: Results) -> Non
 
 
 def test_waits_ecdf_is_the_share_waiting_at_most_x(tiny: Results) -> None:
-    line = lines_by_label(plots.waits(tiny).axes[0])["extra_general"]
+    line = lines_by_label(waits(tiny).axes[0])["extra_general"]
     x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
-    waits = counted_waits(tiny, "extra_general")
+    counted = counted_waits(tiny, "extra_general")
     for index in (0, len(x) // 3, len(x) - 1):
-        assert y[index] == pytest.approx((waits <= x[index]).mean())
+        assert y[index] == pytest.approx((counted <= x[index]).mean())
     assert (np.diff(y) >= 0).all() and y[-1] <= 1
 
 
 def test_waits_count_only_visits_after_the_warm_up(office: Results) -> None:
-    ax = plots.waits(office).axes[0]
+    ax = waits(office).axes[0]
     line = lines_by_label(ax)["baseline"]
     x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
     counted = counted_waits(office, "baseline")
@@ -120,7 +100,7 @@ def test_waits_count_only_visits_after_the_warm_up(office: Results) -> None:
 
 # --- waits by time of day ----------------------------------------------------------------------
 def test_waits_by_time_of_day_match_the_visits(tiny: Results) -> None:
-    figure = plots.waits_by_time_of_day(tiny)
+    figure = waits_by_time_of_day(tiny)
     top, bottom = figure.axes
     assert top.get_ylabel() == "Mean wait (min)"
     assert bottom.get_ylabel() == "90th-percentile wait (min)"
@@ -136,14 +116,14 @@ def test_waits_by_time_of_day_match_the_visits(tiny: Results) -> None:
 
 
 def test_lunch_break_is_a_gap_not_a_line(tiny: Results) -> None:
-    line = lines_by_label(plots.waits_by_time_of_day(tiny).axes[0])["baseline"]
+    line = lines_by_label(waits_by_time_of_day(tiny).axes[0])["baseline"]
     x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
     assert np.isnan(y[x == 12 * 60 + 15]).all() and (x == 12 * 60 + 15).any()
 
 
 # --- queue through the day ---------------------------------------------------------------------
 def test_queue_through_day_is_the_median_day_with_a_band(tiny: Results) -> None:
-    figure = plots.queue_through_day(tiny)
+    figure = queue_through_day(tiny)
     ax = figure.axes[0]
     lines = lines_by_label(ax)
     assert list(lines) == TINY_OPTIONS
@@ -161,7 +141,7 @@ def test_queue_through_day_is_the_median_day_with_a_band(tiny: Results) -> None:
 
 # --- utilisation heat map ------------------------------------------------------------------------
 def test_heatmap_is_desks_by_half_hours_of_the_baseline(tiny: Results) -> None:
-    figure = plots.utilisation_heatmap(tiny)
+    figure = utilisation_heatmap(tiny)
     ax = figure.axes[0]
     grid = ax.images[0].get_array()
     assert grid.shape == (2, 19)  # general and land, 07:30 to 17:00
@@ -174,7 +154,7 @@ def test_heatmap_is_desks_by_half_hours_of_the_baseline(tiny: Results) -> None:
 
 
 def test_heatmap_cell_is_busy_over_open_counter_minutes(tiny: Results) -> None:
-    ax = plots.utilisation_heatmap(tiny, option="extra_general").axes[0]
+    ax = utilisation_heatmap(tiny, option="extra_general").axes[0]
     ticks = [label.get_text() for label in ax.get_xticklabels()]
     rows = tiny.intervals[(tiny.intervals["option"] == "extra_general")
                           & (tiny.intervals["desk"] == "general")
@@ -184,21 +164,21 @@ def test_heatmap_cell_is_busy_over_open_counter_minutes(tiny: Results) -> None:
 
 
 def test_heatmap_of_an_option_with_longer_sessions_is_wider(tiny: Results) -> None:
-    grid = plots.utilisation_heatmap(tiny, option="longer_sessions").axes[0].images[0]
+    grid = utilisation_heatmap(tiny, option="longer_sessions").axes[0].images[0]
     assert grid.get_array().shape == (2, 21)  # 07:00 to 17:30
     with pytest.raises(ValueError, match="no option 'nope'"):
-        plots.utilisation_heatmap(tiny, option="nope")
+        utilisation_heatmap(tiny, option="nope")
 
 
 # --- backlog burn-down ---------------------------------------------------------------------------
 def test_no_burndown_without_a_back_office(tiny: Results) -> None:
     assert tiny.dossiers.empty
-    assert plots.backlog_burndown(tiny) is None
+    assert backlog_burndown(tiny) is None
     assert ResultPlots(tiny).backlog() is None
 
 
 def test_burndown_shows_open_transferred_and_overdue_dossiers(office: Results) -> None:
-    figure = plots.backlog_burndown(office)
+    figure = backlog_burndown(office)
     assert isinstance(figure, Figure)
     top, bottom = figure.axes
     assert (top.get_ylabel(), bottom.get_ylabel()) == ("Open dossiers", "Overdue dossiers")
@@ -218,7 +198,7 @@ def test_burndown_shows_open_transferred_and_overdue_dossiers(office: Results) -
 
 # --- options side by side ------------------------------------------------------------------------
 def test_options_side_by_side_shows_the_summary_with_intervals(tiny: Results) -> None:
-    figure = plots.options_side_by_side(tiny)
+    figure = options_side_by_side(tiny)
     titles = [ax.get_title() for ax in figure.axes]
     assert titles == ["Mean wait (min)", "90th-percentile wait (min)", "Served within 10 min",
                       "Gave up waiting"]
@@ -237,7 +217,7 @@ def test_options_side_by_side_shows_the_summary_with_intervals(tiny: Results) ->
 
 
 def test_options_side_by_side_adds_the_back_office_metrics(office: Results) -> None:
-    figure = plots.options_side_by_side(office)
+    figure = options_side_by_side(office)
     titles = [ax.get_title() for ax in figure.axes]
     assert titles[-2:] == ["Dossiers done on time", "Dossiers overdue at the end"]
     targets = {ax.get_title(): [float(line.get_xdata()[0]) for line in ax.get_lines()
@@ -248,10 +228,10 @@ def test_options_side_by_side_adds_the_back_office_metrics(office: Results) -> N
 
 
 def test_options_side_by_side_takes_chosen_metrics(tiny: Results) -> None:
-    figure = plots.options_side_by_side(tiny, metrics=["utilisation"])
+    figure = options_side_by_side(tiny, metrics=["utilisation"])
     assert [ax.get_title() for ax in figure.axes] == ["Counter utilisation"]
     with pytest.raises(ValueError, match="no metric 'on_time_share'"):
-        plots.options_side_by_side(tiny, metrics=["on_time_share"])
+        options_side_by_side(tiny, metrics=["on_time_share"])
 
 
 # --- languages -----------------------------------------------------------------------------------
@@ -261,14 +241,23 @@ def test_every_language_has_every_label() -> None:
         assert english.count("{") == LABELS["vi"][key].count("{"), key
 
 
+def test_every_figure_has_a_caption_for_the_report(office: Results) -> None:
+    """The report captions each figure by its file name; none may fall back to the name."""
+    names = list(ResultPlots(office).figures())
+    assert len(names) == 6
+    for lang in LABELS:
+        assert [LABELS[lang].get(f"caption.{name}", name) != name for name in names] == [
+            True] * len(names), lang
+
+
 def test_labels_translate_and_rename_options(tiny: Results) -> None:
-    figure = plots.waits(tiny, labels="vi")
+    figure = waits(tiny, labels="vi")
     assert figure.axes[0].get_xlabel() == "Thời gian chờ (phút)"
-    renamed = plots.waits(tiny, labels={"option.baseline": "Hiện trạng"})
+    renamed = waits(tiny, labels={"option.baseline": "Hiện trạng"})
     assert "Hiện trạng" in lines_by_label(renamed.axes[0])
     assert renamed.axes[0].get_xlabel() == "Wait (minutes)"  # the rest stays English
     with pytest.raises(ValueError, match="no labels for language 'fr'"):
-        plots.waits(tiny, labels="fr")
+        waits(tiny, labels="fr")
 
 
 def test_every_figure_says_what_it_shows(office: Results) -> None:
@@ -315,7 +304,7 @@ def test_save_all_writes_png_and_svg(tiny: Results, tmp_path: Path) -> None:
 
 
 def test_saved_png_is_120_dpi_at_the_figure_size(tiny: Results, tmp_path: Path) -> None:
-    path = plots.save_figure(plots.waits(tiny), tmp_path / "waits.png")
+    path = save_figure(waits(tiny), tmp_path / "waits.png")
     with Image.open(path) as image:
         assert image.size == (960, 540)  # 8 x 4.5 inches at 120 dpi
 
@@ -333,6 +322,6 @@ def test_save_all_in_vietnamese_with_burndown(office: Results, tmp_path: Path) -
 
 
 def test_same_figure_same_svg(tiny: Results, tmp_path: Path) -> None:
-    first = plots.save_figure(plots.waits(tiny), tmp_path / "a.svg").read_bytes()
-    second = plots.save_figure(plots.waits(tiny), tmp_path / "b.svg").read_bytes()
+    first = save_figure(waits(tiny), tmp_path / "a.svg").read_bytes()
+    second = save_figure(waits(tiny), tmp_path / "b.svg").read_bytes()
     assert first == second

@@ -16,6 +16,10 @@ from sim.scenario.schema import Scenario
 
 SLOT_MINUTES = 30
 SLOTS_PER_DAY = MINUTES_PER_DAY // SLOT_MINUTES
+SLOT_STARTS: dict[str, int] = {f"{m // 60:02d}:{m % 60:02d}": m
+                               for m in range(0, MINUTES_PER_DAY, SLOT_MINUTES)}
+"""The `time` label of each half-hour in the intervals table, and the minute since midnight at
+which it starts: figures look the minutes up here rather than reading them back from the text."""
 
 
 def visits_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
@@ -60,7 +64,7 @@ def intervals_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
         tables.append(pd.DataFrame({
             "desk": name,
             "day": np.repeat(np.arange(1, len(midnights) + 1), SLOTS_PER_DAY),
-            "time": np.tile(_slot_labels(), len(midnights)),
+            "time": np.tile(list(SLOT_STARTS), len(midnights)),
             "arrivals": arrivals,
             "wait_mean": np.divide(wait_sum, arrivals, out=np.full(len(arrivals), np.nan),
                                    where=arrivals > 0),
@@ -69,7 +73,3 @@ def intervals_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
             "open_mean": step_integral(times, log[:, 3], bounds)[::2] / SLOT_MINUTES,
         }))
     return pd.concat(tables, ignore_index=True)
-
-
-def _slot_labels() -> list[str]:
-    return [f"{m // 60:02d}:{m % 60:02d}" for m in range(0, MINUTES_PER_DAY, SLOT_MINUTES)]

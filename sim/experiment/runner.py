@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -22,9 +21,6 @@ from sim.experiment.seeds import DEFAULT_SEED, replication_seed
 from sim.model.centre import simulate
 from sim.scenario.load import ScenarioSet
 from sim.scenario.schema import Scenario
-
-if TYPE_CHECKING:
-    from sim.output.plots import ResultPlots
 
 DEFAULT_REPLICATIONS = 10
 FRAMES = {  # tidy per-run tables, each written as <name>.parquet
@@ -49,13 +45,6 @@ class Results:
     dossiers: pd.DataFrame  # one row per back-office dossier
     daily: pd.DataFrame  # one row per opening day
     runtime_seconds: float
-
-    @property
-    def plot(self) -> ResultPlots:
-        """The figures of these results: `results.plot.waits()` and so on."""
-        from sim.output.plots import ResultPlots  # output builds on results, not the reverse
-
-        return ResultPlots(self)
 
 
 def run_experiment(

@@ -8,16 +8,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.output.plots import DPI, save_figure, styled
-
-TITLES = {
-    "en": ("{name}\nhow far each centre misses its targets ({option})",
-           "total relative miss (0: every target met)", "longitude", "latitude",
-           "centres without coordinates are not shown"),
-    "vi": ("{name}\nmức chưa đạt chỉ tiêu của từng trung tâm ({option})",
-           "tổng mức chưa đạt (0: đạt mọi chỉ tiêu)", "kinh độ", "vĩ độ",
-           "không hiển thị trung tâm thiếu tọa độ"),
-}
+from sim.output.figures.style import DPI, save_figure, styled
+from sim.output.figures.text import figure_text
 
 
 def province_map(ranking: pd.DataFrame, name: str, option: str | None = None,
@@ -35,7 +27,8 @@ def province_map(ranking: pd.DataFrame, name: str, option: str | None = None,
 
 
 def _draw_map(ranking: pd.DataFrame, name: str, option: str, lang: str) -> Figure:
-    title, colour_label, x_label, y_label, note = TITLES[lang]
+    """The map of one option; the five centres that miss most are named on it."""
+    text = figure_text(lang)
     centres = (ranking[ranking["option"] == option]
                .drop_duplicates("centre").dropna(subset=["latitude", "longitude"]))
     figure = Figure(figsize=(7, 7), dpi=DPI, layout="constrained")
@@ -47,13 +40,13 @@ def _draw_map(ranking: pd.DataFrame, name: str, option: str, lang: str) -> Figur
     for row in centres.nlargest(5, "total_miss").itertuples():
         axes.annotate(str(row.name), (row.longitude, row.latitude), xytext=(4, 4),
                       textcoords="offset points", fontsize=8)
-    figure.colorbar(points, ax=axes, label=colour_label, shrink=0.8)
-    axes.set_title(title.format(name=name, option=option), loc="left", fontsize=11)
-    axes.set_xlabel(x_label)
-    axes.set_ylabel(y_label)
+    figure.colorbar(points, ax=axes, label=text["map.colour"], shrink=0.8)
+    axes.set_title(text["map.title"].format(name=name, option=option), loc="left", fontsize=11)
+    axes.set_xlabel(text["map.x"])
+    axes.set_ylabel(text["map.y"])
     axes.set_aspect("equal", adjustable="datalim")
     axes.grid(alpha=0.3)
-    figure.supxlabel(note, x=0.01, ha="left", fontsize=8, color="0.4")
+    figure.supxlabel(text["map.note"], x=0.01, ha="left", fontsize=8, color="0.4")
     return figure
 
 

@@ -16,10 +16,11 @@ import pandas as pd
 from sim.analysis.comparison import comparison_table, scenario_targets
 from sim.analysis.recommendation import option_costs, recommend
 from sim.experiment.runner import Results
+from sim.output.figures.text import figure_text
 from sim.output.manifest import package_versions
 from sim.output.pages import page_template, write_page
 from sim.output.plots import ResultPlots
-from sim.output.report_text import FIGURE_CAPTIONS, KPI_FORMATS, TEXT, assumptions
+from sim.output.report_text import KPI_FORMATS, TEXT, assumptions
 
 LANGUAGES = ("vi", "en")
 
@@ -95,12 +96,14 @@ def _format(fmt: str, value: float) -> str:
 
 
 def _figures(results: Results, lang: str) -> list[dict]:
+    """Every figure as PNG data with its caption, so that the page needs no other file."""
     embedded = []
+    captions = figure_text(lang)
     for name, figure in ResultPlots(results, lang=lang).figures().items():
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=110)
         embedded.append({"png": base64.b64encode(buffer.getvalue()).decode("ascii"),
-                         "caption": FIGURE_CAPTIONS[lang].get(name, name)})
+                         "caption": captions.get(f"caption.{name}", name)})
     return embedded
 
 

@@ -109,27 +109,6 @@ TEXT: dict[str, dict] = {
     },
 }
 
-FIGURE_CAPTIONS: dict[str, dict[str, str]] = {
-    "en": {
-        "waits": "How long visitors waited: share served within each number of minutes.",
-        "by_time_of_day": "Mean and 90th-percentile wait by the time of day people arrived.",
-        "queue": "People waiting through a typical day (band: 10-90% over replications).",
-        "utilisation": "How busy each desk was, by half-hour.",
-        "backlog": "Open dossiers and the transferred backlog, day by day.",
-        "options": "The options side by side, with 95% confidence intervals.",
-    },
-    "vi": {
-        "waits": "Thời gian chờ: tỷ lệ người được phục vụ trong từng số phút.",
-        "by_time_of_day": "Thời gian chờ trung bình và mức 90% theo giờ đến.",
-        "queue": "Số người đang chờ trong một ngày điển hình (dải: 10-90% qua các lần "
-                 "mô phỏng).",
-        "utilisation": "Mức bận của từng quầy theo nửa giờ.",
-        "backlog": "Hồ sơ đang giải quyết và hồ sơ tồn chuyển giao, theo ngày.",
-        "options": "So sánh các phương án, kèm khoảng tin cậy 95%.",
-    },
-}
-
-
 def assumptions(scenario: Scenario, lang: str) -> list[tuple[str, str]]:
     """(label, plain text) pairs describing the baseline scenario."""
     fields, w = TEXT[lang]["fields"], TEXT[lang]["words"]
