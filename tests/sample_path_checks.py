@@ -18,13 +18,13 @@ from sim.analysis.frames import SLOT_MINUTES, intervals_frame
 from sim.analysis.timeweighted import step_integral, summed_steps
 from sim.model.back_office import DONE, SOURCES
 from sim.model.calendar import MINUTES_PER_DAY
-from sim.model.centre import BLOCKED, INCOMPLETE, OUTCOMES, SENT_HOME, SERVED, RunRecord
+from sim.model.desk import DeskLog
 from sim.model.dossier_sources import online_share_on
+from sim.model.record import BLOCKED, INCOMPLETE, OUTCOMES, SENT_HOME, SERVED, RunRecord
 from sim.scenario.schema import Scenario, session_minutes
 
 REACHED_COUNTER = (SERVED, INCOMPLETE, BLOCKED)
 COUNTER, ONLINE, BACKLOG = (SOURCES.index(s) for s in ("counter", "online", "backlog"))
-BUSY_COLUMN, WAITING_COLUMN, OPEN_COLUMN = 1, 2, 3  # desk logs: time, busy, waiting, open, ...
 
 
 def rounding_bound(terms: int, total: float, horizon: float = 0.0, peak: float = 0.0) -> float:
@@ -84,7 +84,7 @@ def check_ends_empty(record: RunRecord, scenario: Scenario, label: str) -> None:
     """Nobody is left waiting or at a counter or guide when the run ends; under serve_all
     nobody is sent home either (the counters stay open until the queue is empty)."""
     for desk, log in {**record.desk_logs, **record.guidance_logs}.items():
-        assert log[-1, BUSY_COLUMN:WAITING_COLUMN + 1].tolist() == [0, 0], (label, desk, log[-1])
+        assert log[-1, [DeskLog.BUSY, DeskLog.WAITING]].tolist() == [0, 0], (label, desk, log[-1])
     if scenario.at_closing == "serve_all":
         assert not (record.visits["outcome"] == SENT_HOME).any(), label
 
@@ -150,7 +150,8 @@ def check_areas(record: RunRecord, scenario: Scenario, label: str) -> None:
     busy counters is the sum of service times."""
     visits = record.visits
     logs = [*record.desk_logs.values(), *record.guidance_logs.values()]
-    times, waiting = summed_steps([(log[:, 0], log[:, WAITING_COLUMN]) for log in logs])
+    times, waiting = summed_steps([(log[:, DeskLog.TIME], log[:, DeskLog.WAITING])
+                                    for log in logs])
     horizon = float(times[-1]) + 1.0
     whole_run = np.array([0.0, horizon])
     area = step_integral(times, waiting, whole_run)[0]
@@ -158,7 +159,8 @@ def check_areas(record: RunRecord, scenario: Scenario, label: str) -> None:
                            peak=waiting.max(initial=1.0))
     assert abs(area - visits["wait"].sum()) <= bound, (label, area, visits["wait"].sum())
     desk_logs = list(record.desk_logs.values())
-    times, busy = summed_steps([(log[:, 0], log[:, BUSY_COLUMN]) for log in desk_logs])
+    times, busy = summed_steps([(log[:, DeskLog.TIME], log[:, DeskLog.BUSY])
+                                 for log in desk_logs])
     reached = np.isin(visits["outcome"], REACHED_COUNTER)
     service = (visits["end"] - visits["start"])[reached].sum()
     area = step_integral(times, busy, whole_run)[0]
@@ -169,9 +171,9 @@ def check_areas(record: RunRecord, scenario: Scenario, label: str) -> None:
         return  # a visit's wait then includes its guidance queue's
     for index, log in enumerate(desk_logs):
         mine = visits["desk"] == index
-        area = step_integral(log[:, 0], log[:, WAITING_COLUMN], whole_run)[0]
+        area = step_integral(log[:, DeskLog.TIME], log[:, DeskLog.WAITING], whole_run)[0]
         bound = rounding_bound(len(log) + int(mine.sum()), area, horizon,
-                               peak=log[:, WAITING_COLUMN].max(initial=1.0))
+                               peak=log[:, DeskLog.WAITING].max(initial=1.0))
         assert abs(area - visits["wait"][mine].sum()) <= bound, (label, index)
 
 
@@ -190,9 +192,9 @@ def check_intervals(record: RunRecord, scenario: Scenario, label: str) -> None:
         waits = (rows["wait_mean"].fillna(0) * rows["arrivals"]).sum()
         bound = rounding_bound(int(mine.sum()) + len(rows), waits)
         assert abs(waits - visits["wait"][mine].sum()) <= bound, (label, desk)
-        for column, mean in ((WAITING_COLUMN, "queue_mean"), (BUSY_COLUMN, "busy_mean"),
-                             (OPEN_COLUMN, "open_mean")):
-            inside = step_integral(log[:, 0], log[:, column], days)[::2].sum()
+        for column, mean in ((DeskLog.WAITING, "queue_mean"), (DeskLog.BUSY, "busy_mean"),
+                             (DeskLog.OPEN, "open_mean")):
+            inside = step_integral(log[:, DeskLog.TIME], log[:, column], days)[::2].sum()
             area = (rows[mean] * SLOT_MINUTES).sum()
             bound = rounding_bound(len(log) + len(rows), inside, float(days[-1]),
                                    peak=log[:, column].max(initial=1.0))

@@ -10,7 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.model.centre import RunRecord, simulate
+from sim.model.back_office import BackOfficeLog
+from sim.model.centre import simulate
+from sim.model.desk import DeskLog
+from sim.model.record import RunRecord
 from sim.scenario.load import load_scenario, scenario_from_document
 from sim.scenario.schema import Scenario
 
@@ -67,7 +70,8 @@ def test_citizens_wait_exactly_as_under_dedicated(case: str, seed: int) -> None:
     desk, changes = CASES[case]
     dedicated, counter_first = (simulate(helped_centre(policy, desk, **changes), seed)
                                 for policy in ("dedicated", "counter_first"))
-    helping = np.concatenate([log[:, 4] for log in counter_first.desk_logs.values()])
+    helping = np.concatenate([log[:, DeskLog.HELPING]
+                              for log in counter_first.desk_logs.values()])
     assert helping.max() > 0, "the counters were meant to help the back office"
     assert_same_visits(dedicated, counter_first)
 
@@ -143,7 +147,7 @@ def test_dedicated_staff_take_a_new_dossier_before_a_counter_does() -> None:
     record = simulate(back_office_day({"counters": 1},
                                       [{"procedure": "long", "count": 1, "days_left": 2}]), 1)
     assert completed(record)["long"] == pytest.approx(9.5 * 60, abs=1e-9)
-    assert record.desk_logs["general"][:, 4].max() == 0
+    assert record.desk_logs["general"][:, DeskLog.HELPING].max() == 0
 
 
 def test_a_dossier_a_counter_hands_back_goes_to_idle_staff_at_once() -> None:
@@ -170,10 +174,12 @@ def test_no_dedicated_staff_idle_while_a_dossier_waits(option: str) -> None:
     scenario = load_scenario(HIGHLAND, options=[option]).options[option]
     for seed in (1, 2):
         record = simulate(scenario, seed)
-        log = record.back_office_log  # time, on duty, busy, open, queued
-        lasts = np.diff(log[:, 0], append=record.horizon_end) > 0
-        idle_while_queued = lasts & (log[:, 1] > log[:, 2]) & (log[:, 4] > 0)
-        assert log[:, 4].max() > 0, "dossiers were meant to queue"
+        log = record.back_office_log
+        times, queued = log[:, BackOfficeLog.TIME], log[:, BackOfficeLog.QUEUED]
+        lasts = np.diff(times, append=record.horizon_end) > 0
+        idle = log[:, BackOfficeLog.ON_DUTY] > log[:, BackOfficeLog.BUSY]
+        idle_while_queued = lasts & idle & (queued > 0)
+        assert queued.max() > 0, "dossiers were meant to queue"
         assert not idle_while_queued.any(), (
             f"seed {seed}: idle staff with dossiers queued from minute "
-            f"{log[idle_while_queued, 0][:5]}")
+            f"{times[idle_while_queued][:5]}")

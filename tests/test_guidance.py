@@ -8,7 +8,8 @@ import pytest
 
 from sim.analysis.metrics import run_metrics
 from sim.analysis.timeweighted import step_max, summed_steps
-from sim.model.centre import ABANDONED, SERVED, simulate
+from sim.model.centre import simulate
+from sim.model.record import ABANDONED, SERVED
 from sim.scenario.load import scenario_from_document
 from sim.scenario.schema import Scenario
 

@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 from sample_path_checks import check_areas
 
 import sim
-from sim.model.centre import ABANDONED, BLOCKED, SENT_HOME, SERVED, RunRecord, simulate
+from sim.model.centre import simulate
+from sim.model.desk import DeskLog
+from sim.model.record import ABANDONED, BLOCKED, SENT_HOME, SERVED, RunRecord
 from sim.scenario.load import ScenarioSet, load_scenario, scenario_from_document
 from sim.scenario.schema import Scenario
 
@@ -69,7 +71,8 @@ def _conserved(record: RunRecord, scenario: Scenario) -> None:
     served = visits["outcome"] == SERVED
     assert (visits["start"][served] >= visits["arrival"][served]).all()
     for log in record.desk_logs.values():
-        assert log[-1, 1] == 0 and log[-1, 2] == 0, "the centre ends empty"
+        assert log[-1, DeskLog.BUSY] == 0 and log[-1, DeskLog.WAITING] == 0, (
+            "the centre ends empty")
     assert visits["trip"].max() <= scenario.max_trips
 
 

@@ -18,7 +18,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sample_path_checks import (
     BACKLOG,
-    WAITING_COLUMN,
     check_areas,
     check_dossiers,
     check_ends_empty,
@@ -31,7 +30,9 @@ from sim.analysis.frames import SLOT_MINUTES, intervals_frame
 from sim.analysis.timeweighted import step_integral
 from sim.experiment.runner import simulate_unit
 from sim.model.calendar import MINUTES_PER_DAY
-from sim.model.centre import RunRecord, simulate
+from sim.model.centre import simulate
+from sim.model.desk import DeskLog
+from sim.model.record import RunRecord
 from sim.scenario.errors import ScenarioError
 from sim.scenario.load import scenario_from_document
 from sim.scenario.schema import Scenario
@@ -149,7 +150,7 @@ def test_the_last_half_hour_before_a_closed_day_is_half_an_hour() -> None:
     log = record.desk_logs["general"]
     last = table[(table["day"] == 1) & (table["time"] == "23:30")].iloc[0]
     slot = np.array([MINUTES_PER_DAY - SLOT_MINUTES, MINUTES_PER_DAY])
-    queue_area = step_integral(log[:, 0], log[:, WAITING_COLUMN], slot)[0]
+    queue_area = step_integral(log[:, DeskLog.TIME], log[:, DeskLog.WAITING], slot)[0]
     assert last["queue_mean"] == queue_area / SLOT_MINUTES
 
 

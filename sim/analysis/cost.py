@@ -11,7 +11,8 @@ import numpy as np
 
 from sim.analysis.timeweighted import step_integral
 from sim.model.calendar import Timeline, build_timeline, planned_levels
-from sim.model.centre import RunRecord
+from sim.model.desk import DeskLog
+from sim.model.record import RunRecord
 from sim.scenario.schema import Scenario
 
 MINUTES_PER_HOUR = 60.0
@@ -43,8 +44,8 @@ def overtime_staff_hours(record: RunRecord) -> float:
     periods = np.array(record.timeline.periods)
     total = 0.0
     for log in record.desk_logs.values():
-        times = log[:, 0]
-        present = np.maximum(log[:, 1], log[:, 3])
+        times = log[:, DeskLog.TIME]
+        present = np.maximum(log[:, DeskLog.BUSY], log[:, DeskLog.OPEN])
         end = max(times[-1], record.horizon_end)
         everything = step_integral(times, present, np.array([0.0, end]))[0]
         inside = step_integral(times, present, periods.ravel())[::2].sum()

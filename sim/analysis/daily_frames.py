@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.timeweighted import step_integral, summed_steps
-from sim.model.back_office import SOURCES
+from sim.model.back_office import SOURCES, BackOfficeLog
 from sim.model.calendar import MINUTES_PER_DAY
-from sim.model.centre import ABANDONED, BLOCKED, INCOMPLETE, SENT_HOME, SERVED, RunRecord
 from sim.model.deadlines import WorkingCalendar
+from sim.model.desk import DeskLog
+from sim.model.record import ABANDONED, BLOCKED, INCOMPLETE, SENT_HOME, SERVED, RunRecord
 from sim.scenario.schema import Scenario
 
 BACKLOG = SOURCES.index("backlog")
@@ -67,11 +68,11 @@ def daily_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
         "overdue": (open_at & (dossiers["due"][None, :] < ends[:, None])).sum(axis=1),
         "completed": _count_between(dossiers["completed"], midnights, ends),
         "staff_counters": _mean_over_sessions(record, days, [
-            log for log in record.desk_logs.values()], column=3),
+            log for log in record.desk_logs.values()], column=DeskLog.OPEN),
         "staff_back_office": _mean_over_sessions(record, days, [record.back_office_log],
-                                                 column=1),
+                                                 column=BackOfficeLog.ON_DUTY),
         "counters_helping": _mean_over_sessions(record, days, [
-            log for log in record.desk_logs.values()], column=4),
+            log for log in record.desk_logs.values()], column=DeskLog.HELPING),
     })
 
 
@@ -89,12 +90,13 @@ def _count_between(times: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> n
 
 def _mean_over_sessions(record: RunRecord, days: tuple, logs: list[np.ndarray],
                         column: int) -> np.ndarray:
-    """Time-averaged sum of one log column over each day's sessions.
+    """Time-averaged sum of one log column over each day's sessions (desk or back-office
+    logs: their time is the same first column, DeskLog.TIME == BackOfficeLog.TIME).
 
     One step_integral over every session edge of the run: a call per day would scan the
     whole log once per day, quadratic in the length of the run.
     """
-    times, total = summed_steps([(log[:, 0], log[:, column]) for log in logs])
+    times, total = summed_steps([(log[:, DeskLog.TIME], log[:, column]) for log in logs])
     spans = [(number, start, end) for number, day in enumerate(days)
              for start, end in day.sessions]
     day_of_span = np.array([number for number, _, _ in spans], dtype=np.int64)

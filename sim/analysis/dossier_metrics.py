@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from sim.analysis.timeweighted import step_integral
-from sim.model.back_office import SOURCES
-from sim.model.centre import RunRecord
+from sim.model.back_office import SOURCES, BackOfficeLog
 from sim.model.deadlines import WorkingCalendar
+from sim.model.record import RunRecord
 from sim.scenario.schema import Scenario
 
 DOSSIER_METRICS: tuple[str, ...] = (
@@ -54,7 +54,7 @@ def _mean(values: np.ndarray) -> float:
 
 def _peak_open(record: RunRecord) -> float:
     log = record.back_office_log
-    return float(log[log[:, 0] <= record.horizon_end, 3].max())
+    return float(log[log[:, BackOfficeLog.TIME] <= record.horizon_end, BackOfficeLog.OPEN].max())
 
 
 def _cleared_day(working: WorkingCalendar, completed: np.ndarray) -> float:
@@ -71,6 +71,7 @@ def _utilisation(record: RunRecord) -> float:
     """Busy staff-minutes over on-duty staff-minutes of the dedicated back-office staff."""
     log = record.back_office_log
     window = np.array([record.warmup_end, record.horizon_end])
-    on_duty = step_integral(log[:, 0], log[:, 1], window)[0]
-    busy = step_integral(log[:, 0], log[:, 2], window)[0]
+    times = log[:, BackOfficeLog.TIME]
+    on_duty = step_integral(times, log[:, BackOfficeLog.ON_DUTY], window)[0]
+    busy = step_integral(times, log[:, BackOfficeLog.BUSY], window)[0]
     return float(busy / on_duty) if on_duty > 0 else np.nan

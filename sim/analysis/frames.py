@@ -11,7 +11,8 @@ import pandas as pd
 
 from sim.analysis.timeweighted import step_integral
 from sim.model.calendar import MINUTES_PER_DAY
-from sim.model.centre import OUTCOMES, RunRecord
+from sim.model.desk import DeskLog
+from sim.model.record import OUTCOMES, RunRecord
 from sim.scenario.schema import Scenario
 
 SLOT_MINUTES = 30
@@ -60,7 +61,7 @@ def intervals_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
         mine = (record.visits["desk"] == index) & (slot_of_visit < len(slot_starts))
         arrivals = np.bincount(slot_of_visit[mine], minlength=len(slot_starts))
         wait_sum = np.bincount(slot_of_visit[mine], weights=waits[mine], minlength=len(slot_starts))
-        times = log[:, 0]
+        times = log[:, DeskLog.TIME]
         tables.append(pd.DataFrame({
             "desk": name,
             "day": np.repeat(np.arange(1, len(midnights) + 1), SLOTS_PER_DAY),
@@ -68,8 +69,8 @@ def intervals_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
             "arrivals": arrivals,
             "wait_mean": np.divide(wait_sum, arrivals, out=np.full(len(arrivals), np.nan),
                                    where=arrivals > 0),
-            "queue_mean": step_integral(times, log[:, 2], bounds)[::2] / SLOT_MINUTES,
-            "busy_mean": step_integral(times, log[:, 1], bounds)[::2] / SLOT_MINUTES,
-            "open_mean": step_integral(times, log[:, 3], bounds)[::2] / SLOT_MINUTES,
+            "queue_mean": step_integral(times, log[:, DeskLog.WAITING], bounds)[::2] / SLOT_MINUTES,
+            "busy_mean": step_integral(times, log[:, DeskLog.BUSY], bounds)[::2] / SLOT_MINUTES,
+            "open_mean": step_integral(times, log[:, DeskLog.OPEN], bounds)[::2] / SLOT_MINUTES,
         }))
     return pd.concat(tables, ignore_index=True)

@@ -11,7 +11,8 @@ import numpy as np
 from sim.analysis.cost import overtime_staff_hours, planned_staff_hours
 from sim.analysis.dossier_metrics import DOSSIER_METRICS, dossier_metrics
 from sim.analysis.timeweighted import step_integral, step_max, summed_steps
-from sim.model.centre import ABANDONED, BLOCKED, INCOMPLETE, SENT_HOME, SERVED, RunRecord
+from sim.model.desk import DeskLog
+from sim.model.record import ABANDONED, BLOCKED, INCOMPLETE, SENT_HOME, SERVED, RunRecord
 from sim.scenario.schema import Scenario
 
 DEFAULT_TARGET_MINUTES = 15.0  # within_target_share when the scenario sets no target
@@ -122,7 +123,7 @@ def _utilisation(record: RunRecord) -> dict[str, float]:
     busy_total = available_total = 0.0
     shares: dict[str, float] = {}
     for name, log in record.desk_logs.items():
-        times, busy, opened = log[:, 0], log[:, 1], log[:, 3]
+        times, busy, opened = log[:, DeskLog.TIME], log[:, DeskLog.BUSY], log[:, DeskLog.OPEN]
         busy_minutes = float(step_integral(times, busy, window)[0])
         available = float(step_integral(times, np.maximum(busy, opened), window)[0])
         shares[f"utilisation:{name}"] = busy_minutes / available if available > 0 else np.nan
@@ -135,7 +136,7 @@ def _utilisation(record: RunRecord) -> dict[str, float]:
 def _queue_max(record: RunRecord) -> float:
     """Most citizens waiting at once in the whole centre, after the warm-up."""
     logs = [*record.desk_logs.values(), *record.guidance_logs.values()]
-    times, total = summed_steps([(log[:, 0], log[:, 2]) for log in logs])
+    times, total = summed_steps([(log[:, DeskLog.TIME], log[:, DeskLog.WAITING]) for log in logs])
     return step_max(times, total, record.warmup_end)
 
 

@@ -20,6 +20,7 @@ import bisect
 import heapq
 import math
 from collections.abc import Callable
+from enum import IntEnum
 
 import numpy as np
 import simpy
@@ -31,6 +32,16 @@ from sim.scenario.transition import BackOffice as BackOfficeSpec
 
 SOURCES = ("counter", "online", "backlog")
 DONE = 1e-9  # staff-hours left below which a dossier counts as processed
+
+
+class BackOfficeLog(IntEnum):
+    """Columns of the back office's log (`RunRecord.back_office_log`)."""
+
+    TIME = 0  # minutes
+    ON_DUTY = 1  # dedicated staff on duty
+    BUSY = 2  # dedicated staff processing a dossier
+    OPEN = 3  # dossiers received and not completed
+    QUEUED = 4  # dossiers waiting, taken by nobody
 
 
 class BackOffice:
@@ -55,8 +66,7 @@ class BackOffice:
         self.free = list(range(spec.staff))  # members with empty hands, a heap
         self.bell: list[simpy.Event | None] = [None] * spec.staff  # a sleeping member's alarm
         self.busy = 0  # dedicated staff processing now
-        # time, staff on duty, staff busy, open dossiers, dossiers queued (taken by nobody)
-        self.log: list[tuple[float, int, int, int, int]] = [(0.0, 0, 0, 0, 0)]
+        self.log: list[tuple[float, int, int, int, int]] = [(0.0, 0, 0, 0, 0)]  # BackOfficeLog
         self.open = 0
         # Dossier columns.
         self.procedure: list[int] = []

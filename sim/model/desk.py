@@ -1,17 +1,34 @@
 """A desk: a pool of counters with one first-come-first-served queue.
 
-The desk keeps its own log of (time, busy counters, citizens waiting, open counters) at every
-change, so that time-weighted statistics (utilisation, mean queue, per half-hour views) come
-from the resource itself after the run, with nothing measured inside the event loop.
+The desk keeps its own log of (time, busy counters, citizens waiting, open counters, counters
+helping the back office; the columns of `DeskLog`) at every change, so that time-weighted
+statistics (utilisation, mean queue, per half-hour views) come from the resource itself after
+the run, with nothing measured inside the event loop.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from enum import IntEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-LOG_COLUMNS = ("time", "busy", "waiting", "open", "helping")
+if TYPE_CHECKING:
+    from sim.model.helping import Piece
+
+
+class DeskLog(IntEnum):
+    """Columns of a desk's log (`log_array`): `log[:, DeskLog.OPEN]` is the open counters."""
+
+    TIME = 0  # minutes
+    BUSY = 1  # counters serving a citizen
+    WAITING = 2  # citizens in the queue
+    OPEN = 3  # counters open
+    HELPING = 4  # counters doing a piece of back-office work (counter_first)
+
+
+LOG_COLUMNS = tuple(column.name.lower() for column in DeskLog)
 
 
 class Desk:
@@ -27,7 +44,7 @@ class Desk:
         self.open = 0  # counters open now (a closing counter still finishes its citizen)
         self.busy = 0  # counters serving a citizen now
         self.helping = 0  # counters doing a piece of back-office work now (counter_first)
-        self.helpers: list[list] = []  # [dossier, started, active] of each piece in progress
+        self.helpers: list[Piece] = []  # the pieces of back-office work in progress
         self.waiting = 0  # citizens in the queue who have not given up
         self.queue: deque[int] = deque()  # visit ids; ids of visits that gave up are skipped
         self.overtime = False  # closed for the day but still serving its queue (serve_all)
@@ -43,5 +60,5 @@ class Desk:
         self.open = 0 if self.stopped else level
 
     def log_array(self) -> np.ndarray:
-        """The log as a float array with columns LOG_COLUMNS."""
+        """The log as a float array with columns DeskLog."""
         return np.asarray(self.log, dtype=float).reshape(-1, len(LOG_COLUMNS))

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.experiment.seeds import item_keys, item_stream
 from sim.model.calendar import MINUTES_PER_DAY, Timeline
 from sim.model.sampling import quantiles
+from sim.model.streams import item_keys, item_stream
 from sim.scenario.distributions import as_distribution
 from sim.scenario.limits import MAX_COMBINED_SLOWDOWN
 from sim.scenario.schema import Scenario

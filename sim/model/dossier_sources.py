@@ -1,5 +1,6 @@
 """Dossiers that reach the back office without a counter visit: online filings and the backlog
-transferred from the abolished district level. Both are drawn before the run.
+transferred from the abolished district level. Both are drawn before the run and filed with
+the back office during it (`file_dossiers`).
 """
 
 from __future__ import annotations
@@ -8,13 +9,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
+import simpy
 
-from sim.experiment.seeds import item_keys, item_stream
 from sim.model.arrivals import build_intensity, sample_arrival_times
+from sim.model.back_office import BackOffice
 from sim.model.calendar import OpeningDay, Timeline
 from sim.model.citizens import handoff_delay_of, per_procedure, work_of
 from sim.model.deadlines import WorkingCalendar
 from sim.model.sampling import quantiles
+from sim.model.streams import item_keys, item_stream
 from sim.scenario.distributions import as_distribution
 from sim.scenario.schema import Procedure, Scenario
 
@@ -106,6 +109,15 @@ def backlog_dossiers(scenario: Scenario, timeline: Timeline, working: WorkingCal
         parts.append((openings[day_of], np.full(item.count, index, dtype=np.int64),
                       working.due_from_start(days_left), work, delay))
     return _in_time_order(parts)
+
+
+def file_dossiers(env: simpy.Environment, back_office: BackOffice, dossiers: DossierBatch,
+                  source: int):
+    """A process: each dossier of the batch reaches the back office at its time."""
+    for index, time in enumerate(dossiers.time.tolist()):
+        yield env.timeout(time - env.now)
+        back_office.receive(int(dossiers.procedure[index]), source, float(dossiers.due[index]),
+                            float(dossiers.work[index]), float(dossiers.delay_days[index]))
 
 
 def _in_time_order(parts: list[tuple[np.ndarray, ...]]) -> DossierBatch:

@@ -1,0 +1,84 @@
+"""What a visit that reached the counter comes to: served (and, for a procedure with
+back-office work, a dossier for the back office, due by its deadline), or sent back to come
+again: with an incomplete dossier, or because the procedure is blocked on that day.
+
+Contract with the centre: it asks `always_served[procedure]` first (procedures with no block, no
+incomplete dossiers and no back office: their visits end served, and nothing here is needed),
+and otherwise `outcome(visit, citizen, procedure, trip)` at the end of service, which calls
+the centre's `come_back(visit, after)` for a citizen who must come back on the first opening day
+after the day of ``after``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import simpy
+
+from sim.model.back_office import SOURCES, BackOffice
+from sim.model.calendar import MINUTES_PER_DAY
+from sim.model.citizens import Citizens
+from sim.model.deadlines import WorkingCalendar
+from sim.model.disruptions import DisruptionPlan
+from sim.model.dossier_sources import due_times
+from sim.model.record import BLOCKED, INCOMPLETE, SERVED
+from sim.scenario.schema import Scenario
+
+COUNTER = SOURCES.index("counter")
+
+
+class CounterOutcome:
+    """The counter outcome of each visit of one run."""
+
+    def __init__(self, env: simpy.Environment, scenario: Scenario, citizens: Citizens,
+                 plan: DisruptionPlan, back_office: BackOffice, working: WorkingCalendar,
+                 come_back: Callable[[int, float], None]) -> None:
+        self.env = env
+        self.scenario = scenario
+        self.citizens = citizens
+        self.guided: list[bool] = citizens.guided.tolist()
+        self.plan = plan
+        self.back_office = back_office
+        self.working = working
+        self.come_back = come_back
+        procedures = scenario.procedures
+        self.incomplete_share = [p.incomplete for p in procedures]
+        self.guided_factor = scenario.guidance.incomplete_factor if scenario.guidance else 1.0
+        self.has_back_office = [p.back_office is not None for p in procedures]
+        self.procedure_ids = [p.id for p in procedures]
+        self.always_served = [not p.incomplete and p.back_office is None
+                              and p.id not in plan.blocked for p in procedures]
+        self.due_cache: dict[tuple[int, float, bool], float] = {}
+
+    def outcome(self, visit: int, citizen: int, procedure: int, trip: int) -> int:
+        """Served, or told to come back: an incomplete dossier, or a procedure blocked today."""
+        now = self.env.now
+        blocked_until = self.plan.blocked_until(self.procedure_ids[procedure], now)
+        if blocked_until is not None:
+            # The block ends at midnight after its last day: come back on the first opening
+            # day from then on (a minute before midnight is still the block's last day).
+            self.come_back(visit, blocked_until - 1)
+            return BLOCKED
+        share = self.incomplete_share[procedure]
+        if share and trip == 1 and self.guided[citizen]:
+            share *= self.guided_factor
+        citizens = self.citizens
+        if share and citizens.incomplete[citizen, trip - 1] < share:
+            self.come_back(visit, now)
+            return INCOMPLETE
+        if self.has_back_office[procedure]:
+            self.back_office.receive(procedure, COUNTER, self.due(procedure),
+                                     float(citizens.work[citizen]),
+                                     float(citizens.delay_days[citizen]), trips=trip)
+        return SERVED
+
+    def due(self, procedure: int) -> float:
+        """Due time of a dossier received now. It depends only on the date, on being before
+        or after the cut-off, and on the procedure, so each answer is worked out once a day."""
+        now = self.env.now
+        key = (procedure, now // MINUTES_PER_DAY, now % MINUTES_PER_DAY >= self.working.cutoff)
+        if key not in self.due_cache:
+            self.due_cache[key] = float(due_times(self.scenario, self.working,
+                                                  np.array([procedure]), np.array([now]))[0])
+        return self.due_cache[key]
