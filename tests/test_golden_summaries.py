@@ -4,7 +4,7 @@ them) is pinned here.
 
 A change meant to change results (a model fix, a new random stream drawn before an old one)
 updates these digests deliberately, saying so in its commit: run
-`PYTHONPATH=. python tests/summary_digests.py /tmp/digests` and copy the two lines. A refactoring
+`PYTHONPATH=. python tests/summary_digests.py OUT_DIR` and copy the two lines. A refactoring
 must leave them as they are; so should anything else, except an upgrade of numpy, scipy or
 pandas that changes the last digits of a quantile or of a printed float (then compare the
 summaries by eye before updating).
