@@ -20,8 +20,8 @@ import sim
 from sim.analysis.metrics import run_metrics
 from sim.analysis.staffing import (
     Block,
+    QueueModel,
     Target,
-    _QueueModel,
     add_option_text,
     arrivals_per_minute,
     compact_schedule,
@@ -362,7 +362,7 @@ def test_one_desk_only_and_unreachable_targets_are_reported() -> None:
 
 
 def test_erlang_a_values_match_theory() -> None:
-    model = _QueueModel(mu=0.1, theta=0.05, patience=Exponential(dist="exponential", mean=20))
+    model = QueueModel(mu=0.1, theta=0.05, patience=Exponential(dist="exponential", mean=20))
     for servers, load in ((3, 3.5), (5, 3.5), (2, 0.4)):
         waited, _, wait_mean, abandoned = model.stationary(servers, np.array([load]))
         exact = erlang_a(servers, load * 0.1, 0.1, 0.05)

@@ -63,7 +63,7 @@ from sim.analysis.staffing.demand import (
     survival,
     visits_per_citizen,
 )
-from sim.analysis.staffing.formulas import _QueueModel as _QueueModel  # for the tests
+from sim.analysis.staffing.formulas import QueueModel as QueueModel  # for the tests
 from sim.analysis.staffing.formulas import erlang_c_waiting
 from sim.analysis.staffing.option_writer import add_option_text, write_staffed_copy
 from sim.analysis.staffing.result import StaffingResult, compact_schedule, option_changes

@@ -24,10 +24,10 @@ class Block:
 
     @property
     def label(self) -> str:
-        return f"{_clock(self.start)}-{_clock(self.end)}"
+        return f"{clock_text(self.start)}-{clock_text(self.end)}"
 
 
-def _clock(minutes: float) -> str:
+def clock_text(minutes: float) -> str:
     minutes = round(minutes)
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 

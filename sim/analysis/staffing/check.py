@@ -18,7 +18,7 @@ from scipy import stats
 
 from sim.analysis.confidence import t_interval
 from sim.analysis.staffing.blocks import Block
-from sim.analysis.staffing.targets import Target, _Criterion
+from sim.analysis.staffing.targets import Criterion, Target
 from sim.model.calendar import MINUTES_PER_DAY, Timeline
 
 
@@ -47,7 +47,7 @@ def per_desk_metrics(visits: pd.DataFrame, warmup_end: float, within_minutes: fl
     return pd.DataFrame(rows, columns=["replication", "desk", "metric", "value"])
 
 
-def _check_frame(per_desk: pd.DataFrame, targets: Sequence[Target], labels: Sequence[str],
+def check_frame(per_desk: pd.DataFrame, targets: Sequence[Target], labels: Sequence[str],
                  conservative: bool) -> pd.DataFrame:
     """Per desk and target: mean, 95% interval, the bound judged and whether it holds."""
     rows = []
@@ -70,8 +70,8 @@ def _check_frame(per_desk: pd.DataFrame, targets: Sequence[Target], labels: Sequ
                                        "met"])
 
 
-def _block_frame(visits: pd.DataFrame, warmup_end: float, timeline: Timeline,
-                 blocks: Sequence[Block], criteria: Sequence[_Criterion],
+def block_frame(visits: pd.DataFrame, warmup_end: float, timeline: Timeline,
+                 blocks: Sequence[Block], criteria: Sequence[Criterion],
                  labels: Sequence[str]) -> dict:
     """Per desk: visits and each criterion's mean per block, over all replications and days.
 

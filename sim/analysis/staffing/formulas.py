@@ -38,7 +38,7 @@ def erlang_c_waiting(servers: int, loads: np.ndarray) -> np.ndarray:
 
 
 @dataclass
-class _QueueModel:
+class QueueModel:
     """Stationary formulas for one desk: Erlang C, or Erlang A when citizens give up."""
 
     mu: float  # service rate per minute
@@ -105,7 +105,7 @@ class _QueueModel:
                 min(theta * queue_mean / rate, 1.0))
 
 
-def _abandonment_rate(patience: object | None) -> float:
+def abandonment_rate(patience: object | None) -> float:
     """Rate of the Erlang A chain: ``P(patience <= H) / E[min(patience, H)]``, H = 60 min."""
     if patience is None:
         return 0.0

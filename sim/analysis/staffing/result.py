@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis.staffing.blocks import Block, _clock
+from sim.analysis.staffing.blocks import Block, clock_text
 from sim.analysis.staffing.targets import Target
 
 
@@ -54,7 +54,7 @@ class StaffingResult:
     def table(self) -> pd.DataFrame:
         """desk, start, end, theory, counters: one row per desk and block."""
         return pd.DataFrame([
-            {"desk": label, "start": _clock(block.start), "end": _clock(block.end),
+            {"desk": label, "start": clock_text(block.start), "end": clock_text(block.end),
              "theory": self.theory[label][i], "counters": counts[i]}
             for label, counts in self.counters.items() for i, block in enumerate(self.blocks)])
 
@@ -109,7 +109,7 @@ def compact_schedule(blocks: Sequence[Block], counts: Sequence[int]) -> dict[str
     previous = None
     for block, count in zip(blocks, counts, strict=True):
         if count != previous:
-            schedule[_clock(block.start)] = int(count)
+            schedule[clock_text(block.start)] = int(count)
         previous = count
     return schedule
 

@@ -18,14 +18,14 @@ import numpy as np
 from sim.analysis.metrics import target_minutes
 from sim.analysis.staffing.blocks import DEFAULT_BLOCK_MINUTES
 from sim.analysis.staffing.check import (
-    _block_frame,
-    _check_frame,
     _Evaluation,
+    block_frame,
+    check_frame,
     per_desk_metrics,
 )
 from sim.analysis.staffing.option_writer import write_staffed_copy
 from sim.analysis.staffing.result import StaffingResult, option_changes
-from sim.analysis.staffing.targets import Target, _as_target, _criterion, scenario_targets
+from sim.analysis.staffing.targets import Target, as_target, scenario_targets, target_criterion
 from sim.analysis.staffing.theory_plan import MAX_COUNTERS, TheoryPlan, theory_schedule
 from sim.experiment.runner import DEFAULT_REPLICATIONS, run_experiment
 from sim.experiment.seeds import DEFAULT_SEED, fresh_seed
@@ -68,7 +68,7 @@ def staff(
     path = Path(scenario_path)
     document = read_yaml_file(path)
     scenario = scenario_from_document(document, str(path), options=["baseline"]).baseline
-    targets = tuple(_as_target(t) for t in targets) or scenario_targets(scenario)
+    targets = tuple(as_target(t) for t in targets) or scenario_targets(scenario)
     if not targets:
         raise ValueError("no targets: give some (e.g. wait_p90<=30) or add `targets` to "
                          "the scenario")
@@ -116,7 +116,7 @@ class _Search:
                  conservative: bool, max_evaluations: int, say: Callable[[str], None]):
         self.document, self.source, self.scenario = document, source, scenario
         self.targets, self.plan = targets, plan
-        self.criteria = tuple(_criterion(t, target_minutes(scenario)) for t in targets)
+        self.criteria = tuple(target_criterion(t, target_minutes(scenario)) for t in targets)
         self.seed, self.replications, self.conservative = seed, replications, conservative
         self.max_evaluations, self.say = max_evaluations, say
         self.timeline = build_timeline(scenario.calendar)
@@ -164,8 +164,8 @@ class _Search:
         per_desk = per_desk_metrics(results.visits, scenario.warmup_minutes,
                                     target_minutes(scenario), self.labels)
         evaluation = _Evaluation(
-            check=_check_frame(per_desk, self.targets, self.labels, self.conservative),
-            blocks=_block_frame(results.visits, scenario.warmup_minutes, self.timeline,
+            check=check_frame(per_desk, self.targets, self.labels, self.conservative),
+            blocks=block_frame(results.visits, scenario.warmup_minutes, self.timeline,
                                 self.plan.blocks, self.criteria, self.labels),
             summary=results.summary.drop(columns="option"))
         return evaluation

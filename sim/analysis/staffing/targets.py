@@ -103,7 +103,7 @@ def scenario_targets(scenario: Scenario) -> tuple[Target, ...]:
 
 
 @dataclass(frozen=True)
-class _Criterion:
+class Criterion:
     """A target as a per-visit quantity averaged over a block that must stay <= limit."""
 
     kind: str  # mean | exceed | not_within | abandon | waited
@@ -111,16 +111,16 @@ class _Criterion:
     limit: float
 
 
-def _criterion(target: Target, within_minutes: float) -> _Criterion:
+def target_criterion(target: Target, within_minutes: float) -> Criterion:
     if target.metric == "wait_mean":
-        return _Criterion("mean", 0.0, target.value)
+        return Criterion("mean", 0.0, target.value)
     if target.metric.startswith("wait_p"):  # p-th percentile <= T  <=>  P(wait > T) <= 1 - p
-        return _Criterion("exceed", target.value, 1 - int(target.metric[6:]) / 100)
+        return Criterion("exceed", target.value, 1 - int(target.metric[6:]) / 100)
     if target.metric == "within_target_share":
-        return _Criterion("not_within", within_minutes, 1 - target.value)
-    return _Criterion({"abandoned_share": "abandon", "waited_share": "waited"}[target.metric],
+        return Criterion("not_within", within_minutes, 1 - target.value)
+    return Criterion({"abandoned_share": "abandon", "waited_share": "waited"}[target.metric],
                       0.0, target.value)
 
 
-def _as_target(target: Target | str) -> Target:
+def as_target(target: Target | str) -> Target:
     return target if isinstance(target, Target) else parse_target(target)

@@ -16,15 +16,15 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.metrics import target_minutes
-from sim.analysis.staffing.blocks import DEFAULT_BLOCK_MINUTES, Block, _clock, time_blocks
+from sim.analysis.staffing.blocks import DEFAULT_BLOCK_MINUTES, Block, clock_text, time_blocks
 from sim.analysis.staffing.demand import (
     GRID,
     arrivals_per_minute,
     desk_demand,
     offered_load_curve,
 )
-from sim.analysis.staffing.formulas import _abandonment_rate, _QueueModel
-from sim.analysis.staffing.targets import Target, _as_target, _Criterion, _criterion
+from sim.analysis.staffing.formulas import QueueModel, abandonment_rate
+from sim.analysis.staffing.targets import Criterion, Target, as_target, target_criterion
 from sim.model.arrivals import build_intensity
 from sim.model.calendar import MINUTES_PER_DAY, Timeline, build_timeline
 from sim.model.citizens import Pool, counter_pools, pool_fractions
@@ -42,8 +42,8 @@ class _BlockTheory:
     loads: np.ndarray  # modified offered load seen by them
     door_mass: np.ndarray  # visits queueing while closed, served first at the block's start
     door_minutes: np.ndarray  # how long each of those has queued at the opening
-    model: _QueueModel
-    criteria: tuple[_Criterion, ...]
+    model: QueueModel
+    criteria: tuple[Criterion, ...]
     step: float = GRID  # minutes per entry of weights and loads
     _cache: dict = field(default_factory=dict)
 
@@ -153,7 +153,7 @@ class TheoryPlan:
 
     def table(self) -> pd.DataFrame:
         return pd.DataFrame([
-            {"desk": label, "start": _clock(b.start), "end": _clock(b.end), "theory": count,
+            {"desk": label, "start": clock_text(b.start), "end": clock_text(b.end), "theory": count,
              "load": float(theory.loads @ theory.weights / max(theory.weights.sum(), 1e-12)),
              "visits": theory.visits}
             for label, counts in self.counters.items()
@@ -167,8 +167,8 @@ def theory_schedule(scenario: Scenario, targets: Sequence[Target | str],
                     minimum: int = 1) -> TheoryPlan:
     """Counters per block from the modified offered load and Erlang C (or A), on the busiest
     ordinary day; see the docstring of `sim.analysis.staffing` for the approximations."""
-    targets = tuple(_as_target(t) for t in targets)
-    criteria = tuple(_criterion(t, target_minutes(scenario)) for t in targets)
+    targets = tuple(as_target(t) for t in targets)
+    criteria = tuple(target_criterion(t, target_minutes(scenario)) for t in targets)
     blocks = time_blocks(scenario, block_minutes)
     timeline = build_timeline(scenario.calendar)
     intensity = build_intensity(scenario.arrivals, scenario.calendar, timeline)
@@ -181,7 +181,7 @@ def theory_schedule(scenario: Scenario, targets: Sequence[Target | str],
     open_mask = (period >= 0) & (middle < ends[np.maximum(period, 0)])
     following = np.searchsorted(starts, middle, side="right")  # the next opening, if closed
     selected = _select_pools(scenario, desks)
-    theta = _abandonment_rate(scenario.patience)
+    theta = abandonment_rate(scenario.patience)
     counters, feasible, paths, theories = {}, {}, {}, {}
     day_label = ""
     for pool, fraction in zip(counter_pools(scenario), pool_fractions(scenario), strict=True):
@@ -192,7 +192,7 @@ def theory_schedule(scenario: Scenario, targets: Sequence[Target | str],
         door = demand.per_minute * ~open_mask
         day = _busiest_day(scenario, timeline, load, door, demand.service_mean)
         day_label = day.date.isoformat()
-        model = _QueueModel(mu=1.0 / demand.service_mean, theta=theta,
+        model = QueueModel(mu=1.0 / demand.service_mean, theta=theta,
                             patience=scenario.patience)
         waiting = np.flatnonzero((door > 0) & (following < len(starts)))
         served_from = starts[following[waiting]]  # when those at the door get in
@@ -216,7 +216,7 @@ def theory_schedule(scenario: Scenario, targets: Sequence[Target | str],
         feasible[demand.label] = tuple(ok for _, ok in found)
         paths[demand.label] = demand.path
         theories[demand.label] = tuple(block_theories)
-    model_name = _QueueModel(1.0, theta, scenario.patience).name
+    model_name = QueueModel(1.0, theta, scenario.patience).name
     return TheoryPlan(blocks, counters, feasible, paths, day_label, model_name, theories)
 
 
