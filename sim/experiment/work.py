@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from sim.model.arrivals import build_intensity
 from sim.model.calendar import build_timeline
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import Procedure, Scenario
+from sim.scenario.transition import Outage
 
 # Measured peak memory per simulated item of a `sim run` that keeps every table to write the
 # results folder (1.0 KB in the demo, 0.8 KB in M/M/c; benchmarks/), and CPU time per item on
@@ -62,7 +63,7 @@ def expected_items(scenario: Scenario) -> float:
     first_trips = build_intensity(scenario.arrivals, scenario.calendar, timeline).expected_total
     online = first_trips * sum(p.share * _online_ratio(p) for p in scenario.procedures)
     backlog = sum(item.count for item in scenario.backlog)
-    outages = sum(getattr(d, "per_day", None) or 0 for d in scenario.disruptions)
+    outages = sum(d.per_day or 0 for d in scenario.disruptions if isinstance(d, Outage))
     return (first_trips * _trips_at_most(scenario) + online + backlog
             + outages * len(timeline.days))
 
@@ -99,9 +100,10 @@ def check_work(estimate: WorkEstimate, limit: float | None, kept: bool = True) -
                     "with --max-work ITEMS")
 
 
-def _online_ratio(procedure: object) -> float:
-    share = procedure.online_share  # type: ignore[attr-defined]
-    if procedure.back_office is None:  # type: ignore[attr-defined]
+def _online_ratio(procedure: Procedure) -> float:
+    """Online filings per in-person visit at the highest online share the procedure has."""
+    share = procedure.online_share
+    if procedure.back_office is None:
         return 0.0
     highest = max((p.share for p in share), default=0.0) if isinstance(share, list) else share
     return highest / (1 - highest)

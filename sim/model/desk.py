@@ -9,13 +9,19 @@ the run, with nothing measured inside the event loop.
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import dataclass
 from enum import IntEnum
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from sim.model.helping import Piece
+
+@dataclass(eq=False, slots=True)
+class Piece:
+    """A piece of back-office work a counter does under counter_first (its desk holds it)."""
+
+    dossier: int  # the back office's dossier number
+    started: float  # minutes
+    active: bool = True  # False once it has ended or its counter was recalled
 
 
 class DeskLog(IntEnum):

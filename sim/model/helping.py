@@ -19,21 +19,11 @@ Contract with the centre that owns a `CounterHelp`:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import simpy
 
 from sim.model.back_office import BackOffice
-from sim.model.desk import Desk
-
-
-@dataclass(eq=False, slots=True)
-class Piece:
-    """A piece of back-office work done at a counter."""
-
-    dossier: int  # the back office's dossier number
-    started: float  # minutes
-    active: bool = True  # False once it has ended or its counter was recalled
+from sim.model.desk import Desk, Piece
 
 
 class CounterHelp:
