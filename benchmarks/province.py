@@ -43,17 +43,17 @@ import yaml
 
 from sim.analysis.metrics import run_metrics
 from sim.experiment.executors import Execution
-from sim.experiment.runner import FRAMES
-from sim.model.centre import simulate
-from sim.province.init import init_province
-from sim.province.load import ProvinceSet, load_province
-from sim.province.runner import (
+from sim.experiment.province_runner import (
     VISITS_MODES,
     centre_seed,
     province_unit,
     run_province,
     unit_name,
 )
+from sim.experiment.runner import FRAMES
+from sim.model.centre import simulate
+from sim.scenario.province.init import init_province
+from sim.scenario.province.load import ProvinceSet, load_province
 
 AIM_SECONDS = 120.0
 AIM_MB = 2000.0  # "2 GB", read as decimal megabytes: the stricter reading of the two

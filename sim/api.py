@@ -8,20 +8,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
-import pandas as pd
-
-from sim.analysis.comparison import comparison_table, scenario_targets
-from sim.analysis.recommendation import recommend
+from sim.decide.compare import Comparison, compare
 from sim.experiment.executors import IN_PROCESS, Execution
-from sim.experiment.precision import DEFAULT_CAP, PrecisionOutcome, run_to_precision
 from sim.experiment.runner import DEFAULT_REPLICATIONS, Results, run_experiment
 from sim.experiment.seeds import DEFAULT_SEED
 from sim.scenario.bundled import BUNDLED_SCENARIOS
 from sim.scenario.load import ScenarioSet, load_scenario
+
+__all__ = ["DEMO_SCENARIO", "Comparison", "compare", "default_results_folder", "run",
+           "run_scenarios"]
 
 DEMO_SCENARIO = BUNDLED_SCENARIOS / "demo.yaml"
 RESULTS_ROOT = Path("results")
@@ -42,43 +40,6 @@ def run(
 
 
 run_scenarios = run_experiment  # run an already loaded scenario set (same arguments)
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Options compared with common random numbers: the results, the paired comparison table,
-    the recommendation, and (with a precision goal) whether it was reached."""
-
-    results: Results
-    table: pd.DataFrame  # option, metric, mean, ci_low, ci_high, diff_*, meets_target
-    recommendation: dict
-    precision: PrecisionOutcome | None = None
-
-
-def compare(
-    scenario: str | Path | ScenarioSet,
-    replications: int | None = None,
-    precision: float | None = None,
-    seed: int = DEFAULT_SEED,
-    max_replications: int = DEFAULT_CAP,
-    on_replication_done: Callable[[int], None] | None = None,
-    execution: Execution = IN_PROCESS,
-) -> Comparison:
-    """Run every option (N replications, or until the target metrics' 95% CI half-widths are
-    within `precision` of their means) and compare them with the baseline and the targets."""
-    scenarios = scenario if isinstance(scenario, ScenarioSet) else load_scenario(scenario)
-    targets = scenario_targets(scenarios.baseline.targets)
-    outcome = None
-    if precision is not None:
-        metrics = [t.metric for t in targets] or ["wait_mean"]
-        outcome = run_to_precision(scenarios, precision, metrics, seed, max_replications,
-                                   on_replication_done, execution)
-        results = outcome.results
-    else:
-        results = run_experiment(scenarios, replications or DEFAULT_REPLICATIONS, seed,
-                                 on_replication_done, execution)
-    table = comparison_table(results.summary, results.replications, targets)
-    return Comparison(results, table, recommend(table, targets), outcome)
 
 
 def default_results_folder(scenarios: ScenarioSet) -> Path:

@@ -3,7 +3,7 @@ open counter-minutes (site shares and schedules count), working whenever that de
 
 from __future__ import annotations
 
-from sim.province.allocate import with_one_more
+from sim.decide.allocate import with_one_more
 from sim.scenario.load import scenario_from_document
 from sim.scenario.schema import Scenario
 

@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from sim.cli import main
+from sim.decide.allocate import allocate
+from sim.experiment import province_runner as runner
 from sim.experiment.executors import Execution
 from sim.experiment.work import estimate_work
-from sim.province import runner
-from sim.province.allocate import allocate
-from sim.province.load import load_province
+from sim.scenario.province.load import load_province
 
 FIXTURES = Path(__file__).parent / "fixtures" / "province"
 PROVINCE = FIXTURES / "province.yaml"

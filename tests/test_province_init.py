@@ -19,7 +19,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sim.cli import main
-from sim.province.admin_units import (
+from sim.scenario.load import load_scenario
+from sim.scenario.province.admin_units import (
     COLUMNS,
     communes,
     find_province,
@@ -27,13 +28,12 @@ from sim.province.admin_units import (
     provinces,
     source,
 )
-from sim.province.init import (
+from sim.scenario.province.init import (
     PER_OLD_COMMUNE,
     init_province,
     proxy_visitors,
     scaled_counters,
 )
-from sim.scenario.load import load_scenario
 
 TESTS = Path(__file__).parent
 COUNTS = TESTS / "fixtures" / "province" / "province_counts.csv"
@@ -193,7 +193,7 @@ def test_init_without_out_writes_into_the_working_folder(tmp_path: Path,
 
 
 def test_written_file_loads_with_the_province_loader(tmp_path: Path) -> None:
-    load = pytest.importorskip("sim.province.load")
+    load = pytest.importorskip("sim.scenario.province.load")
     out = init_province("Lai Châu", VALID, None, tmp_path / "lai_chau.yaml")
     loaded = load.load_province(out)
     assert len(loaded.scenarios) == 38
@@ -236,7 +236,7 @@ def test_template_with_sites_keeps_its_counters(tmp_path: Path) -> None:
 
 
 def test_desk_schedules_are_scaled_within_the_new_counters(tmp_path: Path) -> None:
-    load = pytest.importorskip("sim.province.load")
+    load = pytest.importorskip("sim.scenario.province.load")
     template = tmp_path / "scheduled.yaml"
     text = VALID.read_text(encoding="utf-8").replace(
         "    counters: 2\n", '    counters: 4\n    schedule: {"07:30": 4, "13:30": 1}\n', 1

@@ -18,12 +18,12 @@ from test_scenarios import SCENARIOS
 
 from sim.cli import main
 from sim.experiment.runner import FRAMES, run_experiment
+from sim.output.province_results import load_province_results
 from sim.output.results_io import load_results
 from sim.output.save import save_results
-from sim.province.load import load_province
-from sim.province.results import load_province_results
 from sim.scenario.document import scenario_document
 from sim.scenario.load import ScenarioSet, load_scenario, scenario_from_document, validate_document
+from sim.scenario.province.load import load_province
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = SCENARIOS

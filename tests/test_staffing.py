@@ -22,21 +22,23 @@ from sim.analysis.staffing import (
     Block,
     QueueModel,
     Target,
-    add_option_text,
     arrivals_per_minute,
-    compact_schedule,
     erlang_c_waiting,
     parse_target,
     per_desk_metrics,
     scenario_targets,
-    staff,
     survival,
     theory_schedule,
     time_blocks,
-    write_staffed_copy,
 )
 from sim.analysis.theory import erlang_a, erlang_c
 from sim.api import DEMO_SCENARIO
+from sim.decide.staffing import (
+    add_option_text,
+    compact_schedule,
+    staff,
+    write_staffed_copy,
+)
 from sim.experiment.seeds import replication_seed
 from sim.model.arrivals import build_intensity
 from sim.model.calendar import build_timeline

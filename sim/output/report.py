@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.analysis.comparison import comparison_table, scenario_targets
-from sim.analysis.recommendation import option_costs, recommend
+from sim.decide.recommendation import option_costs, recommend
 from sim.experiment.runner import Results
 from sim.output.figures.text import figure_text
 from sim.output.manifest import package_versions

@@ -46,9 +46,9 @@ Approximations of the theory step (the simulation corrects them, at the price of
 The package follows those steps, one job per module (each imports only the ones above it):
 ``targets`` (what to aim at), ``blocks`` (the stretches of a day), ``demand`` (visits and
 offered load per desk), ``formulas`` (Erlang C and A), ``theory_plan`` (step 1), ``check``
-(judging one simulation), ``option_writer`` (the staffed copy of the scenario), ``result``
-(what was found, and the schedule it is written as) and ``search`` (steps 2 and 3 and `staff`,
-the entry point). The names below are re-exported so that callers import
+(judging one simulation). Steps 2 and 3 run simulations, so they are a decision above the
+experiment layer: ``sim.decide.staffing`` (``search``, with `staff` the entry point, ``result``
+and ``option_writer``). The names below are re-exported so that callers import
 from ``sim.analysis.staffing`` alone.
 """
 
@@ -65,38 +65,27 @@ from sim.analysis.staffing.demand import (
 )
 from sim.analysis.staffing.formulas import QueueModel as QueueModel  # for the tests
 from sim.analysis.staffing.formulas import erlang_c_waiting
-from sim.analysis.staffing.option_writer import add_option_text, write_staffed_copy
-from sim.analysis.staffing.result import StaffingResult, compact_schedule, option_changes
-from sim.analysis.staffing.search import DEFAULT_MAX_EVALUATIONS, DEFAULT_OPTION, staff
 from sim.analysis.staffing.targets import TARGET_METRICS, Target, parse_target, scenario_targets
 from sim.analysis.staffing.theory_plan import MAX_COUNTERS, TheoryPlan, theory_schedule
 
 __all__ = [
     "DEFAULT_BLOCK_MINUTES",
-    "DEFAULT_MAX_EVALUATIONS",
-    "DEFAULT_OPTION",
     "GRID",
     "MAX_COUNTERS",
     "TARGET_METRICS",
     "Block",
     "DeskDemand",
-    "StaffingResult",
     "Target",
     "TheoryPlan",
-    "add_option_text",
     "arrivals_per_minute",
-    "compact_schedule",
     "desk_demand",
     "erlang_c_waiting",
     "offered_load_curve",
-    "option_changes",
     "parse_target",
     "per_desk_metrics",
     "scenario_targets",
-    "staff",
     "survival",
     "theory_schedule",
     "time_blocks",
     "visits_per_citizen",
-    "write_staffed_copy",
 ]

@@ -15,10 +15,9 @@ import yaml
 from sim.analysis.offered_load import back_office_load, offered_load
 from sim.analysis.sanity import scenario_warnings
 from sim.analysis.staffing import parse_target
-from sim.analysis.staffing import staff as find_staffing
 from sim.api import DEMO_SCENARIO, Comparison, default_results_folder, run_scenarios
 from sim.api import compare as compare_options
-from sim.cli_common import (
+from sim.cli.common import (
     SCENARIO_PATH,
     ScenarioProblem,
     check_work_or_fail,
@@ -29,6 +28,8 @@ from sim.cli_common import (
     report_options,
     set_option,
 )
+from sim.cli.province import allocate_command, check_province, province
+from sim.decide.staffing import staff as find_staffing
 from sim.experiment.executors import Execution
 from sim.experiment.precision import DEFAULT_CAP
 from sim.experiment.runner import DEFAULT_REPLICATIONS
@@ -39,6 +40,7 @@ from sim.output.manifest import PROVINCE
 from sim.output.plots import ResultPlots
 from sim.output.province_map import save_province_map
 from sim.output.province_report import write_province_report
+from sim.output.province_results import load_province_results
 from sim.output.report import LANGUAGES, write_report
 from sim.output.results_io import (
     ResultsFolderError,
@@ -49,12 +51,10 @@ from sim.output.results_io import (
 )
 from sim.output.save import save_results
 from sim.output.terminal import print_comparison, print_summary
-from sim.province.cli import allocate_command, check_province, province
-from sim.province.load import is_province_document, province_from_document
-from sim.province.results import load_province_results
 from sim.scenario.document import scenario_document
 from sim.scenario.errors import ScenarioError
 from sim.scenario.load import ScenarioSet, scenario_from_document
+from sim.scenario.province.load import is_province_document, province_from_document
 from sim.scenario.schema import Scenario
 from sim.scenario.yaml_loader import read_yaml_file
 

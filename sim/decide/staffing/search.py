@@ -23,10 +23,10 @@ from sim.analysis.staffing.check import (
     check_frame,
     per_desk_metrics,
 )
-from sim.analysis.staffing.option_writer import write_staffed_copy
-from sim.analysis.staffing.result import StaffingResult, option_changes
 from sim.analysis.staffing.targets import Target, as_target, scenario_targets, target_criterion
 from sim.analysis.staffing.theory_plan import MAX_COUNTERS, TheoryPlan, theory_schedule
+from sim.decide.staffing.option_writer import write_staffed_copy
+from sim.decide.staffing.result import StaffingResult, option_changes
 from sim.experiment.runner import DEFAULT_REPLICATIONS, run_experiment
 from sim.experiment.seeds import DEFAULT_SEED, fresh_seed
 from sim.model.calendar import build_timeline

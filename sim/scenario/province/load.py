@@ -13,10 +13,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from sim.province.schema import Centre, Province
 from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.load import ScenarioSet, apply_changes, scenario_from_document
 from sim.scenario.problems import join_path, model_keys, problems_from
+from sim.scenario.province.schema import Centre, Province
 from sim.scenario.schema import Scenario
 from sim.scenario.yaml_loader import read_yaml_file
 

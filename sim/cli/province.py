@@ -12,26 +12,26 @@ from rich.table import Table
 from rich.text import Text
 
 from sim.analysis.offered_load import offered_load
-from sim.cli_common import (
+from sim.cli.common import (
     ScenarioProblem,
     check_work_or_fail,
     execution_options,
     max_work_option,
     progress_bar,
 )
+from sim.decide.allocate import OBJECTIVES, allocate, steps_table
 from sim.experiment.executors import Execution
+from sim.experiment.province_runner import VISITS_MODES, ResumeError, run_province
 from sim.experiment.runner import DEFAULT_REPLICATIONS
 from sim.experiment.seeds import DEFAULT_SEED
 from sim.output.folder import FolderError
+from sim.output.province_results import read_ranking
 from sim.output.report import LANGUAGES
 from sim.output.terminal import terminal
-from sim.province.admin_units import find_province
-from sim.province.allocate import OBJECTIVES, allocate, steps_table
-from sim.province.init import init_province
-from sim.province.load import ProvinceSet, load_province
-from sim.province.results import read_ranking
-from sim.province.runner import VISITS_MODES, ResumeError, run_province
 from sim.scenario.errors import ScenarioError
+from sim.scenario.province.admin_units import find_province
+from sim.scenario.province.init import init_province
+from sim.scenario.province.load import ProvinceSet, load_province
 
 PROVINCE_PATH = click.Path(exists=True, dir_okay=False, path_type=Path)
 TOP = 15

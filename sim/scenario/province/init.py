@@ -33,8 +33,8 @@ from typing import Any, TextIO
 import pandas as pd
 import yaml
 
-from sim.province.admin_units import communes, find_province, source
 from sim.scenario.load import load_scenario
+from sim.scenario.province.admin_units import communes, find_province, source
 from sim.scenario.schema import Scenario
 
 IN_PERSON_PER_UNIT = 64 * 0.40  # 25.6 visitors per unit per day (Hà Nội, see above)

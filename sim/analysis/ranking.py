@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sim.analysis.comparison import scenario_targets
-from sim.province.load import ProvinceSet
+from sim.scenario.province.load import ProvinceSet
 
 COLUMNS = ["option", "centre", "name", "kind", "latitude", "longitude", "metric", "target",
            "mean", "ci_low", "ci_high", "meets_target", "miss", "total_miss", "rank"]

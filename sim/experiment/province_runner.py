@@ -23,16 +23,16 @@ import pandas as pd
 
 from sim.analysis.confidence import summarise
 from sim.analysis.metrics import run_metrics
+from sim.analysis.ranking import rank_centres
 from sim.experiment.executors import IN_PROCESS, Execution
 from sim.experiment.runner import FRAMES
+from sim.experiment.store import keep_only, verify_units, write_entry, write_part
 from sim.model.centre import simulate
 from sim.output.folder import check_target, publish
 from sim.output.json_file import write_json
 from sim.output.manifest import PROVINCE, package_versions
-from sim.province.load import ProvinceSet
-from sim.province.ranking import rank_centres
-from sim.province.results import provenance_line, resolved_documents, write_province_view
-from sim.province.store import keep_only, verify_units, write_entry, write_part
+from sim.output.province_results import provenance_line, resolved_documents, write_province_view
+from sim.scenario.province.load import ProvinceSet
 from sim.scenario.schema import Scenario
 
 VISITS_MODES = ("none", "sample", "all")  # sample: the visits of replication 0 only

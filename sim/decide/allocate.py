@@ -19,11 +19,11 @@ from sim.analysis.confidence import t_interval
 from sim.analysis.metrics import run_metrics
 from sim.analysis.offered_load import offered_load
 from sim.experiment.executors import IN_PROCESS, Execution
+from sim.experiment.province_runner import centre_seed
 from sim.model.centre import simulate
 from sim.model.citizens import counter_pools
-from sim.province.load import ProvinceSet
-from sim.province.runner import centre_seed
 from sim.scenario.load import BASELINE
+from sim.scenario.province.load import ProvinceSet
 from sim.scenario.schema import Scenario
 
 OBJECTIVES = ("waiting", "overdue")

@@ -1,1 +1,0 @@
-"""Province files: one commune centre per new commune-level unit of a province (`sim province`)."""
