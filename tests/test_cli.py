@@ -461,7 +461,7 @@ def test_interrupted_experiment_writes_nothing(tmp_path, monkeypatch) -> None:
             on_replication_done(0)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("sim.cli.commands.run_scenarios", stop_after_first)
+    monkeypatch.setattr("sim.cli.run.run_scenarios", stop_after_first)
     out = tmp_path / "out"
     result = invoke(["run", str(TINY), "-n", "3", "-q", "--out", str(out)])
     assert result.exit_code != 0

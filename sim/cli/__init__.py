@@ -1,5 +1,5 @@
 """The `sim` command: click commands, one module per command group, over `sim.api`."""
 
-from sim.cli.commands import main
+from sim.cli.entry import main
 
 __all__ = ["main"]

@@ -11,6 +11,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from sim.analysis.sanity import scenario_warnings
 from sim.experiment.work import WorkError, check_work, estimate_work
 from sim.output.report import LANGUAGES
 from sim.scenario.errors import ScenarioError
@@ -86,3 +87,14 @@ def progress_bar(quiet: bool, total: int | None, what: str = "replications"
                   disable=quiet or not console.is_terminal) as progress:
         task = progress.add_task(what, total=total)
         yield lambda *_: progress.advance(task)
+
+
+def warn_about(scenarios: ScenarioSet) -> None:
+    """Print each odd-looking setting once, naming the options it applies to."""
+    by_warning: dict[str, list[str]] = {}
+    for name, option in scenarios.options.items():
+        for warning in scenario_warnings(option):
+            by_warning.setdefault(warning, []).append(name)
+    for warning, names in by_warning.items():
+        where = "" if len(names) == len(scenarios.options) else f"option {', '.join(names)}: "
+        click.echo(f"warning: {where}{warning}", err=True)

@@ -146,7 +146,7 @@ class _BlockValues:
 
 
 @dataclass(frozen=True)
-class _Evaluation:
+class Evaluation:
     check: pd.DataFrame
     blocks: dict[str, _BlockValues]
     summary: pd.DataFrame

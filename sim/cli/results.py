@@ -1,0 +1,77 @@
+"""`sim plot` and `sim report`: figures and pages of a results folder, without re-running."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from sim.cli.common import (
+    ScenarioProblem,
+)
+from sim.output.manifest import PROVINCE
+from sim.output.plots import ResultPlots
+from sim.output.province_map import save_province_map
+from sim.output.province_report import write_province_report
+from sim.output.province_results import load_province_results
+from sim.output.report import LANGUAGES, write_report
+from sim.output.results_io import (
+    ResultsFolderError,
+    folder_kind,
+    load_comparison,
+    load_recommendation,
+    load_results,
+)
+
+RESULTS_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
+
+
+@contextmanager
+def _readable_folder() -> Iterator[None]:
+    """A results folder that cannot be read is bad input: one message, exit code 2."""
+    try:
+        yield
+    except ResultsFolderError as err:
+        raise ScenarioProblem(str(err)) from None
+
+
+@click.command()
+@click.argument("results_dir", type=RESULTS_DIR)
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
+              help="Language of titles and labels.")
+@click.option("--format", "formats", type=click.Choice(["png", "svg"]), multiple=True,
+              default=("png", "svg"), show_default=True, help="Image formats (repeatable).")
+def plot(results_dir: Path, lang: str, formats: tuple[str, ...]) -> None:
+    """Draw the figures of RESULTS_DIR into RESULTS_DIR/figures/ (for a province folder, the
+    map of its centres)."""
+    with _readable_folder():
+        if folder_kind(results_dir) == PROVINCE:
+            found = load_province_results(results_dir)
+            written = save_province_map(found.ranking, found.name, results_dir / "figures",
+                                        lang, formats)
+        else:
+            written = ResultPlots(load_results(results_dir), lang=lang).save_all(
+                results_dir / "figures", formats)
+    for path in written:
+        click.echo(str(path))
+
+
+@click.command()
+@click.argument("results_dir", type=RESULTS_DIR)
+@click.option("--lang", type=click.Choice(LANGUAGES), default="vi", show_default=True,
+              help="Language of the report.")
+def report(results_dir: Path, lang: str) -> None:
+    """Write RESULTS_DIR/report.html again: one self-contained page for a leader (for a
+    province folder, the province page), without re-running."""
+    target = results_dir / "report.html"
+    with _readable_folder():
+        if folder_kind(results_dir) == PROVINCE:
+            found = load_province_results(results_dir)
+            path = write_province_report(found.ranking, found.name, found.provenance(), target,
+                                         lang)
+        else:
+            path = write_report(load_results(results_dir), target, lang,
+                                load_comparison(results_dir), load_recommendation(results_dir))
+    click.echo(f"report written to {path}")
