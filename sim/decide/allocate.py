@@ -11,6 +11,7 @@ centre receives someone, only its own next gain is simulated again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -54,13 +55,20 @@ def objective_values(scenario: Scenario, centre: str, replications: int, seed: i
     return np.nan_to_num(np.array(values))
 
 
-def with_one_more(scenario: Scenario, objective: str) -> tuple[Scenario, str]:
+class Placement(NamedTuple):
+    """A centre's scenario with one more person, and where the person works."""
+
+    scenario: Scenario
+    where: str  # "back_office", a desk, or "site.desk"
+
+
+def with_one_more(scenario: Scenario, objective: str) -> Placement:
     """The scenario with one more person where the objective says, and where that is."""
     if objective == "overdue":
         if scenario.back_office is None:
             raise ValueError("the overdue objective needs centres with a back office")
         office = scenario.back_office.model_copy(update={"staff": scenario.back_office.staff + 1})
-        return scenario.model_copy(update={"back_office": office}), "back_office"
+        return Placement(scenario.model_copy(update={"back_office": office}), "back_office")
     site, desk = _busiest_desk(scenario)
     desks = scenario.site_desks()
     spec = desks[site][desk]
@@ -69,10 +77,10 @@ def with_one_more(scenario: Scenario, objective: str) -> tuple[Scenario, str]:
                 if spec.schedule else None)
     more = spec.model_copy(update={"counters": spec.counters + 1, "schedule": schedule})
     if scenario.sites is None:
-        return scenario.model_copy(update={"desks": {**desks[site], desk: more}}), desk
+        return Placement(scenario.model_copy(update={"desks": {**desks[site], desk: more}}), desk)
     sites = dict(scenario.sites)
     sites[site] = sites[site].model_copy(update={"desks": {**desks[site], desk: more}})
-    return scenario.model_copy(update={"sites": sites}), f"{site}.{desk}"
+    return Placement(scenario.model_copy(update={"sites": sites}), f"{site}.{desk}")
 
 
 def _busiest_desk(scenario: Scenario) -> tuple[str, str]:
@@ -98,7 +106,7 @@ def allocate(province: ProvinceSet, extra_staff: int, replications: int, seed: i
         centre = max(gains, key=lambda c: gains[c][0])
         gain, low, high, where, after = gains[centre]
         steps.append(Step(step, centre, names[centre], where, gain, low, high))
-        current[centre] = with_one_more(current[centre], objective)[0]
+        current[centre] = with_one_more(current[centre], objective).scenario
         # The centre's new baseline was the "after" just simulated: only the next step is new.
         gains[centre] = _gain(current[centre], centre, replications, seed, objective, after)
     return steps

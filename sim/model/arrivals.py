@@ -106,7 +106,7 @@ def _profile_segments(arrivals: Arrivals, calendar: Calendar) -> list[tuple[floa
     if arrivals.profile is None:  # default: arrivals spread evenly over the sessions
         return [(a, b - a, 1.0) for a, b in map(session_minutes, calendar.sessions)]
     points = sorted((clock_minutes(c), w) for c, w in arrivals.profile.items())
-    ordinary_close = session_minutes(calendar.sessions[-1])[1]
+    ordinary_close = session_minutes(calendar.sessions[-1]).closes
     ends = [p for p, _ in points[1:]] + [max(ordinary_close, points[-1][0])]
     return [(start, min(end, ordinary_close) - start, weight)
             for (start, weight), end in zip(points, ends, strict=True) if start < ordinary_close]

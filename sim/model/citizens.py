@@ -82,9 +82,10 @@ def sample_citizens(
     )
     site, pool = _choose_sites(scenario, procedure, rngs["sites"].random(count))
     trips = (count, scenario.max_trips)
-    guidance_uniforms = rngs["guidance"].random((count, 2))
-    guided = guidance_uniforms[:, 0] < np.array([p.guidance for p in procedures])[procedure]
-    guidance_time = (quantiles(scenario.guidance.service, guidance_uniforms[:, 1])
+    # Two uniforms per citizen, drawn together: whether guided, and for how long.
+    whether_guided, how_long = rngs["guidance"].random((count, 2)).T
+    guided = whether_guided < np.array([p.guidance for p in procedures])[procedure]
+    guidance_time = (quantiles(scenario.guidance.service, how_long)
                      if scenario.guidance else np.zeros(count))
     return Citizens(
         arrival=arrival,

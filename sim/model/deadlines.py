@@ -21,7 +21,7 @@ class WorkingCalendar:
         self.weekmask = [day in calendar.weekdays for day in WEEKDAYS]
         self.holidays = np.array(calendar.holidays, dtype="datetime64[D]")
         # Deadlines fall at the close of an ordinary working day, also beyond the horizon.
-        self.closes = session_minutes(calendar.sessions[-1])[1]
+        self.closes = session_minutes(calendar.sessions[-1]).closes
         # A cut-off after that close would leave a dossier received in between (serve_all
         # overtime) due at a close already past: the day's count ends at the close too.
         self.cutoff = min(clock_minutes(calendar.cutoff), self.closes)

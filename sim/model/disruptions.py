@@ -113,14 +113,14 @@ def _outage_times(outage: Outage, start: dt.date, timeline: Timeline,
         moments = np.array([(outage.start - dt.datetime.combine(start, dt.time())).total_seconds()
                             / 60])
     else:
-        periods = np.array(timeline.periods)
-        lengths = periods[:, 1] - periods[:, 0]
+        opens, closes = np.array(timeline.periods, dtype=float).reshape(-1, 2).T
+        lengths = closes - opens
         count = rng.poisson(outage.per_day * len(timeline.days))
         # Uniform over open time: pick a point along the concatenated open periods.
         along = np.sort(rng.random(count)) * lengths.sum()
         cumulative = np.concatenate([[0.0], np.cumsum(lengths)])
         period = np.searchsorted(cumulative, along, side="right") - 1
-        moments = periods[period, 0] + along - cumulative[period]
+        moments = opens[period] + along - cumulative[period]
     minutes = quantiles(as_distribution(outage.minutes), rng.random(len(moments)))
     return list(zip(moments.tolist(), minutes.tolist(), strict=True))
 

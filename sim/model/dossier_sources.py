@@ -134,10 +134,10 @@ def _work_and_delay(scenario: Scenario, index: int, count: int,
                     rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Staff-hours of work and working days at an outside body of `count` dossiers of one
     procedure."""
-    uniforms = rng.random((count, 2))
+    work_uniforms, delay_uniforms = rng.random((count, 2)).T  # drawn together, per dossier
     procedure = np.full(count, index)
     procedures = scenario.procedures
-    work = per_procedure(procedures, procedure, uniforms[:, 0], work_of)
-    delay = per_procedure(procedures, procedure, uniforms[:, 1],
+    work = per_procedure(procedures, procedure, work_uniforms, work_of)
+    delay = per_procedure(procedures, procedure, delay_uniforms,
                           lambda p: handoff_delay_of(scenario, p))
     return work, delay

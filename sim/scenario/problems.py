@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import types
 import typing
-from typing import Any, get_args, get_origin
+from typing import Any, NamedTuple, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -34,7 +34,7 @@ def problems_from(error: ValidationError, root: type[BaseModel], prefix: str = "
             problems.setdefault(f"{problem.path}|{problem.allowed}", problem)
             continue
         merged = _problem({**item, "loc": loc[:member]}, root, prefix)
-        allowed = _member_allowed(item, _walk(root, loc[:member])[3])
+        allowed = _member_allowed(item, _walk(root, loc[:member]).leaf)
         earlier = problems.get(merged.path)
         text = f"{earlier.allowed}; or {allowed}" if earlier else allowed
         problems[merged.path] = Problem(merged.path, item.get("input"), text)
@@ -285,9 +285,16 @@ def model_keys(model: type[BaseModel]) -> list[str]:
     return [key for key, _ in _fields(model)]
 
 
-def _walk(
-    root: type[BaseModel], loc: tuple
-) -> tuple[list[str | int], FieldInfo | None, type | None, Any]:
+class _Walk(NamedTuple):
+    """Where a pydantic error location leads in the schema."""
+
+    path: list[str | int]  # printable
+    field: FieldInfo | None  # the last field on the way
+    model: type | None  # the model that holds it
+    leaf: Any  # the type found at the end
+
+
+def _walk(root: type[BaseModel], loc: tuple) -> _Walk:
     """Follow loc through the schema: printable path, last field, its model, the leaf type."""
     parts: list[str | int] = []
     current: Any = root
@@ -324,7 +331,7 @@ def _walk(
             current = None
     if is_model(unwrap(current)):
         parent = unwrap(current)
-    return parts, field, parent, current
+    return _Walk(parts, field, parent, current)
 
 
 def field_by_key(model: type[BaseModel], key: object) -> FieldInfo | None:

@@ -128,7 +128,7 @@ def _closing_problems(scenario: Scenario, at: At) -> list[Problem]:
     closings = {}  # minutes after midnight -> the clock as written
     for sessions in (calendar.sessions, calendar.saturday_sessions):
         if sessions:
-            closings[session_minutes(sessions[-1])[1]] = sessions[-1].split("-")[1]
+            closings[session_minutes(sessions[-1]).closes] = sessions[-1].split("-")[1]
     served = {p.desk for p in scenario.procedures}
     problems = []
     for site, desks in scenario.site_desks().items():
@@ -154,7 +154,7 @@ def _profile_problems(scenario: Scenario, at: At) -> list[Problem]:
     on, so it needs a positive intensity before that closing (or nobody could be spread)."""
     profile = scenario.arrivals.profile
     last = scenario.calendar.sessions[-1]
-    closes = session_minutes(last)[1]
+    closes = session_minutes(last).closes
     if profile is None or any(weight > 0 and clock_minutes(clock) < closes
                               for clock, weight in profile.items()):
         return []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import AfterValidator, Field, Strict
 
@@ -55,14 +55,21 @@ def clock_minutes(clock: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
-def session_minutes(session: str) -> tuple[int, int]:
-    """(open, close) minutes after midnight of an ``HH:MM-HH:MM`` session.
+class SessionMinutes(NamedTuple):
+    """An opening session in minutes after midnight."""
+
+    opens: int
+    closes: int
+
+
+def session_minutes(session: str) -> SessionMinutes:
+    """The opening and closing minutes after midnight of an ``HH:MM-HH:MM`` session.
 
     >>> session_minutes("13:30-17:00")
-    (810, 1020)
+    SessionMinutes(opens=810, closes=1020)
     """
     opens, closes = session.split("-")
-    return clock_minutes(opens), clock_minutes(closes)
+    return SessionMinutes(clock_minutes(opens), clock_minutes(closes))
 
 
 def check_schedule(schedule: dict[str, int] | None, available: int, what: str) -> None:
