@@ -30,3 +30,15 @@ def test_model_imports_only_the_model_and_the_scenario(path: Path) -> None:
             assert module.startswith(ALLOWED), f"{path.name} imports {module}"
             private = [name for name in names if name.startswith("_")]
             assert not private, f"{path.name} imports private {private} from {module}"
+
+
+SCENARIO = MODEL.parent / "scenario"
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIO.rglob("*.py")),
+                         ids=lambda p: str(p.relative_to(SCENARIO)))
+def test_scenario_imports_only_the_scenario(path: Path) -> None:
+    """The scenario is the lowest layer: it imports nothing from the model or above."""
+    for module, _ in imports(path):
+        if module == "sim" or module.startswith("sim."):
+            assert module.startswith("sim.scenario"), f"{path.name} imports {module}"
