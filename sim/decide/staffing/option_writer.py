@@ -3,8 +3,11 @@
 The search ends in a file a planner can run and read. This module loads the scenario with a
 round-trip YAML reader (ruamel.yaml), which keeps comments, quotes and number forms, adds the
 option's entry under ``options:`` and writes the document back, so that the planner's notes
-survive. It falls back to rewriting the whole document when that cannot be done safely, and checks
-that the copy loads with the option.
+survive. The layout is kept too, except that a flow collection spread over several lines comes
+back on one, and the indentation everywhere follows the file's first nested mapping and list.
+Options written in flow style (``options: {a: ...}``) are left, as before, to the fallback that
+rewrites the whole document without comments; so is any copy that would not read back to the
+same scenario with the strict loader. The copy is then loaded and checked for the option.
 """
 
 from __future__ import annotations
@@ -44,14 +47,10 @@ def add_option_text(text: str, name: str, changes: dict[str, object], comment: s
         desks.d.counters: 2
     <BLANKLINE>
     """
-    reader = YAML(typ="rt")
-    reader.preserve_quotes = True
-    try:
-        document = reader.load(text.replace("\r\n", "\n"))
-    except YAMLError:
+    loaded = _round_trip_load(text)
+    if loaded is None:
         return None
-    if not isinstance(document, CommentedMap) or not document or document.fa.flow_style():
-        return None
+    reader, document = loaded
     indent = _follow_layout(reader, document)
     options = document.get("options")
     if options is not None and (not isinstance(options, CommentedMap) or options.fa.flow_style()):
@@ -70,6 +69,19 @@ def add_option_text(text: str, name: str, changes: dict[str, object], comment: s
     reader.dump(document, out)
     written = out.getvalue()
     return written.replace("\n", "\r\n") if "\r\n" in text else written
+
+
+def _round_trip_load(text: str) -> tuple[YAML, CommentedMap] | None:
+    """The reader and the document, comments attached; None unless it is one block mapping."""
+    reader = YAML(typ="rt")
+    reader.preserve_quotes = True
+    try:
+        document = reader.load(text.replace("\r\n", "\n"))
+    except YAMLError:
+        return None
+    if not isinstance(document, CommentedMap) or not document or document.fa.flow_style():
+        return None
+    return reader, document
 
 
 def _entry(changes: dict[str, object]) -> CommentedMap:
@@ -222,12 +234,17 @@ def write_staffed_copy(source: str | Path, out: str | Path, option: str,
     if target.resolve() == source.resolve():
         raise ValueError(f"{target} is the scenario itself; choose another folder")
     target.write_text(new_text, encoding="utf-8")
-    loaded = load_scenario(target, options=[name]).options[name]
-    for path, value in changes.items():
+    _check_option(target, name, changes)
+    return target, kept, name
+
+
+def _check_option(path: Path, name: str, changes: dict[str, object]) -> None:
+    """Load the written file with the option and check that it gives every changed value."""
+    loaded = load_scenario(path, options=[name]).options[name]
+    for dotted, value in changes.items():
         node: object = loaded
-        for part in path.split("."):
+        for part in dotted.split("."):
             node = node[part] if isinstance(node, dict) else getattr(node, part)
         if node != value:
-            raise RuntimeError(f"{target}: option {name} gives {path} = {node!r}, "
+            raise RuntimeError(f"{path}: option {name} gives {dotted} = {node!r}, "
                                f"not {value!r}")
-    return target, kept, name
