@@ -60,7 +60,6 @@ from sim.analysis.staffing.demand import (
     arrivals_per_minute,
     desk_demand,
     offered_load_curve,
-    survival,
     visits_per_citizen,
 )
 from sim.analysis.staffing.formulas import QueueModel as QueueModel  # for the tests
@@ -84,7 +83,6 @@ __all__ = [
     "parse_target",
     "per_desk_metrics",
     "scenario_targets",
-    "survival",
     "theory_schedule",
     "time_blocks",
     "visits_per_citizen",
