@@ -26,7 +26,7 @@ from sim.analysis.staffing import (
     erlang_c_waiting,
     parse_target,
     per_desk_metrics,
-    scenario_targets,
+    staffing_targets,
     survival,
     theory_schedule,
     time_blocks,
@@ -297,7 +297,7 @@ def test_parse_target_rejects_with_a_clear_message(text: str, says: str) -> None
 
 def test_scenario_targets_are_the_default() -> None:
     demo = load_scenario(DEMO_SCENARIO, options=["baseline"]).baseline
-    assert [str(t) for t in scenario_targets(demo)] == ["wait_p90<=30",
+    assert [str(t) for t in staffing_targets(demo)] == ["wait_p90<=30",
                                                          "within_target_share>=0.8"]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.analysis.timeweighted import step_integral, summed_steps
+from sim.analysis.timeweighted import span_integrals, summed_steps
 from sim.model.back_office import SOURCES, BackOfficeLog
 from sim.model.calendar import MINUTES_PER_DAY
 from sim.model.deadlines import WorkingCalendar
@@ -93,15 +93,14 @@ def _mean_over_sessions(record: RunRecord, days: tuple, logs: list[np.ndarray],
     """Time-averaged sum of one log column over each day's sessions (desk or back-office
     logs: their time is the same first column, DeskLog.TIME == BackOfficeLog.TIME).
 
-    One step_integral over every session edge of the run: a call per day would scan the
-    whole log once per day, quadratic in the length of the run.
+    One span_integrals over every session of the run: a call per day would scan the whole log
+    once per day, quadratic in the length of the run.
     """
     times, total = summed_steps([(log[:, DeskLog.TIME], log[:, column]) for log in logs])
-    spans = [(number, start, end) for number, day in enumerate(days)
-             for start, end in day.sessions]
-    day_of_span = np.array([number for number, _, _ in spans], dtype=np.int64)
-    edges = np.array([t for _, start, end in spans for t in (start, end)], dtype=float)
-    within = step_integral(times, total, edges)[::2]  # skip the gaps between sessions
-    length = edges[1::2] - edges[::2]
-    integral = np.bincount(day_of_span, weights=within, minlength=len(days))
-    return integral / np.bincount(day_of_span, weights=length, minlength=len(days))
+    sessions = [session for day in days for session in day.sessions]
+    day_of_session = np.array([number for number, day in enumerate(days)
+                               for _ in day.sessions], dtype=np.int64)
+    within = span_integrals(times, total, np.array(sessions, dtype=float).reshape(-1, 2))
+    length = np.array([end - start for start, end in sessions], dtype=float)
+    integral = np.bincount(day_of_session, weights=within, minlength=len(days))
+    return integral / np.bincount(day_of_session, weights=length, minlength=len(days))

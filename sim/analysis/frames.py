@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.analysis.timeweighted import step_integral
+from sim.analysis.timeweighted import span_integrals
 from sim.model.calendar import MINUTES_PER_DAY
 from sim.model.desk import DeskLog
 from sim.model.record import OUTCOMES, RunRecord
@@ -53,7 +53,7 @@ def intervals_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
     edges = np.append(slot_starts, slot_starts[-1] + SLOT_MINUTES)
     # Each slot's own half-hour: the last slot of an opening day followed by a closed day
     # would otherwise run on to the next opening day's midnight.
-    bounds = np.column_stack([slot_starts, slot_starts + SLOT_MINUTES]).ravel()
+    slots = np.column_stack([slot_starts, slot_starts + SLOT_MINUTES])
     waits = record.visits["wait"]
     slot_of_visit = np.searchsorted(edges, record.visits["arrival"], side="right") - 1
     tables = []
@@ -69,8 +69,8 @@ def intervals_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
             "arrivals": arrivals,
             "wait_mean": np.divide(wait_sum, arrivals, out=np.full(len(arrivals), np.nan),
                                    where=arrivals > 0),
-            "queue_mean": step_integral(times, log[:, DeskLog.WAITING], bounds)[::2] / SLOT_MINUTES,
-            "busy_mean": step_integral(times, log[:, DeskLog.BUSY], bounds)[::2] / SLOT_MINUTES,
-            "open_mean": step_integral(times, log[:, DeskLog.OPEN], bounds)[::2] / SLOT_MINUTES,
+            "queue_mean": span_integrals(times, log[:, DeskLog.WAITING], slots) / SLOT_MINUTES,
+            "busy_mean": span_integrals(times, log[:, DeskLog.BUSY], slots) / SLOT_MINUTES,
+            "open_mean": span_integrals(times, log[:, DeskLog.OPEN], slots) / SLOT_MINUTES,
         }))
     return pd.concat(tables, ignore_index=True)

@@ -7,6 +7,7 @@ such as a surge dated outside the simulated days or a desk that never opens.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sim.model.arrivals import build_intensity
 from sim.model.calendar import build_timeline, counter_changes
@@ -38,9 +39,9 @@ def scenario_warnings(scenario: Scenario) -> list[str]:
                             f"the simulated days ({first} to {last})")
     for index, disruption in enumerate(scenario.disruptions):
         span = _dated(disruption)
-        if span is not None and (span[1] < first or span[0] > last):
+        if span is not None and (span.last < first or span.first > last):
             when = (f"{disruption.start:%Y-%m-%d %H:%M}" if isinstance(disruption, Outage)
-                    else f"{span[0]} to {span[1]}")
+                    else f"{span.first} to {span.last}")
             warnings.append(f"disruptions[{index}]: {when} lies outside the simulated days "
                             f"({first} to {last})")
     for holiday in scenario.calendar.holidays:
@@ -55,9 +56,15 @@ def scenario_warnings(scenario: Scenario) -> list[str]:
     return warnings
 
 
-def _dated(disruption: Disruption) -> tuple[dt.date, dt.date] | None:
+@dataclass(frozen=True)
+class _Dates:
+    first: dt.date
+    last: dt.date
+
+
+def _dated(disruption: Disruption) -> _Dates | None:
     """First and last date a disruption is set for; None for random outages (they fall on
     opening times of the run by construction)."""
     if isinstance(disruption, Outage):
-        return None if disruption.start is None else (disruption.start.date(),) * 2
-    return disruption.start, disruption.end
+        return None if disruption.start is None else _Dates(*(disruption.start.date(),) * 2)
+    return _Dates(disruption.start, disruption.end)

@@ -14,7 +14,7 @@ import yaml
 
 from sim.analysis.offered_load import back_office_load, offered_load
 from sim.analysis.sanity import scenario_warnings
-from sim.analysis.staffing import parse_target
+from sim.analysis.targets import parse_target
 from sim.api import DEMO_SCENARIO, Comparison, default_results_folder, run_scenarios
 from sim.api import compare as compare_options
 from sim.cli.common import (

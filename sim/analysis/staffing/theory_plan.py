@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sim.analysis.metrics import target_minutes
 from sim.analysis.staffing.blocks import DEFAULT_BLOCK_MINUTES, Block, clock_text, time_blocks
+from sim.analysis.staffing.criteria import Criterion, target_criterion
 from sim.analysis.staffing.demand import (
     GRID,
     arrivals_per_minute,
@@ -24,7 +24,7 @@ from sim.analysis.staffing.demand import (
     offered_load_curve,
 )
 from sim.analysis.staffing.formulas import QueueModel, abandonment_rate
-from sim.analysis.staffing.targets import Criterion, Target, as_target, target_criterion
+from sim.analysis.targets import Target, as_target, target_minutes
 from sim.model.arrivals import build_intensity
 from sim.model.calendar import MINUTES_PER_DAY, Timeline, build_timeline
 from sim.model.citizens import Pool, counter_pools, pool_fractions

@@ -15,16 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.analysis.metrics import target_minutes
 from sim.analysis.staffing.blocks import DEFAULT_BLOCK_MINUTES
-from sim.analysis.staffing.check import (
-    _Evaluation,
-    block_frame,
-    check_frame,
-    per_desk_metrics,
-)
-from sim.analysis.staffing.targets import Target, as_target, scenario_targets, target_criterion
+from sim.analysis.staffing.check import Evaluation, block_frame, check_frame, per_desk_metrics
+from sim.analysis.staffing.criteria import staffing_targets, target_criterion
 from sim.analysis.staffing.theory_plan import MAX_COUNTERS, TheoryPlan, theory_schedule
+from sim.analysis.targets import Target, as_target, target_minutes
 from sim.decide.staffing.option_writer import write_staffed_copy
 from sim.decide.staffing.result import StaffingResult, option_changes
 from sim.experiment.runner import DEFAULT_REPLICATIONS, run_experiment
@@ -68,7 +63,7 @@ def staff(
     path = Path(scenario_path)
     document = read_yaml_file(path)
     scenario = scenario_from_document(document, str(path), options=["baseline"]).baseline
-    targets = tuple(as_target(t) for t in targets) or scenario_targets(scenario)
+    targets = tuple(as_target(t) for t in targets) or staffing_targets(scenario)
     if not targets:
         raise ValueError("no targets: give some (e.g. wait_p90<=30) or add `targets` to "
                          "the scenario")
@@ -121,7 +116,7 @@ class _Search:
         self.max_evaluations, self.say = max_evaluations, say
         self.timeline = build_timeline(scenario.calendar)
         self.labels = list(plan.counters)
-        self.cache: dict[tuple, _Evaluation] = {}
+        self.cache: dict[tuple, Evaluation] = {}
         self.history: list[str] = []
         self.evaluations = 0
 
@@ -129,7 +124,7 @@ class _Search:
         self.history.append(text)
         self.say(text)
 
-    def evaluate(self, counts: dict[str, list[int]]) -> _Evaluation:
+    def evaluate(self, counts: dict[str, list[int]]) -> Evaluation:
         """The counts simulated on the search's own seed (once per counts)."""
         key = tuple(tuple(counts[label]) for label in self.labels)
         if key in self.cache:
@@ -142,7 +137,7 @@ class _Search:
                    + ("every target met" if not problems else "short: " + "; ".join(problems)))
         return evaluation
 
-    def confirm(self, counts: dict[str, list[int]]) -> tuple[_Evaluation, int, list[str]]:
+    def confirm(self, counts: dict[str, list[int]]) -> tuple[Evaluation, int, list[str]]:
         """The final counts simulated again on fresh replications, none of whose seeds the
         search tuned on: the counts were kept because they passed on the search's seeds, so
         only other seeds tell whether they pass without that luck. Returns the simulation, its
@@ -154,7 +149,7 @@ class _Search:
                    + ("every target met" if not problems else "short: " + "; ".join(problems)))
         return evaluation, seed, problems
 
-    def _simulate(self, counts: dict[str, list[int]], seed: int) -> _Evaluation:
+    def _simulate(self, counts: dict[str, list[int]], seed: int) -> Evaluation:
         document = self.document
         for change, value in option_changes(self.plan.paths, self.plan.blocks, counts).items():
             document = with_change(document, change, value)
@@ -163,14 +158,14 @@ class _Search:
                                  self.replications, seed)
         per_desk = per_desk_metrics(results.visits, scenario.warmup_minutes,
                                     target_minutes(scenario), self.labels)
-        evaluation = _Evaluation(
+        evaluation = Evaluation(
             check=check_frame(per_desk, self.targets, self.labels, self.conservative),
             blocks=block_frame(results.visits, scenario.warmup_minutes, self.timeline,
                                 self.plan.blocks, self.criteria, self.labels),
             summary=results.summary.drop(columns="option"))
         return evaluation
 
-    def _problems(self, evaluation: _Evaluation) -> list[str]:
+    def _problems(self, evaluation: Evaluation) -> list[str]:
         """What falls short in a simulation: targets by their bound, blocks clearly short
         (empty exactly when every desk is `_ok`)."""
         problems = [f"{r.desk} {r.target} (mean {r.mean:.3g}, bound {r.bound:.3g})"
@@ -182,7 +177,7 @@ class _Search:
                     self.plan.blocks[b].label for b in failing))
         return problems
 
-    def _block_fails(self, label: str, evaluation: _Evaluation) -> np.ndarray:
+    def _block_fails(self, label: str, evaluation: Evaluation) -> np.ndarray:
         """Blocks whose own visits are clearly (the whole 95% interval) beyond a limit: the
         desk-level check already guards the desk as a whole, so a block only fails when the
         simulation leaves no doubt, not whenever one of many noisy block means strays."""
@@ -190,14 +185,14 @@ class _Search:
         limits = np.array([c.limit for c in self.criteria])
         return (found.visits > 0) & np.any(found.low > limits, axis=1)
 
-    def _ok(self, label: str, evaluation: _Evaluation) -> bool:
+    def _ok(self, label: str, evaluation: Evaluation) -> bool:
         return evaluation.met(label) and not self._block_fails(label, evaluation).any()
 
     def _caps(self, label: str) -> np.ndarray:
         theory = np.array(self.plan.counters[label])
         return np.minimum(MAX_COUNTERS, np.maximum(3 * theory, theory + 10))
 
-    def run(self) -> tuple[dict[str, list[int]], _Evaluation, bool]:
+    def run(self) -> tuple[dict[str, list[int]], Evaluation, bool]:
         """Add, then take away, until a whole-schedule simulation meets every target (or the
         budget of simulations is spent, or more counters stop helping)."""
         counts = {label: list(c) for label, c in self.plan.counters.items()}
@@ -220,10 +215,10 @@ class _Search:
                                "(max_evaluations) without meeting every target")
                 return counts, final, met
 
-    def _add(self, counts: dict[str, list[int]], latest: dict[str, _Evaluation],
+    def _add(self, counts: dict[str, list[int]], latest: dict[str, Evaluation],
              gave_up: set[str]) -> None:
         """Add counters to failing desks until every desk meets its targets."""
-        tried: dict[str, list[tuple[float, list[int], _Evaluation]]] = {
+        tried: dict[str, list[tuple[float, list[int], Evaluation]]] = {
             label: [] for label in self.labels}
         while self.evaluations < self.max_evaluations:
             changed = False
@@ -254,7 +249,7 @@ class _Search:
             evaluation = self.evaluate(counts)
             latest.update(dict.fromkeys(self.labels, evaluation))
 
-    def _take_away(self, counts: dict[str, list[int]], latest: dict[str, _Evaluation],
+    def _take_away(self, counts: dict[str, list[int]], latest: dict[str, Evaluation],
                    tried: set[tuple[str, int]]) -> None:
         """Take away one counter per desk and round where theory says a block can spare it;
         keep each removal that the simulation confirms. One simulation is kept in reserve for
@@ -280,7 +275,7 @@ class _Search:
                 self._note(f"{label}: counter at {self.plan.blocks[block].label} "
                            + ("taken away" if kept else "needed"))
 
-    def _gap(self, label: str, evaluation: _Evaluation, blocks: bool = True) -> float:
+    def _gap(self, label: str, evaluation: Evaluation, blocks: bool = True) -> float:
         """Total relative shortfall of a desk: targets by their bounds, and (with `blocks`)
         blocks by their means."""
         check = evaluation.check[evaluation.check["desk"] == label]
@@ -298,7 +293,7 @@ class _Search:
         share = visits / max(visits.sum(), 1.0)
         return gap + float(share @ (np.maximum(values - limits, 0.0) / limits).sum(axis=1))
 
-    def _where_to_add(self, label: str, evaluation: _Evaluation, counts: list[int]) -> list[int]:
+    def _where_to_add(self, label: str, evaluation: Evaluation, counts: list[int]) -> list[int]:
         """Blocks clearly short on their own; or else the blocks that contribute most to the
         desk's shortfall per minute, more of them the further the desk is from its targets
         (a third of the blocks for a bound 100% beyond its target), among those below their
@@ -321,7 +316,7 @@ class _Search:
         order = np.argsort(-score, kind="stable")[:many]
         return [int(block) for block in order if np.isfinite(score[block])]
 
-    def _spare(self, label: str, evaluation: _Evaluation, counts: list[int],
+    def _spare(self, label: str, evaluation: Evaluation, counts: list[int],
                tried: set[tuple[str, int]]) -> int | None:
         """The block most likely to meet every criterion with one counter fewer, if it is
         predicted to stay clearly (``_SPARE_MARGIN``) inside every limit.
