@@ -27,16 +27,19 @@ def paired_differences(replications: pd.DataFrame, baseline: str = BASELINE) -> 
     values = replications.astype({"option": str}).pivot_table(
         index=["metric", "replication"], columns="option", values="value", sort=False,
         dropna=False)
-    rows = []
-    for option in values.columns:
-        differences = (values[option] - values[baseline]).groupby(level="metric", sort=False)
-        for metric, diff in differences:
-            mean, low, high = t_interval(diff.to_numpy(dtype=float))
-            if np.allclose(diff.dropna(), 0.0, atol=0.0):
-                low = high = mean  # identical runs: the difference is exactly zero
-            rows.append({"option": option, "metric": metric, "diff_mean": mean,
-                         "diff_ci_low": low, "diff_ci_high": high})
-    return pd.DataFrame(rows)
+    return pd.DataFrame([
+        _difference(option, metric, diff) for option in values.columns
+        for metric, diff in (values[option] - values[baseline]).groupby(level="metric",
+                                                                         sort=False)])
+
+
+def _difference(option: str, metric: str, diff: pd.Series) -> dict:
+    """One row of the paired differences: their mean and t interval over replications."""
+    mean, low, high = t_interval(diff.to_numpy(dtype=float))
+    if np.allclose(diff.dropna(), 0.0, atol=0.0):
+        low = high = mean  # identical runs: the difference is exactly zero
+    return {"option": option, "metric": metric, "diff_mean": mean, "diff_ci_low": low,
+            "diff_ci_high": high}
 
 
 def comparison_table(summary: pd.DataFrame, replications: pd.DataFrame,
@@ -45,9 +48,13 @@ def comparison_table(summary: pd.DataFrame, replications: pd.DataFrame,
     whether the option meets the metric's target with 95% confidence."""
     table = summary.astype({"option": str}).merge(
         paired_differences(replications), on=["option", "metric"], how="left")
-    by_metric = {t.metric: t for t in targets}
-    table["meets_target"] = [
-        by_metric[m].verdict(low, high) if m in by_metric else ""
-        for m, low, high in zip(table["metric"], table["ci_low"], table["ci_high"], strict=True)
-    ]
+    table["meets_target"] = _verdicts(table, targets)
     return table[COMPARISON_COLUMNS]
+
+
+def _verdicts(table: pd.DataFrame, targets: Sequence[Target]) -> list[str]:
+    """Each row's verdict on its metric's target; empty where the metric has none."""
+    by_metric = {t.metric: t for t in targets}
+    return [by_metric[m].verdict(low, high) if m in by_metric else ""
+            for m, low, high in zip(table["metric"], table["ci_low"], table["ci_high"],
+                                    strict=True)]

@@ -31,6 +31,7 @@ def planned_staff_hours(scenario: Scenario) -> float:
 
 
 def _hours(timeline: Timeline, staff: int, schedule: dict[str, int] | None) -> float:
+    """Staff-hours of one planned level (a schedule, or `staff` throughout) over the run."""
     changes = planned_levels(timeline, staff, schedule)
     times = np.array([t for t, _ in changes])
     levels = np.array([float(n) for _, n in changes])
@@ -40,12 +41,13 @@ def _hours(timeline: Timeline, staff: int, schedule: dict[str, int] | None) -> f
 def overtime_staff_hours(record: RunRecord) -> float:
     """Counter staff-hours after closing time: counters kept open (serve_all) or finishing a
     citizen, outside the open periods."""
-    total = 0.0
-    for log in record.desk_logs.values():
-        times = log[:, DeskLog.TIME]
-        present = np.maximum(log[:, DeskLog.BUSY], log[:, DeskLog.OPEN])
-        end = max(times[-1], record.horizon_end)
-        everything = step_total(times, present, 0.0, end)
-        inside = span_integrals(times, present, record.timeline.periods).sum()
-        total += everything - inside
-    return float(total) / MINUTES_PER_HOUR
+    minutes = sum(_outside_periods(log, record) for log in record.desk_logs.values())
+    return float(minutes) / MINUTES_PER_HOUR
+
+
+def _outside_periods(log: np.ndarray, record: RunRecord) -> float:
+    """Counter-minutes a desk had staffed (open or busy) outside the open periods."""
+    times = log[:, DeskLog.TIME]
+    present = np.maximum(log[:, DeskLog.BUSY], log[:, DeskLog.OPEN])
+    everything = step_total(times, present, 0.0, max(times[-1], record.horizon_end))
+    return everything - span_integrals(times, present, record.timeline.periods).sum()

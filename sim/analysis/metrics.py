@@ -47,7 +47,6 @@ def run_metrics(record: RunRecord, scenario: Scenario) -> dict[str, float]:
     waits = VisitWaits(wait=visits["wait"][counted],
                        reached=~np.isnan(visits["start"][counted]),
                        abandoned=outcome == ABANDONED)
-    guidance_waits = visits["guidance_wait"][counted]
     metrics = {
         "arrived": float(len(waits)),
         "served": float((outcome == SERVED).sum()),
@@ -61,11 +60,15 @@ def run_metrics(record: RunRecord, scenario: Scenario) -> dict[str, float]:
         "overtime_minutes": _overtime(record),
         "staff_hours": planned_staff_hours(scenario),
         "overtime_staff_hours": overtime_staff_hours(record),
-        "guidance_wait_mean": (float(np.nanmean(guidance_waits))
-                               if np.isfinite(guidance_waits).any() else np.nan),
+        "guidance_wait_mean": _guidance_wait_mean(visits["guidance_wait"][counted]),
         **dossier_metrics(record, scenario),
     }
     return {name: metrics[name] for name in metric_names(scenario, record.desk_names)}
+
+
+def _guidance_wait_mean(waits: np.ndarray) -> float:
+    """Mean wait for a guide of the visits that queued for one (NaN entries did not)."""
+    return float(np.nanmean(waits)) if np.isfinite(waits).any() else np.nan
 
 
 def _trips_per_citizen(visits: dict[str, np.ndarray], warmup_end: float) -> float:

@@ -144,21 +144,23 @@ def _place(arrival: np.ndarray, wait: np.ndarray, timeline: Timeline,
 
 def _block_values(cells: np.ndarray, columns: Sequence[np.ndarray], runs: int,
                   blocks: int) -> BlockValues:
-    """Visits per block, and the mean over replications and the low end of its 95% t interval
-    (the mean itself with fewer than two replications) per block and criterion; 0 where no
-    replication had visits. `cells` number (replication, block) of each visit."""
+    """Visits per block, and per block and criterion the mean over replications and the low
+    end of its 95% interval; `cells` number the (replication, block) of each visit."""
     size = runs * blocks
     count = np.bincount(cells, minlength=size).reshape(runs, -1)
     per_run = np.stack([np.bincount(cells, weights=values, minlength=size).reshape(runs, -1)
                         for values in columns], axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         per_run = np.where(count[..., None] > 0, per_run / count[..., None], np.nan)
-    present = ~np.isnan(per_run)
-    replications = present.sum(axis=0)
+    return _across_runs(count.sum(axis=0).astype(float), per_run)
+
+
+def _across_runs(visits: np.ndarray, per_run: np.ndarray) -> BlockValues:
+    """Mean over replications, and the low end of its 95% t interval (the mean itself with
+    fewer than two replications), per block and criterion; 0 where no replication had visits."""
+    runs = (~np.isnan(per_run)).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(replications > 0, np.nansum(per_run, axis=0) / replications, 0.0)
-        spread = np.sqrt(np.nansum((per_run - mean) ** 2, axis=0) / (replications - 1))
-        half = stats.t.ppf(0.975, np.maximum(replications - 1, 1)) * spread / np.sqrt(
-            replications)
-    low = np.where(replications > 1, mean - half, mean)
-    return BlockValues(count.sum(axis=0).astype(float), mean, low)
+        mean = np.where(runs > 0, np.nansum(per_run, axis=0) / runs, 0.0)
+        spread = np.sqrt(np.nansum((per_run - mean) ** 2, axis=0) / (runs - 1))
+        half = stats.t.ppf(0.975, np.maximum(runs - 1, 1)) * spread / np.sqrt(runs)
+    return BlockValues(visits, mean, np.where(runs > 1, mean - half, mean))
