@@ -21,16 +21,15 @@ from sim.analysis.metrics import run_metrics
 from sim.analysis.staffing import (
     Block,
     QueueModel,
-    Target,
     arrivals_per_minute,
     erlang_c_waiting,
-    parse_target,
     per_desk_metrics,
     staffing_targets,
     survival,
     theory_schedule,
     time_blocks,
 )
+from sim.analysis.targets import Target, parse_target
 from sim.analysis.theory import erlang_a, erlang_c
 from sim.api import DEMO_SCENARIO
 from sim.decide.staffing import (

@@ -68,22 +68,18 @@ from sim.analysis.staffing.demand import (
 from sim.analysis.staffing.formulas import QueueModel as QueueModel  # for the tests
 from sim.analysis.staffing.formulas import erlang_c_waiting
 from sim.analysis.staffing.theory_plan import MAX_COUNTERS, TheoryPlan, theory_schedule
-from sim.analysis.targets import TARGET_METRICS, Target, parse_target
 
 __all__ = [
     "DEFAULT_BLOCK_MINUTES",
     "GRID",
     "MAX_COUNTERS",
-    "TARGET_METRICS",
     "Block",
     "DeskDemand",
-    "Target",
     "TheoryPlan",
     "arrivals_per_minute",
     "desk_demand",
     "erlang_c_waiting",
     "offered_load_curve",
-    "parse_target",
     "per_desk_metrics",
     "staffing_targets",
     "survival",

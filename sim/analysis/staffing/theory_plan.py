@@ -223,6 +223,7 @@ class _RunGrid:
 
     @classmethod
     def of(cls, scenario: Scenario) -> _RunGrid:
+        """The grid up to the run's last closing."""
         timeline = build_timeline(scenario.calendar)
         intensity = build_intensity(scenario.arrivals, scenario.calendar, timeline)
         minutes = math.ceil(timeline.closings[-1] / GRID) + 1

@@ -84,8 +84,8 @@ def staff(
     written, kept, name = None, True, option
     if out is not None:
         comment = (f"sim staff: {', '.join(map(str, targets))}; {plan.model} per "
-                   + _checked_how(block_minutes, replications, seed, met, not unconfirmed)
-                   + f", seed {confirmation_seed}")
+                   + _checked_how(block_minutes, replications, seed, met, not unconfirmed,
+                                  confirmation_seed))
         written, kept, name = write_staffed_copy(path, out, option, changes, comment)
     return StaffingResult(
         source=str(path), targets=targets, blocks=plan.blocks, theory=dict(plan.counters),
@@ -99,13 +99,13 @@ def staff(
 
 
 def _checked_how(block_minutes: int | None, replications: int, seed: int, met: bool,
-                 confirmed: bool) -> str:
+                 confirmed: bool, confirmation_seed: int) -> str:
     """How the staffing was found and checked, for the comment of the written copy."""
     return (f"{'block' if block_minutes is None else f'{block_minutes} min'}, checked "
             f"with {replications} replications, seed {seed}"
             + ("" if met else "; TARGETS NOT MET")
             + ("; confirmed" if confirmed else "; NOT CONFIRMED")
-            + f" on {replications} fresh replications")
+            + f" on {replications} fresh replications, seed {confirmation_seed}")
 
 
 def _search_targets(scenario: Scenario, targets: Sequence[Target | str]) -> tuple[Target, ...]:
