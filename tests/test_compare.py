@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from scipy import stats
 
 import sim
-from sim.analysis.comparison import Target, paired_differences
+from sim.analysis.comparison import paired_differences
+from sim.analysis.targets import Target
 from sim.cli import main
 from sim.scenario.load import load_scenario
 
@@ -88,11 +89,11 @@ def test_when_no_option_meets_the_targets_the_sentence_says_by_how_much() -> Non
 
 
 def test_target_verdicts_need_the_whole_interval() -> None:
-    upper = Target("wait_p90", 30, at_least=False)
+    upper = Target("wait_p90", "<=", 30)
     assert upper.verdict(20, 29) == "yes"
     assert upper.verdict(25, 35) == "unclear"
     assert upper.verdict(31, 40) == "no"
-    lower = Target("on_time_share", 0.95, at_least=True)
+    lower = Target("on_time_share", ">=", 0.95)
     assert lower.verdict(0.96, 0.99) == "yes" and lower.verdict(0.9, 0.94) == "no"
 
 

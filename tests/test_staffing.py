@@ -21,15 +21,14 @@ from sim.analysis.metrics import run_metrics
 from sim.analysis.staffing import (
     Block,
     QueueModel,
-    Target,
     arrivals_per_minute,
     erlang_c_waiting,
-    parse_target,
     per_desk_metrics,
-    scenario_targets,
+    staffing_targets,
     theory_schedule,
     time_blocks,
 )
+from sim.analysis.targets import Target, parse_target
 from sim.analysis.theory import erlang_a, erlang_c
 from sim.api import DEMO_SCENARIO
 from sim.decide.staffing import (
@@ -287,7 +286,7 @@ def test_parse_target_rejects_with_a_clear_message(text: str, says: str) -> None
 
 def test_scenario_targets_are_the_default() -> None:
     demo = load_scenario(DEMO_SCENARIO, options=["baseline"]).baseline
-    assert [str(t) for t in scenario_targets(demo)] == ["wait_p90<=30",
+    assert [str(t) for t in staffing_targets(demo)] == ["wait_p90<=30",
                                                          "within_target_share>=0.8"]
 
 

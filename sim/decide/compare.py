@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis.comparison import comparison_table, scenario_targets
+from sim.analysis.comparison import comparison_table
+from sim.analysis.targets import scenario_targets
 from sim.decide.recommendation import recommend
 from sim.experiment.executors import IN_PROCESS, Execution
 from sim.experiment.precision import DEFAULT_CAP, PrecisionOutcome, run_to_precision

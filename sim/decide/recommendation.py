@@ -10,7 +10,7 @@ import math
 
 import pandas as pd
 
-from sim.analysis.comparison import NO, YES, Target
+from sim.analysis.targets import NO, YES, Target
 
 COST_METRICS = ("staff_hours", "overtime_staff_hours")
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis.comparison import comparison_table, scenario_targets
+from sim.analysis.comparison import comparison_table
+from sim.analysis.targets import scenario_targets
 from sim.decide.recommendation import option_costs, recommend
 from sim.experiment.runner import Results
 from sim.output.figures.text import figure_text
