@@ -15,7 +15,7 @@ import yaml
 from sim.analysis.offered_load import back_office_load, offered_load
 from sim.analysis.sanity import scenario_warnings
 from sim.analysis.staffing import parse_target
-from sim.api import DEMO_SCENARIO, Comparison, default_results_folder, run_scenarios
+from sim.api import DEMO_SCENARIO, default_results_folder, run_scenarios
 from sim.api import compare as compare_options
 from sim.cli.common import (
     SCENARIO_PATH,
@@ -41,7 +41,8 @@ from sim.output.plots import ResultPlots
 from sim.output.province_map import save_province_map
 from sim.output.province_report import write_province_report
 from sim.output.province_results import load_province_results
-from sim.output.report import LANGUAGES, write_report
+from sim.output.recommendation_text import comparison_record
+from sim.output.report import write_report
 from sim.output.results_io import (
     ResultsFolderError,
     folder_kind,
@@ -51,6 +52,7 @@ from sim.output.results_io import (
 )
 from sim.output.save import save_results
 from sim.output.terminal import print_comparison, print_summary
+from sim.output.translations import LANGUAGES
 from sim.scenario.document import scenario_document
 from sim.scenario.errors import ScenarioError
 from sim.scenario.load import ScenarioSet, scenario_from_document
@@ -139,7 +141,7 @@ def compare(scenario: Path, replications: int | None, precision: float | None,
         outcome = compare_options(scenarios, replications, precision, seed, max_replications,
                                   on_replication_done=advance,
                                   execution=Execution(jobs, scheduler))
-    recommendation = {**outcome.recommendation, **_precision_note(outcome, precision)}
+    recommendation = comparison_record(outcome, precision)
     extra = {
         "comparison.csv": lambda p: outcome.table.to_csv(p, index=False),
         "recommendation.json": lambda p: write_json(recommendation, p),
@@ -151,21 +153,6 @@ def compare(scenario: Path, replications: int | None, precision: float | None,
     if not quiet:
         print_comparison(outcome.table, recommendation, scenarios.baseline.name)
         click.echo(f"results written to {folder}")
-
-
-def _precision_note(outcome: Comparison, precision: float | None) -> dict:
-    note: dict = {"replications": len(outcome.results.seeds)}
-    if outcome.precision is not None:
-        option, metric, relative = outcome.precision.worst
-        note["precision"] = {
-            "goal": precision, "reached": outcome.precision.reached,
-            "widest": {"option": option, "metric": metric, "relative_half_width": relative},
-        }
-        if not outcome.precision.reached:
-            note["sentence"] = (f"{outcome.recommendation['sentence']} Precision {precision:g} "
-                                f"was not reached within {note['replications']} replications "
-                                f"(widest: {metric} of {option}, ±{relative:.1%}).")
-    return note
 
 
 def _prepare_output(scenarios: ScenarioSet, out: Path | None, quiet: bool) -> Path:
@@ -327,8 +314,8 @@ def report(results_dir: Path, lang: str) -> None:
     with _readable_folder():
         if folder_kind(results_dir) == PROVINCE:
             found = load_province_results(results_dir)
-            path = write_province_report(found.ranking, found.name, found.provenance(), target,
-                                         lang)
+            path = write_province_report(found.ranking, found.name, found.provenance(lang),
+                                         target, lang)
         else:
             path = write_report(load_results(results_dir), target, lang,
                                 load_comparison(results_dir), load_recommendation(results_dir))
