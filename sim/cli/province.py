@@ -26,8 +26,8 @@ from sim.experiment.runner import DEFAULT_REPLICATIONS
 from sim.experiment.seeds import DEFAULT_SEED
 from sim.output.folder import FolderError
 from sim.output.province_results import read_ranking
-from sim.output.report import LANGUAGES
 from sim.output.terminal import terminal
+from sim.output.translations import LANGUAGES
 from sim.scenario.errors import ScenarioError
 from sim.scenario.province.admin_units import AdminDataMissing, find_province
 from sim.scenario.province.init import init_province
