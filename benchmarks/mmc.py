@@ -43,7 +43,8 @@ import simpy
 
 from sim.analysis.metrics import run_metrics
 from sim.analysis.theory import erlang_c
-from sim.experiment.runner import FRAMES, run_experiment
+from sim.experiment.runner import run_experiment
+from sim.experiment.unit import FRAMES
 from sim.model.centre import simulate
 from sim.scenario.load import ScenarioSet, scenario_from_document
 from sim.scenario.schema import WEEKDAYS, Scenario
