@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from sim.analysis.confidence import summarise
 from sim.analysis.figure_data import FIGURE_COLUMNS
@@ -106,11 +108,20 @@ def _finish(scenarios: ScenarioSet, streamed: Streamed, description: dict,
 
 
 def _figure_tables(folder: Path, options: list[str]) -> dict[str, pd.DataFrame]:
-    """The columns of each table that the report's figures draw, read back from the folder."""
-    tables = {}
-    for table, columns in FIGURE_COLUMNS.items():
-        frame = pd.read_parquet(folder / f"{table}.parquet", columns=list(columns))
-        frame["option"] = pd.Categorical(frame["option"].astype(str), categories=options)
-        tables[table] = frame
-    return tables
+    """The columns of each table that the report's figures draw, read back from the folder
+    one row group at a time (text columns as categories: a few distinct values each)."""
+    return {table: _read_columns(folder / f"{table}.parquet", list(columns), options)
+            for table, columns in FIGURE_COLUMNS.items()}
 
+
+def _read_columns(path: Path, columns: list[str], options: list[str]) -> pd.DataFrame:
+    schema = pq.read_schema(path)
+    text = [c for c in columns if pa.types.is_string(schema.field(c).type)
+            or pa.types.is_large_string(schema.field(c).type)]
+    file = pq.ParquetFile(path, read_dictionary=text)
+    pieces = [file.read_row_group(group, columns=columns).to_pandas(self_destruct=True)
+              for group in range(file.num_row_groups)]
+    frame = (pd.concat(pieces, ignore_index=True) if pieces
+             else schema.empty_table().select(columns).to_pandas())
+    frame["option"] = frame["option"].astype(pd.CategoricalDtype(options))
+    return frame
