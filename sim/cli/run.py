@@ -78,7 +78,7 @@ def run(scenario: Path | None, replications: int, seed: int, out: Path | None,
     say_resumed(done.published, units, quiet)
     if not quiet:
         print_summary(done.summary, f"{scenarios.baseline.name} - {replications} replications")
-        click.echo(f"results written to {done.published.folder}")
+        click.echo(f"results written to {folder}")
 
 
 @click.command()

@@ -103,9 +103,6 @@ class Plan:
     visits: str
     units: tuple[Unit, ...]
 
-    def by_name(self) -> dict[str, Unit]:
-        return {unit.name: unit for unit in self.units}
-
     def table_order(self) -> list[Unit]:
         """The units in the order of the result tables: option, centre, replication."""
         options = {name: i for i, name in enumerate(self.options)}
