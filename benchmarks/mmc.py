@@ -13,7 +13,7 @@ targets live here rather than in timed unit tests, which would be flaky on share
 
 Timed, interleaved run by run: (1) a textbook SimPy M/M/c (a process per customer and a
 Resource); (2) `sim.model.centre.simulate`; (3) simulate + run_metrics + every tidy frame in
-`sim.experiment.runner.FRAMES`, i.e. one replication of `sim run` before it writes files; (4) the
+`sim.experiment.unit.FRAMES`, i.e. one replication of `sim run` before it writes files; (4) the
 whole `run_experiment` for one replication (skip with --no-experiment); (5) the ciw library's
 simulation of the same M/M/c (ciw, a DES library for queueing networks, is what the project
 should beat by 1.5x; skipped with a note if ciw is not installed: pip install ciw).
@@ -43,7 +43,8 @@ import simpy
 
 from sim.analysis.metrics import run_metrics
 from sim.analysis.theory import erlang_c
-from sim.experiment.runner import FRAMES, run_experiment
+from sim.experiment.runner import run_experiment
+from sim.experiment.unit import FRAMES
 from sim.model.centre import simulate
 from sim.scenario.load import ScenarioSet, scenario_from_document
 from sim.scenario.schema import WEEKDAYS, Scenario

@@ -43,15 +43,10 @@ import yaml
 
 from sim.analysis.metrics import run_metrics
 from sim.experiment.executors import Execution
-from sim.experiment.province_runner import (
-    VISITS_MODES,
-    centre_seed,
-    province_unit,
-    run_province,
-    unit_name,
-)
-from sim.experiment.runner import FRAMES
+from sim.experiment.plan import VISITS_MODES, Unit, kept_tables, unit_seed
+from sim.experiment.unit import FRAMES, write_unit
 from sim.model.centre import simulate
+from sim.output.province_run import run_province
 from sim.scenario.province.init import init_province
 from sim.scenario.province.load import ProvinceSet, load_province
 
@@ -399,7 +394,7 @@ def _code_key(function: Callable[..., Any]) -> tuple[str, int, str]:
 
 
 def profile_units(plan: Plan, province: ProvinceSet, work: Path) -> None:
-    """cProfile of province_unit for the median-demand centre, split into its phases.
+    """cProfile of write_unit for the median-demand centre, split into its phases.
 
     The profiler slows Python-heavy code (the simulation) more than C-heavy code (Parquet), so
     the shares lean towards simulate; the unprofiled time per unit is printed beside them.
@@ -412,20 +407,20 @@ def profile_units(plan: Plan, province: ProvinceSet, work: Path) -> None:
     reps = range(plan.profile_replications)
 
     def units(staging: Path) -> list[tuple[Any, ...]]:
-        return [(scenario, centre, OPTION, r, centre_seed(SEED, centre, r), str(staging),
-                 plan.visits, unit_name(position, centre, OPTION, r)) for r in reps]
+        return [(Unit(scenario, OPTION, r, unit_seed(SEED, r, centre), centre, position,
+                      kept_tables(plan.visits, r)), str(staging)) for r in reps]
 
     plain = []
     for unit in units(work / "plain"):
         started = time.perf_counter()
-        province_unit(*unit)
+        write_unit(*unit)
         plain.append(time.perf_counter() - started)
     profiler = cProfile.Profile()
     for unit in units(work / "profiled"):
-        profiler.runcall(province_unit, *unit)
+        profiler.runcall(write_unit, *unit)
     stats = pstats.Stats(profiler)
     cumulative = {key: value[3] for key, value in stats.stats.items()}  # key: (file, line, name)
-    total = cumulative.get(_code_key(province_unit), 0.0)
+    total = cumulative.get(_code_key(write_unit), 0.0)
     phases = {"simulate": _code_key(simulate), "run_metrics": _code_key(run_metrics),
               **{f"frame {name}": _code_key(build) for name, build in FRAMES.items()},
               "parquet writing (to_parquet)": _code_key(pd.DataFrame.to_parquet)}
@@ -438,7 +433,7 @@ def profile_units(plan: Plan, province: ProvinceSet, work: Path) -> None:
 
     per = len(reps)
     print()
-    print(f"== where the time goes: province_unit under cProfile, centre {centre} "
+    print(f"== where the time goes: write_unit under cProfile, centre {centre} "
           f"({scenario.arrivals.per_day:g} visitors a day, the median), {per} replications, "
           f"visits={plan.visits} ==")
     print(f"{'phase':34} {'ms/unit':>8} {'share':>6}")

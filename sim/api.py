@@ -13,8 +13,8 @@ from pathlib import Path
 
 from sim.decide.compare import Comparison, compare
 from sim.experiment.executors import IN_PROCESS, Execution
+from sim.experiment.plan import DEFAULT_SEED
 from sim.experiment.runner import DEFAULT_REPLICATIONS, Results, run_experiment
-from sim.experiment.seeds import DEFAULT_SEED
 from sim.scenario.bundled import BUNDLED_SCENARIOS
 from sim.scenario.load import ScenarioSet, load_scenario
 

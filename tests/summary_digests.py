@@ -40,6 +40,17 @@ def summary_digest(scenario: Path, out: Path) -> str:
     return hashlib.sha256((out / "summary.csv").read_bytes()).hexdigest()
 
 
+def province_digest(province: Path, out: Path) -> str:
+    """Run a province file as `sim province run -n 2` does (default seed, sampled visits) and
+    return the sha256 of its summary.csv."""
+    result = CliRunner().invoke(main, [
+        "province", "run", str(province), "-n", str(REPLICATIONS), "--out", str(out), "--quiet"])
+    if result.exit_code != 0:
+        raise SystemExit(f"{province}: sim province run failed ({result.exit_code}):\n"
+                         f"{result.output}{result.exception!r}")
+    return hashlib.sha256((out / "summary.csv").read_bytes()).hexdigest()
+
+
 def main_digests(out_root: Path) -> None:
     for scenario in SCENARIOS:
         name = scenario.relative_to(BUNDLED).with_suffix("").as_posix().replace("/", "__")

@@ -19,10 +19,12 @@ from click.testing import CliRunner, Result
 from scipy import stats
 
 import sim
+import sim.experiment.unit
+import sim.output.run_folder
 import sim.output.save
 from sim.analysis.metrics import metric_names
 from sim.cli import main
-from sim.experiment.seeds import DEFAULT_SEED, replication_seed
+from sim.experiment.plan import DEFAULT_SEED, unit_seed
 from sim.output.save import RESULT_FILES
 from sim.scenario.load import load_scenario
 from sim.scenario.schema import Scenario
@@ -141,7 +143,7 @@ def test_replications_has_every_run_and_its_seed(tiny_run) -> None:
     assert sorted(per_run["replication"].unique()) == list(range(N))
     for (_option, replication), group in per_run.groupby(["option", "replication"]):
         assert list(group["metric"]) == METRICS
-        assert set(group["seed"]) == {replication_seed(SEED, replication)}
+        assert set(group["seed"]) == {unit_seed(SEED, replication)}
     # Common random numbers: replication r of every option has the same seed.
     assert per_run.groupby("replication")["seed"].nunique().eq(1).all()
     # The summary's mean is the mean of the per-run values.
@@ -195,7 +197,7 @@ def test_manifest(tiny_run) -> None:
     out, command, _ = tiny_run
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["root_seed"] == SEED
-    assert manifest["replication_seeds"] == [replication_seed(SEED, r) for r in range(N)]
+    assert manifest["replication_seeds"] == [unit_seed(SEED, r) for r in range(N)]
     assert manifest["replications"] == N
     assert manifest["command"] == command
     assert manifest["runtime_seconds"] >= 0
@@ -242,7 +244,7 @@ def test_python_api_returns_what_the_cli_wrote(tiny_run) -> None:
         written = pd.read_parquet(out / f"{name}.parquet")
         pd.testing.assert_frame_equal(getattr(results, name), written, check_dtype=False,
                                       check_categorical=False, check_exact=True)
-    assert results.seeds == tuple(replication_seed(SEED, r) for r in range(N))
+    assert results.seeds == tuple(unit_seed(SEED, r) for r in range(N))
 
 
 # --- sim run: arguments ------------------------------------------------------------------------
@@ -421,26 +423,38 @@ class Interrupted(Exception):
 
 @pytest.fixture(params=[Interrupted, KeyboardInterrupt], ids=["error", "ctrl-c"])
 def failing_parquet(request, monkeypatch):
-    """Make the second parquet file (intervals) fail after writing part of itself."""
-    original = pd.DataFrame.to_parquet
+    """Make the second table file (intervals) fail after writing part of itself."""
+    original = sim.output.run_folder.merge_parts
 
-    def to_parquet(frame, path, *args, **kwargs):
-        if Path(path).name == "intervals.parquet":
-            Path(path).write_bytes(b"PAR1 half a file")
+    def merge_parts(parts, target, *args, **kwargs):
+        if Path(target).name == "intervals.parquet":
+            Path(target).write_bytes(b"PAR1 half a file")
             raise request.param("interrupted while writing")
-        return original(frame, path, *args, **kwargs)
+        return original(parts, target, *args, **kwargs)
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", to_parquet)
+    monkeypatch.setattr(sim.output.run_folder, "merge_parts", merge_parts)
     return request.param
 
 
-def test_interrupted_write_leaves_no_folder(tmp_path, failing_parquet) -> None:
+def test_interrupted_write_publishes_nothing_and_resumes(tmp_path, failing_parquet,
+                                                         monkeypatch) -> None:
+    """A failure while the folder's files are written publishes nothing; the finished runs
+    stay in the hidden staging folder, and --resume writes the folder without running them."""
     out = tmp_path / "out"
-    result = invoke(["run", str(TINY), "-n", "1", "-q", "--option", "baseline",
-                     "--out", str(out)])
+    args = ["run", str(TINY), "-n", "1", "-q", "--option", "baseline", "--out", str(out)]
+    result = invoke(args)
     assert result.exit_code != 0
     assert not out.exists()
-    assert list(tmp_path.iterdir()) == []  # no .out.*.tmp staging folder either
+    assert siblings(out) == [".out.partial"]  # kept for --resume, and nothing else
+    monkeypatch.undo()
+    monkeypatch.setattr(sim.experiment.unit, "write_unit", _no_unit)  # nothing runs again
+    run_ok([*args, "--resume"])
+    assert {p.name for p in out.iterdir()} == FILES
+    assert siblings(out) == ["out"]
+
+
+def _no_unit(*_):
+    raise AssertionError("a unit ran again")
 
 
 def test_interrupted_write_keeps_previous_results(tmp_path, failing_parquet) -> None:
@@ -452,20 +466,25 @@ def test_interrupted_write_keeps_previous_results(tmp_path, failing_parquet) -> 
                      "--out", str(out)])
     assert result.exit_code != 0
     assert sorted(p.name for p in out.iterdir()) == ["comparison.csv", "manifest.json"]
-    assert siblings(out) == ["out"]
+    assert siblings(out) == [".out.partial", "out"]
 
 
-def test_interrupted_experiment_writes_nothing(tmp_path, monkeypatch) -> None:
-    def stop_after_first(scenarios, replications, seed, on_replication_done=None):
-        if on_replication_done is not None:
-            on_replication_done(0)
-        raise KeyboardInterrupt
+def test_interrupted_experiment_publishes_nothing(tmp_path, monkeypatch) -> None:
+    original = sim.experiment.unit.write_unit
+    calls = []
 
-    monkeypatch.setattr("sim.cli.run.run_scenarios", stop_after_first)
+    def stop_after_first(*args):
+        if calls:
+            raise KeyboardInterrupt
+        calls.append(original(*args))
+        return calls[-1]
+
+    monkeypatch.setattr(sim.experiment.unit, "write_unit", stop_after_first)
     out = tmp_path / "out"
     result = invoke(["run", str(TINY), "-n", "3", "-q", "--out", str(out)])
-    assert result.exit_code != 0
-    assert list(tmp_path.iterdir()) == []
+    assert result.exit_code == 130
+    assert "--resume to continue" in result.output
+    assert siblings(out) == [".out.partial"]
 
 
 def test_save_results_failure_inside_writer_leaves_nothing(tmp_path, monkeypatch) -> None:

@@ -12,9 +12,11 @@ from click.testing import CliRunner, Result
 
 from sim.cli import main
 from sim.decide.allocate import allocate
-from sim.experiment import province_runner as runner
+from sim.experiment import unit as unit_module
 from sim.experiment.executors import Execution
+from sim.experiment.store import ResumeError
 from sim.experiment.work import estimate_work
+from sim.output.province_run import run_province
 from sim.scenario.province.load import load_province
 
 FIXTURES = Path(__file__).parent / "fixtures" / "province"
@@ -73,16 +75,16 @@ def test_visits_modes(tmp_path: Path) -> None:
 
 def _stop_after_five_units(monkeypatch: pytest.MonkeyPatch) -> None:
     """Ctrl-C once five units are done (monkeypatch.undo() lets the rest run)."""
-    original = runner.province_unit
+    original = unit_module.write_unit
     calls = {"count": 0}
 
-    def stop_after_five(*args: object) -> None:
+    def stop_after_five(*args: object) -> object:
         if calls["count"] == 5:
             raise KeyboardInterrupt
         calls["count"] += 1
-        original(*args)
+        return original(*args)
 
-    monkeypatch.setattr(runner, "province_unit", stop_after_five)
+    monkeypatch.setattr(unit_module, "write_unit", stop_after_five)
 
 
 def test_interrupted_run_resumes_where_it_stopped(sequential: Path, tmp_path: Path,
@@ -93,10 +95,10 @@ def test_interrupted_run_resumes_where_it_stopped(sequential: Path, tmp_path: Pa
     _stop_after_five_units(monkeypatch)
     province = load_province(PROVINCE)
     with pytest.raises(KeyboardInterrupt):
-        runner.run_province(province, 3, 8, out, Execution(), "all")
+        run_province(province, 3, 8, out, Execution(), "all")
     assert not out.exists(), "nothing half-written is published"
     monkeypatch.undo()
-    done = runner.run_province(province, 3, 8, out, Execution(), "all", resume=True)
+    done = run_province(province, 3, 8, out, Execution(), "all", resume=True)
     assert (done.resumed, done.repaired) == (5, 0)
     for name in ("summary.csv", "replications.csv"):
         assert (out / name).read_bytes() == (sequential / name).read_bytes()
@@ -150,7 +152,7 @@ def _names(folder: Path) -> list[str]:
 def test_resume_of_a_run_whose_plan_is_damaged_is_refused(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
-    monkeypatch.setattr(runner, "province_unit", _interrupt)
+    monkeypatch.setattr(unit_module, "write_unit", _interrupt)
     assert _invoke_run("--out", str(out)).exit_code == 130
     monkeypatch.undo()
     (tmp_path / ".out.partial" / "plan.json").write_text('{"root_seed": 8', encoding="utf-8")
@@ -164,12 +166,12 @@ def test_resume_of_a_different_run_is_refused(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     province = load_province(PROVINCE)
-    monkeypatch.setattr(runner, "province_unit", _interrupt)
+    monkeypatch.setattr(unit_module, "write_unit", _interrupt)
     with pytest.raises(KeyboardInterrupt):
-        runner.run_province(province, 3, 8, out, Execution(), "all")
+        run_province(province, 3, 8, out, Execution(), "all")
     monkeypatch.undo()
-    with pytest.raises(runner.ResumeError, match="root_seed"):
-        runner.run_province(province, 3, 9, out, Execution(), "all", resume=True)
+    with pytest.raises(ResumeError, match="root_seed"):
+        run_province(province, 3, 9, out, Execution(), "all", resume=True)
 
 
 def _interrupt(*_: object) -> None:
@@ -181,14 +183,14 @@ def test_resume_of_a_finished_run_does_nothing(tmp_path: Path,
     out = tmp_path / "out"
     run_cli("--out", str(out))
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
-    monkeypatch.setattr(runner, "province_unit", _interrupt)  # no unit may run again
+    monkeypatch.setattr(unit_module, "write_unit", _interrupt)  # no unit may run again
     result = CliRunner().invoke(main, ["province", "run", str(PROVINCE), "-n", "3", "--seed",
                                        "8", "--out", str(out), "--resume"])
     assert result.exit_code == 0, result.output + repr(result.exception)
     assert "nothing to do: every unit is done" in result.output
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
-    with pytest.raises(runner.ResumeError, match=r"finished run .* differs in root_seed"):
-        runner.run_province(load_province(PROVINCE), 3, 9, out, Execution(), resume=True)
+    with pytest.raises(ResumeError, match=r"finished run .* differs in root_seed"):
+        run_province(load_province(PROVINCE), 3, 9, out, Execution(), resume=True)
 
 
 def test_ranking_puts_the_busiest_centre_first(sequential: Path) -> None:

@@ -17,7 +17,8 @@ from scenario_strategies import scenario_documents
 from test_scenarios import SCENARIOS
 
 from sim.cli import main
-from sim.experiment.runner import FRAMES, run_experiment
+from sim.experiment.runner import run_experiment
+from sim.experiment.unit import FRAMES
 from sim.output.province_results import load_province_results
 from sim.output.results_io import load_results
 from sim.output.save import save_results

@@ -37,7 +37,7 @@ from sim.decide.staffing import (
     staff,
     write_staffed_copy,
 )
-from sim.experiment.seeds import replication_seed
+from sim.experiment.plan import unit_seed
 from sim.model.arrivals import build_intensity
 from sim.model.calendar import build_timeline
 from sim.model.centre import simulate
@@ -207,7 +207,7 @@ def test_the_answer_is_confirmed_on_fresh_replications(peaked) -> None:
     tuned on, as `sim run --seed <confirmation seed>` on the written copy would; the report says
     what that found."""
     _, result = peaked
-    tuned = {replication_seed(result.seed, r) for r in range(result.replications)}
+    tuned = {unit_seed(result.seed, r) for r in range(result.replications)}
     fresh = sim.run(result.written, replications=result.replications,
                     seed=result.confirmation_seed, options=[result.option])
     assert tuned.isdisjoint(fresh.seeds)

@@ -28,7 +28,8 @@ from scenario_strategies import scenario_documents
 
 from sim.analysis.frames import SLOT_MINUTES, intervals_frame
 from sim.analysis.timeweighted import step_integral
-from sim.experiment.runner import simulate_unit
+from sim.experiment.plan import Unit
+from sim.experiment.unit import measure_unit
 from sim.model.calendar import MINUTES_PER_DAY
 from sim.model.centre import simulate
 from sim.model.desk import DeskLog
@@ -55,8 +56,9 @@ def test_whatever_check_accepts_runs_for_every_option(document: dict, seed: int)
     """`sim run`'s work for one replication: simulate, then every metric and every table."""
     scenarios = scenario_from_document(document, "generated.yaml")
     for name, scenario in scenarios.options.items():
-        rows, frames = simulate_unit(scenario, name, 0, seed)
-        assert rows and set(frames) == {"visits", "intervals", "dossiers", "daily"}, name
+        measured = measure_unit(Unit(scenario, name, 0, seed))
+        assert measured.rows, name
+        assert set(measured.frames) == {"visits", "intervals", "dossiers", "daily"}, name
 
 
 @PROPERTY

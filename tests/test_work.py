@@ -6,11 +6,11 @@ import math
 from pathlib import Path
 
 import numpy as np
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from sim.cli import main
 from sim.experiment.runner import run_experiment
-from sim.experiment.work import estimate_work, expected_items
+from sim.experiment.work import STREAMED, STREAMED_WITH_REPORT, estimate_work, expected_items
 from sim.scenario.load import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,3 +54,25 @@ def test_max_work_sets_the_limit(tmp_path: Path) -> None:
     assert refused.exit_code == 2 and "above the limit" in refused.output
     allowed = CliRunner().invoke(main, [*args, "--max-work", str(estimate.items * 2)])
     assert allowed.exit_code == 0, allowed.output
+
+
+def test_a_streamed_run_is_refused_only_for_what_it_keeps(tmp_path: Path) -> None:
+    """`sim run` streams each run's tables to disk: it holds the largest run, and the columns
+    its report reads back; `sim compare` keeps every table in memory."""
+    estimate = estimate_work(load_scenario(TINY).options.values(), 8)
+    streamed, with_report = (estimate.held_items(STREAMED),
+                             estimate.held_items(STREAMED_WITH_REPORT))
+    assert streamed == estimate.largest_run < with_report < estimate.items
+
+    def invoke(limit: float, *args: str) -> Result:
+        return CliRunner().invoke(main, [*args, str(TINY), "-n", "8", "-q", "--max-work",
+                                         str(limit), "--out", str(tmp_path / "out")])
+
+    limit = (streamed + with_report) / 2
+    assert invoke(limit, "run", "--no-report").exit_code == 0
+    refused = invoke(limit, "run")
+    assert refused.exit_code == 2 and "--no-report" in refused.output, refused.output
+    assert "the report reads back the columns it draws" in refused.output
+    assert invoke((with_report + estimate.items) / 2, "run").exit_code == 0
+    in_memory = invoke((with_report + estimate.items) / 2, "compare")
+    assert in_memory.exit_code == 2 and "stay in memory" in in_memory.output

@@ -37,6 +37,15 @@ BAND_LOW, BAND_HIGH = 0.1, 0.9  # quantiles over replications (or days) that ban
 HEADLINE_METRICS: tuple[str, ...] = ("wait_mean", "wait_p90", "within_target_share",
                                      "abandoned_share", "on_time_share", "overdue")
 BACKLOG_MEASURES: tuple[str, ...] = ("open_dossiers", "open_transferred", "overdue")
+# The columns of each table that the figures read (a streamed run reads only these back to
+# draw its report): the figures are checked to draw the same from them as from every column.
+FIGURE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "visits": ("option", "arrival", "wait"),
+    "intervals": ("option", "replication", "desk", "day", "time", "arrivals", "queue_mean",
+                  "busy_mean", "open_mean"),
+    "dossiers": ("option",),
+    "daily": ("option", "replication", "day", "date", *BACKLOG_MEASURES),
+}
 
 
 class ResultFrames(Protocol):

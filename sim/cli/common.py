@@ -3,6 +3,7 @@ one message with exit code 2."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +13,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from sim.analysis.sanity import scenario_warnings
-from sim.experiment.work import WorkError, check_work, estimate_work
+from sim.experiment.store import ResumeError
+from sim.experiment.work import IN_MEMORY, Holding, WorkError, check_work, estimate_work
+from sim.output.folder import FolderError
+from sim.output.streamed import Published
 from sim.output.translations import LANGUAGES
 from sim.scenario.errors import ScenarioError
 from sim.scenario.load import ScenarioSet, load_scenario
@@ -58,16 +62,45 @@ max_work_option = click.option(
 
 
 def check_work_or_fail(scenarios: Iterable[Scenario], replications: int, limit: float | None,
-                       quiet: bool, kept: bool = True) -> None:
-    """Refuse, before any run, an experiment too large (exit code 2); say how long a long one
-    will take."""
+                       quiet: bool, held: Holding = IN_MEMORY) -> None:
+    """Refuse, before any run, an experiment too large for what it holds in memory (`held`;
+    exit code 2); say how long a long one will take."""
     estimate = estimate_work(scenarios, replications)
     try:
-        check_work(estimate, limit, kept)
+        check_work(estimate, limit, held)
     except WorkError as err:
         raise ScenarioProblem(str(err)) from None
     if not quiet and estimate.cpu_seconds >= LONG_RUN_SECONDS:
-        click.echo(f"note: {estimate.describe(kept)}", err=True)
+        click.echo(f"note: {estimate.describe(held)}", err=True)
+
+
+@contextmanager
+def interruptible(what: str = "runs") -> Iterator[None]:
+    """A streamed run: a refused resume or output folder is a usage error (exit code 2), and
+    Ctrl-C says how to continue (exit code 130)."""
+    try:
+        yield
+    except (FolderError, ResumeError) as err:
+        raise click.UsageError(str(err)) from None
+    except KeyboardInterrupt:
+        click.echo(f"interrupted: the finished {what} are kept; run the same command with "
+                   "--resume to continue", err=True)
+        sys.exit(130)
+
+
+def say_resumed(published: Published, units: int, quiet: bool, what: str = "runs") -> None:
+    """What a resumed run found: damaged parts run again (said even when quiet: files went bad
+    while the run was interrupted), and the units already done."""
+    if published.repaired:
+        click.echo(f"re-ran {published.repaired} unit{'s' * (published.repaired != 1)} whose "
+                   "parts were damaged (not as written: truncated, changed or missing)",
+                   err=True)
+    if quiet:
+        return
+    if published.resumed == units:
+        click.echo("nothing to do: every unit is done")
+    elif published.resumed:
+        click.echo(f"resumed: {published.resumed} of {units} {what} were already done")
 
 
 LONG_RUN_SECONDS = 120

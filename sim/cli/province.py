@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import unicodedata
 from pathlib import Path
 
@@ -16,16 +15,18 @@ from sim.cli.common import (
     ScenarioProblem,
     check_work_or_fail,
     execution_options,
+    interruptible,
     max_work_option,
     progress_bar,
+    say_resumed,
 )
 from sim.decide.allocate import OBJECTIVES, allocate, steps_table
 from sim.experiment.executors import Execution
-from sim.experiment.province_runner import VISITS_MODES, ResumeError, run_province
+from sim.experiment.plan import DEFAULT_SEED, VISITS_MODES
 from sim.experiment.runner import DEFAULT_REPLICATIONS
-from sim.experiment.seeds import DEFAULT_SEED
-from sim.output.folder import FolderError
+from sim.experiment.work import STREAMED
 from sim.output.province_results import read_ranking
+from sim.output.province_run import run_province
 from sim.output.terminal import terminal
 from sim.output.translations import LANGUAGES
 from sim.scenario.errors import ScenarioError
@@ -134,27 +135,14 @@ def run(province_file: Path, replications: int, seed: int, out: Path | None, vis
     # Parts are streamed to disk as each unit ends: only the largest unit must fit in memory.
     check_work_or_fail([scenario for centre in loaded.scenarios.values()
                         for scenario in centre.options.values()], replications, max_work,
-                       quiet, kept=False)
+                       quiet, held=STREAMED)
     folder = out or Path("results") / loaded.stem
     units = len(loaded.centres) * len(loaded.option_names()) * replications
-    try:
-        with progress_bar(quiet, units, "centre runs") as advance:
-            done = run_province(loaded, replications, seed, folder, Execution(jobs, scheduler),
-                                visits, resume, advance, lang)
-    except (FolderError, ResumeError) as err:
-        raise click.UsageError(str(err)) from None
-    except KeyboardInterrupt:
-        click.echo("interrupted: the finished centre runs are kept; run the same command with "
-                   "--resume to continue", err=True)
-        sys.exit(130)
-    if done.repaired:  # said even with --quiet: files went bad while the run was interrupted
-        click.echo(f"re-ran {done.repaired} unit{'s' * (done.repaired != 1)} whose parts were "
-                   "damaged (not as written: truncated, changed or missing)", err=True)
+    with interruptible("centre runs"), progress_bar(quiet, units, "centre runs") as advance:
+        done = run_province(loaded, replications, seed, folder, Execution(jobs, scheduler),
+                            visits, resume, advance, lang)
+    say_resumed(done, units, quiet, "centre runs")
     if not quiet:
-        if done.resumed == units:
-            click.echo("nothing to do: every unit is done")
-        elif done.resumed:
-            click.echo(f"resumed: {done.resumed} of {units} centre runs were already done")
         _print_ranking(read_ranking(done.folder), loaded.province.name)
         click.echo(f"results written to {done.folder}")
 

@@ -7,27 +7,31 @@ from pathlib import Path
 
 import click
 
-from sim.api import DEMO_SCENARIO, default_results_folder, run_scenarios
+from sim.api import DEMO_SCENARIO, default_results_folder
 from sim.api import compare as compare_options
 from sim.cli.common import (
     SCENARIO_PATH,
     check_work_or_fail,
     execution_options,
+    interruptible,
     load_or_fail,
     max_work_option,
     progress_bar,
     report_options,
+    say_resumed,
     set_option,
     warn_about,
 )
 from sim.experiment.executors import Execution
+from sim.experiment.plan import DEFAULT_SEED
 from sim.experiment.precision import DEFAULT_CAP
 from sim.experiment.runner import DEFAULT_REPLICATIONS
-from sim.experiment.seeds import DEFAULT_SEED
+from sim.experiment.work import streamed_holding
 from sim.output.folder import FolderError, check_target
 from sim.output.json_file import write_json
 from sim.output.recommendation_text import comparison_record
 from sim.output.report import write_report
+from sim.output.run_folder import RUN_VISITS_MODES, FolderOptions, run_to_folder
 from sim.output.save import save_results
 from sim.output.terminal import print_comparison, print_summary
 from sim.scenario.load import ScenarioSet
@@ -44,28 +48,37 @@ from sim.scenario.load import ScenarioSet
 @click.option("--option", "options", multiple=True, metavar="NAME",
               help="Run only this option (repeatable); default: all options.")
 @set_option
+@click.option("--visits", type=click.Choice(RUN_VISITS_MODES), default="all", show_default=True,
+              help="Per-visit log in visits.parquet: every replication (all) or replication 0 "
+                   "only (sample).")
+@click.option("--resume", is_flag=True, help="Continue an interrupted run, skipping done units.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
 @report_options
 @execution_options
 @max_work_option
 def run(scenario: Path | None, replications: int, seed: int, out: Path | None,
-        options: tuple[str, ...], sets: tuple[str, ...], quiet: bool, lang: str,
-        report: bool, jobs: int, scheduler: str | None, max_work: float | None) -> None:
+        options: tuple[str, ...], sets: tuple[str, ...], visits: str, resume: bool,
+        quiet: bool, lang: str, report: bool, jobs: int, scheduler: str | None,
+        max_work: float | None) -> None:
     """Run SCENARIO (default: the bundled demo) and write results/<name>/.
 
     Writes summary.csv, replications.csv, visits.parquet, intervals.parquet, dossiers.parquet,
-    daily.parquet and manifest.json, all at once when the run completes.
+    daily.parquet and manifest.json, all at once when the run completes. Each (option,
+    replication) unit's tables go to disk as it finishes; an interrupted run continues with
+    --resume.
     """
     scenarios = load_or_fail(scenario or DEMO_SCENARIO, sets, options)
     folder = _prepare_output(scenarios, out, quiet)
-    check_work_or_fail(scenarios.options.values(), replications, max_work, quiet)
-    with progress_bar(quiet, replications) as advance:
-        results = run_scenarios(scenarios, replications, seed, on_replication_done=advance,
-                                execution=Execution(jobs, scheduler))
-    extra = {"report.html": lambda p: write_report(results, p, lang)} if report else {}
-    save_results(results, folder, sys.argv, extra=extra)
+    check_work_or_fail(scenarios.options.values(), replications, max_work, quiet,
+                       held=streamed_holding(report))
+    units = len(scenarios.options) * replications
+    written = FolderOptions(visits, report, lang, sys.argv)
+    with interruptible(), progress_bar(quiet, units, "runs") as advance:
+        done = run_to_folder(scenarios, replications, seed, folder, Execution(jobs, scheduler),
+                             written, resume, advance)
+    say_resumed(done.published, units, quiet)
     if not quiet:
-        print_summary(results.summary, f"{scenarios.baseline.name} - {replications} replications")
+        print_summary(done.summary, f"{scenarios.baseline.name} - {replications} replications")
         click.echo(f"results written to {folder}")
 
 

@@ -12,8 +12,8 @@ from sim.cli.common import (
     ScenarioProblem,
 )
 from sim.decide.staffing import staff as find_staffing
+from sim.experiment.plan import DEFAULT_SEED
 from sim.experiment.runner import DEFAULT_REPLICATIONS
-from sim.experiment.seeds import DEFAULT_SEED
 from sim.scenario.errors import ScenarioError
 
 

@@ -20,7 +20,7 @@ from sim.analysis.confidence import t_interval
 from sim.analysis.metrics import run_metrics
 from sim.analysis.offered_load import offered_load
 from sim.experiment.executors import IN_PROCESS, Execution
-from sim.experiment.province_runner import centre_seed
+from sim.experiment.plan import unit_seed
 from sim.model.centre import simulate
 from sim.model.citizens import counter_pools
 from sim.scenario.load import BASELINE
@@ -48,7 +48,7 @@ def objective_values(scenario: Scenario, centre: str, replications: int, seed: i
     """The objective in each replication: total waiting minutes, or overdue dossiers."""
     values = []
     for replication in range(replications):
-        metrics = run_metrics(simulate(scenario, centre_seed(seed, centre, replication)),
+        metrics = run_metrics(simulate(scenario, unit_seed(seed, replication, centre)),
                               scenario)
         values.append(metrics["arrived"] * metrics["wait_mean"] if objective == "waiting"
                       else metrics.get("overdue", 0.0))

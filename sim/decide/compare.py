@@ -13,9 +13,9 @@ from sim.analysis.comparison import comparison_table
 from sim.analysis.targets import scenario_targets
 from sim.decide.recommendation import Recommendation, recommend
 from sim.experiment.executors import IN_PROCESS, Execution
+from sim.experiment.plan import DEFAULT_SEED
 from sim.experiment.precision import DEFAULT_CAP, PrecisionOutcome, run_to_precision
 from sim.experiment.runner import DEFAULT_REPLICATIONS, Results, run_experiment
-from sim.experiment.seeds import DEFAULT_SEED
 from sim.scenario.load import ScenarioSet, load_scenario
 
 

@@ -1,4 +1,5 @@
-"""The staging folder of a province run: Parquet parts, and an index that vouches for them.
+"""The staging folder of a streamed run: Parquet parts, an index that vouches for them, and the
+plan they belong to.
 
 Each unit writes its parts, then its index entry: the sha256 and size of every part it wrote.
 Parts and entries are written to a hidden temporary name and renamed, so each is whole or
@@ -6,6 +7,9 @@ absent. A unit is done when its entry exists and every part it lists still has t
 a part truncated or overwritten since (a full disk, a copy killed halfway, a damaged file
 system) fails the check, and its unit runs again instead of being published or read as good.
 The published folder holds the parts of the planned units and nothing else.
+
+The staging folder's plan.json says which run the parts belong to: resuming checks that it is
+the run asked for now, and refuses (ResumeError, naming what differs) when it is not.
 """
 
 from __future__ import annotations
@@ -20,7 +24,48 @@ from pathlib import Path
 import pandas as pd
 
 INDEX = "index"
+PLAN = "plan.json"
 Checksums = dict[str, dict[str, object]]  # part path relative to staging -> sha256 and bytes
+
+
+class ResumeError(Exception):
+    """The earlier run to resume is not the run asked for now, or its plan is damaged."""
+
+
+def prepare(staging: Path, plan: dict, resume: bool,
+            units: Mapping[str, Iterable[str]]) -> tuple[set[str], set[str]]:
+    """Of the units (name -> the tables it stores), those already done and intact, and those
+    done but damaged (resume of an interrupted run of this plan); or a fresh staging folder
+    holding only the plan, with nothing done."""
+    plan_file = staging / PLAN
+    if resume and plan_file.is_file():
+        what = f"the interrupted run in {staging}"
+        check_same_run(read_plan(plan_file, what), plan, what)
+        return verify_units(staging, units)
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    _write_atomically(plan_file, json.dumps(plan, indent=2, ensure_ascii=False))
+    return set(), set()
+
+
+def read_plan(path: Path, what: str) -> dict:
+    """The plan (or manifest) an earlier run wrote, refused when it is damaged."""
+    try:
+        earlier = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        earlier = None
+    if not isinstance(earlier, dict):
+        raise ResumeError(f"{what}: {path.name} is damaged (not a JSON object); run without "
+                          "--resume to start again")
+    return earlier
+
+
+def check_same_run(earlier: dict, plan: dict, what: str) -> None:
+    """Refuse to resume `earlier` as `plan`, naming the keys in which they differ."""
+    changed = [key for key in plan if earlier.get(key) != plan[key]]
+    if changed:
+        raise ResumeError(f"{what} differs in {', '.join(changed)}; run without --resume to "
+                          "start again")
 
 
 def write_part(frame: pd.DataFrame, staging: Path, table: str, name: str) -> Checksums:
@@ -39,9 +84,7 @@ def write_entry(staging: Path, name: str, parts: Checksums) -> None:
     """Record a finished unit: written after its parts, it marks the unit done."""
     folder = staging / INDEX
     folder.mkdir(parents=True, exist_ok=True)
-    temporary = folder / f".{name}.tmp"
-    temporary.write_text(json.dumps(parts, sort_keys=True), encoding="utf-8")
-    os.replace(temporary, folder / f"{name}.json")
+    _write_atomically(folder / f"{name}.json", json.dumps(parts, sort_keys=True))
 
 
 def verify_units(staging: Path, units: Mapping[str, Iterable[str]]) -> tuple[set[str], set[str]]:
@@ -67,7 +110,8 @@ def verify_units(staging: Path, units: Mapping[str, Iterable[str]]) -> tuple[set
 def keep_only(staging: Path, units: Mapping[str, Iterable[str]]) -> None:
     """Once every unit is done: remove from the part folders every file that is not a part of
     these units (the temporary of a unit killed while writing, a part of an earlier version's
-    staging), then the index."""
+    staging). The index stays until the run is published, so that a run interrupted while its
+    folder is written resumes without running any unit again."""
     wanted = {_part(name, table) for name, tables in units.items() for table in tables}
     for table in {table for tables in units.values() for table in tables}:
         for path in (staging / table).iterdir():
@@ -77,7 +121,17 @@ def keep_only(staging: Path, units: Mapping[str, Iterable[str]]) -> None:
                 shutil.rmtree(path)
             else:
                 path.unlink()
-    shutil.rmtree(staging / INDEX, ignore_errors=True)
+
+
+def part_path(staging: Path, table: str, name: str) -> Path:
+    """Where a unit's part of a table is."""
+    return staging / _part(name, table)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.stem}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def _part(name: str, table: str) -> str:

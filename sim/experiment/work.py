@@ -17,16 +17,48 @@ from sim.model.calendar import build_timeline
 from sim.scenario.schema import Procedure, Scenario
 from sim.scenario.transition import Outage
 
-# Measured peak memory per simulated item of a `sim run` that keeps every table to write the
-# results folder (1.0 KB in the demo, 0.8 KB in M/M/c; benchmarks/), and CPU time per item on
-# one core (25 us for M/M/c to about 200 us with a back office).
+# Measured peak memory per simulated item of a run that keeps every table in memory (`sim
+# compare`, the Python API: 1.0 KB in the demo, 0.8 KB in M/M/c; benchmarks/), and CPU time per
+# item on one core (25 us for M/M/c to about 200 us with a back office).
 BYTES_PER_ITEM = 1_000
 SECONDS_PER_ITEM = 1e-4
 MEMORY_SHARE = 0.5  # of this machine's memory, at most, by default
+# A streamed run (`sim run`, `sim province run`) holds the tables of the unit being simulated
+# and the metric rows only (the demo: a peak about 100 MB above the loaded interpreter's with
+# 10 replications and with 30); `sim run` then reads back the columns its report draws and draws
+# them: 186 MB more with 30 replications, against 563 MB for a run that keeps every table, about
+# a third.
+REPORT_SHARE = 0.35
 
 
 class WorkError(Exception):
     """The experiment asks for more work than the limit."""
+
+
+@dataclass(frozen=True)
+class Holding:
+    """What an experiment keeps in memory until it ends, besides the run being simulated."""
+
+    share: float  # of every run's tables: 1 when all stay in memory, 0 when all go to disk
+    what: str  # what it keeps, in words
+    fewer: str  # how to need less, in words
+
+
+IN_MEMORY = Holding(1.0, "every run's tables stay in memory until the end",
+                    "run fewer replications or options (--option), shorten "
+                    "calendar.working_days")
+STREAMED = Holding(0.0, "each run's tables go to disk as it ends",
+                   "shorten calendar.working_days or lower arrivals.per_day (of the busiest "
+                   "centre, in a province)")
+STREAMED_WITH_REPORT = Holding(
+    REPORT_SHARE, "each run's tables go to disk as it ends; the report reads back the columns "
+    "it draws", "run fewer replications or options (--option), write no report (--no-report), "
+    "shorten calendar.working_days")
+
+
+def streamed_holding(report: bool) -> Holding:
+    """What a streamed run keeps: the report's columns, when it writes a report."""
+    return STREAMED_WITH_REPORT if report else STREAMED
 
 
 @dataclass(frozen=True)
@@ -37,23 +69,22 @@ class WorkEstimate:
     runs: int
     largest_run: float  # items of the largest single run
 
-    @property
-    def memory_bytes(self) -> float:
-        return self.items * BYTES_PER_ITEM
+    def held_items(self, held: Holding = IN_MEMORY) -> float:
+        """Items whose tables are in memory at the peak: the largest run's, and the kept
+        share of the others'."""
+        return self.largest_run + held.share * (self.items - self.largest_run)
 
     @property
     def cpu_seconds(self) -> float:
         return self.items * SECONDS_PER_ITEM
 
-    def describe(self, kept: bool = True) -> str:
-        """The work and what it needs; `kept` as in check_work: memory for every run's tables,
-        or for the largest run's only."""
-        memory = (f"needing about {_bytes(self.memory_bytes)} of memory" if kept else
-                  f"the largest with {self.largest_run:,.0f} needing about "
-                  f"{_bytes(self.largest_run * BYTES_PER_ITEM)} of memory (each run's tables "
-                  "go to disk as it ends)")
+    def describe(self, held: Holding = IN_MEMORY) -> str:
+        """The work and what it needs: memory for what it holds (`held`)."""
+        largest = (f", the largest with {self.largest_run:,.0f}" if held.share < 1 else "")
+        memory = _bytes(self.held_items(held) * BYTES_PER_ITEM)
         return (f"about {self.items:,.0f} simulated visits, dossiers and outages over "
-                f"{self.runs} runs, {memory}, and {_duration(self.cpu_seconds)} on one core")
+                f"{self.runs} runs{largest}, needing about {memory} of memory ({held.what}), "
+                f"and {_duration(self.cpu_seconds)} on one core")
 
 
 def expected_items(scenario: Scenario) -> float:
@@ -81,23 +112,17 @@ def default_limit() -> float:
     return memory * MEMORY_SHARE / BYTES_PER_ITEM
 
 
-def check_work(estimate: WorkEstimate, limit: float | None, kept: bool = True) -> None:
-    """Refuse an experiment above `limit` items (default: what this machine's memory holds).
-
-    `kept`: every run's tables stay in memory until the folder is written (`sim run`);
-    otherwise (a province run streams each run's parts to disk) only the largest run must fit.
-    """
+def check_work(estimate: WorkEstimate, limit: float | None,
+               held: Holding = IN_MEMORY) -> None:
+    """Refuse an experiment whose held items (`held`: what stays in memory) are above `limit`
+    (default: what this machine's memory holds)."""
     source = "set by this machine's memory" if limit is None else "given by --max-work"
     limit = default_limit() if limit is None else limit
-    if (estimate.items if kept else estimate.largest_run) <= limit:
+    if estimate.held_items(held) <= limit:
         return
-    # Without kept tables, fewer runs do not make the largest one smaller.
-    fewer = ("shorten calendar.working_days or lower the busiest centre's arrivals.per_day"
-             if not kept else "run fewer replications or options (--option), shorten "
-             "calendar.working_days")
-    raise WorkError(f"this experiment asks for {estimate.describe(kept)}, above the limit of "
-                    f"{limit:,.0f} items {source}; to go ahead, {fewer}, or raise the limit "
-                    "with --max-work ITEMS")
+    raise WorkError(f"this experiment asks for {estimate.describe(held)}, above the limit of "
+                    f"{limit:,.0f} items {source}; to go ahead, {held.fewer}, or raise the "
+                    "limit with --max-work ITEMS")
 
 
 def _online_ratio(procedure: Procedure) -> float:

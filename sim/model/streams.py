@@ -1,7 +1,7 @@
 """The random streams of one run: one generator per random quantity, and within a quantity one
 per item.
 
-A run is given one seed (the experiment derives it, see `sim.experiment.seeds`) and every
+A run is given one seed (the experiment derives it, see `sim.experiment.plan`) and every
 random quantity draws from its own generator spawned from it. Streams are named, and new ones
 are only ever appended to STREAMS, so adding a random quantity never changes the numbers of the
 existing ones. Items that each draw a batch of their own (a procedure's online filings, a

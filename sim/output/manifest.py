@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import platform
 import sys
+from collections.abc import Sequence
 from importlib import metadata
 
 from sim.experiment.runner import Results
 from sim.scenario.document import scenario_document
+from sim.scenario.load import ScenarioSet
 
 RUN, PROVINCE = "run", "province"  # the kinds of results folder, as manifests name them
 PACKAGES = ("sim", "simpy", "numpy", "pandas", "pyarrow", "pydantic", "scipy", "matplotlib")
@@ -17,7 +19,13 @@ PACKAGES = ("sim", "simpy", "numpy", "pandas", "pyarrow", "pydantic", "scipy", "
 
 def build_manifest(results: Results, command: list[str] | None = None) -> dict:
     """A JSON-ready description of the run: resolved scenarios, seeds, versions, command."""
-    scenarios = results.scenarios
+    return run_manifest(results.scenarios, results.root_seed, results.seeds,
+                        results.runtime_seconds, command)
+
+
+def run_manifest(scenarios: ScenarioSet, root_seed: int, seeds: Sequence[int],
+                 runtime_seconds: float, command: list[str] | None = None) -> dict:
+    """The manifest of a run of `scenarios` with these seeds."""
     return {
         "kind": RUN,
         "scenario_file": scenarios.source,
@@ -25,13 +33,13 @@ def build_manifest(results: Results, command: list[str] | None = None) -> dict:
         "baseline": scenario_document(scenarios.baseline, with_options=True),
         "options": {name: scenario_document(scenario)
                     for name, scenario in scenarios.options.items()},
-        "root_seed": results.root_seed,
-        "replication_seeds": list(results.seeds),
-        "replications": len(results.seeds),
+        "root_seed": root_seed,
+        "replication_seeds": list(seeds),
+        "replications": len(seeds),
         "versions": package_versions(),
         "command": command if command is not None else sys.argv,
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "runtime_seconds": round(results.runtime_seconds, 3),
+        "runtime_seconds": round(runtime_seconds, 3),
     }
 
 

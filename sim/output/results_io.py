@@ -15,7 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from sim.experiment.runner import FRAMES, Results
+from sim.experiment.runner import Results
+from sim.experiment.unit import FRAMES
 from sim.output.manifest import PROVINCE, RUN
 from sim.scenario.errors import ScenarioError
 from sim.scenario.load import ScenarioSet, validate_document

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.experiment.runner import FRAMES, Results
+from sim.experiment.runner import Results
+from sim.experiment.unit import FRAMES
 from sim.output.folder import write_files
 from sim.output.json_file import write_json
 from sim.output.manifest import build_manifest

@@ -23,8 +23,8 @@ from sim.analysis.staffing.theory_plan import MAX_COUNTERS, TheoryPlan, theory_s
 from sim.analysis.targets import Target, as_target, target_minutes
 from sim.decide.staffing.option_writer import write_staffed_copy
 from sim.decide.staffing.result import StaffingResult, option_changes
+from sim.experiment.plan import DEFAULT_SEED, fresh_seed
 from sim.experiment.runner import DEFAULT_REPLICATIONS, run_experiment
-from sim.experiment.seeds import DEFAULT_SEED, fresh_seed
 from sim.model.calendar import build_timeline
 from sim.scenario.load import ScenarioSet, scenario_from_document
 from sim.scenario.paths import with_change

@@ -1,0 +1,77 @@
+"""`sim province run`: every (option, centre, replication) unit streamed to disk, then the
+province folder: summaries with a centre column, the ranking, the page and maps, the manifest.
+
+The units' tables stay as the Parquet parts they were written as (one folder per table), so
+the main process never holds more than the metric rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from sim.analysis.confidence import summarise
+from sim.analysis.ranking import rank_centres
+from sim.experiment.executors import IN_PROCESS, Execution
+from sim.experiment.plan import METRICS, province_plan
+from sim.experiment.stream import Streamed, read_metrics
+from sim.output.json_file import write_json
+from sim.output.manifest import PROVINCE, package_versions
+from sim.output.province_results import provenance_line, resolved_documents, write_province_view
+from sim.output.streamed import Published, StreamedRun, publish_streamed
+from sim.scenario.province.load import ProvinceSet
+
+
+def run_province(
+    province: ProvinceSet,
+    replications: int,
+    seed: int,
+    out: Path,
+    execution: Execution = IN_PROCESS,
+    visits: str = "sample",
+    resume: bool = False,
+    on_unit_done: Callable[[], None] | None = None,
+    lang: str = "vi",
+) -> Published:
+    """Run every unit not yet done (or done with parts damaged since) and publish the province
+    folder. Resuming a run that has finished does nothing and leaves its folder as it is."""
+    resolved = resolved_documents(province.scenarios)
+    plan = province_plan(province.scenarios, seed, replications, visits)
+    description = _description(province, resolved, replications, seed, visits, lang)
+
+    def finish(streamed: Streamed) -> None:
+        _finish(province, resolved, description, streamed)
+
+    run = StreamedRun(plan, description, finish, earlier_plan=lambda manifest: manifest,
+                      scratch=(METRICS,))
+    return publish_streamed(run, out, execution, resume, on_unit_done)
+
+
+def _description(province: ProvinceSet, resolved: dict[str, dict[str, dict]],
+                 replications: int, seed: int, visits: str, lang: str) -> dict:
+    digest = hashlib.sha256(json.dumps(resolved, sort_keys=True).encode()).hexdigest()
+    return {"province_file": province.source, "root_seed": seed, "replications": replications,
+            "visits": visits, "lang": lang, "options": province.option_names(),
+            "centres": [c.id for c in province.centres], "scenarios_sha256": digest}
+
+
+def _finish(province: ProvinceSet, resolved: dict[str, dict[str, dict]], description: dict,
+            streamed: Streamed) -> None:
+    """Summaries from the metric parts, the province view, and the manifest."""
+    staging = streamed.staging
+    rows = read_metrics(streamed.plan, staging)
+    rows.to_csv(staging / "replications.csv", index=False)
+    summary = summarise(rows, by=("option", "centre", "metric"))
+    summary.to_csv(staging / "summary.csv", index=False)
+    ranking = rank_centres(summary, province)
+    ranking.to_csv(staging / "province.csv", index=False)
+    provenance = provenance_line(description["province_file"], description["root_seed"],
+                                 description["replications"], description["lang"])
+    write_province_view(ranking, province.province.name, provenance, staging,
+                        description["lang"])
+    manifest = {"kind": PROVINCE, **description, "province": province.province.province,
+                "name": province.province.name, "scenarios": resolved,
+                "versions": package_versions()}
+    write_json(manifest, staging / "manifest.json")
