@@ -104,7 +104,7 @@ class BackOffice:
         self._hand_out()
         if not self.heap:
             return None
-        dossier = heapq.heappop(self.heap)[1]
+        _, dossier = heapq.heappop(self.heap)
         self._record()
         return dossier
 
@@ -177,7 +177,7 @@ class BackOffice:
         on_duty = self.on_duty(self.env.now)
         while self.heap and self.free and self.free[0] < on_duty:
             member = heapq.heappop(self.free)
-            self.hand[member] = heapq.heappop(self.heap)[1]
+            _, self.hand[member] = heapq.heappop(self.heap)
             self._ring(member)
 
     def _ring(self, member: int) -> None:

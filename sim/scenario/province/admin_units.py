@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from types import ModuleType
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -172,13 +173,20 @@ def _plain(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", ascii_text.lower())
 
 
+class _Modules(NamedTuple):
+    """The two modules of the package that are read."""
+
+    database: ModuleType  # the units, through get_data
+    converter: ModuleType  # the old-to-new tables
+
+
 @cache
-def _package() -> tuple[ModuleType, ModuleType]:
+def _package() -> _Modules:
     """The package's database and converter modules, imported on first use: the import takes
     about a second (it loads the package's address parser too)."""
     try:
-        return (importlib.import_module(f"{PACKAGE}.database"),
-                importlib.import_module(f"{PACKAGE}.converter.converter_2025"))
+        return _Modules(importlib.import_module(f"{PACKAGE}.database"),
+                        importlib.import_module(f"{PACKAGE}.converter.converter_2025"))
     except ModuleNotFoundError as err:
         raise AdminDataMissing(err.name) from None
 
@@ -186,7 +194,7 @@ def _package() -> tuple[ModuleType, ModuleType]:
 def _rows(table: str, fields: list[str]) -> list[dict]:
     """The distinct rows of a table of the package (``admin_units``: the new units,
     ``admin_units_legacy``: the pre-reform ones), as dictionaries."""
-    return _package()[0].get_data(fields=fields, table=table)
+    return _package().database.get_data(fields=fields, table=table)
 
 
 @cache
@@ -218,7 +226,7 @@ def _province_key(name: str) -> str:
 
 def _converter() -> ModuleType:
     """The module whose tables map the old units to the new (see the module docstring)."""
-    return _package()[1]
+    return _package().converter
 
 
 def _merged_into(province_key: str) -> dict[str, list[str]]:
