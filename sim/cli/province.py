@@ -1,4 +1,6 @@
-"""`sim province ...` and `sim allocate`: click commands over sim.province."""
+"""`sim province ...` and `sim allocate`: click commands over the province files
+(sim/scenario/province), the province run (sim/output/province_run.py) and the allocation
+(sim/decide/allocate.py)."""
 
 from __future__ import annotations
 
