@@ -1,4 +1,4 @@
-"""Results do not change by accident: the sha256 of `summary.csv` of two small bundled scenarios
+"""Results do not change by accident: the sha256 of `summary.csv` of every bundled scenario
 (every option, 2 replications, `calendar.working_days=5`, as `tests/summary_digests.py` runs
 them) is pinned here.
 
@@ -7,7 +7,7 @@ replications), whose seeds also carry each centre's id.
 
 A change meant to change results (a model fix, a new random stream drawn before an old one)
 updates these digests deliberately, saying so in its commit: run
-`PYTHONPATH=. python tests/summary_digests.py OUT_DIR` and copy the two lines (the province's
+`PYTHONPATH=. python tests/summary_digests.py OUT_DIR` and copy the lines (the province's
 from `province_digest` in that file). A refactoring must leave them as they are; so should
 anything else, except an upgrade of numpy, scipy or pandas that changes the last digits of a
 quantile or of a printed float (then compare the summaries by eye before updating).
@@ -20,10 +20,25 @@ from pathlib import Path
 import pytest
 from summary_digests import BUNDLED, province_digest, summary_digest
 
-GOLDEN = {
-    "theory/erlang_a.yaml": "149cae749d4bcd1a4700e445010fe53346fe5e869da22ccc6f85360fd03f0a96",
+GOLDEN = {  # every bundled scenario, as tests/summary_digests.py prints them
+    "demo.yaml":
+        "321c096f1fc3043012ccaa0f4d69abdaa9ed0c1d5055aa18e2c1363a1706c55e",
+    "centres/urban_ward_two_sites.yaml":
+        "a0c96dfad69620d50086c0869b23c10da198f35c9270e76b8df1aa16ea51948d",
+    "centres/mid_size_ward.yaml":
+        "27c544b8a1014677a88646b906f33768816ceeff38f615a23ea8508016a36701",
+    "centres/rural_merged_commune.yaml":
+        "dbe2b9eaca1c4c98e2655f0d3735a68e5cf6d6783f5bec4225451d7370a4a5d9",
     "centres/highland_commune.yaml":
         "8e618fe2d7aa3a934023bdd04695c0be004a6c0b10b4265862b8d57ea8a8de12",
+    "theory/mmc.yaml":
+        "e13ac5b5e93e5ecd48b2453baa6879a4e5fb7692ebeed41e25b285a45f983e3d",
+    "theory/erlang_a.yaml":
+        "149cae749d4bcd1a4700e445010fe53346fe5e869da22ccc6f85360fd03f0a96",
+    "theory/md1.yaml":
+        "075d89303fdcee4c28f9e398acd676929ef5f04fd545fa5d72507950e44fdc91",
+    "theory/back_office_mmc.yaml":
+        "19ab8d035a5fe94ec49a16d483bb26b9ee9bcbb7eedae56fe24ee13479979124",
 }
 
 
