@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -185,8 +187,10 @@ def _desk_load(calibration: Calibration, desk: str) -> float:
         1, calibration.counters.desks[desk].counters)
 
 
-def write_scenario(calibration: Calibration, path: Path) -> Path:
-    """Write the scenario, check it loads, and only then put it in place."""
+@contextmanager
+def staged_scenario(calibration: Calibration, path: Path) -> Iterator[Path]:
+    """Write the scenario beside `path` and check that it loads; it takes `path`'s place
+    when the block ends without an error, and is removed otherwise."""
     yaml = YAML()
     yaml.width = 4096
     yaml.allow_unicode = True
@@ -199,8 +203,15 @@ def write_scenario(calibration: Calibration, path: Path) -> Path:
             stream.write(header(calibration).comment)
             yaml.dump(scenario_document(calibration), stream)
         load_scenario(temporary)
+        yield Path(temporary)
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
-    return path
+
+
+def write_scenario(calibration: Calibration, path: Path) -> Path:
+    """Write the scenario, check it loads, and only then put it in place."""
+    with staged_scenario(calibration, path):
+        pass
+    return Path(path)

@@ -70,7 +70,8 @@ def read_tickets(path: Path, mapping: TicketMapping, skip_bad: bool = False) -> 
     frame["desk"] = codes.map(lambda code: code.desk if code else "")
     counter = _column(table, TICKET.counter, "").astype(str).str.strip()
     frame["counter"] = counter
-    frame["counter_desk"] = counter.map(mapping.counters).fillna(frame["desk"])
+    frame["counter_desk"] = [mapping.counters.get(code, desk)
+                             for code, desk in zip(counter, frame["desk"], strict=True)]
     checks = (_time_checks(export, times, mapping)
               + _word_checks(export, frame, mapping, codes, counter)
               + _order_checks(export, frame))
