@@ -189,3 +189,18 @@ def test_the_written_scenario_loads(calibrated: tuple[Path, str]) -> None:
     scenario = load_scenario(out).baseline
     assert [p.id for p in scenario.procedures][:2] == ["certification", "civil_status"]
     assert abs(sum(p.share for p in scenario.procedures) - 1) < 1e-9
+
+
+def test_the_calibration_page_is_vietnamese_first_with_names_and_figures(
+        calibrated: tuple[Path, str]) -> None:
+    out, _ = calibrated
+    folder = out.parent / "calibration"
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    assert page.index('lang="vi">Hiệu chỉnh') < page.index('lang="en">Calibration')
+    assert "Chứng thực bản sao từ bản chính" in page  # procedures by name, not id
+    assert "Thời gian kiên nhẫn chờ" in page and "Patience" in page
+    assert page.count("data:image/png;base64,") == 5
+    assert "http" not in page.replace('http-equiv', '')  # nothing fetched from elsewhere
+    assert sorted(p.name for p in (folder / "figures").iterdir()) == [
+        "arrival_profile.png", "arrivals_per_day.png", "open_counters.png", "patience.png",
+        "service_qq.png"]
