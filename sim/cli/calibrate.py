@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from sim.calibrate.backtest import DEFAULT_REPLICATIONS, Backtest, BacktestRequest, run_backtest
 from sim.calibrate.calibration import (
     DEFAULT_CUTOFF,
     DEFAULT_HOURS_PER_DAY,
@@ -22,7 +23,9 @@ from sim.calibrate.calibration import (
     calibrate,
 )
 from sim.calibrate.scenario_writer import staged_scenario
-from sim.cli.common import ScenarioProblem
+from sim.cli.common import SCENARIO_PATH, ScenarioProblem
+from sim.experiment.seeds import DEFAULT_SEED
+from sim.output.backtest_folder import write_backtest_folder
 from sim.output.calibration_page import write_calibration_folder
 from sim.output.folder import FolderError, check_target
 from sim.scenario.errors import ScenarioError
@@ -122,3 +125,53 @@ def _summary(calibration: Calibration, out: Path, folder: Path) -> None:
         click.echo(f"patience: {calibration.patience.dist} mean {mean.value:.1f} min (95%: "
                    f"{mean.low:.1f} to {mean.high:.1f})")
     click.echo(f"wrote {out} and {folder}/report.html")
+
+
+@click.command("backtest")
+@click.argument("scenario", type=SCENARIO_PATH)
+@record_options
+@click.option("-n", "--replications", type=click.IntRange(min=1), default=DEFAULT_REPLICATIONS,
+              show_default=True, help="Simulations of each day (19, 39 or 99 give an exact "
+                                      "90% interval).")
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Root seed.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to write [default: results/backtest_<scenario file name>].")
+def backtest_command(scenario: Path, tickets: Path, dossiers: Path | None,
+                     columns: Path | None, first: dt.datetime | None, last: dt.datetime | None,
+                     skip_bad: bool, replications: int, seed: int, out: Path | None) -> None:
+    """Simulate the period of the records as it was (its days, the counters open each day)
+    and set the observed against the simulated, day by day and by half-hour."""
+    if first is None or last is None:
+        raise click.UsageError("give the period with --from and --to")
+    if dossiers is not None:
+        click.echo("note: --dossiers is not used by the backtest yet (counters only)", err=True)
+    folder = out or Path("results") / f"backtest_{scenario.stem}"
+    request = BacktestRequest(scenario, tickets, first.date(), last.date(), columns,
+                              replications, seed, skip_bad)
+    try:
+        check_target(folder)
+        backtest = run_backtest(request)
+    except (ScenarioError, FolderError) as err:
+        raise ScenarioProblem(_message(err)) from None
+    write_backtest_folder(backtest, folder)
+    _verdicts(backtest, folder)
+
+
+def _verdicts(backtest: Backtest, folder: Path) -> None:
+    """The coverage of every metric, and each miss said plainly."""
+    click.echo(f"backtest of {backtest.scenario_name} on {backtest.period.describe()}, "
+               f"{backtest.request.replications} simulations of each day")
+    table = backtest.coverage
+    click.echo(table[["by", "metric", "values", "inside", "coverage", "nominal", "p_coverage",
+                      "beyond", "p_beyond", "missed"]].to_string(
+        index=False, float_format=lambda value: f"{value:.3g}"))
+    for row in backtest.missed.itertuples():
+        side = ("above (the model gives too little)" if row.above >= row.below
+                else "below (the model gives too much)")
+        click.echo(f"MISSED {row.metric} by {row.by}: {row.inside} of {row.values} observed "
+                   f"values inside their {row.nominal:.0%} intervals, {row.beyond} beyond every "
+                   f"simulated value; the misses lie {side}")
+    if backtest.missed.empty:
+        click.echo("no metric missed: the observed values fall inside the simulated intervals "
+                   "about as often as they should")
+    click.echo(f"wrote {folder}")

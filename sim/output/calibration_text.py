@@ -150,6 +150,20 @@ WORDS: dict[str, tuple[str, str]] = {
     "fig.counters.y": ("Quầy mở", "Open counters"),
     "fig.counters.band": ("ít nhất–nhiều nhất trong các ngày", "fewest to most over the days"),
     "fig.counters.median": ("ngày trung vị", "median day"),
+    # backtest
+    "fig.backtest": ("Quan sát so với mô phỏng", "Observed against simulated"),
+    "fig.backtest.observed": ("quan sát", "observed"),
+    "fig.backtest.band": ("mô phỏng, khoảng {level:.0%}", "simulated, {level:.0%} interval"),
+    "fig.backtest.mean": ("trung bình mô phỏng", "simulated mean"),
+    "fig.backtest.slots": ("Theo nửa giờ đến, gộp các ngày", "By half-hour of arrival, pooled"),
+    "metric.visits": ("Lượt đến", "Visits"),
+    "metric.wait_mean": ("Chờ trung bình (phút)", "Mean wait (min)"),
+    "metric.wait_p90": ("Chờ phân vị 90 (phút)", "90th-percentile wait (min)"),
+    "metric.wait_max": ("Chờ lâu nhất (phút)", "Longest wait (min)"),
+    "metric.abandoned_share": ("Tỉ lệ không được phục vụ", "Share not served"),
+    "metric.served_per_counter": ("Phục vụ mỗi quầy", "Served per counter"),
+    "metric.slot_visits": ("Lượt đến mỗi ngày", "Visits per day"),
+    "metric.slot_wait_mean": ("Chờ trung bình (phút)", "Mean wait (min)"),
 }
 
 
