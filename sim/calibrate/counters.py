@@ -94,9 +94,11 @@ def infer_sessions(calls: pd.DataFrame, days: int) -> list[str]:
 def daily_open(calls: pd.DataFrame, sessions: list[str]) -> pd.DataFrame:
     """Counters open per day, desk and half-hour of the sessions."""
     rows = []
+    waiting = {key: (group["created"].to_numpy(), group["call"].to_numpy())
+               for key, group in calls.groupby(["date", "desk"])}
     for opens, closes in map(session_minutes, sessions):
         inside = calls[(calls["call"] >= opens) & (calls["call"] < closes)]
-        spans = _stretched(inside, opens, closes)
+        spans = _stretched(inside, waiting, opens, closes)
         for slot in range(opens, closes, SLOT):
             overlap = (np.minimum(spans["last"], slot + SLOT) - np.maximum(spans["first"], slot))
             counted = spans[overlap >= OPEN_SLOT_SHARE * SLOT].groupby(["date", "desk"]).size()
@@ -106,18 +108,19 @@ def daily_open(calls: pd.DataFrame, sessions: list[str]) -> pd.DataFrame:
     return _with_zeros(table, calls, sessions)
 
 
-def _stretched(calls: pd.DataFrame, opens: float, closes: float) -> pd.DataFrame:
+def _stretched(calls: pd.DataFrame, waiting: dict, opens: float, closes: float
+               ) -> pd.DataFrame:
     """Each counter's span in a session (first call, last end), stretched to the session's
-    start or end when no ticket of its desk waited over the gap."""
+    start or end when no ticket of its desk waited over the gap (`waiting`: each day and
+    desk's tickets, created and called, from the whole day)."""
     spans = calls.groupby(["date", "desk", "counter"]).agg(first=("call", "min"),
                                                          last=("end", "max"))
-    for (date, desk), group in spans.groupby(level=["date", "desk"]):
-        mine = calls[(calls["date"] == date) & (calls["desk"] == desk)]
-        waiting = (mine["created"].to_numpy(), mine["call"].to_numpy())
-        first, last = group["first"].to_numpy(), group["last"].to_numpy()
-        spans.loc[group.index, "first"] = np.where(_waited(waiting, opens, first), first, opens)
-        spans.loc[group.index, "last"] = np.where(_waited(waiting, last, closes), last, closes)
-    return spans
+    first, last = spans["first"].to_numpy().copy(), spans["last"].to_numpy().copy()
+    for key, rows in spans.groupby(level=["date", "desk"]).indices.items():
+        here = waiting[key]
+        first[rows] = np.where(_waited(here, opens, first[rows]), first[rows], opens)
+        last[rows] = np.where(_waited(here, last[rows], closes), last[rows], closes)
+    return spans.assign(first=first, last=last)
 
 
 def _waited(waiting: tuple[np.ndarray, np.ndarray], starts: np.ndarray | float,

@@ -9,6 +9,7 @@ deadline; an empty finish, one still open.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,8 +18,8 @@ import pandas as pd
 
 from sim.calibrate.fields import CHANNELS, DOSSIER, DOSSIER_TIMES
 from sim.calibrate.mapping import DossierMapping
-from sim.calibrate.problems import RowCheck, settle
-from sim.calibrate.records import IDENTIFIER, Export, cell_text, read_export
+from sim.calibrate.problems import RowCheck, cell_text, settle
+from sim.calibrate.records import IDENTIFIER, Export, read_export
 from sim.calibrate.timestamps import describe_format, parse_times
 
 REQUIRED = (DOSSIER.procedure, DOSSIER.received, DOSSIER.due, DOSSIER.finished, DOSSIER.channel)
@@ -70,11 +71,11 @@ def _channel(value: object) -> float:
 
 def _time_checks(export: Export, times: dict, mapping: DossierMapping) -> list[RowCheck]:
     allowed = describe_format(mapping.date_format, mapping.dayfirst)
-    shown = {field: export.table[field].map(cell_text) for field in times}
+    table = export.table
     checks = [RowCheck("missing NgayTiepNhan", export.columns[DOSSIER.received],
-                       times[DOSSIER.received].empty, shown[DOSSIER.received],
+                       times[DOSSIER.received].empty, table[DOSSIER.received],
                        "the time the dossier was received")]
-    checks += [RowCheck("unparseable time", export.columns[field], parsed.bad, shown[field],
+    checks += [RowCheck("unparseable time", export.columns[field], parsed.bad, table[field],
                         allowed) for field, parsed in times.items()]
     return checks
 
@@ -88,8 +89,7 @@ def _code_checks(export: Export, frame: pd.DataFrame, mapping: DossierMapping
         RowCheck("unknown procedure code", export.columns[DOSSIER.procedure],
                  frame["procedure"].isna().to_numpy(), frame["code"], known),
         RowCheck("unknown channel", export.columns[DOSSIER.channel],
-                 frame["channel"].isna().to_numpy(),
-                 export.table[DOSSIER.channel].map(cell_text),
+                 frame["channel"].isna().to_numpy(), export.table[DOSSIER.channel],
                  "1 (in person), 2 (online) or 3 (by post)"),
     ]
 
@@ -102,10 +102,15 @@ def _order_checks(export: Export, frame: pd.DataFrame) -> list[RowCheck]:
     if DOSSIER.returned in frame:
         rules.append(("returned before finished", DOSSIER.returned,
                       frame[DOSSIER.returned] < frame[DOSSIER.finished]))
-    received_text = export.table[DOSSIER.received].map(cell_text)
-    return [RowCheck(reason, export.columns[field], failing.to_numpy(),
-                     export.table[field].map(cell_text),
-                     f"a time not before {export.columns[DOSSIER.received]} ("
-                     + received_text + ")" if field != DOSSIER.returned else
-                     f"a time not before {export.columns[DOSSIER.finished]}")
+    columns, table = export.columns, export.table
+    return [RowCheck(reason, columns[field], failing.to_numpy(), table[field],
+                     _not_before(table, columns, DOSSIER.finished if field == DOSSIER.returned
+                                 else DOSSIER.received))
             for reason, field, failing in rules]
+
+
+def _not_before(table: pd.DataFrame, columns: dict[str, str],
+                earlier: str) -> Callable[[int], str]:
+    """What a later time must be, with the earlier cell of the row."""
+    return lambda row: (f"a time not before {columns[earlier]} "
+                        f"({cell_text(table[earlier].iloc[row])})")

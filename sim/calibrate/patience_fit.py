@@ -45,12 +45,30 @@ SCIPY = {"exponential": stats.expon, "gamma": stats.gamma, "lognormal": stats.lo
 
 
 @dataclass(frozen=True)
+class Grouped:
+    """Distinct waits (to the second) and how many tickets had each: the likelihood of a
+    year of tickets costs that of a few thousand distinct values."""
+
+    values: np.ndarray
+    counts: np.ndarray
+
+    @staticmethod
+    def of(waits: np.ndarray) -> Grouped:
+        values, counts = np.unique(np.round(waits * 60) / 60, return_counts=True)
+        return Grouped(values, counts)
+
+
+@dataclass(frozen=True)
 class CensoredWaits:
     """Waits until the call, split by what they say about patience."""
 
     gave_up_before: np.ndarray  # absentees: patience < wait (left-censored)
     stayed_past: np.ndarray  # answered: patience > wait (right-censored)
     not_called: int  # tickets never called: left out
+
+    @property
+    def grouped(self) -> tuple[Grouped, Grouped]:
+        return Grouped.of(self.gave_up_before), Grouped.of(self.stayed_past)
 
 
 @dataclass(frozen=True)
@@ -94,11 +112,14 @@ def censored_waits(sample: TicketSample) -> CensoredWaits:
                          int(frame["wait"].isna().sum()))
 
 
-def log_likelihood(dist: str, mean: float, cv: float, waits: CensoredWaits) -> float:
-    """Sum of log F at the absentees' waits and log S at the answered ones'."""
-    log_f, _ = log_cdf_sf(dist, mean, cv, waits.gave_up_before)
-    _, log_s = log_cdf_sf(dist, mean, cv, waits.stayed_past)
-    return float(log_f.sum() + log_s.sum())
+def log_likelihood(dist: str, mean: float, cv: float,
+                   waits: CensoredWaits | tuple[Grouped, Grouped]) -> float:
+    """Sum of log F at the absentees' waits and log S at the answered ones' (waits grouped
+    to the second)."""
+    left, right = waits.grouped if isinstance(waits, CensoredWaits) else waits
+    log_f, _ = log_cdf_sf(dist, mean, cv, left.values)
+    _, log_s = log_cdf_sf(dist, mean, cv, right.values)
+    return float(log_f @ left.counts + log_s @ right.counts)
 
 
 def fit_patience(sample: TicketSample, level: float = LEVEL) -> PatienceFit | None:
@@ -148,7 +169,7 @@ def censored_mle(dist: str, waits: CensoredWaits) -> tuple[float, float, float]:
     return mean, cv, log_likelihood(dist, mean, cv, waits)
 
 
-def profile(dist: str, mean: float, waits: CensoredWaits) -> float:
+def profile(dist: str, mean: float, waits: tuple[Grouped, Grouped]) -> float:
     """The log-likelihood at this mean, the cv chosen best (fixed at 1 for exponential)."""
     if dist == "exponential":
         return log_likelihood(dist, mean, 1.0, waits)
@@ -159,10 +180,11 @@ def profile(dist: str, mean: float, waits: CensoredWaits) -> float:
     return float(-best.fun)
 
 
-def profile_interval(dist: str, mean: float, best: float, waits: CensoredWaits,
+def profile_interval(dist: str, mean: float, best: float, censored: CensoredWaits,
                      level: float) -> tuple[float, float]:
     """Means whose profile log-likelihood is within chi2(1, level) / 2 of the best."""
     drop = stats.chi2.ppf(level, 1) / 2
+    waits = censored.grouped
     best = max(best, profile(dist, mean, waits))
 
     def short(log_mean: float) -> float:

@@ -10,7 +10,7 @@ drops them and counts them by reason.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,8 +30,8 @@ class RowCheck:
     reason: str  # short, for the count of skipped rows: "called before created"
     column: str  # the export's own column name
     failing: np.ndarray  # bool per row
-    values: pd.Series  # what the rows hold in that column, as the file wrote it
-    allowed: str | pd.Series  # one text for every row, or one per row
+    values: pd.Series  # what the rows hold in that column, as the file read it
+    allowed: str | Callable[[int], str]  # one text for every row, or made for a row position
 
 
 @dataclass(frozen=True)
@@ -58,10 +58,18 @@ def settle(checks: Sequence[RowCheck], rows: np.ndarray, source: str,
 
 
 def _problem(check: RowCheck, rows: np.ndarray, index: int) -> Problem:
-    value = check.values.iloc[index]
-    allowed = check.allowed if isinstance(check.allowed, str) else check.allowed.iloc[index]
-    return Problem(f"row {rows[index]}, column {check.column}",
-                   "nothing" if value is None or value == "" else value, allowed)
+    value = cell_text(check.values.iloc[index])
+    allowed = check.allowed if isinstance(check.allowed, str) else check.allowed(index)
+    return Problem(f"row {rows[index]}, column {check.column}", value or "nothing", allowed)
+
+
+def cell_text(value: object) -> str:
+    """A cell as a message shows it: a date-time cell as date and time, text as written."""
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat(sep=" ")
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value)
 
 
 def file_problem(source: str, where: str, value: object, allowed: str) -> RecordError:

@@ -66,9 +66,3 @@ def _read_raw(path: Path) -> pd.DataFrame:
     raw.columns = [str(column).strip() for column in raw.columns]
     return raw
 
-
-def cell_text(value: object) -> str:
-    """A cell as a message shows it: a date-time cell as date and time, text as written."""
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat(sep=" ")
-    return "" if value is None else str(value)

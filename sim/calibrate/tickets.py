@@ -25,8 +25,8 @@ from sim.calibrate.fields import (
     TICKET_TIMES,
 )
 from sim.calibrate.mapping import DEFAULT_DESK, ProcedureCode, TicketMapping
-from sim.calibrate.problems import RowCheck, settle
-from sim.calibrate.records import IDENTIFIER, Export, cell_text, read_export
+from sim.calibrate.problems import RowCheck, cell_text, settle
+from sim.calibrate.records import IDENTIFIER, Export, read_export
 from sim.calibrate.timestamps import describe_format, parse_times
 
 REQUIRED = (TICKET.procedure, TICKET.status, *TICKET_TIMES, TICKET.reason)
@@ -112,12 +112,12 @@ def _procedures(codes: pd.Series, mapping: TicketMapping) -> dict[str, Procedure
 
 def _time_checks(export: Export, times: dict, mapping: TicketMapping) -> list[RowCheck]:
     allowed = describe_format(mapping.date_format, mapping.dayfirst)
-    shown = {field: export.table[field].map(cell_text) for field in TICKET_TIMES}
+    table = export.table
     checks = [RowCheck("missing created_at", export.columns[TICKET.created],
-                       times[TICKET.created].empty, shown[TICKET.created],
+                       times[TICKET.created].empty, table[TICKET.created],
                        "the time the ticket was printed")]
     checks += [RowCheck("unparseable time", export.columns[field], times[field].bad,
-                        shown[field], allowed) for field in TICKET_TIMES]
+                        table[field], allowed) for field in TICKET_TIMES]
     return checks
 
 
@@ -186,11 +186,11 @@ def _order_check(export: Export, reason: str, field: str, failing: pd.Series,
     if after is None:
         allowed = f"a time here ({reason} otherwise)" if "without" in reason else (
             "no time here: an expired ticket was never called")
-    else:
-        allowed = (f"a time at or after {columns[after]} ("
-                   + table[after].map(cell_text) + ")")
-    return RowCheck(reason, columns[field], failing.to_numpy(), table[field].map(cell_text),
-                    allowed)
+        return RowCheck(reason, columns[field], failing.to_numpy(), table[field], allowed)
+    earlier = table[after]
+    return RowCheck(reason, columns[field], failing.to_numpy(), table[field],
+                    lambda row: f"a time at or after {columns[after]} "
+                                f"({cell_text(earlier.iloc[row])})")
 
 
 def _to_the_second(frame: pd.DataFrame) -> bool:

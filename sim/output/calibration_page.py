@@ -21,7 +21,7 @@ from sim.calibrate.intervals import Estimate
 from sim.calibrate.poisson_tests import TestResult
 from sim.output.calibration_text import words
 from sim.output.figures.calibration import calibration_figures
-from sim.output.figures.style import save_figure
+from sim.output.figures.style import DPI, styled
 from sim.output.folder import atomic_folder
 from sim.output.json_file import write_json
 from sim.output.manifest import package_versions
@@ -149,19 +149,27 @@ def _dossier_section(calibration: Calibration) -> dict | None:
     return {"rows": rows, "hours": hours, "backlog": words("backlog", date=fit.cutover)}
 
 
-def _embedded(figures: dict[str, Figure]) -> list[dict]:
-    embedded = []
+def figure_images(figures: dict[str, Figure]) -> dict[str, bytes]:
+    """Each figure drawn once as PNG (for the page and for figures/)."""
+    images = {}
     for name, figure in figures.items():
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=100)
-        embedded.append({"name": name, "png": base64.b64encode(buffer.getvalue()).decode()})
-    return embedded
+        with styled():
+            figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+        images[name] = buffer.getvalue()
+    return images
+
+
+def _embedded(images: dict[str, bytes]) -> list[dict]:
+    return [{"name": name, "png": base64.b64encode(png).decode()}
+            for name, png in images.items()]
 
 
 def render_calibration_page(calibration: Calibration,
-                            figures: dict[str, Figure] | None = None) -> str:
+                            images: dict[str, bytes] | None = None) -> str:
     """The page as HTML text."""
-    figures = calibration_figures(calibration) if figures is None else figures
+    if images is None:
+        images = figure_images(calibration_figures(calibration))
     arrivals = calibration.arrivals
     tests = calibration.poisson
     return page_template("calibration.html.j2").render(
@@ -180,7 +188,7 @@ def render_calibration_page(calibration: Calibration,
         services=_service_rows(calibration), sessions=", ".join(calibration.counters.sessions),
         counters=_counter_rows(calibration), shares=_share_rows(calibration),
         priorities=_priority_rows(calibration), dossiers=_dossier_section(calibration),
-        patience=_patience_findings(calibration), figures=_embedded(figures),
+        patience=_patience_findings(calibration), figures=_embedded(images),
         provenance=words("provenance_line", versions=_versions(),
                          date=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")))
 
@@ -199,12 +207,12 @@ def _versions() -> str:
 
 def write_calibration_folder(calibration: Calibration, folder: Path) -> Path:
     """Write report.html, figures/*.png and manifest.json into `folder`, whole or not at all."""
-    figures = calibration_figures(calibration)
+    images = figure_images(calibration_figures(calibration))
     with atomic_folder(folder) as staging:
         (staging / "figures").mkdir()
-        for name, figure in figures.items():
-            save_figure(figure, staging / "figures" / f"{name}.png")
-        write_page(render_calibration_page(calibration, figures), staging / "report.html")
+        for name, png in images.items():
+            (staging / "figures" / f"{name}.png").write_bytes(png)
+        write_page(render_calibration_page(calibration, images), staging / "report.html")
         write_json(_manifest(calibration), staging / "manifest.json")
     return folder
 

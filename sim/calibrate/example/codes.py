@@ -34,14 +34,23 @@ TICKET_WORDS = {
 # Kiosk service codes by scenario procedure id; counter codes by desk.
 SERVICE_CODES = {"certification": "DV01", "civil_status": "DV02", "residence": "DV03",
                  "land": "DV11", "business": "DV12"}
-COUNTER_CODES = {"general": ["Q01", "Q02", "Q03", "Q04"], "specialist": ["Q05", "Q06"]}
 # The national procedure codes (MaTTHC) of the dossiers, by scenario procedure id: example
 # codes in the portal's form, not the real codes of these procedures.
 PORTAL_CODES = {"civil_status": "1.001193", "land": "1.004227", "business": "2.000720"}
 DOSSIER_STATUS = {"open": "Đang xử lý", "finished": "Đã có kết quả", "returned": "Đã trả kết quả"}
 
 
-def mapping_document(names: dict[str, str], desks: dict[str, str]) -> dict:
+def counter_codes(counters: dict[str, int]) -> dict[str, list[str]]:
+    """The vendor numbers counters Q01, Q02, ... through the desks in order."""
+    codes, number = {}, 0
+    for desk, count in counters.items():
+        codes[desk] = [f"Q{number + k + 1:02d}" for k in range(count)]
+        number += count
+    return codes
+
+
+def mapping_document(names: dict[str, str], desks: dict[str, str],
+                     counters: dict[str, int]) -> dict:
     """The mapping file for this vendor: columns, date format, words and codes."""
     words = {field: {vendor: ours for ours, vendor in table.items()}
              for field, table in TICKET_WORDS.items()}
@@ -53,7 +62,8 @@ def mapping_document(names: dict[str, str], desks: dict[str, str]) -> dict:
             "procedures": {code: {"id": procedure, "name": names[procedure],
                                   "desk": desks[procedure]}
                            for procedure, code in SERVICE_CODES.items()},
-            "counters": {code: desk for desk, codes in COUNTER_CODES.items() for code in codes},
+            "counters": {code: desk for desk, codes in counter_codes(counters).items()
+                         for code in codes},
         },
         "dossiers": {
             "procedures": {code: procedure for procedure, code in PORTAL_CODES.items()},

@@ -17,7 +17,7 @@ from ruamel.yaml import YAML
 
 from sim.analysis.daily_frames import dossiers_frame
 from sim.analysis.frames import visits_frame
-from sim.calibrate.example.codes import mapping_document
+from sim.calibrate.example.codes import counter_codes, mapping_document
 from sim.calibrate.example.kiosk import kiosk_tickets
 from sim.calibrate.example.portal import portal_dossiers
 from sim.calibrate.example.vendor import (
@@ -69,9 +69,9 @@ def example_records(truth: Path = TRUTH, seed: int = SEED,
                                rng[1])
     start = scenario.calendar.start
     mapping = mapping_document({p.id: p.name for p in scenario.procedures},
-                               {p.id: p.desk for p in scenario.procedures})
+                               {p.id: p.desk for p in scenario.procedures}, counters)
     return ExampleRecords(scenario, record, tickets, dossiers,
-                          vendor_tickets(tickets, start, rng[2]),
+                          vendor_tickets(tickets, start, counter_codes(counters), rng[2]),
                           vendor_dossiers(dossiers, start, rng[3]), mapping)
 
 

@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 
 from sim.calibrate.example.codes import (
-    COUNTER_CODES,
     DAY_FIRST_FORMAT,
     SERVICE_CODES,
     TICKET_HEADERS,
@@ -37,11 +36,13 @@ def moments(minutes: pd.Series, start: dt.date) -> pd.Series:
     return pd.Series(origin + pd.to_timedelta(seconds, unit="s"), index=minutes.index)
 
 
-def vendor_tickets(tickets: pd.DataFrame, start: dt.date,
+def vendor_tickets(tickets: pd.DataFrame, start: dt.date, counters: dict[str, list[str]],
                    rng: np.random.Generator) -> pd.DataFrame:
-    """The ticket log in the vendor's columns, codes and day-first text, a few rows broken."""
+    """The ticket log in the vendor's columns, codes and day-first text, a few rows broken;
+    `counters` are the vendor's counter codes by desk."""
     table = tickets[list(TICKET_COLUMNS)].copy()
-    table[TICKET.counter] = table[TICKET.counter].map(_counter_code)
+    table[TICKET.counter] = table[TICKET.counter].map(
+        lambda counter: _counter_code(counter, counters))
     table[TICKET.procedure] = table[TICKET.procedure].map(SERVICE_CODES)
     for field, words in TICKET_WORDS.items():
         table[field] = table[field].map(lambda word, words=words: words.get(word, ""))
@@ -53,11 +54,11 @@ def vendor_tickets(tickets: pd.DataFrame, start: dt.date,
     return table.rename(columns=TICKET_HEADERS)
 
 
-def _counter_code(counter: str) -> str:
+def _counter_code(counter: str, counters: dict[str, list[str]]) -> str:
     if not counter:
         return ""
     desk, number = counter.split(":")
-    return COUNTER_CODES[desk][int(number) - 1]
+    return counters[desk][int(number) - 1]
 
 
 def _day_first(value: object) -> object:

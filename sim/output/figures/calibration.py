@@ -23,6 +23,7 @@ from sim.output.figures.style import BAND_ALPHA, DPI, FIGURE_SIZE, OPTION_COLOUR
 
 OBSERVED, FITTED = "#222222", OPTION_COLOURS[1]
 QQ_COLUMNS = 3
+QQ_POINTS = 1000
 
 
 def _figure(title: str, size: tuple[float, float] = FIGURE_SIZE) -> Figure:
@@ -89,10 +90,12 @@ def qq_figure(calibration: Calibration) -> Figure:
 
 
 def _qq_panel(ax, fit: ServiceFit, calibration: Calibration) -> None:
+    """At most QQ_POINTS quantiles, evenly spread (a year of tickets would be 50,000 dots)."""
     sample, best = fit.fit.sample, fit.fit.best
-    q = (np.arange(1, len(sample) + 1) - 0.5) / len(sample)
+    ranks = np.unique(np.linspace(0, len(sample) - 1, min(len(sample), QQ_POINTS)).astype(int))
+    q = (ranks + 0.5) / len(sample)
     theoretical = quantiles(best.dist, best.mean, best.cv, q)
-    ax.plot(theoretical, sample, ".", color=OBSERVED, markersize=2)
+    ax.plot(theoretical, sample[ranks], ".", color=OBSERVED, markersize=2)
     top = float(max(theoretical[-1], sample[-1]))
     ax.plot([0, top], [0, top], color=FITTED, linewidth=1)
     name = calibration.procedures[fit.procedure].name
@@ -108,7 +111,8 @@ def patience_figure(calibration: Calibration) -> Figure | None:
     with styled():
         figure = _figure(both("fig.patience"))
         ax = figure.add_subplot()
-        ax.step(fit.curve_minutes, fit.curve_survival, where="post", color=OBSERVED,
+        minutes, survival = _steps(fit.curve_minutes, fit.curve_survival)
+        ax.step(minutes, survival, where="post", color=OBSERVED,
                 label=both("fig.patience.npmle"))
         grid = np.linspace(0, max(fit.curve_minutes.max(), 1.0), 200)
         ax.plot(grid, 1 - cdf(fit.dist, fit.mean.value, fit.cv, grid), color=FITTED,
@@ -118,6 +122,13 @@ def patience_figure(calibration: Calibration) -> Figure | None:
         ax.set_ylabel(both("fig.patience.y"))
         ax.legend(loc="lower left")
     return figure
+
+
+def _steps(minutes: np.ndarray, survival: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The curve's corners only: where the survival changes, and its two ends."""
+    keep = np.append(True, survival[1:] != survival[:-1])
+    keep[-1] = True
+    return minutes[keep], survival[keep]
 
 
 def counters_figure(calibration: Calibration) -> Figure:
