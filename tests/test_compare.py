@@ -11,8 +11,12 @@ from click.testing import CliRunner
 from scipy import stats
 
 import sim
-from sim.analysis.comparison import Target, paired_differences
+from sim.analysis.comparison import paired_differences
+from sim.analysis.targets import Target
 from sim.cli import main
+from sim.output.metric_text import metric_name
+from sim.output.recommendation_text import recommendation_sentence
+from sim.output.translations import translator
 from sim.scenario.load import load_scenario
 
 VALID = Path(__file__).parent / "broken" / "valid.yaml"
@@ -70,29 +74,31 @@ def test_paired_interval_is_narrower_than_the_unpaired_one(compared: sim.Compari
 def test_recommendation_is_the_cheapest_option_meeting_every_target(
         compared: sim.Comparison) -> None:
     recommendation = compared.recommendation
-    meeting = [o for o in recommendation["options"] if o["meets_all"]]
-    assert {o["option"] for o in meeting} >= {"eight"}, "eight counters meet the targets"
-    cheapest = min(meeting, key=lambda o: o["cost_staff_hours"])
-    assert recommendation["recommended"] == cheapest["option"]
-    assert cheapest["option"] in recommendation["sentence"]
-    costs = {o["option"]: o["cost_staff_hours"] for o in recommendation["options"]}
+    meeting = [o for o in recommendation.options if o.meets_all]
+    assert {o.option for o in meeting} >= {"eight"}, "eight counters meet the targets"
+    cheapest = min(meeting, key=lambda o: o.cost_staff_hours)
+    assert recommendation.recommended == cheapest.option
+    assert cheapest.option in recommendation_sentence(recommendation, "en")
+    costs = {o.option: o.cost_staff_hours for o in recommendation.options}
     assert costs["baseline"] < costs["one_more"] < costs["six"] < costs["eight"]
 
 
 def test_when_no_option_meets_the_targets_the_sentence_says_by_how_much() -> None:
     scenarios = load_scenario(VALID, overrides=['targets={"wait_p90": 0.5}'])
     comparison = sim.compare(scenarios, replications=3, seed=1)
-    assert comparison.recommendation["recommended"] is None
-    assert "wait_p90 <= 0.5" in comparison.recommendation["sentence"]
-    assert "misses" in comparison.recommendation["sentence"]
+    assert comparison.recommendation.recommended is None
+    sentence = recommendation_sentence(comparison.recommendation, "en")
+    assert "misses 90th-percentile wait (min) at most 0.5 by " in sentence
+    vietnamese = recommendation_sentence(comparison.recommendation, "vi")
+    assert "chưa đạt Thời gian chờ phân vị 90 (phút) không quá 0,5, thiếu " in vietnamese
 
 
 def test_target_verdicts_need_the_whole_interval() -> None:
-    upper = Target("wait_p90", 30, at_least=False)
+    upper = Target("wait_p90", "<=", 30)
     assert upper.verdict(20, 29) == "yes"
     assert upper.verdict(25, 35) == "unclear"
     assert upper.verdict(31, 40) == "no"
-    lower = Target("on_time_share", 0.95, at_least=True)
+    lower = Target("on_time_share", ">=", 0.95)
     assert lower.verdict(0.96, 0.99) == "yes" and lower.verdict(0.9, 0.94) == "no"
 
 
@@ -152,8 +158,13 @@ def test_compare_command_reports_a_precision_cap_it_hits(tmp_path: Path) -> None
     written = json.loads((out / "recommendation.json").read_text(encoding="utf-8"))
     assert written["replications"] == 3
     assert written["precision"]["reached"] is False
-    own = sim.compare(VALID, precision=0.001, seed=3, max_replications=3).recommendation
+    own = recommendation_sentence(
+        sim.compare(VALID, precision=0.001, seed=3, max_replications=3).recommendation, "en")
     widest = written["precision"]["widest"]
+    metric = metric_name(translator("en"), widest["metric"])
     assert written["sentence"] == (
-        f"{own['sentence']} Precision 0.001 was not reached within 3 replications (widest: "
-        f"{widest['metric']} of {widest['option']}, ±{widest['relative_half_width']:.1%}).")
+        f"{own} Precision 0.001 was not reached within 3 replications (widest: "
+        f"{metric} of {widest['option']}, ±{widest['relative_half_width']:.1%}).")
+    assert written["sentence_vi"].endswith(" lần mô phỏng (rộng nhất: " + metric_name(
+        translator("vi"), widest["metric"]) + f" của {widest['option']}, ±"
+        + translator("vi").percent(widest["relative_half_width"], 1) + ").")

@@ -3,14 +3,20 @@ an empty metric must never pass for a target met."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.cli import main
+from sim.model.calendar import build_timeline
 from sim.scenario.errors import ScenarioError
 from sim.scenario.load import load_scenario
+from sim.scenario.opening_days import last_closing
+from sim.scenario.schema import WEEKDAYS, Calendar
 
 VALID = Path(__file__).parent / "broken" / "valid.yaml"
 BACK_OFFICE = ("procedures[1].back_office={hours: {dist: exponential, mean: 0.5}}",
@@ -75,3 +81,24 @@ def test_a_warm_up_until_the_last_closing_is_an_error() -> None:
             "equal to 0 and less than 9,660, the minutes from 00:00 of the start date to the "
             "run's last closing (2025-07-07 17:00)") in message
     assert load_scenario(VALID, overrides=["warmup_minutes=9659"]).baseline.warmup_minutes == 9659
+
+
+SESSIONS = [["07:30-11:30", "13:30-17:00"], ["00:00-24:00"], ["08:00-12:00"],
+            ["00:00-12:00", "12:00-24:00"], ["13:00-24:00"]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=st.dates(dt.date(2025, 1, 1), dt.date(2026, 12, 31)),
+       working_days=st.integers(1, 40),
+       weekdays=st.lists(st.sampled_from(WEEKDAYS), min_size=1, max_size=7, unique=True),
+       sessions=st.sampled_from(SESSIONS), saturday=st.sampled_from([[], *SESSIONS]),
+       holidays=st.lists(st.integers(0, 60), max_size=8))
+def test_last_closing_is_the_timelines_last_closing(
+        start: dt.date, working_days: int, weekdays: list[str], sessions: list[str],
+        saturday: list[str], holidays: list[int]) -> None:
+    """The loader's warm-up check reads the last closing without the model: it must be the
+    one the model's timeline ends with."""
+    calendar = Calendar(start=start, working_days=working_days, weekdays=weekdays,
+                        sessions=sessions, saturday_sessions=saturday,
+                        holidays=[start + dt.timedelta(days=d) for d in holidays])
+    assert last_closing(calendar) == build_timeline(calendar).closings[-1]

@@ -9,6 +9,7 @@ warm-up day and targets).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -25,9 +26,10 @@ from sim.output.figures.backlog import backlog_burndown
 from sim.output.figures.counters import queue_through_day, utilisation_heatmap
 from sim.output.figures.options import options_side_by_side
 from sim.output.figures.style import save_figure
-from sim.output.figures.text import LABELS
+from sim.output.figures.text import figure_text
 from sim.output.figures.waits import waits, waits_by_time_of_day
 from sim.output.plots import ResultPlots
+from sim.output.translations import LANGUAGES
 
 TINY = Path(__file__).parent / "fixtures" / "tiny.yaml"
 OFFICE = Path(__file__).parent / "fixtures" / "office.yaml"
@@ -236,17 +238,22 @@ def test_options_side_by_side_takes_chosen_metrics(tiny: Results) -> None:
 
 # --- languages -----------------------------------------------------------------------------------
 def test_every_language_has_every_label() -> None:
-    assert set(LABELS["vi"]) == set(LABELS["en"])
-    for key, english in LABELS["en"].items():
-        assert english.count("{") == LABELS["vi"][key].count("{"), key
+    """Each text of the figures in each language, with the placeholders of the English one."""
+    english = figure_text("en")
+    for lang in LANGUAGES:
+        text = figure_text(lang)
+        assert set(text) == set(english)
+        for key, words in english.items():
+            assert re.findall(r"{\w+}", words) == re.findall(r"{\w+}", text[key]), (lang, key)
 
 
 def test_every_figure_has_a_caption_for_the_report(office: Results) -> None:
     """The report captions each figure by its file name; none may fall back to the name."""
     names = list(ResultPlots(office).figures())
     assert len(names) == 6
-    for lang in LABELS:
-        assert [LABELS[lang].get(f"caption.{name}", name) != name for name in names] == [
+    for lang in LANGUAGES:
+        text = figure_text(lang)
+        assert [text.get(f"caption.{name}", name) != name for name in names] == [
             True] * len(names), lang
 
 
@@ -262,7 +269,7 @@ def test_labels_translate_and_rename_options(tiny: Results) -> None:
 
 def test_every_figure_says_what_it_shows(office: Results) -> None:
     """A title, labelled axes and the run's context on every figure, in both languages."""
-    for lang in LABELS:
+    for lang in LANGUAGES:
         for name, figure in ResultPlots(office, lang=lang).figures().items():
             assert figure.get_suptitle(), name
             assert office.scenarios.baseline.name in " ".join(every_text(figure)), name

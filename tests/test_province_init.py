@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import csv
 import math
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -190,6 +193,19 @@ def test_init_without_out_writes_into_the_working_folder(tmp_path: Path,
     assert result.exit_code == 0, result.output
     assert [p.name for p in tmp_path.iterdir()] == ["lai_chau.yaml"]
     assert "province file written to lai_chau.yaml" in result.output
+
+
+def test_init_without_the_admin_extra_exits_2_saying_how_to_install_it(tmp_path: Path) -> None:
+    """The package is an optional extra: sim imports without it, and `sim province init`
+    says in one message what to install (run in a fresh interpreter that cannot import it)."""
+    blocked = ("import sys; sys.modules['vietnamadminunits'] = None; from sim.cli import main; "
+               f"main(['province', 'init', 'Lai Châu', '--template', {str(VALID.resolve())!r}])")
+    result = subprocess.run([sys.executable, "-c", blocked], cwd=tmp_path, capture_output=True,
+                            text=True, env={**os.environ, "PYTHONPATH": str(TESTS.parent)},
+                            check=False)
+    assert result.returncode == 2, result.stderr
+    assert "pip install 'sim[admin]'" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and not list(tmp_path.iterdir())
 
 
 def test_written_file_loads_with_the_province_loader(tmp_path: Path) -> None:

@@ -21,16 +21,14 @@ from sim.analysis.metrics import run_metrics
 from sim.analysis.staffing import (
     Block,
     QueueModel,
-    Target,
     arrivals_per_minute,
     erlang_c_waiting,
-    parse_target,
     per_desk_metrics,
-    scenario_targets,
-    survival,
+    staffing_targets,
     theory_schedule,
     time_blocks,
 )
+from sim.analysis.targets import Target, parse_target
 from sim.analysis.theory import erlang_a, erlang_c
 from sim.api import DEMO_SCENARIO
 from sim.decide.staffing import (
@@ -43,16 +41,7 @@ from sim.experiment.seeds import replication_seed
 from sim.model.arrivals import build_intensity
 from sim.model.calendar import build_timeline
 from sim.model.centre import simulate
-from sim.model.sampling import quantiles
-from sim.scenario.distributions import (
-    Deterministic,
-    Empirical,
-    Exponential,
-    Gamma,
-    Lognormal,
-    Triangular,
-    Uniform,
-)
+from sim.scenario.distributions import Exponential
 from sim.scenario.load import load_scenario
 
 TINY = Path(__file__).parent / "fixtures" / "tiny.yaml"
@@ -297,7 +286,7 @@ def test_parse_target_rejects_with_a_clear_message(text: str, says: str) -> None
 
 def test_scenario_targets_are_the_default() -> None:
     demo = load_scenario(DEMO_SCENARIO, options=["baseline"]).baseline
-    assert [str(t) for t in scenario_targets(demo)] == ["wait_p90<=30",
+    assert [str(t) for t in staffing_targets(demo)] == ["wait_p90<=30",
                                                          "within_target_share>=0.8"]
 
 
@@ -379,25 +368,6 @@ def test_erlang_c_waiting_matches_theory() -> None:
         expected = [erlang_c(servers, a, 1.0).waited_share if a < servers else 1.0
                     for a in loads]
         assert erlang_c_waiting(servers, loads) == pytest.approx(expected, rel=1e-12)
-
-
-@pytest.mark.parametrize("dist", [
-    Exponential(dist="exponential", mean=10),
-    Gamma(dist="gamma", mean=10, cv=0.6),
-    Lognormal(dist="lognormal", mean=25, cv=0.7),
-    Triangular(dist="triangular", low=5, mode=10, high=20),
-    Uniform(dist="uniform", low=4, high=9),
-])
-def test_survival_is_the_complement_of_the_sampling_quantiles(dist) -> None:
-    uniforms = np.linspace(0.01, 0.99, 25)
-    assert survival(dist, quantiles(dist, uniforms)) == pytest.approx(1 - uniforms, abs=1e-9)
-
-
-def test_survival_of_point_laws() -> None:
-    x = np.array([0.0, 4.9, 5.0, 7.0])
-    assert survival(Deterministic(dist="deterministic", mean=5), x).tolist() == [1, 1, 0, 0]
-    empirical = Empirical(dist="empirical", values=[3.0, 5.0, 5.0, 8.0])
-    assert survival(empirical, x).tolist() == [1, 0.75, 0.25, 0.25]
 
 
 def test_arrivals_per_minute_matches_mass_until() -> None:

@@ -3,60 +3,23 @@
 Differences are paired by replication: replication r of every option meets the same citizens
 (common random numbers), so the difference of two options in replication r is mostly the
 options' doing, and its t interval is much narrower than comparing two independent means.
-A target counts as met only when the whole 95% interval is on the right side of it.
+A target counts as met only when the whole 95% interval is on the right side of it
+(`sim.analysis.targets.Target.verdict`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from sim.analysis.confidence import t_interval
+from sim.analysis.targets import Target
 from sim.scenario.load import BASELINE
-from sim.scenario.schema import Targets
 
 COMPARISON_COLUMNS = ["option", "metric", "mean", "ci_low", "ci_high", "diff_mean",
                       "diff_ci_low", "diff_ci_high", "meets_target"]
-YES, NO, UNCLEAR = "yes", "no", "unclear"
-LOWER_BOUNDS = {"within_target_share", "on_time_share", "backlog_on_time_share"}
-
-
-@dataclass(frozen=True)
-class Target:
-    """One target: the metric must stay at or below (or at or above) a value."""
-
-    metric: str
-    value: float
-    at_least: bool  # True: the metric must be >= value
-
-    def verdict(self, ci_low: float, ci_high: float) -> str:
-        """yes when the whole interval meets it, no when none of it does, else unclear."""
-        if np.isnan(ci_low) or np.isnan(ci_high):
-            return UNCLEAR
-        good, bad = (ci_low >= self.value, ci_high < self.value) if self.at_least else (
-            ci_high <= self.value, ci_low > self.value)
-        return YES if good else NO if bad else UNCLEAR
-
-    def shortfall(self, mean: float) -> float:
-        """How far the mean is on the wrong side of the target (0 when it meets it)."""
-        gap = self.value - mean if self.at_least else mean - self.value
-        return max(gap, 0.0)
-
-    def describe(self) -> str:
-        return f"{self.metric} {'>=' if self.at_least else '<='} {self.value:g}"
-
-
-def scenario_targets(targets: Targets) -> list[Target]:
-    """The targets a scenario sets, as metric bounds."""
-    found = []
-    for name, value in targets.model_dump(exclude_none=True).items():
-        if name == "within_target_share":
-            found.append(Target(name, value["at_least"], at_least=True))
-        else:
-            found.append(Target(name, float(value), at_least=name in LOWER_BOUNDS))
-    return found
 
 
 def paired_differences(replications: pd.DataFrame, baseline: str = BASELINE) -> pd.DataFrame:
@@ -64,27 +27,34 @@ def paired_differences(replications: pd.DataFrame, baseline: str = BASELINE) -> 
     values = replications.astype({"option": str}).pivot_table(
         index=["metric", "replication"], columns="option", values="value", sort=False,
         dropna=False)
-    rows = []
-    for option in values.columns:
-        differences = (values[option] - values[baseline]).groupby(level="metric", sort=False)
-        for metric, diff in differences:
-            mean, low, high = t_interval(diff.to_numpy(dtype=float))
-            if np.allclose(diff.dropna(), 0.0, atol=0.0):
-                low = high = mean  # identical runs: the difference is exactly zero
-            rows.append({"option": option, "metric": metric, "diff_mean": mean,
-                         "diff_ci_low": low, "diff_ci_high": high})
-    return pd.DataFrame(rows)
+    return pd.DataFrame([
+        _difference(option, metric, diff) for option in values.columns
+        for metric, diff in (values[option] - values[baseline]).groupby(level="metric",
+                                                                         sort=False)])
+
+
+def _difference(option: str, metric: str, diff: pd.Series) -> dict:
+    """One row of the paired differences: their mean and t interval over replications."""
+    mean, low, high = t_interval(diff.to_numpy(dtype=float))
+    if np.allclose(diff.dropna(), 0.0, atol=0.0):
+        low = high = mean  # identical runs: the difference is exactly zero
+    return {"option": option, "metric": metric, "diff_mean": mean, "diff_ci_low": low,
+            "diff_ci_high": high}
 
 
 def comparison_table(summary: pd.DataFrame, replications: pd.DataFrame,
-                     targets: list[Target]) -> pd.DataFrame:
+                     targets: Sequence[Target]) -> pd.DataFrame:
     """The tidy comparison: each option's metrics, their difference from the baseline, and
     whether the option meets the metric's target with 95% confidence."""
     table = summary.astype({"option": str}).merge(
         paired_differences(replications), on=["option", "metric"], how="left")
-    by_metric = {t.metric: t for t in targets}
-    table["meets_target"] = [
-        by_metric[m].verdict(low, high) if m in by_metric else ""
-        for m, low, high in zip(table["metric"], table["ci_low"], table["ci_high"], strict=True)
-    ]
+    table["meets_target"] = _verdicts(table, targets)
     return table[COMPARISON_COLUMNS]
+
+
+def _verdicts(table: pd.DataFrame, targets: Sequence[Target]) -> list[str]:
+    """Each row's verdict on its metric's target; empty where the metric has none."""
+    by_metric = {t.metric: t for t in targets}
+    return [by_metric[m].verdict(low, high) if m in by_metric else ""
+            for m, low, high in zip(table["metric"], table["ci_low"], table["ci_high"],
+                                    strict=True)]

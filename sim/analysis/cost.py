@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.analysis.timeweighted import step_integral
+from sim.analysis.timeweighted import span_integrals, step_total
 from sim.model.calendar import Timeline, build_timeline, planned_levels
 from sim.model.desk import DeskLog
 from sim.model.record import RunRecord
@@ -31,23 +31,23 @@ def planned_staff_hours(scenario: Scenario) -> float:
 
 
 def _hours(timeline: Timeline, staff: int, schedule: dict[str, int] | None) -> float:
+    """Staff-hours of one planned level (a schedule, or `staff` throughout) over the run."""
     changes = planned_levels(timeline, staff, schedule)
     times = np.array([t for t, _ in changes])
     levels = np.array([float(n) for _, n in changes])
-    window = np.array([0.0, timeline.closings[-1]])
-    return float(step_integral(times, levels, window)[0]) / MINUTES_PER_HOUR
+    return step_total(times, levels, 0.0, timeline.closings[-1]) / MINUTES_PER_HOUR
 
 
 def overtime_staff_hours(record: RunRecord) -> float:
     """Counter staff-hours after closing time: counters kept open (serve_all) or finishing a
     citizen, outside the open periods."""
-    periods = np.array(record.timeline.periods)
-    total = 0.0
-    for log in record.desk_logs.values():
-        times = log[:, DeskLog.TIME]
-        present = np.maximum(log[:, DeskLog.BUSY], log[:, DeskLog.OPEN])
-        end = max(times[-1], record.horizon_end)
-        everything = step_integral(times, present, np.array([0.0, end]))[0]
-        inside = step_integral(times, present, periods.ravel())[::2].sum()
-        total += everything - inside
-    return float(total) / MINUTES_PER_HOUR
+    minutes = sum(_outside_periods(log, record) for log in record.desk_logs.values())
+    return float(minutes) / MINUTES_PER_HOUR
+
+
+def _outside_periods(log: np.ndarray, record: RunRecord) -> float:
+    """Counter-minutes a desk had staffed (open or busy) outside the open periods."""
+    times = log[:, DeskLog.TIME]
+    present = np.maximum(log[:, DeskLog.BUSY], log[:, DeskLog.OPEN])
+    everything = step_total(times, present, 0.0, max(times[-1], record.horizon_end))
+    return everything - span_integrals(times, present, record.timeline.periods).sum()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.analysis.timeweighted import step_integral, summed_steps
+from sim.analysis.timeweighted import span_integrals, summed_steps
 from sim.model.back_office import SOURCES, BackOfficeLog
 from sim.model.calendar import MINUTES_PER_DAY
 from sim.model.deadlines import WorkingCalendar
@@ -23,24 +23,29 @@ def dossiers_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
     """One row per dossier: where it came from, when it was received, due and completed, and
     how many working days late it was (or is, at the end, when still open)."""
     dossiers = record.dossiers
-    working = WorkingCalendar(scenario.calendar)
-    completed = dossiers["completed"]
-    due = dossiers["due"]
-    judged_at = np.where(np.isnan(completed), record.horizon_end, completed)
-    finite = np.isfinite(due)
-    late_days = np.full(len(due), np.nan)
-    late_days[finite] = working.lateness(due[finite], judged_at[finite])
     return pd.DataFrame({
         "procedure": pd.Categorical.from_codes(dossiers["procedure"],
                                                [p.id for p in scenario.procedures]),
         "source": pd.Categorical.from_codes(dossiers["source"], list(SOURCES)),
         "received": dossiers["received"],
-        "due": due,
-        "completed": completed,
+        "due": dossiers["due"],
+        "completed": dossiers["completed"],
         "work_hours": dossiers["work"],
         "trips": dossiers["trips"],
-        "late_days": late_days,
+        "late_days": _late_days(dossiers, WorkingCalendar(scenario.calendar), record.horizon_end),
     })
+
+
+def _late_days(dossiers: dict[str, np.ndarray], working: WorkingCalendar,
+               horizon_end: float) -> np.ndarray:
+    """Working days each dossier with a deadline was late, judged at completion or at the end
+    of the run when still open; NaN without a deadline."""
+    completed, due = dossiers["completed"], dossiers["due"]
+    judged_at = np.where(np.isnan(completed), horizon_end, completed)
+    finite = np.isfinite(due)
+    late_days = np.full(len(due), np.nan)
+    late_days[finite] = working.lateness(due[finite], judged_at[finite])
+    return late_days
 
 
 def daily_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
@@ -48,32 +53,48 @@ def daily_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
     overdue dossiers at the end of the day, and staff on counters and in the back office."""
     days = record.timeline.days
     midnights = np.array([day.midnight for day in days])
-    ends = midnights + MINUTES_PER_DAY
-    visits = record.visits
-    day_of_visit = np.searchsorted(midnights, visits["arrival"], side="right") - 1
-    counts = {name: np.bincount(day_of_visit[visits["outcome"] == code], minlength=len(days))
-              for name, code in (("served", SERVED), ("abandoned", ABANDONED),
-                                 ("sent_home", SENT_HOME), ("incomplete", INCOMPLETE),
-                                 ("blocked", BLOCKED))}
-    dossiers = record.dossiers
-    open_at = _open_at(dossiers["received"], dossiers["completed"], ends)
-    transferred = dossiers["source"] == BACKLOG
     return pd.DataFrame({
         "day": np.arange(1, len(days) + 1),
         "date": [day.date.isoformat() for day in days],
-        "arrivals": np.bincount(day_of_visit, minlength=len(days)),
-        **counts,
+        **_visit_counts(record.visits, midnights),
+        **_dossier_counts(record.dossiers, midnights),
+        **_staff_means(record, days),
+    })
+
+
+def _visit_counts(visits: dict[str, np.ndarray], midnights: np.ndarray) -> dict[str, np.ndarray]:
+    """Arrivals per day, and how many of them ended each way."""
+    day_of_visit = np.searchsorted(midnights, visits["arrival"], side="right") - 1
+    outcomes = (("served", SERVED), ("abandoned", ABANDONED), ("sent_home", SENT_HOME),
+                ("incomplete", INCOMPLETE), ("blocked", BLOCKED))
+    return {"arrivals": np.bincount(day_of_visit, minlength=len(midnights)),
+            **{name: np.bincount(day_of_visit[visits["outcome"] == code],
+                                 minlength=len(midnights)) for name, code in outcomes}}
+
+
+def _dossier_counts(dossiers: dict[str, np.ndarray],
+                    midnights: np.ndarray) -> dict[str, np.ndarray]:
+    """Dossiers open (all, transferred) and overdue at each day's end, and completed in it."""
+    ends = midnights + MINUTES_PER_DAY
+    open_at = _open_at(dossiers["received"], dossiers["completed"], ends)
+    transferred = dossiers["source"] == BACKLOG
+    return {
         "open_dossiers": open_at.sum(axis=1),
         "open_transferred": open_at[:, transferred].sum(axis=1),
         "overdue": (open_at & (dossiers["due"][None, :] < ends[:, None])).sum(axis=1),
         "completed": _count_between(dossiers["completed"], midnights, ends),
-        "staff_counters": _mean_over_sessions(record, days, [
-            log for log in record.desk_logs.values()], column=DeskLog.OPEN),
+    }
+
+
+def _staff_means(record: RunRecord, days: tuple) -> dict[str, np.ndarray]:
+    """Staff at counters and in the back office, and counters helping it, over the sessions."""
+    desks = list(record.desk_logs.values())
+    return {
+        "staff_counters": _mean_over_sessions(record, days, desks, column=DeskLog.OPEN),
         "staff_back_office": _mean_over_sessions(record, days, [record.back_office_log],
                                                  column=BackOfficeLog.ON_DUTY),
-        "counters_helping": _mean_over_sessions(record, days, [
-            log for log in record.desk_logs.values()], column=DeskLog.HELPING),
-    })
+        "counters_helping": _mean_over_sessions(record, days, desks, column=DeskLog.HELPING),
+    }
 
 
 def _open_at(received: np.ndarray, completed: np.ndarray, times: np.ndarray) -> np.ndarray:
@@ -93,15 +114,14 @@ def _mean_over_sessions(record: RunRecord, days: tuple, logs: list[np.ndarray],
     """Time-averaged sum of one log column over each day's sessions (desk or back-office
     logs: their time is the same first column, DeskLog.TIME == BackOfficeLog.TIME).
 
-    One step_integral over every session edge of the run: a call per day would scan the
-    whole log once per day, quadratic in the length of the run.
+    One span_integrals over every session of the run: a call per day would scan the whole log
+    once per day, quadratic in the length of the run.
     """
     times, total = summed_steps([(log[:, DeskLog.TIME], log[:, column]) for log in logs])
-    spans = [(number, start, end) for number, day in enumerate(days)
-             for start, end in day.sessions]
-    day_of_span = np.array([number for number, _, _ in spans], dtype=np.int64)
-    edges = np.array([t for _, start, end in spans for t in (start, end)], dtype=float)
-    within = step_integral(times, total, edges)[::2]  # skip the gaps between sessions
-    length = edges[1::2] - edges[::2]
-    integral = np.bincount(day_of_span, weights=within, minlength=len(days))
-    return integral / np.bincount(day_of_span, weights=length, minlength=len(days))
+    sessions = [session for day in days for session in day.sessions]
+    day_of_session = np.array([number for number, day in enumerate(days)
+                               for _ in day.sessions], dtype=np.int64)
+    within = span_integrals(times, total, np.array(sessions, dtype=float).reshape(-1, 2))
+    length = np.array([end - start for start, end in sessions], dtype=float)
+    integral = np.bincount(day_of_session, weights=within, minlength=len(days))
+    return integral / np.bincount(day_of_session, weights=length, minlength=len(days))

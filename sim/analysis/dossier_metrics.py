@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.analysis.timeweighted import step_integral
+from sim.analysis.timeweighted import step_total
 from sim.model.back_office import SOURCES, BackOfficeLog
 from sim.model.deadlines import WorkingCalendar
 from sim.model.record import RunRecord
@@ -61,17 +61,16 @@ def _cleared_day(working: WorkingCalendar, completed: np.ndarray) -> float:
     """Working day (1 = the start date's) on which the last transferred dossier was done."""
     if len(completed) == 0 or np.isnan(completed).any():
         return np.nan
-    last = working.dates(np.array([completed.max()]))
-    first = working.dates(np.array([0.0]))
+    first, last = working.dates(np.array([0.0, completed.max()]))
     return float(np.busday_count(first, last, weekmask=working.weekmask,
-                                 holidays=working.holidays)[0] + 1)
+                                 holidays=working.holidays) + 1)
 
 
 def _utilisation(record: RunRecord) -> float:
     """Busy staff-minutes over on-duty staff-minutes of the dedicated back-office staff."""
     log = record.back_office_log
-    window = np.array([record.warmup_end, record.horizon_end])
+    window = record.warmup_end, record.horizon_end
     times = log[:, BackOfficeLog.TIME]
-    on_duty = step_integral(times, log[:, BackOfficeLog.ON_DUTY], window)[0]
-    busy = step_integral(times, log[:, BackOfficeLog.BUSY], window)[0]
-    return float(busy / on_duty) if on_duty > 0 else np.nan
+    on_duty = step_total(times, log[:, BackOfficeLog.ON_DUTY], *window)
+    busy = step_total(times, log[:, BackOfficeLog.BUSY], *window)
+    return busy / on_duty if on_duty > 0 else np.nan

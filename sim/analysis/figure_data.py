@@ -26,14 +26,14 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.frames import SLOT_MINUTES, SLOT_STARTS
-from sim.analysis.metrics import target_minutes
+from sim.analysis.targets import scenario_targets, target_minutes
 from sim.model.calendar import MINUTES_PER_DAY
 from sim.scenario.load import ScenarioSet
 from sim.scenario.schema import Targets
 
 ECDF_POINTS = 800  # points of each wait curve: smooth at any width of the figure
 MIN_VISITS_PER_SLOT = 5  # waits by time of day: fewer visits than this in a half-hour is a gap
-BAND = (0.1, 0.9)  # quantiles over replications (or days) that bands span
+BAND_LOW, BAND_HIGH = 0.1, 0.9  # quantiles over replications (or days) that bands span
 HEADLINE_METRICS: tuple[str, ...] = ("wait_mean", "wait_p90", "within_target_share",
                                      "abandoned_share", "on_time_share", "overdue")
 BACKLOG_MEASURES: tuple[str, ...] = ("open_dossiers", "open_transferred", "overdue")
@@ -144,11 +144,12 @@ class WaitCurves:
 def wait_targets(targets: Targets) -> tuple[WaitTarget, ...]:
     """The scenario's targets that are points on the wait distribution."""
     marks = []
-    if targets.wait_p90 is not None:
-        marks.append(WaitTarget("wait_p90", targets.wait_p90, 0.9))
-    if targets.within_target_share is not None:
-        within = targets.within_target_share
-        marks.append(WaitTarget("within_target_share", within.minutes, within.at_least))
+    for target in scenario_targets(targets):
+        if target.metric == "wait_p90":
+            marks.append(WaitTarget(target.metric, target.value, 0.9))
+        elif target.metric == "within_target_share" and targets.within_target_share is not None:
+            marks.append(WaitTarget(target.metric, targets.within_target_share.minutes,
+                                    target.value))
     return tuple(marks)
 
 
@@ -197,7 +198,8 @@ def queue_through_day(results: ResultFrames) -> pd.DataFrame:
 
     For each replication the typical day is the median, half-hour by half-hour, over its days
     of the queue length (time-averaged within the half-hour, summed over desks); ``median``,
-    ``low`` and ``high`` are the median and the BAND quantiles of these over replications.
+    ``low`` and ``high`` are the median and the BAND_LOW and BAND_HIGH quantiles of these over
+    replications.
     """
     intervals = counted_intervals(results)
     centre = (intervals.groupby(["option", "replication", "day", "slot"], observed=True)
@@ -205,8 +207,8 @@ def queue_through_day(results: ResultFrames) -> pd.DataFrame:
     typical = (centre.groupby(["option", "replication", "slot"], observed=True)["queue_mean"]
                .median().reset_index())
     by_slot = typical.groupby(["option", "slot"], observed=True)["queue_mean"]
-    table = pd.DataFrame({"median": by_slot.median(), "low": by_slot.quantile(BAND[0]),
-                          "high": by_slot.quantile(BAND[1])}).reset_index()
+    table = pd.DataFrame({"median": by_slot.median(), "low": by_slot.quantile(BAND_LOW),
+                          "high": by_slot.quantile(BAND_HIGH)}).reset_index()
     slots = active_slots(intervals, with_queue=False)
     return every_slot(table, results.scenarios.options, slots)
 
@@ -253,13 +255,14 @@ class Backlog:
 
 def backlog_by_day(results: ResultFrames) -> Backlog | None:
     """Open, transferred and overdue dossiers at the end of each day per option: the mean over
-    replications and the BAND quantiles. None without a back office (no dossiers at all)."""
+    replications and the BAND_LOW and BAND_HIGH quantiles. None without a back office (no
+    dossiers at all)."""
     if results.dossiers.empty:
         return None
     daily = results.daily.assign(date=pd.to_datetime(results.daily["date"]))
     grouped = daily.groupby(["option", "date"], observed=True)[list(BACKLOG_MEASURES)]
-    statistics = {"mean": grouped.mean(), "low": grouped.quantile(BAND[0]),
-                  "high": grouped.quantile(BAND[1])}
+    statistics = {"mean": grouped.mean(), "low": grouped.quantile(BAND_LOW),
+                  "high": grouped.quantile(BAND_HIGH)}
     days = pd.concat({name: frame.melt(var_name="measure", value_name=name, ignore_index=False)
                       .set_index("measure", append=True)[name]
                       for name, frame in statistics.items()}, axis=1).reset_index()
@@ -304,10 +307,7 @@ def chosen_metrics(summary: pd.DataFrame, metrics: Sequence[str] | None) -> list
 
 def metric_target(targets: Targets, metric: str) -> float | None:
     """The scenario's target for a summary metric, if it sets one."""
-    value = getattr(targets, metric, None)
-    if metric == "within_target_share" and value is not None:
-        return float(value.at_least)
-    return float(value) if value is not None else None
+    return next((t.value for t in scenario_targets(targets) if t.metric == metric), None)
 
 
 def option_metrics(results: ResultFrames,

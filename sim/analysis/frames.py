@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.analysis.timeweighted import step_integral
+from sim.analysis.timeweighted import span_integrals
 from sim.model.calendar import MINUTES_PER_DAY
 from sim.model.desk import DeskLog
 from sim.model.record import OUTCOMES, RunRecord
@@ -51,26 +51,34 @@ def intervals_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
     midnights = np.array([day.midnight for day in record.timeline.days])
     slot_starts = (midnights[:, None] + SLOT_MINUTES * np.arange(SLOTS_PER_DAY)).ravel()
     edges = np.append(slot_starts, slot_starts[-1] + SLOT_MINUTES)
+    slot_of_visit = np.searchsorted(edges, record.visits["arrival"], side="right") - 1
     # Each slot's own half-hour: the last slot of an opening day followed by a closed day
     # would otherwise run on to the next opening day's midnight.
-    bounds = np.column_stack([slot_starts, slot_starts + SLOT_MINUTES]).ravel()
-    waits = record.visits["wait"]
-    slot_of_visit = np.searchsorted(edges, record.visits["arrival"], side="right") - 1
-    tables = []
-    for index, (name, log) in enumerate(record.desk_logs.items()):
-        mine = (record.visits["desk"] == index) & (slot_of_visit < len(slot_starts))
-        arrivals = np.bincount(slot_of_visit[mine], minlength=len(slot_starts))
-        wait_sum = np.bincount(slot_of_visit[mine], weights=waits[mine], minlength=len(slot_starts))
-        times = log[:, DeskLog.TIME]
-        tables.append(pd.DataFrame({
-            "desk": name,
-            "day": np.repeat(np.arange(1, len(midnights) + 1), SLOTS_PER_DAY),
-            "time": np.tile(list(SLOT_STARTS), len(midnights)),
-            "arrivals": arrivals,
+    slots = np.column_stack([slot_starts, slot_starts + SLOT_MINUTES])
+    return pd.concat([pd.DataFrame({
+        "desk": name,
+        "day": np.repeat(np.arange(1, len(midnights) + 1), SLOTS_PER_DAY),
+        "time": np.tile(list(SLOT_STARTS), len(midnights)),
+        **_arrivals_by_slot(record.visits, index, slot_of_visit, len(slot_starts)),
+        **_log_means_by_slot(log, slots),
+    }) for index, (name, log) in enumerate(record.desk_logs.items())], ignore_index=True)
+
+
+def _arrivals_by_slot(visits: dict[str, np.ndarray], desk: int, slot_of_visit: np.ndarray,
+                      slots: int) -> dict[str, np.ndarray]:
+    """Arrivals at one desk per slot and their mean wait (NaN where nobody arrived)."""
+    mine = (visits["desk"] == desk) & (slot_of_visit < slots)
+    arrivals = np.bincount(slot_of_visit[mine], minlength=slots)
+    wait_sum = np.bincount(slot_of_visit[mine], weights=visits["wait"][mine], minlength=slots)
+    return {"arrivals": arrivals,
             "wait_mean": np.divide(wait_sum, arrivals, out=np.full(len(arrivals), np.nan),
-                                   where=arrivals > 0),
-            "queue_mean": step_integral(times, log[:, DeskLog.WAITING], bounds)[::2] / SLOT_MINUTES,
-            "busy_mean": step_integral(times, log[:, DeskLog.BUSY], bounds)[::2] / SLOT_MINUTES,
-            "open_mean": step_integral(times, log[:, DeskLog.OPEN], bounds)[::2] / SLOT_MINUTES,
-        }))
-    return pd.concat(tables, ignore_index=True)
+                                   where=arrivals > 0)}
+
+
+def _log_means_by_slot(log: np.ndarray, slots: np.ndarray) -> dict[str, np.ndarray]:
+    """Time-averaged queue length, busy counters and open counters of one desk per slot."""
+    times = log[:, DeskLog.TIME]
+    columns = {"queue_mean": DeskLog.WAITING, "busy_mean": DeskLog.BUSY,
+               "open_mean": DeskLog.OPEN}
+    return {name: span_integrals(times, log[:, column], slots) / SLOT_MINUTES
+            for name, column in columns.items()}

@@ -10,12 +10,12 @@ import numpy as np
 
 from sim.analysis.cost import overtime_staff_hours, planned_staff_hours
 from sim.analysis.dossier_metrics import DOSSIER_METRICS, dossier_metrics
-from sim.analysis.timeweighted import step_integral, step_max, summed_steps
+from sim.analysis.targets import target_minutes
+from sim.analysis.timeweighted import step_max, step_total, summed_steps
+from sim.analysis.waits import VisitWaits, share, wait_statistics
 from sim.model.desk import DeskLog
 from sim.model.record import ABANDONED, BLOCKED, INCOMPLETE, SENT_HOME, SERVED, RunRecord
 from sim.scenario.schema import Scenario
-
-DEFAULT_TARGET_MINUTES = 15.0  # within_target_share when the scenario sets no target
 
 BASE_METRICS: tuple[str, ...] = (
     "arrived", "served", "wait_mean", "wait_served_mean", "wait_p50", "wait_p90", "wait_p95",
@@ -39,63 +39,36 @@ def metric_names(scenario: Scenario, desk_names: list[str] | tuple[str, ...]) ->
     return names
 
 
-def target_minutes(scenario: Scenario) -> float:
-    target = scenario.targets.within_target_share
-    return target.minutes if target is not None else DEFAULT_TARGET_MINUTES
-
-
 def run_metrics(record: RunRecord, scenario: Scenario) -> dict[str, float]:
     """Every metric of one run, keyed by the names of `metric_names`."""
     visits = record.visits
     counted = visits["arrival"] >= record.warmup_end
     outcome = visits["outcome"][counted]
-    waits = visits["wait"][counted]
-    reached_counter = ~np.isnan(visits["start"][counted])
-    guidance_waits = visits["guidance_wait"][counted]
+    waits = VisitWaits(wait=visits["wait"][counted],
+                       reached=~np.isnan(visits["start"][counted]),
+                       abandoned=outcome == ABANDONED)
     metrics = {
         "arrived": float(len(waits)),
         "served": float((outcome == SERVED).sum()),
-        **_wait_statistics(waits, reached_counter, target_minutes(scenario)),
-        "abandoned_share": _share(outcome == ABANDONED),
-        "sent_home_share": _share(outcome == SENT_HOME),
-        "incomplete_share": _share(outcome == INCOMPLETE),
-        "blocked_share": _share(outcome == BLOCKED),
+        **wait_statistics(waits, target_minutes(scenario)),
+        "sent_home_share": share(outcome == SENT_HOME),
+        "incomplete_share": share(outcome == INCOMPLETE),
+        "blocked_share": share(outcome == BLOCKED),
         "trips_per_citizen": _trips_per_citizen(visits, record.warmup_end),
         **_utilisation(record),
         "queue_max": _queue_max(record),
         "overtime_minutes": _overtime(record),
         "staff_hours": planned_staff_hours(scenario),
         "overtime_staff_hours": overtime_staff_hours(record),
-        "guidance_wait_mean": (float(np.nanmean(guidance_waits))
-                               if np.isfinite(guidance_waits).any() else np.nan),
+        "guidance_wait_mean": _guidance_wait_mean(visits["guidance_wait"][counted]),
         **dossier_metrics(record, scenario),
     }
     return {name: metrics[name] for name in metric_names(scenario, record.desk_names)}
 
 
-def _wait_statistics(waits: np.ndarray, served: np.ndarray, target: float) -> dict[str, float]:
-    """Wait statistics over all visits; `served` marks the visits that reached a counter."""
-    if len(waits) == 0:
-        return dict.fromkeys(("wait_mean", "wait_served_mean", "wait_p50", "wait_p90",
-                              "wait_p95", "wait_max", "waited_share", "within_target_share"),
-                             np.nan)
-    p50, p90, p95 = np.percentile(waits, [50, 90, 95])
-    return {
-        "wait_mean": float(waits.mean()),
-        "wait_served_mean": float(waits[served].mean()) if served.any() else np.nan,
-        "wait_p50": float(p50),
-        "wait_p90": float(p90),
-        "wait_p95": float(p95),
-        "wait_max": float(waits.max()),
-        "waited_share": _share(waits > 0),
-        # Served within the target: someone who gave up after 10 minutes was not served in 15.
-        # "Served" here means reached the counter (an incomplete dossier was still served).
-        "within_target_share": _share(served & (waits <= target)),
-    }
-
-
-def _share(flags: np.ndarray) -> float:
-    return float(flags.mean()) if len(flags) else np.nan
+def _guidance_wait_mean(waits: np.ndarray) -> float:
+    """Mean wait for a guide of the visits that queued for one (NaN entries did not)."""
+    return float(np.nanmean(waits)) if np.isfinite(waits).any() else np.nan
 
 
 def _trips_per_citizen(visits: dict[str, np.ndarray], warmup_end: float) -> float:
@@ -119,13 +92,13 @@ def _utilisation(record: RunRecord) -> dict[str, float]:
 
     Available counters are the open ones, or more while a closed counter finishes its citizen.
     """
-    window = np.array([record.warmup_end, run_end(record)])
+    start, end = record.warmup_end, run_end(record)
     busy_total = available_total = 0.0
     shares: dict[str, float] = {}
     for name, log in record.desk_logs.items():
         times, busy, opened = log[:, DeskLog.TIME], log[:, DeskLog.BUSY], log[:, DeskLog.OPEN]
-        busy_minutes = float(step_integral(times, busy, window)[0])
-        available = float(step_integral(times, np.maximum(busy, opened), window)[0])
+        busy_minutes = step_total(times, busy, start, end)
+        available = step_total(times, np.maximum(busy, opened), start, end)
         shares[f"utilisation:{name}"] = busy_minutes / available if available > 0 else np.nan
         busy_total += busy_minutes
         available_total += available

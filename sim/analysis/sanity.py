@@ -7,9 +7,10 @@ such as a surge dated outside the simulated days or a desk that never opens.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sim.model.arrivals import build_intensity
-from sim.model.calendar import build_timeline, counter_changes
+from sim.model.calendar import Timeline, build_timeline, counter_changes
 from sim.scenario.schema import WEEKDAYS, Scenario
 from sim.scenario.transition import Disruption, Outage
 
@@ -19,10 +20,23 @@ def scenario_warnings(scenario: Scenario) -> list[str]:
     timeline = build_timeline(scenario.calendar)
     # The simulated days run from the start date (a holiday, say, before the first opening)
     # to the last opening day.
-    first, last = scenario.calendar.start, timeline.days[-1].date
+    simulated = _Dates(scenario.calendar.start, timeline.days[-1].date)
     warnings = []
     if build_intensity(scenario.arrivals, scenario.calendar, timeline).expected_total <= 0:
         warnings.append("arrivals: no visitor is expected on any simulated day")
+    warnings += _desk_warnings(scenario, timeline)
+    warnings += _date_warnings(scenario, simulated)
+    opening_weekdays = {WEEKDAYS[day.date.weekday()] for day in timeline.days}
+    for weekday in scenario.arrivals.weekday_factor:
+        if weekday not in opening_weekdays:
+            warnings.append(f"arrivals.weekday_factor.{weekday}: the centre never opens on "
+                            "that weekday in the simulated days")
+    return warnings
+
+
+def _desk_warnings(scenario: Scenario, timeline: Timeline) -> list[str]:
+    """Desks that no procedure uses, or whose schedule never opens a counter."""
+    warnings = []
     served = {p.desk for p in scenario.procedures}
     for site, desks in scenario.site_desks().items():
         prefix = "desks" if scenario.sites is None else f"sites.{site}.desks"
@@ -32,32 +46,42 @@ def scenario_warnings(scenario: Scenario) -> list[str]:
             elif all(level == 0 for _, level in counter_changes(timeline, desk)):
                 warnings.append(f"{prefix}.{name}: the schedule never opens a counter; "
                                 "its citizens will all be sent home")
+    return warnings
+
+
+def _date_warnings(scenario: Scenario, simulated: _Dates) -> list[str]:
+    """Surges, dated disruptions and holidays that fall outside the simulated days."""
+    first, last = simulated.first, simulated.last
+    warnings = []
     for index, surge in enumerate(scenario.arrivals.surges):
         if surge.end < first or surge.start > last:
             warnings.append(f"arrivals.surges[{index}]: {surge.start} to {surge.end} lies outside "
                             f"the simulated days ({first} to {last})")
     for index, disruption in enumerate(scenario.disruptions):
         span = _dated(disruption)
-        if span is not None and (span[1] < first or span[0] > last):
+        if span is not None and (span.last < first or span.first > last):
             when = (f"{disruption.start:%Y-%m-%d %H:%M}" if isinstance(disruption, Outage)
-                    else f"{span[0]} to {span[1]}")
+                    else f"{span.first} to {span.last}")
             warnings.append(f"disruptions[{index}]: {when} lies outside the simulated days "
                             f"({first} to {last})")
     for holiday in scenario.calendar.holidays:
         if not first <= holiday <= last:
             warnings.append(f"calendar.holidays: {holiday} lies outside the simulated days "
                             f"({first} to {last})")
-    opening_weekdays = {WEEKDAYS[day.date.weekday()] for day in timeline.days}
-    for weekday in scenario.arrivals.weekday_factor:
-        if weekday not in opening_weekdays:
-            warnings.append(f"arrivals.weekday_factor.{weekday}: the centre never opens on "
-                            "that weekday in the simulated days")
     return warnings
 
 
-def _dated(disruption: Disruption) -> tuple[dt.date, dt.date] | None:
+@dataclass(frozen=True)
+class _Dates:
+    """A span of dates, both ends included."""
+
+    first: dt.date
+    last: dt.date
+
+
+def _dated(disruption: Disruption) -> _Dates | None:
     """First and last date a disruption is set for; None for random outages (they fall on
     opening times of the run by construction)."""
     if isinstance(disruption, Outage):
-        return None if disruption.start is None else (disruption.start.date(),) * 2
-    return disruption.start, disruption.end
+        return None if disruption.start is None else _Dates(*(disruption.start.date(),) * 2)
+    return _Dates(disruption.start, disruption.end)

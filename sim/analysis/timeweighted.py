@@ -20,6 +20,27 @@ def step_integral(times: np.ndarray, values: np.ndarray, edges: np.ndarray) -> n
     return np.diff(at_edges)
 
 
+def step_total(times: np.ndarray, values: np.ndarray, start: float, end: float) -> float:
+    """Integral of the step function over one window [start, end).
+
+    >>> step_total(np.array([0.0, 2.0]), np.array([1.0, 3.0]), 1.0, 4.0)
+    7.0
+    """
+    at_start, at_end = _cumulative_at(times, values, np.array([start, end]))
+    return float(at_end - at_start)
+
+
+def span_integrals(times: np.ndarray, values: np.ndarray, spans: np.ndarray) -> np.ndarray:
+    """Integral of the step function over each span of (start, end) pairs: the opening periods
+    of a run, say, leaving out the gaps between them.
+
+    >>> span_integrals(np.array([0.0, 2.0]), np.array([1.0, 3.0]),
+    ...                np.array([[0.0, 1.0], [2.0, 4.0]]))
+    array([1., 6.])
+    """
+    return step_integral(times, values, np.ravel(spans))[::2]  # [1::2] are the gaps
+
+
 def _cumulative_at(times: np.ndarray, values: np.ndarray, points: np.ndarray) -> np.ndarray:
     cumulative = np.concatenate([[0.0], np.cumsum(values[:-1] * np.diff(times))])
     index = np.clip(np.searchsorted(times, points, side="right") - 1, 0, len(times) - 1)

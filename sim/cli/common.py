@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from sim.analysis.sanity import scenario_warnings
 from sim.experiment.work import WorkError, check_work, estimate_work
-from sim.output.report import LANGUAGES
+from sim.output.translations import LANGUAGES
 from sim.scenario.errors import ScenarioError
 from sim.scenario.load import ScenarioSet, load_scenario
 from sim.scenario.schema import Scenario

@@ -26,15 +26,21 @@ from sim.experiment.runner import DEFAULT_REPLICATIONS
 from sim.experiment.seeds import DEFAULT_SEED
 from sim.output.folder import FolderError
 from sim.output.province_results import read_ranking
-from sim.output.report import LANGUAGES
 from sim.output.terminal import terminal
+from sim.output.translations import LANGUAGES
 from sim.scenario.errors import ScenarioError
-from sim.scenario.province.admin_units import find_province
+from sim.scenario.province.admin_units import AdminDataMissing, find_province
 from sim.scenario.province.init import init_province
 from sim.scenario.province.load import ProvinceSet, load_province
 
 PROVINCE_PATH = click.Path(exists=True, dir_okay=False, path_type=Path)
 TOP = 15
+
+
+class MissingExtra(click.ClickException):
+    """An optional package the command needs is not installed: one message, exit code 2."""
+
+    exit_code = 2
 
 
 def load_province_or_fail(path: Path) -> ProvinceSet:
@@ -87,6 +93,8 @@ def init(name: str, template: Path, demand: Path | None, out: Path | None) -> No
         written = init_province(province_name, template, demand, target)
     except ScenarioError as err:
         raise ScenarioProblem(err.message()) from None
+    except AdminDataMissing as err:
+        raise MissingExtra(str(err)) from None
     except ValueError as err:
         raise click.UsageError(str(err)) from None
     click.echo(f"province file written to {written}")

@@ -16,7 +16,7 @@ from sim.output.plots import ResultPlots
 from sim.output.province_map import save_province_map
 from sim.output.province_report import write_province_report
 from sim.output.province_results import load_province_results
-from sim.output.report import LANGUAGES, write_report
+from sim.output.report import write_report
 from sim.output.results_io import (
     ResultsFolderError,
     folder_kind,
@@ -24,6 +24,7 @@ from sim.output.results_io import (
     load_recommendation,
     load_results,
 )
+from sim.output.translations import LANGUAGES
 
 RESULTS_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
@@ -69,8 +70,8 @@ def report(results_dir: Path, lang: str) -> None:
     with _readable_folder():
         if folder_kind(results_dir) == PROVINCE:
             found = load_province_results(results_dir)
-            path = write_province_report(found.ranking, found.name, found.provenance(), target,
-                                         lang)
+            path = write_province_report(found.ranking, found.name, found.provenance(lang),
+                                         target, lang)
         else:
             path = write_report(load_results(results_dir), target, lang,
                                 load_comparison(results_dir), load_recommendation(results_dir))

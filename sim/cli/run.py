@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from sim.api import DEMO_SCENARIO, Comparison, default_results_folder, run_scenarios
+from sim.api import DEMO_SCENARIO, default_results_folder, run_scenarios
 from sim.api import compare as compare_options
 from sim.cli.common import (
     SCENARIO_PATH,
@@ -26,6 +26,7 @@ from sim.experiment.runner import DEFAULT_REPLICATIONS
 from sim.experiment.seeds import DEFAULT_SEED
 from sim.output.folder import FolderError, check_target
 from sim.output.json_file import write_json
+from sim.output.recommendation_text import comparison_record
 from sim.output.report import write_report
 from sim.output.save import save_results
 from sim.output.terminal import print_comparison, print_summary
@@ -105,7 +106,7 @@ def compare(scenario: Path, replications: int | None, precision: float | None,
         outcome = compare_options(scenarios, replications, precision, seed, max_replications,
                                   on_replication_done=advance,
                                   execution=Execution(jobs, scheduler))
-    recommendation = {**outcome.recommendation, **_precision_note(outcome, precision)}
+    recommendation = comparison_record(outcome, precision)
     extra = {
         "comparison.csv": lambda p: outcome.table.to_csv(p, index=False),
         "recommendation.json": lambda p: write_json(recommendation, p),
@@ -117,21 +118,6 @@ def compare(scenario: Path, replications: int | None, precision: float | None,
     if not quiet:
         print_comparison(outcome.table, recommendation, scenarios.baseline.name)
         click.echo(f"results written to {folder}")
-
-
-def _precision_note(outcome: Comparison, precision: float | None) -> dict:
-    note: dict = {"replications": len(outcome.results.seeds)}
-    if outcome.precision is not None:
-        option, metric, relative = outcome.precision.worst
-        note["precision"] = {
-            "goal": precision, "reached": outcome.precision.reached,
-            "widest": {"option": option, "metric": metric, "relative_half_width": relative},
-        }
-        if not outcome.precision.reached:
-            note["sentence"] = (f"{outcome.recommendation['sentence']} Precision {precision:g} "
-                                f"was not reached within {note['replications']} replications "
-                                f"(widest: {metric} of {option}, ±{relative:.1%}).")
-    return note
 
 
 def _prepare_output(scenarios: ScenarioSet, out: Path | None, quiet: bool) -> Path:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from sim.analysis.staffing import parse_target
+from sim.analysis.targets import parse_target
 from sim.cli.common import (
     SCENARIO_PATH,
     ScenarioProblem,

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis.comparison import comparison_table, scenario_targets
-from sim.decide.recommendation import recommend
+from sim.analysis.comparison import comparison_table
+from sim.analysis.targets import scenario_targets
+from sim.decide.recommendation import Recommendation, recommend
 from sim.experiment.executors import IN_PROCESS, Execution
 from sim.experiment.precision import DEFAULT_CAP, PrecisionOutcome, run_to_precision
 from sim.experiment.runner import DEFAULT_REPLICATIONS, Results, run_experiment
@@ -25,7 +26,7 @@ class Comparison:
 
     results: Results
     table: pd.DataFrame  # option, metric, mean, ci_low, ci_high, diff_*, meets_target
-    recommendation: dict
+    recommendation: Recommendation  # the decision's facts; its words: sim.output
     precision: PrecisionOutcome | None = None
 
 

@@ -1,18 +1,23 @@
-"""The recommendation a leader reads: the cheapest option that meets every target with 95%
-confidence, or, when none does, which target fails and by how much.
+"""The recommendation a leader reads, as facts: the cheapest option that meets every target with
+95% confidence, or, when none does, which targets each option fails and by how much.
 
 Cost is staff time: planned staff-hours plus overtime staff-hours (means over replications).
+The sentences that say this in a reader's language are written in
+:mod:`sim.output.recommendation_text`; here is only the decision.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
-from sim.analysis.comparison import NO, YES, Target
+from sim.analysis.targets import YES, Target
+from sim.scenario.load import BASELINE
 
 COST_METRICS = ("staff_hours", "overtime_staff_hours")
+CONFIDENCE = 0.95
 
 
 def option_costs(comparison: pd.DataFrame) -> dict[str, float]:
@@ -22,32 +27,88 @@ def option_costs(comparison: pd.DataFrame) -> dict[str, float]:
             for option, group in costs.groupby("option", sort=False)}
 
 
-def recommend(comparison: pd.DataFrame, targets: list[Target]) -> dict:
-    """A JSON-ready recommendation with one sentence in English and one in Vietnamese."""
+@dataclass(frozen=True)
+class Shortfall:
+    """A target an option is not shown to meet: the verdict, the mean and its interval (None
+    where there is no value), and how far the mean is on the wrong side."""
+
+    target: Target
+    verdict: str  # NO or UNCLEAR
+    mean: float | None
+    ci_low: float | None
+    ci_high: float | None
+    short_by: float
+
+    def record(self) -> dict:
+        """As recommendation.json writes it."""
+        return {"metric": self.target.metric, "target": self.target.describe(),
+                "verdict": self.verdict, "mean": self.mean, "ci_low": self.ci_low,
+                "ci_high": self.ci_high, "short_by": self.short_by}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One option against the targets, with its cost in staff-hours (rounded to 0.1)."""
+
+    option: str
+    cost_staff_hours: float
+    failing: tuple[Shortfall, ...]
+
+    @property
+    def meets_all(self) -> bool:
+        return not self.failing
+
+    @property
+    def relative_shortfall(self) -> float:
+        """The shortfalls as fractions of their targets, summed: how far from meeting all."""
+        return sum(f.short_by / abs(f.target.value) for f in self.failing if f.target.value)
+
+    def record(self) -> dict:
+        return {"option": self.option, "cost_staff_hours": self.cost_staff_hours,
+                "meets_all": self.meets_all, "failing": [f.record() for f in self.failing],
+                "relative_shortfall": self.relative_shortfall}
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """The decision: the recommended option (None when no target is set or none meets them
+    all), the closest option otherwise, and every option's assessment."""
+
+    recommended: str | None
+    targets: tuple[Target, ...]
+    options: tuple[Assessment, ...]
+    extra_staff_hours: float | None = None  # the recommended option's cost over the baseline's
+    closest: str | None = None  # when no option meets every target: the one nearest to it
+    confidence: float = CONFIDENCE
+
+    def assessment(self, option: str | None) -> Assessment | None:
+        """The assessment of an option (None for None)."""
+        return next((a for a in self.options if a.option == option), None)
+
+    def record(self) -> dict:
+        """The facts as recommendation.json writes them (its sentences are added in output)."""
+        return {"recommended": self.recommended, "confidence": self.confidence,
+                "targets": [t.describe() for t in self.targets],
+                "options": [a.record() for a in self.options]}
+
+
+def recommend(comparison: pd.DataFrame, targets: list[Target]) -> Recommendation:
+    """The cheapest option meeting every target with 95% confidence, or the closest one."""
     costs = option_costs(comparison)
-    assessments = [_assess(option, comparison, targets, costs[option]) for option in costs]
-    meeting = [a for a in assessments if a["meets_all"]]
+    assessments = tuple(_assess(option, comparison, targets, costs[option]) for option in costs)
+    meeting = [a for a in assessments if a.meets_all]
     if not targets:
-        best = None
-        sentences = _no_targets()
-    elif meeting:
-        best = min(meeting, key=lambda a: a["cost_staff_hours"])
-        sentences = _recommended(best, costs)
-    else:
-        best = None
-        closest = min(assessments, key=lambda a: (len(a["failing"]), a["relative_shortfall"]))
-        sentences = _none_meets(closest)
-    return {
-        "recommended": best["option"] if best else None,
-        "sentence": sentences[0],
-        "sentence_vi": sentences[1],
-        "confidence": 0.95,
-        "targets": [t.describe() for t in targets],
-        "options": assessments,
-    }
+        return Recommendation(None, (), assessments)
+    if meeting:
+        best = min(meeting, key=lambda a: a.cost_staff_hours)
+        extra = best.cost_staff_hours - costs.get(BASELINE, best.cost_staff_hours)
+        return Recommendation(best.option, tuple(targets), assessments, extra_staff_hours=extra)
+    closest = min(assessments, key=lambda a: (len(a.failing), a.relative_shortfall))
+    return Recommendation(None, tuple(targets), assessments, closest=closest.option)
 
 
-def _assess(option: str, comparison: pd.DataFrame, targets: list[Target], cost: float) -> dict:
+def _assess(option: str, comparison: pd.DataFrame, targets: list[Target],
+            cost: float) -> Assessment:
     rows = comparison[comparison["option"] == option].set_index("metric")
     failing = []
     for target in targets:
@@ -56,61 +117,11 @@ def _assess(option: str, comparison: pd.DataFrame, targets: list[Target], cost: 
         row = rows.loc[target.metric]
         verdict = target.verdict(row["ci_low"], row["ci_high"])
         if verdict != YES:
-            failing.append({
-                "metric": target.metric, "target": target.describe(), "verdict": verdict,
-                "mean": _number(row["mean"]), "ci_low": _number(row["ci_low"]),
-                "ci_high": _number(row["ci_high"]), "short_by": target.shortfall(row["mean"]),
-            })
-    relative = sum(f["short_by"] / abs(t.value) for f in failing for t in targets
-                   if t.describe() == f["target"] and t.value)
-    return {"option": option, "cost_staff_hours": round(cost, 1), "meets_all": not failing,
-            "failing": failing, "relative_shortfall": relative}
+            failing.append(Shortfall(target, verdict, _number(row["mean"]),
+                                     _number(row["ci_low"]), _number(row["ci_high"]),
+                                     target.shortfall(row["mean"])))
+    return Assessment(option, round(cost, 1), tuple(failing))
 
 
 def _number(value: float) -> float | None:
     return None if math.isnan(value) else float(value)
-
-
-def _recommended(best: dict, costs: dict[str, float]) -> tuple[str, str]:
-    extra = best["cost_staff_hours"] - costs.get("baseline", best["cost_staff_hours"])
-    more = f"{extra:+,.0f} staff-hours against the baseline"
-    more_vi = f"{extra:+,.0f} giờ công so với phương án gốc"
-    return (
-        f"Recommended: {best['option']}, the cheapest option that meets every target with 95% "
-        f"confidence ({best['cost_staff_hours']:,.0f} staff-hours, {more}).",
-        f"Khuyến nghị: {best['option']}, phương án ít tốn kém nhất đạt mọi chỉ tiêu với độ tin "
-        f"cậy 95% ({best['cost_staff_hours']:,.0f} giờ công, {more_vi}).",
-    )
-
-
-def _none_meets(closest: dict) -> tuple[str, str]:
-    english, vietnamese = zip(*(_shortfall_text(f) for f in closest["failing"]), strict=True)
-    return (
-        f"No option meets every target with 95% confidence; the closest, {closest['option']}, "
-        + "; ".join(english) + ".",
-        f"Không phương án nào đạt mọi chỉ tiêu với độ tin cậy 95%; gần nhất là "
-        f"{closest['option']}: " + "; ".join(vietnamese) + ".",
-    )
-
-
-def _shortfall_text(failing: dict) -> tuple[str, str]:
-    mean, low, high = (_short(failing[k]) for k in ("mean", "ci_low", "ci_high"))
-    ci = f"mean {mean}, 95% CI {low} to {high}"
-    ci_vi = f"trung bình {mean}, khoảng tin cậy 95% {low} đến {high}"
-    if failing["verdict"] == NO:
-        return (f"misses {failing['target']} by {failing['short_by']:.3g} ({ci})",
-                f"chưa đạt {failing['target']}, thiếu {failing['short_by']:.3g} ({ci_vi})")
-    return (f"is not shown to meet {failing['target']} with 95% confidence ({ci})",
-            f"chưa chắc chắn đạt {failing['target']} ({ci_vi})")
-
-
-def _short(value: float | None) -> str:
-    """Three significant digits; a dash where there is no value (one replication: no CI)."""
-    return "-" if value is None else f"{value:.3g}"
-
-
-def _no_targets() -> tuple[str, str]:
-    return (
-        "The scenario sets no targets, so no option can be recommended; compare the table.",
-        "Kịch bản chưa đặt chỉ tiêu nên không có khuyến nghị; hãy so sánh bảng kết quả.",
-    )

@@ -222,7 +222,8 @@ def _finish(province: ProvinceSet, resolved: dict[str, dict[str, dict]], staging
     summary.to_csv(staging / "summary.csv", index=False)
     ranking = rank_centres(summary, province)
     ranking.to_csv(staging / "province.csv", index=False)
-    provenance = provenance_line(plan["province_file"], plan["root_seed"], plan["replications"])
+    provenance = provenance_line(plan["province_file"], plan["root_seed"], plan["replications"],
+                                 plan["lang"])
     write_province_view(ranking, province.province.name, provenance, staging, plan["lang"])
     manifest = {"kind": PROVINCE, **plan, "province": province.province.province,
                 "name": province.province.name, "scenarios": resolved,

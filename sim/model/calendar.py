@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sim.scenario.schema import WEEKDAYS, Calendar, Desk, session_minutes
+from sim.scenario.opening_days import MINUTES_PER_DAY, opening_dates
+from sim.scenario.schema import Calendar, Desk, session_minutes
 from sim.scenario.types import level_at, schedule_points
 
-MINUTES_PER_DAY = 1440
+__all__ = ["MINUTES_PER_DAY", "OpeningDay", "Timeline", "build_timeline", "counter_changes",
+           "level_changes", "planned_levels"]
 
 
 @dataclass(frozen=True)
@@ -58,28 +60,15 @@ class Timeline:
 
 
 def build_timeline(calendar: Calendar) -> Timeline:
-    """Opening days from the start date until `working_days` working days have passed."""
+    """Opening days from the start date until `working_days` working days have passed (which
+    dates open is the calendar's rule, `sim.scenario.opening_days`), in absolute minutes."""
     days: list[OpeningDay] = []
-    working_seen = 0
-    date = calendar.start
-    holidays = set(calendar.holidays)
-    while working_seen < calendar.working_days:
-        weekday = WEEKDAYS[date.weekday()]
-        sessions = _sessions_on(calendar, weekday)
-        if date not in holidays and sessions:
-            working = weekday in calendar.weekdays
-            working_seen += working
-            midnight = float((date - calendar.start).days * MINUTES_PER_DAY)
-            spans = tuple((midnight + a, midnight + b) for a, b in map(session_minutes, sessions))
-            days.append(OpeningDay(len(days) + 1, date, midnight, spans, working))
-        date += dt.timedelta(days=1)
+    for opening in opening_dates(calendar):
+        midnight = float((opening.date - calendar.start).days * MINUTES_PER_DAY)
+        spans = tuple((midnight + a, midnight + b)
+                      for a, b in map(session_minutes, opening.sessions))
+        days.append(OpeningDay(len(days) + 1, opening.date, midnight, spans, opening.working))
     return Timeline(tuple(days), _merge([s for day in days for s in day.sessions]))
-
-
-def _sessions_on(calendar: Calendar, weekday: str) -> list[str]:
-    if weekday == "sat" and calendar.saturday_sessions:
-        return list(calendar.saturday_sessions)
-    return list(calendar.sessions) if weekday in calendar.weekdays else []
 
 
 def _merge(spans: list[tuple[float, float]]) -> tuple[tuple[float, float], ...]:

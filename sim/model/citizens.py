@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.model.arrivals import Intensity, sample_arrival_times
-from sim.model.sampling import quantiles
 from sim.scenario.distributions import as_distribution
 from sim.scenario.schema import Scenario
 
@@ -85,7 +84,7 @@ def sample_citizens(
     # Two uniforms per citizen, drawn together: whether guided, and for how long.
     whether_guided, how_long = rngs["guidance"].random((count, 2)).T
     guided = whether_guided < np.array([p.guidance for p in procedures])[procedure]
-    guidance_time = (quantiles(scenario.guidance.service, how_long)
+    guidance_time = (scenario.guidance.service.ppf(how_long)
                      if scenario.guidance else np.zeros(count))
     return Citizens(
         arrival=arrival,
@@ -96,7 +95,7 @@ def sample_citizens(
                               lambda p: p.service),
         guided=guided,
         guidance_time=guidance_time,
-        patience=(quantiles(scenario.patience, rngs["patience"].random(trips))
+        patience=(scenario.patience.ppf(rngs["patience"].random(trips))
                   if scenario.patience is not None else None),
         returns=rngs["returns"].random(trips) if scenario.return_probability > 0 else None,
         return_clock=rngs["return_times"].random(trips),
@@ -115,7 +114,7 @@ def per_procedure(procedures: list, procedure: np.ndarray, uniforms: np.ndarray,
         dist = distribution_of(proc)
         chosen = procedure == index
         if dist is not None and chosen.any():
-            values[chosen] = quantiles(as_distribution(dist), uniforms[chosen])
+            values[chosen] = as_distribution(dist).ppf(uniforms[chosen])
     return values
 
 

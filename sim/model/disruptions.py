@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.model.calendar import MINUTES_PER_DAY, Timeline
-from sim.model.sampling import quantiles
 from sim.model.streams import item_keys, item_stream
 from sim.scenario.distributions import as_distribution
 from sim.scenario.limits import MAX_COMBINED_SLOWDOWN
@@ -121,7 +120,7 @@ def _outage_times(outage: Outage, start: dt.date, timeline: Timeline,
         cumulative = np.concatenate([[0.0], np.cumsum(lengths)])
         period = np.searchsorted(cumulative, along, side="right") - 1
         moments = opens[period] + along - cumulative[period]
-    minutes = quantiles(as_distribution(outage.minutes), rng.random(len(moments)))
+    minutes = as_distribution(outage.minutes).ppf(rng.random(len(moments)))
     return list(zip(moments.tolist(), minutes.tolist(), strict=True))
 
 

@@ -16,7 +16,6 @@ from sim.model.back_office import BackOffice
 from sim.model.calendar import OpeningDay, Timeline
 from sim.model.citizens import handoff_delay_of, per_procedure, work_of
 from sim.model.deadlines import WorkingCalendar
-from sim.model.sampling import quantiles
 from sim.model.streams import item_keys, item_stream
 from sim.scenario.distributions import as_distribution
 from sim.scenario.schema import Procedure, Scenario
@@ -101,8 +100,8 @@ def backlog_dossiers(scenario: Scenario, timeline: Timeline, working: WorkingCal
     for item, key in zip(scenario.backlog, keys, strict=True):
         spread = min(item.spread_days, len(openings))
         day_of = (np.arange(item.count) * spread) // max(item.count, 1)
-        days_left = quantiles(as_distribution(item.days_left),
-                              item_stream(seed, "backlog", key).random(item.count))
+        days_left = as_distribution(item.days_left).ppf(
+            item_stream(seed, "backlog", key).random(item.count))
         index = ids.index(item.procedure)
         work, delay = _work_and_delay(scenario, index, item.count,
                                       item_stream(seed, "backlog_work", key))

@@ -16,6 +16,7 @@ from sim.output.manifest import PROVINCE
 from sim.output.province_map import save_province_map
 from sim.output.province_report import write_province_report
 from sim.output.results_io import read_manifest, read_table, resolved_scenario
+from sim.output.translations import translator
 from sim.scenario.document import scenario_document
 from sim.scenario.load import ScenarioSet
 from sim.scenario.schema import Scenario
@@ -34,8 +35,8 @@ class ProvinceResults:
     scenarios: dict[str, dict[str, Scenario]]  # centre id -> option -> resolved scenario
     ranking: pd.DataFrame
 
-    def provenance(self) -> str:
-        return provenance_line(self.province_file, self.root_seed, self.replications)
+    def provenance(self, lang: str = "en") -> str:
+        return provenance_line(self.province_file, self.root_seed, self.replications, lang)
 
 
 def resolved_documents(scenarios: dict[str, ScenarioSet]) -> dict[str, dict[str, dict]]:
@@ -45,9 +46,15 @@ def resolved_documents(scenarios: dict[str, ScenarioSet]) -> dict[str, dict[str,
             for centre, centre_scenarios in scenarios.items()}
 
 
-def provenance_line(province_file: str, root_seed: int, replications: int) -> str:
-    return (f"Province file {province_file}; root seed {root_seed}; "
-            f"{replications} replications per centre and option.")
+def provenance_line(province_file: str, root_seed: int, replications: int,
+                    lang: str = "en") -> str:
+    """Where the province page's numbers come from, in the page's language."""
+    return translator(lang).ngettext(
+        "Province file {source}; root seed {seed}; {replications} replication per centre and "
+        "option.",
+        "Province file {source}; root seed {seed}; {replications} replications per centre and "
+        "option.", replications).format(source=province_file, seed=root_seed,
+                                        replications=replications)
 
 
 def load_province_results(folder: str | Path) -> ProvinceResults:

@@ -1,4 +1,5 @@
-"""The compact tables a planner sees at the end of `sim run` and `sim compare`.
+"""The compact tables a planner sees at the end of `sim run` and `sim compare`, in English
+unless told otherwise; the words come from the catalogues (:mod:`sim.output.translations`).
 
 Names (of the scenario, options, centres) are printed as plain text: rich would read
 `Phường [/bold] 1` as markup and fail, or drop `[mới]`.
@@ -13,42 +14,46 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-HEADLINE: tuple[tuple[str, str, str], ...] = (
-    # metric, column title, format
-    ("arrived", "visits", "{:.0f}"),
-    ("wait_mean", "mean wait (min)", "{:.1f}"),
-    ("wait_p90", "p90 wait (min)", "{:.1f}"),
-    ("within_target_share", "served in target", "{:.0%}"),
-    ("abandoned_share", "gave up", "{:.1%}"),
-    ("sent_home_share", "sent home", "{:.1%}"),
-    ("trips_per_citizen", "trips", "{:.2f}"),
-    ("utilisation", "utilisation", "{:.0%}"),
+from sim.output.metric_text import metric_amount, metric_name, metric_value
+from sim.output.recommendation_text import stored_sentence
+from sim.output.translations import N_, Translator, translator
+
+HEADLINE: tuple[tuple[str, str], ...] = (  # metric, column heading (short: a terminal is narrow)
+    ("arrived", N_("visits")),
+    ("wait_mean", N_("mean wait (min)")),
+    ("wait_p90", N_("p90 wait (min)")),
+    ("within_target_share", N_("served in target")),
+    ("abandoned_share", N_("gave up")),
+    ("sent_home_share", N_("sent home")),
+    ("trips_per_citizen", N_("trips")),
+    ("utilisation", N_("utilisation")),
 )
 
 
-def summary_table(summary: pd.DataFrame, title: str) -> Table:
+def summary_table(summary: pd.DataFrame, title: str, lang: str = "en") -> Table:
     """Options as rows, headline metrics as columns, each 'mean ±half-width of the 95% CI'."""
+    t = translator(lang)
     table = Table(title=Text(title), title_justify="left",
-                  caption="mean ± half-width of 95% CI")
-    table.add_column("option", style="bold", no_wrap=True)
-    for _, heading, _ in HEADLINE:
-        table.add_column(heading, justify="right")
+                  caption=t.gettext("mean ± half-width of 95% CI"))
+    table.add_column(t.gettext("option"), style="bold", no_wrap=True)
+    for _, heading in HEADLINE:
+        table.add_column(t.gettext(heading), justify="right")
     by_key = summary.set_index(["option", "metric"])
     for option in summary["option"].drop_duplicates():
-        cells = [_cell(by_key, option, metric, fmt) for metric, _, fmt in HEADLINE]
+        cells = [_cell(by_key, option, metric, t) for metric, _ in HEADLINE]
         table.add_row(Text(str(option)), *cells)
     return table
 
 
-def _cell(by_key: pd.DataFrame, option: str, metric: str, fmt: str) -> str:
+def _cell(by_key: pd.DataFrame, option: str, metric: str, t: Translator) -> str:
     if (option, metric) not in by_key.index:
         return "-"
     row = by_key.loc[(option, metric)]
     if math.isnan(row["mean"]):
         return "-"
-    text = fmt.format(row["mean"])
+    text = metric_value(t, metric, row["mean"])
     if not math.isnan(row["ci_low"]) and row["ci_high"] > row["ci_low"]:
-        text += " ±" + fmt.format((row["ci_high"] - row["ci_low"]) / 2)
+        text += " ±" + metric_value(t, metric, (row["ci_high"] - row["ci_low"]) / 2)
     return text
 
 
@@ -63,34 +68,40 @@ def terminal() -> Console:
     return console
 
 
-def print_summary(summary: pd.DataFrame, title: str) -> None:
-    terminal().print(summary_table(summary, title))
+def print_summary(summary: pd.DataFrame, title: str, lang: str = "en") -> None:
+    terminal().print(summary_table(summary, title, lang))
 
 
-def comparison_table_view(table: pd.DataFrame, costs: dict[str, float]) -> Table:
+def comparison_table_view(table: pd.DataFrame, costs: dict[str, float],
+                          lang: str = "en") -> Table:
     """Options as rows; each target metric with its verdict, and the cost in staff-hours."""
+    t = translator(lang)
     targeted = list(table.loc[table["meets_target"] != "", "metric"].drop_duplicates())
-    view = Table(title="Options against the targets (95% confidence)", title_justify="left",
-                 caption="difference from the baseline in brackets")
-    view.add_column("option", style="bold", no_wrap=True)
+    view = Table(title=t.gettext("Options against the targets (95% confidence)"),
+                 title_justify="left",
+                 caption=t.gettext("difference from the baseline in brackets"))
+    view.add_column(t.gettext("option"), style="bold", no_wrap=True)
     for metric in targeted:
-        view.add_column(metric, justify="right")
-    view.add_column("staff-hours with overtime", justify="right")
+        view.add_column(metric_name(t, metric), justify="right")
+    view.add_column(t.gettext("staff-hours with overtime"), justify="right")
     by_key = table.set_index(["option", "metric"])
     for option in table["option"].drop_duplicates():
         cells = []
         for metric in targeted:
             row = by_key.loc[(option, metric)]
             mark = {"yes": "[green]✓[/]", "no": "[red]✗[/]"}.get(row["meets_target"], "?")
-            cells.append(f"{row['mean']:.3g} ({row['diff_mean']:+.3g}) {mark}")
-        cells.append(f"{costs[str(option)]:,.0f}")
+            cells.append(f"{metric_amount(t, metric, row['mean'])} "
+                         f"({metric_amount(t, metric, row['diff_mean'], signed=True)}) {mark}")
+        cells.append(t.number(costs[str(option)]))
         view.add_row(Text(str(option)), *cells)
     return view
 
 
-def print_comparison(table: pd.DataFrame, recommendation: dict, title: str) -> None:
+def print_comparison(table: pd.DataFrame, recommendation: dict, title: str,
+                     lang: str = "en") -> None:
+    """The comparison table and the recommendation's sentence (a recommendation.json record)."""
     console = terminal()
     console.print(Text(title, style="bold"))
     costs = {o["option"]: o["cost_staff_hours"] for o in recommendation["options"]}
-    console.print(comparison_table_view(table, costs))
-    console.print(Text(recommendation["sentence"]))
+    console.print(comparison_table_view(table, costs, lang))
+    console.print(Text(stored_sentence(recommendation, lang)))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sim.model.calendar import MINUTES_PER_DAY, build_timeline
 from sim.scenario.errors import Problem
+from sim.scenario.opening_days import MINUTES_PER_DAY, last_closing
 from sim.scenario.problems import join_path
 from sim.scenario.schema import Scenario
 
@@ -29,13 +29,13 @@ def measurement_problems(scenario: Scenario, prefix: str = "") -> list[Problem]:
                 f"a dossier target only where dossiers have deadlines; here {reason}, and a "
                 "target with nothing to measure would pass for met: remove it, or give a "
                 "procedure back_office work and a deadline (or a backlog)"))
-    last_closing = build_timeline(scenario.calendar).closings[-1]
-    if scenario.warmup_minutes >= last_closing:
-        day, clock = divmod(int(last_closing), MINUTES_PER_DAY)
+    closing = last_closing(scenario.calendar)
+    if scenario.warmup_minutes >= closing:
+        day, clock = divmod(closing, MINUTES_PER_DAY)
         date = scenario.calendar.start + dt.timedelta(days=day)
         problems.append(Problem(
             join_path([prefix, "warmup_minutes"]), scenario.warmup_minutes,
-            f"greater than or equal to 0 and less than {last_closing:,.0f}, the minutes from "
+            f"greater than or equal to 0 and less than {closing:,}, the minutes from "
             f"00:00 of the start date to the run's last closing ({date} "
             f"{clock // 60:02d}:{clock % 60:02d}); a longer warm-up leaves nothing to count"))
     return problems

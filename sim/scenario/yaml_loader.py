@@ -6,6 +6,12 @@ rejects duplicates and keeps clock times as text. It follows YAML 1.1, where ``1
 are text; our loader reads them as numbers, as YAML 1.2 does. And a few lines of YAML can stand
 for a huge document (aliases of aliases: "billion laughs") or nest deeper than Python recurses,
 so the loader counts levels and values, every alias for what it stands for, while it reads.
+
+It stays on PyYAML rather than ruamel.yaml (which writes the staffed copies) because it would not
+get smaller there: ruamel's YAML 1.2 mode reads ``yes`` as text and ``010`` as 10, changing what
+existing files mean, its 1.1 mode reads ``13:30`` as 810 again, so the resolver overrides, the
+counting composer and the error translation would all be needed anyway; only the duplicate-key
+check would come for free.
 """
 
 from __future__ import annotations

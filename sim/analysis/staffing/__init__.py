@@ -44,47 +44,43 @@ Approximations of the theory step (the simulation corrects them, at the price of
   are left to the simulation.
 
 The package follows those steps, one job per module (each imports only the ones above it):
-``targets`` (what to aim at), ``blocks`` (the stretches of a day), ``demand`` (visits and
-offered load per desk), ``formulas`` (Erlang C and A), ``theory_plan`` (step 1), ``check``
-(judging one simulation). Steps 2 and 3 run simulations, so they are a decision above the
-experiment layer: ``sim.decide.staffing`` (``search``, with `staff` the entry point, ``result``
-and ``option_writer``). The names below are re-exported so that callers import
-from ``sim.analysis.staffing`` alone.
+``criteria`` (the targets, read in `sim.analysis.targets`, as per-visit quantities averaged
+over a block), ``blocks`` (the stretches of a day), ``demand`` (visits and offered load per
+desk), ``formulas`` (Erlang C and A), ``theory_plan`` (step 1), ``check`` (judging one
+simulation; the wait statistics are those of `sim.analysis.waits`). Steps 2 and 3 run
+simulations, so they are a decision above the experiment layer: ``sim.decide.staffing``
+(``search``, with `staff` the entry point, ``result`` and ``option_writer``). The names below
+are re-exported so that callers import from ``sim.analysis.staffing`` alone.
 """
 
 from sim.analysis.staffing.blocks import DEFAULT_BLOCK_MINUTES, Block, time_blocks
 from sim.analysis.staffing.check import per_desk_metrics
+from sim.analysis.staffing.criteria import staffing_targets
 from sim.analysis.staffing.demand import (
     GRID,
     DeskDemand,
     arrivals_per_minute,
     desk_demand,
     offered_load_curve,
-    survival,
     visits_per_citizen,
 )
 from sim.analysis.staffing.formulas import QueueModel as QueueModel  # for the tests
 from sim.analysis.staffing.formulas import erlang_c_waiting
-from sim.analysis.staffing.targets import TARGET_METRICS, Target, parse_target, scenario_targets
 from sim.analysis.staffing.theory_plan import MAX_COUNTERS, TheoryPlan, theory_schedule
 
 __all__ = [
     "DEFAULT_BLOCK_MINUTES",
     "GRID",
     "MAX_COUNTERS",
-    "TARGET_METRICS",
     "Block",
     "DeskDemand",
-    "Target",
     "TheoryPlan",
     "arrivals_per_minute",
     "desk_demand",
     "erlang_c_waiting",
     "offered_load_curve",
-    "parse_target",
     "per_desk_metrics",
-    "scenario_targets",
-    "survival",
+    "staffing_targets",
     "theory_schedule",
     "time_blocks",
     "visits_per_citizen",

@@ -3,7 +3,7 @@
 The theory step needs, per counter pool, the expected visits arriving in each minute of the run
 and the modified offered load they put on the desk (the load on infinitely many counters with
 the desk's own service law). This module derives both from the scenario alone, apart from any
-staffing, together with the survival functions of the scenario's distributions they rest on.
+staffing (the service laws' survival functions come from the distributions themselves).
 """
 
 from __future__ import annotations
@@ -12,55 +12,15 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 from scipy.signal import fftconvolve
 
 from sim.model.arrivals import Intensity
 from sim.model.calendar import MINUTES_PER_DAY
 from sim.model.citizens import Pool
-from sim.model.sampling import quantiles
-from sim.scenario.distributions import (
-    Deterministic,
-    Empirical,
-    Exponential,
-    Gamma,
-    Lognormal,
-    Triangular,
-    Uniform,
-)
 from sim.scenario.schema import Scenario
 
 GRID = 1.0  # minutes per step of the demand and offered-load grid
 _SUBSTEPS = 20  # points per minute when integrating the service survival into the kernel
-
-
-def survival(dist: object, x: np.ndarray) -> np.ndarray:
-    """P(value > x) for a scenario distribution (the complement of its CDF).
-
-    >>> survival(Exponential(dist="exponential", mean=10), np.array([0.0, 10.0])).round(4)
-    array([1.    , 0.3679])
-    """
-    x = np.asarray(x, dtype=float)
-    match dist:
-        case Exponential(mean=mean):
-            return np.exp(-np.maximum(x, 0) / mean)
-        case Deterministic(mean=mean):
-            return (x < mean).astype(float)
-        case Uniform(low=low, high=high):
-            if high == low:
-                return (x < low).astype(float)
-            return np.clip((high - x) / (high - low), 0.0, 1.0)
-        case Triangular(low=low, mode=mode, high=high):
-            return stats.triang.sf(x, (mode - low) / (high - low), loc=low, scale=high - low)
-        case Lognormal(mean=mean, cv=cv):
-            sigma = math.sqrt(math.log1p(cv**2))
-            return stats.lognorm.sf(x, sigma, scale=math.exp(math.log(mean) - sigma**2 / 2))
-        case Gamma(mean=mean, cv=cv):
-            return stats.gamma.sf(x, 1 / cv**2, scale=mean * cv**2)
-        case Empirical(values=values):
-            observed = np.sort(np.asarray(values, dtype=float))
-            return 1.0 - np.searchsorted(observed, x, side="right") / len(observed)
-    raise TypeError(f"no survival function for {type(dist).__name__}")
 
 
 def visits_per_citizen(scenario: Scenario, procedure) -> float:
@@ -104,12 +64,12 @@ def desk_demand(scenario: Scenario, arrivals_per_minute: np.ndarray, pool: Pool,
     share = weights / weights.sum()
     service_mean = float(sum(s * p.service.expected() for s, p in zip(share, procedures,
                                                                        strict=True)))
-    longest = max(float(quantiles(p.service, np.array([1 - 1e-7]))[0]) for p in procedures)
+    longest = max(float(p.service.ppf(np.array([1 - 1e-7]))[0]) for p in procedures)
     steps = int(min(math.ceil(longest) + 2, 7 * MINUTES_PER_DAY))
     # Mean survival over [j - 1/2, j + 1/2) (over [0, 1/2) for j = 0): a visit that arrived in
     # the middle of a minute's step, seen in the middle of a later step.
     fine = (np.arange((steps + 1) * _SUBSTEPS) + 0.5) / _SUBSTEPS
-    mixed = sum(s * survival(p.service, fine) for s, p in zip(share, procedures, strict=True))
+    mixed = sum(s * p.service.sf(fine) for s, p in zip(share, procedures, strict=True))
     cuts = np.concatenate([[0], _SUBSTEPS // 2 + _SUBSTEPS * np.arange(steps)])
     kernel = np.add.reduceat(mixed, cuts) / _SUBSTEPS
     return DeskDemand(pool.label(single), path, arrivals_per_minute * weights.sum(),

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.analysis.staffing.demand import survival
 from sim.analysis.theory import erlang_a_distribution
 from sim.model.calendar import MINUTES_PER_DAY
-from sim.scenario.distributions import Exponential
+from sim.scenario.distributions import DistributionModel
 
 _PATIENCE_HORIZON = 60.0  # minutes over which a non-exponential patience gives its rate
 _HUGE_QUEUE = 100_000  # an Erlang A chain whose queue would centre beyond this fails outright
@@ -43,7 +42,7 @@ class QueueModel:
 
     mu: float  # service rate per minute
     theta: float  # abandonment rate of the Erlang A chain (0: Erlang C)
-    patience: object | None
+    patience: DistributionModel | None
     _cache: dict = field(default_factory=dict)
 
     @property
@@ -55,7 +54,7 @@ class QueueModel:
     def patience_survival(self, x: np.ndarray) -> np.ndarray:
         if self.patience is None:
             return np.ones_like(np.asarray(x, dtype=float))
-        return survival(self.patience, np.maximum(x, 0.0))
+        return self.patience.sf(np.maximum(x, 0.0))
 
     def patience_integral(self, x: np.ndarray) -> np.ndarray:
         """Integral of the patience survival from 0 to x (the mean of min(patience, x))."""
@@ -64,7 +63,7 @@ class QueueModel:
             return x.copy()
         if "table" not in self._cache:
             grid = np.linspace(0.0, 2 * MINUTES_PER_DAY, 2 * MINUTES_PER_DAY * 4 + 1)
-            values = survival(self.patience, grid)
+            values = self.patience.sf(grid)
             self._cache["table"] = (grid, np.concatenate(
                 [[0.0], np.cumsum((values[1:] + values[:-1]) / 2 * np.diff(grid))]))
         grid, integral = self._cache["table"]
@@ -105,14 +104,15 @@ class QueueModel:
                 min(theta * queue_mean / rate, 1.0))
 
 
-def abandonment_rate(patience: object | None) -> float:
+def abandonment_rate(patience: DistributionModel | None) -> float:
     """Rate of the Erlang A chain: ``P(patience <= H) / E[min(patience, H)]``, H = 60 min."""
     if patience is None:
         return 0.0
-    if isinstance(patience, Exponential):
-        return 1.0 / patience.mean
+    memoryless = patience.memoryless_rate()
+    if memoryless is not None:
+        return memoryless
     grid = np.linspace(0.0, _PATIENCE_HORIZON, 2001)
-    values = survival(patience, grid)
+    values = patience.sf(grid)
     integral = float(np.sum((values[1:] + values[:-1]) / 2 * np.diff(grid)))
     gone = 1.0 - float(values[-1])
     return gone / integral if integral > 0 and gone > 1e-9 else 0.0

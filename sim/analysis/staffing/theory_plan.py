@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sim.analysis.metrics import target_minutes
 from sim.analysis.staffing.blocks import DEFAULT_BLOCK_MINUTES, Block, clock_text, time_blocks
+from sim.analysis.staffing.criteria import Criterion, target_criterion
 from sim.analysis.staffing.demand import (
     GRID,
     arrivals_per_minute,
@@ -24,7 +24,7 @@ from sim.analysis.staffing.demand import (
     offered_load_curve,
 )
 from sim.analysis.staffing.formulas import QueueModel, abandonment_rate
-from sim.analysis.staffing.targets import Criterion, Target, as_target, target_criterion
+from sim.analysis.targets import Target, as_target, target_minutes
 from sim.model.arrivals import build_intensity
 from sim.model.calendar import MINUTES_PER_DAY, Timeline, build_timeline
 from sim.model.citizens import Pool, counter_pools, pool_fractions
@@ -32,6 +32,14 @@ from sim.scenario.schema import Scenario, session_minutes
 
 MAX_COUNTERS = 500  # the schema's limit for one desk
 _POINT_MINUTES = 5  # the theory judges a block by the load every 5 minutes, arrival-weighted
+
+
+@dataclass(frozen=True)
+class _Fewest:
+    """The fewest counters for a block, and whether they meet every criterion in theory."""
+
+    counters: int
+    feasible: bool
 
 
 @dataclass
@@ -58,6 +66,12 @@ class _BlockTheory:
         return self._cache[servers]
 
     def _statistics(self, servers: int) -> np.ndarray:
+        """Each criterion's block average, computed: the visits arriving while open from the
+        stationary queue behind the door queue, and those at the door from the fluid drain.
+
+        Longer than most functions so that the formulas of the five criterion kinds stand side
+        by side, on the same shared quantities, where they can be read against each other.
+        """
         total = self.visits
         if total <= 0:
             return np.zeros(len(self.criteria))
@@ -120,7 +134,7 @@ class _BlockTheory:
         values = self.statistics(servers)
         return max((v - c.limit) / c.limit for v, c in zip(values, self.criteria, strict=True))
 
-    def fewest(self, minimum: int) -> tuple[int, bool]:
+    def fewest(self, minimum: int) -> _Fewest:
         """Fewest counters meeting every criterion, and whether any count does; if none does,
         the fewest that come within 1% of what many counters achieve. Every criterion falls
         as counters are added, so a bisection finds it."""
@@ -136,7 +150,7 @@ class _BlockTheory:
                 high = middle
             else:
                 low = middle + 1
-        return high, bool(best <= 0)
+        return _Fewest(high, bool(best <= 0))
 
 
 @dataclass(frozen=True)
@@ -170,16 +184,7 @@ def theory_schedule(scenario: Scenario, targets: Sequence[Target | str],
     targets = tuple(as_target(t) for t in targets)
     criteria = tuple(target_criterion(t, target_minutes(scenario)) for t in targets)
     blocks = time_blocks(scenario, block_minutes)
-    timeline = build_timeline(scenario.calendar)
-    intensity = build_intensity(scenario.arrivals, scenario.calendar, timeline)
-    minutes = math.ceil(timeline.closings[-1] / GRID) + 1
-    visitors = arrivals_per_minute(intensity, minutes)
-    middle = (np.arange(minutes) + 0.5) * GRID
-    starts = np.array([a for a, _ in timeline.periods])
-    ends = np.array([b for _, b in timeline.periods])
-    period = np.searchsorted(starts, middle, side="right") - 1
-    open_mask = (period >= 0) & (middle < ends[np.maximum(period, 0)])
-    following = np.searchsorted(starts, middle, side="right")  # the next opening, if closed
+    grid = _RunGrid.of(scenario)
     selected = _select_pools(scenario, desks)
     theta = abandonment_rate(scenario.patience)
     counters, feasible, paths, theories = {}, {}, {}, {}
@@ -187,37 +192,81 @@ def theory_schedule(scenario: Scenario, targets: Sequence[Target | str],
     for pool, fraction in zip(counter_pools(scenario), pool_fractions(scenario), strict=True):
         if pool not in selected:
             continue
-        demand = desk_demand(scenario, visitors, pool, fraction)
-        load = offered_load_curve(demand, open_mask)
-        door = demand.per_minute * ~open_mask
-        day = _busiest_day(scenario, timeline, load, door, demand.service_mean)
+        demand = desk_demand(scenario, grid.visitors, pool, fraction)
+        load = offered_load_curve(demand, grid.open_mask)
+        door = demand.per_minute * ~grid.open_mask
+        day = _busiest_day(scenario, grid.timeline, load, door, demand.service_mean)
         day_label = day.date.isoformat()
         model = QueueModel(mu=1.0 / demand.service_mean, theta=theta,
                             patience=scenario.patience)
-        waiting = np.flatnonzero((door > 0) & (following < len(starts)))
-        served_from = starts[following[waiting]]  # when those at the door get in
-        block_theories = []
-        for block in blocks:
-            first, last = int(day.midnight + block.start), int(day.midnight + block.end)
-            queued = waiting[served_from == first]
-            weights = demand.per_minute[first:last] * open_mask[first:last]
-            steps = np.arange(0, last - first, _POINT_MINUTES)
-            summed = np.add.reduceat(weights, steps)
-            plain = np.add.reduceat(load[first:last], steps) / np.diff([*steps, last - first])
-            with np.errstate(invalid="ignore", divide="ignore"):
-                mean_load = np.where(summed > 0, np.add.reduceat(
-                    weights * load[first:last], steps) / summed, plain)
-            block_theories.append(_BlockTheory(
-                weights=summed, loads=mean_load, door_mass=door[queued],
-                door_minutes=first - middle[queued], model=model, criteria=criteria,
-                step=_POINT_MINUTES * GRID))
+        block_theories = _block_theories(grid, demand.per_minute, load, door, day.midnight,
+                                         blocks, model, criteria)
         found = [t.fewest(minimum) for t in block_theories]
-        counters[demand.label] = tuple(c for c, _ in found)
-        feasible[demand.label] = tuple(ok for _, ok in found)
+        counters[demand.label] = tuple(f.counters for f in found)
+        feasible[demand.label] = tuple(f.feasible for f in found)
         paths[demand.label] = demand.path
-        theories[demand.label] = tuple(block_theories)
+        theories[demand.label] = block_theories
     model_name = QueueModel(1.0, theta, scenario.patience).name
     return TheoryPlan(blocks, counters, feasible, paths, day_label, model_name, theories)
+
+
+@dataclass(frozen=True)
+class _RunGrid:
+    """The run on the demand grid (GRID minutes a step, from 00:00 of the start date)."""
+
+    timeline: Timeline
+    visitors: np.ndarray  # expected visitors arriving in each step
+    middle: np.ndarray  # each step's middle, in minutes
+    starts: np.ndarray  # each open period's start
+    open_mask: np.ndarray  # bool: the step is open
+    following: np.ndarray  # index in `starts` of the next opening (for a closed step)
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> _RunGrid:
+        """The grid up to the run's last closing."""
+        timeline = build_timeline(scenario.calendar)
+        intensity = build_intensity(scenario.arrivals, scenario.calendar, timeline)
+        minutes = math.ceil(timeline.closings[-1] / GRID) + 1
+        middle = (np.arange(minutes) + 0.5) * GRID
+        starts = np.array([start for start, _ in timeline.periods])
+        ends = np.array([end for _, end in timeline.periods])
+        period = np.searchsorted(starts, middle, side="right") - 1
+        open_mask = (period >= 0) & (middle < ends[np.maximum(period, 0)])
+        return cls(timeline, arrivals_per_minute(intensity, minutes), middle, starts, open_mask,
+                   np.searchsorted(starts, middle, side="right"))
+
+
+def _block_theories(grid: _RunGrid, per_minute: np.ndarray, load: np.ndarray, door: np.ndarray,
+                    midnight: float, blocks: Sequence[Block], model: QueueModel,
+                    criteria: tuple[Criterion, ...]) -> tuple[_BlockTheory, ...]:
+    """One desk's theory for each block of the day that starts at `midnight`; visits queued at
+    the door while closed belong to the block in which they get in."""
+    waiting = np.flatnonzero((door > 0) & (grid.following < len(grid.starts)))
+    served_from = grid.starts[grid.following[waiting]]  # when those at the door get in
+    theories = []
+    for block in blocks:
+        first, last = int(midnight + block.start), int(midnight + block.end)
+        queued = waiting[served_from == first]
+        theories.append(_block_theory(
+            per_minute[first:last] * grid.open_mask[first:last], load[first:last],
+            door[queued], first - grid.middle[queued], model, criteria))
+    return tuple(theories)
+
+
+def _block_theory(weights: np.ndarray, load: np.ndarray, door_mass: np.ndarray,
+                  door_minutes: np.ndarray, model: QueueModel,
+                  criteria: tuple[Criterion, ...]) -> _BlockTheory:
+    """One block's theory from its minutes on the busiest day: the visits arriving in each
+    minute while open (`weights`), the offered load then, and the visits queued at the door;
+    the load is judged every `_POINT_MINUTES`, weighted by arrivals (plain mean where none)."""
+    steps = np.arange(0, len(weights), _POINT_MINUTES)
+    summed = np.add.reduceat(weights, steps)
+    plain = np.add.reduceat(load, steps) / np.diff([*steps, len(weights)])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_load = np.where(summed > 0, np.add.reduceat(weights * load, steps) / summed, plain)
+    return _BlockTheory(weights=summed, loads=mean_load, door_mass=door_mass,
+                        door_minutes=door_minutes, model=model, criteria=criteria,
+                        step=_POINT_MINUTES * GRID)
 
 
 def _busiest_day(scenario: Scenario, timeline: Timeline, load: np.ndarray, door: np.ndarray,

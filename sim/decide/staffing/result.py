@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.analysis.staffing.blocks import Block, clock_text
-from sim.analysis.staffing.targets import Target
+from sim.analysis.targets import Target
 
 
 @dataclass(frozen=True)

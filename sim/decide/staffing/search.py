@@ -11,20 +11,16 @@ import math
 import re
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from sim.analysis.metrics import target_minutes
 from sim.analysis.staffing.blocks import DEFAULT_BLOCK_MINUTES
-from sim.analysis.staffing.check import (
-    Evaluation,
-    block_frame,
-    check_frame,
-    per_desk_metrics,
-)
-from sim.analysis.staffing.targets import Target, as_target, scenario_targets, target_criterion
+from sim.analysis.staffing.check import Evaluation, block_frame, check_frame, per_desk_metrics
+from sim.analysis.staffing.criteria import staffing_targets, target_criterion
 from sim.analysis.staffing.theory_plan import MAX_COUNTERS, TheoryPlan, theory_schedule
+from sim.analysis.targets import Target, as_target, target_minutes
 from sim.decide.staffing.option_writer import write_staffed_copy
 from sim.decide.staffing.result import StaffingResult, option_changes
 from sim.experiment.runner import DEFAULT_REPLICATIONS, run_experiment
@@ -62,19 +58,16 @@ def staff(
     `targets`. `desks` names desks (every site's) or ``site.desk`` pools; none: all. With `out`,
     a copy of the scenario with the new option is written there (see `write_staffed_copy`).
     Raises ValueError for targets or desks that cannot be searched.
+
+    Longer than most functions because it only runs the steps one after the other and hands
+    their results on (each step is a function or method of its own).
     """
     started = time.perf_counter()
     say = progress or (lambda _: None)
     path = Path(scenario_path)
     document = read_yaml_file(path)
     scenario = scenario_from_document(document, str(path), options=["baseline"]).baseline
-    targets = tuple(as_target(t) for t in targets) or scenario_targets(scenario)
-    if not targets:
-        raise ValueError("no targets: give some (e.g. wait_p90<=30) or add `targets` to "
-                         "the scenario")
-    if scenario.patience is None and any(t.metric == "abandoned_share" for t in targets):
-        raise ValueError("the scenario has no patience, so nobody gives up: an "
-                         "abandoned_share target cannot guide staffing")
+    targets = _search_targets(scenario, targets)
     if replications < 1 or max_evaluations < 1:
         raise ValueError("replications and max_evaluations must be at least 1")
     if not re.fullmatch(r"[a-z][a-z0-9_]*", option) or option == "baseline":
@@ -91,11 +84,8 @@ def staff(
     written, kept, name = None, True, option
     if out is not None:
         comment = (f"sim staff: {', '.join(map(str, targets))}; {plan.model} per "
-                   f"{'block' if block_minutes is None else f'{block_minutes} min'}, checked "
-                   f"with {replications} replications, seed {seed}"
-                   + ("" if met else "; TARGETS NOT MET")
-                   + ("; confirmed" if not unconfirmed else "; NOT CONFIRMED")
-                   + f" on {replications} fresh replications, seed {confirmation_seed}")
+                   + _checked_how(block_minutes, replications, seed, met, not unconfirmed,
+                                  confirmation_seed))
         written, kept, name = write_staffed_copy(path, out, option, changes, comment)
     return StaffingResult(
         source=str(path), targets=targets, blocks=plan.blocks, theory=dict(plan.counters),
@@ -106,6 +96,39 @@ def staff(
         history=tuple(search.history), runtime_seconds=time.perf_counter() - started,
         confirmation=confirmation.check, confirmation_seed=confirmation_seed,
         unconfirmed=tuple(unconfirmed))
+
+
+def _checked_how(block_minutes: int | None, replications: int, seed: int, met: bool,
+                 confirmed: bool, confirmation_seed: int) -> str:
+    """How the staffing was found and checked, for the comment of the written copy."""
+    return (f"{'block' if block_minutes is None else f'{block_minutes} min'}, checked "
+            f"with {replications} replications, seed {seed}"
+            + ("" if met else "; TARGETS NOT MET")
+            + ("; confirmed" if confirmed else "; NOT CONFIRMED")
+            + f" on {replications} fresh replications, seed {confirmation_seed}")
+
+
+def _search_targets(scenario: Scenario, targets: Sequence[Target | str]) -> tuple[Target, ...]:
+    """The targets given (parsed), or else the scenario's own; refused when there are none or
+    one cannot guide staffing."""
+    found = tuple(as_target(t) for t in targets) or staffing_targets(scenario)
+    if not found:
+        raise ValueError("no targets: give some (e.g. wait_p90<=30) or add `targets` to "
+                         "the scenario")
+    if scenario.patience is None and any(t.metric == "abandoned_share" for t in found):
+        raise ValueError("the scenario has no patience, so nobody gives up: an "
+                         "abandoned_share target cannot guide staffing")
+    return found
+
+
+@dataclass(frozen=True)
+class _Tried:
+    """Counts a failing desk had in one round of additions, how far they fell short, and the
+    simulation that showed it."""
+
+    gap: float
+    counts: list[int]
+    evaluation: Evaluation
 
 
 class _Search:
@@ -223,8 +246,7 @@ class _Search:
     def _add(self, counts: dict[str, list[int]], latest: dict[str, Evaluation],
              gave_up: set[str]) -> None:
         """Add counters to failing desks until every desk meets its targets."""
-        tried: dict[str, list[tuple[float, list[int], Evaluation]]] = {
-            label: [] for label in self.labels}
+        tried: dict[str, list[_Tried]] = {label: [] for label in self.labels}
         while self.evaluations < self.max_evaluations:
             changed = False
             for label in self.labels:
@@ -232,14 +254,14 @@ class _Search:
                 if label in gave_up or self._ok(label, evaluation):
                     continue
                 history = tried[label]
-                history.append((self._gap(label, evaluation), list(counts[label]), evaluation))
-                gaps = [gap for gap, _, _ in history]
+                history.append(_Tried(self._gap(label, evaluation), list(counts[label]),
+                                      evaluation))
                 where = self._where_to_add(label, evaluation, counts[label])
-                if (len(gaps) > 3 and gaps[-1] >= min(gaps[:-3]) - 1e-3) or not where:
+                if _stalled([entry.gap for entry in history]) or not where:
                     # Keep the counts that came closest, not the counters that did not help.
-                    _, best, best_evaluation = min(history, key=lambda entry: entry[0])
-                    counts[label][:] = best
-                    latest[label] = best_evaluation
+                    best = min(history, key=lambda entry: entry.gap)
+                    counts[label][:] = best.counts
+                    latest[label] = best.evaluation
                     gave_up.add(label)
                     self._note(f"{label}: more counters no longer help; the targets are out "
                                "of reach")
@@ -288,8 +310,7 @@ class _Search:
         for target, bound in zip(self.targets, check["bound"], strict=True):
             if not math.isfinite(bound):
                 return math.inf
-            excess = bound - target.value if target.op == "<=" else target.value - bound
-            gap += max(excess, 0.0) / target.value
+            gap += target.shortfall(bound) / target.value
         if not blocks:
             return gap
         found = evaluation.blocks[label]
@@ -352,3 +373,9 @@ class _Search:
             if score < best_score:
                 best, best_score = block, score
         return best
+
+
+def _stalled(gaps: list[float]) -> bool:
+    """Whether the last three rounds of additions brought the desk no closer than it was
+    before them."""
+    return len(gaps) > 3 and gaps[-1] >= min(gaps[:-3]) - 1e-3

@@ -12,7 +12,6 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import PercentFormatter
 
 from sim.analysis import figure_data
 from sim.experiment.runner import Results
@@ -22,6 +21,7 @@ from sim.output.figures.layout import (
     each_option,
     legend_above,
     new_figure,
+    percent_ticks,
     slot_middles,
     taller,
 )
@@ -31,6 +31,7 @@ from sim.output.figures.style import (
     styled,
 )
 from sim.output.figures.text import Labels, figure_text, option_label, option_names
+from sim.output.translations import Translator
 
 CLOSED_COLOUR = "#e6e6e6"  # heat-map cells of a desk that was not open
 MAX_CELL_LABELS = 300  # more cells than this: no percentages written in them
@@ -104,18 +105,18 @@ def utilisation_heatmap(results: Results, option: str | None = None,
         image = ax.imshow(np.ma.masked_invalid(grid), cmap=colours, vmin=0, vmax=1,
                           aspect="auto", interpolation="nearest")
         if grid.size <= MAX_CELL_LABELS:
-            _write_cells(ax, grid)
+            _write_cells(ax, grid, text.t)
         _heatmap_axes(ax, table, text)
-        colourbar = figure.colorbar(image, ax=ax, format=PercentFormatter(1.0))
+        colourbar = figure.colorbar(image, ax=ax, format=percent_ticks(text.t))
         colourbar.set_label(text["util.colour"])
     return figure
 
 
-def _write_cells(ax: Axes, grid: np.ndarray) -> None:
+def _write_cells(ax: Axes, grid: np.ndarray, t: Translator) -> None:
     """Each open cell's percentage, in a colour readable on the cell."""
     for (row, column), value in np.ndenumerate(grid):
         if np.isfinite(value):
-            ax.text(column, row, f"{value:.0%}", ha="center", va="center", fontsize=7,
+            ax.text(column, row, t.percent(value), ha="center", va="center", fontsize=7,
                     color="white" if value > 0.65 else "black")
 
 

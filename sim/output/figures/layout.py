@@ -19,6 +19,7 @@ from sim.experiment.runner import Results
 from sim.model.calendar import MINUTES_PER_DAY
 from sim.output.figures.style import DPI, FIGURE_SIZE, line_widths, option_colours
 from sim.output.figures.text import option_label
+from sim.output.translations import Translator
 
 
 def new_figure(results: Results, text: Mapping[str, str], title: str,
@@ -77,6 +78,11 @@ def clock_label(minutes: float) -> str:
     """Minutes since midnight as "HH:MM"."""
     minutes = round(minutes) % MINUTES_PER_DAY
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def percent_ticks(t: Translator) -> FuncFormatter:
+    """Shares on an axis as percentages written the language's way (``12,5%`` in Vietnamese)."""
+    return FuncFormatter(lambda value, _: t.percent(value, None))
 
 
 def slot_middles(slots: np.ndarray) -> np.ndarray:

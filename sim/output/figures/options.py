@@ -9,14 +9,15 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.ticker import MaxNLocator
 
 from sim.analysis import figure_data
 from sim.analysis.figure_data import MetricPanel
 from sim.experiment.runner import Results
-from sim.output.figures.layout import new_figure
+from sim.output.figures.layout import new_figure, percent_ticks
 from sim.output.figures.style import FIGURE_SIZE, TARGET_COLOUR, option_colours, styled
 from sim.output.figures.text import Labels, figure_text, option_label
+from sim.output.translations import Translator
 
 ERROR_BARS = {"ecolor": "0.2", "capsize": 4, "linewidth": 1.2}
 
@@ -49,7 +50,8 @@ def options_side_by_side(results: Results, metrics: Sequence[str] | None = None,
         axes = _panels(figure, len(data.panels))
         for ax, panel in zip(axes, data.panels, strict=False):
             title = text.get(f"metric.{panel.metric}", panel.metric)
-            _draw_panel(ax, panel, colours, title.format(minutes=data.target_minutes))
+            title = title.format(minutes=text.t.general(data.target_minutes))
+            _draw_panel(ax, panel, colours, title, text.t)
         axes[0].set_yticks(range(len(data.options)),
                            [option_label(text, option) for option in data.options])
         axes[0].invert_yaxis()  # baseline on top
@@ -80,7 +82,8 @@ def _panels(figure: Figure, count: int) -> list[Axes]:
     return list(axes)
 
 
-def _draw_panel(ax: Axes, panel: MetricPanel, colours: Mapping[str, str], title: str) -> None:
+def _draw_panel(ax: Axes, panel: MetricPanel, colours: Mapping[str, str], title: str,
+                t: Translator) -> None:
     """Bars of one metric per option with their confidence intervals and the target."""
     rows = panel.options
     mean = rows["mean"].to_numpy(dtype=float)
@@ -96,19 +99,24 @@ def _draw_panel(ax: Axes, panel: MetricPanel, colours: Mapping[str, str], title:
     ax.set_xlim(0, right)
     for position, value, end in zip(y, mean, mean + errors[1], strict=True):
         if np.isfinite(value):
-            _value_label(ax, position, value, end, right, panel.share)
+            _value_label(ax, position, _bar_value(t, value, panel.share), value, end, right)
     if panel.share:
-        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.xaxis.set_major_formatter(percent_ticks(t))
     ax.xaxis.set_major_locator(MaxNLocator(4))
     ax.grid(axis="y", visible=False)
 
 
-def _value_label(ax: Axes, position: float, value: float, end: float, right: float,
-                 share: bool) -> None:
+def _bar_value(t: Translator, value: float, share: bool) -> str:
+    """A bar's value in the figure's language: one decimal where it matters."""
+    if share:
+        return t.percent(value, 1 if value < 0.1 else 0)
+    return t.number(value, 1 if abs(value) < 100 else 0)
+
+
+def _value_label(ax: Axes, position: float, label: str, value: float, end: float,
+                 right: float) -> None:
     """The bar's value: inside the bar, at its start, when the bar is long; else after its
     interval."""
-    label = (f"{value:.1%}" if value < 0.1 else f"{value:.0%}") if share else (
-        f"{value:.1f}" if abs(value) < 100 else f"{value:.0f}")
     if value > 0.3 * right:
         ax.annotate(label, xy=(0, position), xytext=(4, 0), textcoords="offset points",
                     va="center", fontsize=8, color="white", fontweight="bold")

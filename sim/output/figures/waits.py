@@ -8,7 +8,6 @@ from collections.abc import Mapping
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
 
 from sim.analysis import figure_data
 from sim.analysis.figure_data import WaitCurves, WaitTarget
@@ -18,6 +17,7 @@ from sim.output.figures.layout import (
     each_option,
     legend_above,
     new_figure,
+    percent_ticks,
     slot_middles,
     taller,
 )
@@ -26,7 +26,7 @@ from sim.output.figures.style import (
     TARGET_COLOUR,
     styled,
 )
-from sim.output.figures.text import Labels, figure_text, option_names
+from sim.output.figures.text import FigureText, Labels, figure_text, option_names
 
 TARGET_TEXT = {"wait_p90": "waits.target_p90", "within_target_share": "waits.target_within"}
 
@@ -68,19 +68,20 @@ def _draw_curves(ax: Axes, curves: pd.DataFrame, results: Results,
                     color=look.colour, linewidth=look.width, label=look.label)
 
 
-def _draw_target(ax: Axes, target: WaitTarget, text: Mapping[str, str]) -> None:
+def _draw_target(ax: Axes, target: WaitTarget, text: FigureText) -> None:
     """A dashed line at the target's minutes and a marker at the share it asks for."""
-    label = text[TARGET_TEXT[target.metric]].format(minutes=target.minutes, share=target.share)
+    label = text[TARGET_TEXT[target.metric]].format(minutes=text.t.general(target.minutes),
+                                                    share=text.t.percent(target.share))
     ax.axvline(target.minutes, color=TARGET_COLOUR, linestyle="--", linewidth=1.2, gid="target")
     ax.plot([target.minutes], [target.share], marker="o", markersize=8, color=TARGET_COLOUR,
             linestyle="none", label=label, gid="target_point")
 
 
-def _wait_axes(ax: Axes, data: WaitCurves, text: Mapping[str, str]) -> None:
+def _wait_axes(ax: Axes, data: WaitCurves, text: FigureText) -> None:
     """Limits, labels and legend, and a note when the axis cuts off the longest waits."""
     ax.set_xlim(0, data.right)
     ax.set_ylim(0, 1.005)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(percent_ticks(text.t))
     ax.set_xlabel(text["waits.x"])
     ax.set_ylabel(text["waits.y"])
     if ax.get_legend_handles_labels()[0]:  # nobody waited in any run: nothing to label

@@ -2,34 +2,55 @@
 
 Why this package: it is the one on PyPI (MIT licence) that ships, inside the wheel, all the new
 3,321 units (2,621 communes, 687 wards, 13 special zones) with their codes, types, centroids and
-areas (table ``admin_units`` of ``data/dataset.db``), the 10,040 pre-reform units (table
-``admin_units_legacy``) and the old-to-new map (``data/converter_2025.json``). It has no
-population. We read its data files directly instead of importing it: the import loads its address
-parser and geocoder, which we do not need, and nothing here touches the network.
+areas, the 10,040 pre-reform units and the old-to-new map. It has no population, and nothing here
+touches the network. Only `sim province init` needs it, so it is the optional extra ``admin``
+(``pip install 'sim[admin]'``); without it the functions here raise AdminDataMissing.
+
+The two tables of units are read through the package's documented database API
+(``vietnamadminunits.database.get_data``). The old-to-new map is not in that database and the
+package documents no way to list it: its ``convert_address`` turns one old address into one new
+unit, and sends an old commune that was split between new ones to a single default unit, so it
+cannot give the communes merged into each new unit (a split commune counts in each), which the
+published counts need. The map is therefore read from the tables that ``convert_address`` itself
+uses, the module-level ``DICT_PROVINCE``, ``DICT_PROVINCE_WARD_NO_DIVIDED`` and
+``DICT_PROVINCE_WARD_DIVIDED`` of ``vietnamadminunits.converter.converter_2025`` (public names,
+loaded when the package is imported; the version is pinned in the extra).
 """
 
 from __future__ import annotations
 
 import difflib
-import importlib.util
+import importlib
 import json
 import re
-import sqlite3
 import unicodedata
-from contextlib import closing
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
-from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pandas as pd
 
 PACKAGE = "vietnamadminunits"
+INSTALL = "pip install 'sim[admin]'"
 KINDS = {"Xã": "commune", "Phường": "ward", "Đặc khu": "special_zone"}
 COLUMNS = ["code", "name", "kind", "area_km2", "latitude", "longitude", "population",
            "old_communes", "old_districts", "merged_from"]
 _PREFIXES = ("thanhpho", "tinh", "tp")
+_WARD_FIELDS = ["wardCode", "ward", "wardType", "wardAreaKm2", "wardLat", "wardLon", "wardKey",
+                "provinceKey"]
+
+
+class AdminDataMissing(ModuleNotFoundError):
+    """The optional administrative-unit package (extra ``admin``) is not installed."""
+
+    def __init__(self, missing: str | None):
+        ours = missing is None or missing.split(".")[0] == PACKAGE
+        what = "is not installed" if ours else (
+            f"cannot be imported (its dependency {missing.split('.')[0]} is missing)")
+        super().__init__(f"province data comes from the package {PACKAGE}, which {what}: "
+                         f"{INSTALL}", name=missing)
 
 
 @dataclass(frozen=True)
@@ -44,7 +65,10 @@ class Source:
 
 def source() -> Source:
     """The installed data package, its version and licence (from its own metadata)."""
-    meta = metadata.metadata(PACKAGE)
+    try:
+        meta = metadata.metadata(PACKAGE)
+    except metadata.PackageNotFoundError:
+        raise AdminDataMissing(PACKAGE) from None
     classifiers = [c for c in meta.get_all("Classifier") or [] if c.startswith("License ::")]
     licence = meta.get("License-Expression") or (
         classifiers[0].rsplit("::", 1)[1].strip() if classifiers else meta.get("License", "?"))
@@ -92,16 +116,15 @@ def communes(province: str) -> pd.DataFrame:
     the package gives none or 0; ``population`` is always NaN (the package has none).
     """
     key = _province_key(find_province(province))
-    rows = _query("SELECT wardCode, ward, wardType, wardAreaKm2, wardLat, wardLon, wardKey "
-                  "FROM admin_units WHERE provinceKey = ? ORDER BY wardCode", key)
     merged = _merged_into(key)
     old = _legacy()
     records = []
-    for code, name, kind, area, lat, lon, ward_key in rows:
-        olds = [old[k] for k in merged[ward_key]]
+    for ward in _wards(key):
+        olds = [old[k] for k in merged[ward["wardKey"]]]
         records.append({
-            "code": code, "name": name, "kind": KINDS[kind],
-            "area_km2": area if area else np.nan, "latitude": lat, "longitude": lon,
+            "code": ward["wardCode"], "name": ward["ward"], "kind": KINDS[ward["wardType"]],
+            "area_km2": ward["wardAreaKm2"] or np.nan, "latitude": ward["wardLat"],
+            "longitude": ward["wardLon"],
             "population": np.nan, "old_communes": len(olds),
             "old_districts": len({o.district_code for o in olds}),
             "merged_from": [o.name for o in olds],
@@ -149,40 +172,43 @@ def _plain(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", ascii_text.lower())
 
 
-def _data_dir() -> Path:
-    spec = importlib.util.find_spec(PACKAGE)  # finds the folder without importing the package
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError(f"the {PACKAGE} package is needed for province data: "
-                                  f"pip install {PACKAGE}")
-    return Path(next(iter(spec.submodule_search_locations))) / "data"
+@cache
+def _package() -> tuple[ModuleType, ModuleType]:
+    """The package's database and converter modules, imported on first use: the import takes
+    about a second (it loads the package's address parser too)."""
+    try:
+        return (importlib.import_module(f"{PACKAGE}.database"),
+                importlib.import_module(f"{PACKAGE}.converter.converter_2025"))
+    except ModuleNotFoundError as err:
+        raise AdminDataMissing(err.name) from None
 
 
-def _query(sql: str, *params: str) -> list[tuple]:
-    """Rows of the package's database, opened read-only (site-packages may not be writable)."""
-    uri = (_data_dir() / "dataset.db").as_uri() + "?mode=ro"
-    with closing(sqlite3.connect(uri, uri=True)) as conn:
-        return conn.execute(sql, params).fetchall()
+def _rows(table: str, fields: list[str]) -> list[dict]:
+    """The distinct rows of a table of the package (``admin_units``: the new units,
+    ``admin_units_legacy``: the pre-reform ones), as dictionaries."""
+    return _package()[0].get_data(fields=fields, table=table)
 
 
 @cache
 def _province_table() -> pd.DataFrame:
-    rows = _query("SELECT DISTINCT provinceCode, provinceShort, provinceKey, provinceKeywords "
-                  "FROM admin_units ORDER BY provinceCode")
+    rows = _rows("admin_units", ["provinceCode", "provinceShort", "provinceKey",
+                                 "provinceKeywords"])
     return pd.DataFrame(
-        [{"code": code, "name": name, "key": key, "keywords": tuple(json.loads(words))}
-         for code, name, key, words in rows])
+        [{"code": r["provinceCode"], "name": r["provinceShort"], "key": r["provinceKey"],
+          "keywords": tuple(json.loads(r["provinceKeywords"]))}
+         for r in sorted(rows, key=lambda r: r["provinceCode"])])
 
 
 @cache
 def _old_provinces() -> dict[str, tuple[str, str]]:
     """Keyword of a pre-2025 province -> (its name, the new province it is now part of)."""
     new_name = dict(zip(_province_table()["key"], _province_table()["name"], strict=True))
-    now_in = {old: new_name[new] for new, olds in _converter()["DICT_PROVINCE"].items()
+    now_in = {old: new_name[new] for new, olds in _converter().DICT_PROVINCE.items()
               for old in olds}
-    rows = _query("SELECT DISTINCT provinceKey, provinceShort, provinceKeywords "
-                  "FROM admin_units_legacy")
-    return {word: (short, now_in[key]) for key, short, words in rows
-            for word in json.loads(words) if now_in[key] != short}
+    rows = _rows("admin_units_legacy", ["provinceKey", "provinceShort", "provinceKeywords"])
+    return {word: (r["provinceShort"], now_in[r["provinceKey"]]) for r in rows
+            for word in json.loads(r["provinceKeywords"])
+            if now_in[r["provinceKey"]] != r["provinceShort"]}
 
 
 def _province_key(name: str) -> str:
@@ -190,31 +216,42 @@ def _province_key(name: str) -> str:
     return str(table.loc[table["name"] == name, "key"].iloc[0])
 
 
-@cache
-def _converter() -> dict:
-    return json.loads((_data_dir() / "converter_2025.json").read_text(encoding="utf-8"))
+def _converter() -> ModuleType:
+    """The module whose tables map the old units to the new (see the module docstring)."""
+    return _package()[1]
 
 
 def _merged_into(province_key: str) -> dict[str, list[str]]:
     """New ward key -> old ``province_district_ward`` keys, whole units first, then split ones."""
     data = _converter()
     merged = {ward: list(olds)
-              for ward, olds in data["DICT_PROVINCE_WARD_NO_DIVIDED"][province_key].items()}
-    for old_key, parts in data["DICT_PROVINCE_WARD_DIVIDED"].get(province_key, {}).items():
+              for ward, olds in data.DICT_PROVINCE_WARD_NO_DIVIDED[province_key].items()}
+    for old_key, parts in data.DICT_PROVINCE_WARD_DIVIDED.get(province_key, {}).items():
         for part in parts:
             merged.setdefault(part["newWardKey"], []).append(old_key)
     return merged
 
 
+@cache
+def _all_wards() -> tuple[dict, ...]:
+    return tuple(sorted(_rows("admin_units", _WARD_FIELDS), key=lambda r: r["wardCode"]))
+
+
+def _wards(province_key: str) -> list[dict]:
+    """The province's new units, ordered by code."""
+    return [r for r in _all_wards() if r["provinceKey"] == province_key]
+
+
 def _new_codes(province_key: str) -> dict[str, str]:
-    return dict(_query("SELECT wardKey, wardCode FROM admin_units WHERE provinceKey = ?",
-                       province_key))
+    return {r["wardKey"]: r["wardCode"] for r in _wards(province_key)}
 
 
 @cache
 def _legacy() -> dict[str, _OldUnit]:
     """Old ``province_district_ward`` key -> the old unit (an island district has no ward)."""
-    rows = _query("SELECT provinceKey, districtKey, wardKey, wardCode, ward, districtCode, "
-                  "district, province FROM admin_units_legacy")
-    return {f"{pk}_{dk}_{wk or ''}": _OldUnit(code, ward or district, dcode, district, province)
-            for pk, dk, wk, code, ward, dcode, district, province in rows}
+    fields = ["provinceKey", "districtKey", "wardKey", "wardCode", "ward", "districtCode",
+              "district", "province"]
+    return {f"{r['provinceKey']}_{r['districtKey']}_{r['wardKey'] or ''}": _OldUnit(
+                r["wardCode"], r["ward"] or r["district"], r["districtCode"], r["district"],
+                r["province"])
+            for r in _rows("admin_units_legacy", fields)}

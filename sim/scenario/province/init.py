@@ -189,6 +189,7 @@ def _centre(unit: Any, demand: Demand | None, scenario: Scenario) -> dict:
 
 def _header(name: str, units: pd.DataFrame, demand: dict[str, Demand], demand_csv: Path | None,
             scenario: Scenario) -> str:
+    """The comment that opens the province file: where units, demand and counters come from."""
     data = source()
     lines = [
         f"{name}: {len(units)} commune centres, one per commune-level unit after 1 July 2025.",
@@ -198,7 +199,17 @@ def _header(name: str, units: pd.DataFrame, demand: dict[str, Demand], demand_cs
         "  and its old-to-new map for merged_from; its sources: danhmuchanhchinh.gso.gov.vn,",
         "  sapnhap.bando.com.vn, Google geocoding.",
         "Demand (set arrivals.per_day):",
+        *_demand_lines(units, demand, demand_csv),
+        "Counters:",
+        *_counter_lines(demand, scenario),
     ]
+    return "".join(f"# {line}\n" for line in lines) + "\n"
+
+
+def _demand_lines(units: pd.DataFrame, demand: dict[str, Demand],
+                  demand_csv: Path | None) -> list[str]:
+    """How each centre's visitors per day were set: the planner's CSV, or one of two proxies."""
+    lines = []
     if demand_csv:
         lines.append(f"  {len(demand)} centres from {demand_csv} (visitors_per_day as given).")
     proxy = units[~units["code"].isin(list(demand))]
@@ -219,19 +230,21 @@ def _header(name: str, units: pd.DataFrame, demand: dict[str, Demand], demand_cs
             "  unit (docs/sources.md of sim); the same rate for communes, wards and special",
             "  zones.",
         ]
-    lines.append("Counters:")
+    return lines
+
+
+def _counter_lines(demand: dict[str, Demand], scenario: Scenario) -> list[str]:
+    """How each centre's counters were set: the template's, or the CSV's staff split."""
     if not any(d.staff for d in demand.values()):
-        lines.append("  the template's (no staff given).")
-    elif scenario.desks:
-        lines += [
-            "  where the CSV gives staff, staff are split between the desks in proportion to the",
-            f"  template's counters ({_counters(scenario)}; largest remainder, at least 1",
-            "  per desk; schedules scaled alike); elsewhere the template's.",
-            "  Template options keep their own absolute counter values.",
-        ]
-    else:
-        lines.append("  the template's: it uses sites:, so the CSV's staff column is not applied.")
-    return "".join(f"# {line}\n" for line in lines) + "\n"
+        return ["  the template's (no staff given)."]
+    if not scenario.desks:
+        return ["  the template's: it uses sites:, so the CSV's staff column is not applied."]
+    return [
+        "  where the CSV gives staff, staff are split between the desks in proportion to the",
+        f"  template's counters ({_counters(scenario)}; largest remainder, at least 1",
+        "  per desk; schedules scaled alike); elsewhere the template's.",
+        "  Template options keep their own absolute counter values.",
+    ]
 
 
 def _counters(scenario: Scenario) -> str:

@@ -1,0 +1,131 @@
+"""Every word a reader sees, in their language: the gettext catalogues and Babel's numbers.
+
+The words live in ``sim/output/locale/<lang>/LC_MESSAGES/sim.po`` (one catalogue per language,
+``sim.pot`` their template), edited with any PO editor, never in Python. A catalogue is read with
+Babel and compiled in memory when first used, so there is no ``.mo`` file that could go stale.
+
+The msgids are the English texts, not keys: a translator sees the English sentence in the PO
+editor next to the box for their own, the standard gettext tools (``pybabel update``, Poedit,
+Weblate) work as they are meant to, and a changed English text is marked fuzzy in every
+language. The English catalogue repeats them, so that the English wording can be edited without
+Python too. ``msgctxt`` tells apart the same English word that needs different words elsewhere
+(a scenario value such as ``fifo`` is translated in the context of its field). Placeholders are
+``{name}``; the code fills them with numbers already written the reader's way (Babel: ``5.156``,
+``9,2`` and ``97,3%`` in Vietnamese), so a translator never sees a format code.
+
+>>> vi = translator("vi")
+>>> vi.gettext("Recommendation"), vi.number(5156), vi.number(9.24, 1), vi.percent(0.973, 1)
+('Khuyến nghị', '5.156', '9,2', '97,3%')
+>>> translator("en").ngettext("{count} staff", "{count} staff", 1).format(count=1)
+'1 staff'
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+from babel.support import Translations
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "sim"
+LANGUAGES = ("vi", "en")  # the catalogues under LOCALE_DIR; Vietnamese is the default
+MISSING = "–"  # where a statistic has no value (nobody came; one replication: no interval)
+
+
+def N_(message: str) -> str:  # the gettext convention for "translate later"
+    """Mark an English text for the catalogues where it is kept in a table and translated later
+    (the extractor finds it; the text itself is returned unchanged)."""
+    return message
+
+
+def NP_(context: str, message: str) -> str:
+    """Mark an English text and its context for the catalogues, to be translated later with
+    :meth:`Translator.pgettext`."""
+    return message
+
+
+def catalogue_path(lang: str) -> Path:
+    """Where the catalogue of a language lives."""
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def read_catalogue(path: Path) -> Catalog:
+    """A PO (or POT) file as a Babel catalogue."""
+    with path.open("rb") as handle:
+        return read_po(handle)
+
+
+class Translator:
+    """The words and numbers of one language: gettext's functions and Babel's formats."""
+
+    def __init__(self, lang: str, translations: Translations) -> None:
+        self.lang = lang
+        self.translations = translations
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: float) -> str:
+        """The form for ``count``; a fraction takes the form of a count other than one."""
+        whole = int(count) if float(count).is_integer() else 2
+        return self.translations.ngettext(singular, plural, whole)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self.translations.pgettext(context, message)
+
+    def number(self, value: float | None, decimals: int = 0) -> str:
+        """A number with a fixed count of decimals and the language's grouping."""
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return self._format(value, lambda v: format_decimal(v, pattern, locale=self.lang))
+
+    def general(self, value: float | None) -> str:
+        """A number as written, without trailing zeros (15, 7,5; like Python's ``:g``)."""
+        return self._format(value, lambda v: format_decimal(v, "#,##0.#########",
+                                                            locale=self.lang))
+
+    def significant(self, value: float | None, signed: bool = False) -> str:
+        """Up to three significant digits (``12,3``, ``0,0123``), with a sign when asked."""
+        pattern = "+@##;-@##" if signed else "@##"
+        if value == 0:  # Babel writes zero with significant digits as "0.0"
+            return "+0" if signed else "0"
+        return self._format(value, lambda v: format_decimal(v, pattern, locale=self.lang))
+
+    def signed(self, value: float | None) -> str:
+        """A whole number with its sign: ``+12``, ``-3``, ``+0``."""
+        return self._format(value, lambda v: format_decimal(v, "+#,##0;-#,##0",
+                                                            locale=self.lang))
+
+    def percent(self, value: float | None, decimals: int | None = 0,
+                signed: bool = False) -> str:
+        """A share as a percentage with a fixed count of decimals (None: up to two, as
+        needed: a target of 0.85 is ``85%``, of 0.955 ``95.5%``), with a sign when asked."""
+        places = "##" if decimals is None else "0" * decimals
+        pattern = "#,##0" + ("." + places if places else "") + "%"
+        if signed:
+            pattern = f"+{pattern};-{pattern}"
+        return self._format(value, lambda v: format_percent(v, pattern, locale=self.lang))
+
+    @staticmethod
+    def _format(value: float | None, write: Callable[[float], str]) -> str:
+        if value is None or not math.isfinite(value):
+            return MISSING
+        return write(value)
+
+
+@cache
+def translator(lang: str) -> Translator:
+    """The translator of a language of LANGUAGES, its catalogue compiled on first use."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"no labels for language {lang!r}; known: " + ", ".join(LANGUAGES))
+    compiled = io.BytesIO()
+    write_mo(compiled, read_catalogue(catalogue_path(lang)))
+    compiled.seek(0)
+    return Translator(lang, Translations(fp=compiled, domain=DOMAIN))
