@@ -33,6 +33,13 @@ from scipy import stats
 
 from sim.calibrate.arrivals_fit import SLOT, clock_text
 from sim.calibrate.backtest_days import counter_document, day_scenario, observed_counters
+from sim.calibrate.backtest_dossiers import (
+    DOSSIER_SEED_KEY,
+    DossierPeriod,
+    observed_dossiers,
+    period_scenario,
+    simulated_dossiers,
+)
 from sim.calibrate.backtest_metrics import (
     DAY_METRICS,
     SLOT_METRICS,
@@ -42,11 +49,13 @@ from sim.calibrate.backtest_metrics import (
     simulated_day,
 )
 from sim.calibrate.counters import fit_counters
+from sim.calibrate.dossiers import read_dossiers
 from sim.calibrate.mapping import load_mapping
 from sim.calibrate.period import Period
 from sim.calibrate.problems import file_problem
-from sim.calibrate.sample import ticket_sample
+from sim.calibrate.sample import TicketSample, ticket_sample
 from sim.calibrate.tickets import read_tickets
+from sim.calibrate.working_days import working_days
 from sim.experiment.seeds import DEFAULT_SEED
 from sim.model.centre import simulate
 from sim.scenario.load import load_scenario
@@ -68,6 +77,7 @@ class BacktestRequest:
     replications: int = DEFAULT_REPLICATIONS
     seed: int = DEFAULT_SEED
     skip_bad: bool = False
+    dossiers: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,7 @@ class Backtest:
     slots: pd.DataFrame  # time, metric, observed, sim_mean, low, high, position, inside
     coverage: pd.DataFrame  # by, metric, values, inside, coverage, nominal, p_value, ...
     skipped: dict[str, int]
+    on_time: dict[str, float] | None  # the period's on-time share: observed, interval, ...
 
     @property
     def missed(self) -> pd.DataFrame:
@@ -108,8 +119,32 @@ def run_backtest(request: BacktestRequest) -> Backtest:
     observed = observed_days(sample)
     simulated = _simulate(baseline, request, counters, sample.days)
     days, slots = _compare(observed, simulated, counters, request.replications)
+    dossier_days, on_time, skipped = _dossiers(baseline, request, sample)
+    days = pd.concat([days, dossier_days], ignore_index=True)
     return Backtest(request, baseline.name, period, days, slots, coverage_table(days, slots),
-                    tickets.skipped)
+                    {**tickets.skipped, **skipped}, on_time)
+
+
+def _dossiers(baseline: Scenario, request: BacktestRequest, sample: TicketSample
+              ) -> tuple[pd.DataFrame, dict | None, dict[str, int]]:
+    """The back office over the period, when dossiers are given and the scenario has one."""
+    if request.dossiers is None or baseline.back_office is None:
+        return pd.DataFrame(), None, {}
+    dossiers = read_dossiers(request.dossiers, load_mapping(request.columns).dossiers,
+                             request.skip_bad)
+    with_work = [p.id for p in baseline.procedures if p.back_office is not None]
+    calendar = working_days(sample.closed, range(sample.period.first.year - 1,
+                                                 sample.period.last.year + 2))
+    period = DossierPeriod(sample.days, sample.closed,
+                           dossiers.frame[dossiers.frame["procedure"].isin(with_work)], calendar)
+    scenario = period_scenario(baseline, period, str(request.scenario))
+    seeds = [day_seed(request.seed, DOSSIER_SEED_KEY, r) for r in range(request.replications)]
+    per_day, on_time = simulated_dossiers(scenario, seeds)
+    seen_days, seen_on_time = observed_dossiers(period)
+    rows = [{"date": date, "metric": "dossiers_completed",
+             **position(float(seen_days[date]), per_day[:, index])}
+            for index, date in enumerate(sample.days)]
+    return pd.DataFrame(rows), position(seen_on_time, on_time), dossiers.skipped
 
 
 def _counter_scenario(path: Path) -> Scenario:
@@ -197,7 +232,9 @@ def position(observed: float, simulated: np.ndarray) -> dict[str, float]:
 def coverage_table(days: pd.DataFrame, slots: pd.DataFrame) -> pd.DataFrame:
     """Per metric, the share of observed values inside their intervals, the exact binomial
     test of too low a coverage, and on which side the misses fall."""
-    metrics = [("day", m, days) for m in DAY_METRICS] + [("half-hour", m, slots)
+    day_metrics = [*DAY_METRICS, *(["dossiers_completed"]
+                                   if (days["metric"] == "dossiers_completed").any() else [])]
+    metrics = [("day", m, days) for m in day_metrics] + [("half-hour", m, slots)
                                                          for m in SLOT_METRICS]
     rows = [_coverage("day" if by == "day" else "half-hour", metric,
                       table[(table["metric"] == metric) & table["inside"].notna()],

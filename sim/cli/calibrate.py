@@ -143,11 +143,9 @@ def backtest_command(scenario: Path, tickets: Path, dossiers: Path | None,
     and set the observed against the simulated, day by day and by half-hour."""
     if first is None or last is None:
         raise click.UsageError("give the period with --from and --to")
-    if dossiers is not None:
-        click.echo("note: --dossiers is not used by the backtest yet (counters only)", err=True)
     folder = out or Path("results") / f"backtest_{scenario.stem}"
     request = BacktestRequest(scenario, tickets, first.date(), last.date(), columns,
-                              replications, seed, skip_bad)
+                              replications, seed, skip_bad, dossiers)
     try:
         check_target(folder)
         backtest = run_backtest(request)
@@ -171,6 +169,13 @@ def _verdicts(backtest: Backtest, folder: Path) -> None:
         click.echo(f"MISSED {row.metric} by {row.by}: {row.inside} of {row.values} observed "
                    f"values inside their {row.nominal:.0%} intervals, {row.beyond} beyond every "
                    f"simulated value; the misses lie {side}")
+    if backtest.request.dossiers is not None and backtest.on_time is None:
+        click.echo("note: the scenario has no back office; the dossiers were not compared")
+    if backtest.on_time is not None:
+        on_time = backtest.on_time
+        click.echo(f"dossiers on time over the period: observed {on_time['observed']:.3f}, "
+                   f"simulated {on_time['sim_mean']:.3f} (90%: {on_time['low']:.3f} to "
+                   f"{on_time['high']:.3f}), position {on_time['position']:.2f}")
     if backtest.missed.empty:
         click.echo("no metric missed: the observed values fall inside the simulated intervals "
                    "about as often as they should")

@@ -35,4 +35,6 @@ def _manifest(backtest: Backtest) -> dict:
             "columns": str(request.columns) if request.columns else None,
             "period": [backtest.period.first.isoformat(), backtest.period.last.isoformat()],
             "replications": request.replications, "seed": request.seed,
+            "dossiers": str(request.dossiers) if request.dossiers else None,
+            "on_time_share": backtest.on_time,
             "skipped": backtest.skipped, "versions": package_versions()}

@@ -140,6 +140,7 @@ WORDS: dict[str, str] = {
     "metric.wait_max": N_("Longest wait (min)"),
     "metric.abandoned_share": N_("Share not served"),
     "metric.served_per_counter": N_("Served per counter"),
+    "metric.dossiers_completed": N_("Dossiers finished"),
     "metric.slot_visits": N_("Visits per day"),
     "metric.slot_wait_mean": N_("Mean wait (min)"),
 }

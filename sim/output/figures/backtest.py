@@ -35,17 +35,19 @@ def _panel(ax: Axes, rows: pd.DataFrame, x: np.ndarray, labels: list[str], metri
 
 def backtest_figure(backtest: Backtest) -> Figure:
     """Every day metric by date, then the half-hour metrics by clock time."""
-    panels = len(DAY_METRICS) + len(SLOT_METRICS)
+    day_metrics = [m for m in (*DAY_METRICS, "dossiers_completed")
+                   if (backtest.days["metric"] == m).any()]
+    panels = len(day_metrics) + len(SLOT_METRICS)
     rows = math.ceil(panels / COLUMNS)
     nominal = float(backtest.coverage["nominal"].dropna().min())
     with styled():
         figure = Figure(figsize=(9.0, 2.4 * rows + 0.8), dpi=DPI, layout="constrained")
         figure.suptitle(both("fig.backtest", level=nominal), x=0.01, ha="left")
-        for index, metric in enumerate(DAY_METRICS):
+        for index, metric in enumerate(day_metrics):
             table = backtest.days[backtest.days["metric"] == metric].dropna(subset=["low"])
             _panel(figure.add_subplot(rows, COLUMNS, index + 1), table,
                    np.arange(len(table)), [f"{d:%d/%m}" for d in table["date"]], metric)
-        for index, metric in enumerate(SLOT_METRICS, start=len(DAY_METRICS)):
+        for index, metric in enumerate(SLOT_METRICS, start=len(day_metrics)):
             table = backtest.slots[backtest.slots["metric"] == metric].dropna(subset=["low"])
             _panel(figure.add_subplot(rows, COLUMNS, index + 1), table,
                    np.arange(len(table)), list(table["time"]), metric)
