@@ -204,3 +204,12 @@ def test_the_calibration_page_is_vietnamese_first_with_names_and_figures(
     assert sorted(p.name for p in (folder / "figures").iterdir()) == [
         "arrival_profile.png", "arrivals_per_day.png", "open_counters.png", "patience.png",
         "service_qq.png"]
+
+
+def test_a_planners_own_file_is_never_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "mine.yaml"
+    out.write_text("name: my own scenario\n", encoding="utf-8")
+    result = run("--tickets", str(TICKETS), "--columns", str(COLUMNS), "--skip-bad", "--out",
+                 str(out))
+    assert result.exit_code == 2 and "was not written by sim calibrate" in result.output
+    assert out.read_text(encoding="utf-8") == "name: my own scenario\n"

@@ -42,7 +42,7 @@ def header(calibration: Calibration) -> Header:
         [f"mapping {request.columns}"] if request.columns else [])
     skipped = {**calibration.tickets.skipped,
                **(calibration.dossiers.skipped if calibration.dossiers else {})}
-    lines = [f"Calibrated by sim calibrate from {', '.join(sources)}",
+    lines = [f"Calibrated by sim calibrate from {', '.join(sources)}",  # SIGNATURE
              f"for {calibration.period.describe()}. Every fitted value says where it came "
              "from; see calibration/report.html beside this file for the fits and tests."]
     if skipped:

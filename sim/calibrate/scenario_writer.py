@@ -19,6 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from sim.calibrate.arrivals_fit import ArrivalFit
 from sim.calibrate.calibration import Calibration
 from sim.calibrate.intervals import Estimate
 from sim.calibrate.scenario_parts import (
@@ -31,6 +32,13 @@ from sim.calibrate.scenario_parts import (
 from sim.scenario.load import load_scenario
 
 WAIT_TARGET = 30  # minutes: a placeholder target (the README's example), said so
+SIGNATURE = "# Calibrated by sim calibrate"  # the first line of every file written here
+
+
+def written_here(path: Path) -> bool:
+    """Whether `path` is a scenario this writer wrote (so that replacing it loses nothing)."""
+    with Path(path).open(encoding="utf-8", errors="replace") as stream:
+        return stream.readline().startswith(SIGNATURE)
 
 
 def quoted(text: str) -> DoubleQuotedScalarString:
@@ -117,7 +125,7 @@ def _arrivals(calibration: Calibration) -> CommentedMap:
     return arrivals
 
 
-def _weekdays(arrivals: CommentedMap, fit) -> None:
+def _weekdays(arrivals: CommentedMap, fit: ArrivalFit) -> None:
     if not fit.weekdays_differ:
         return
     factors = CommentedMap()

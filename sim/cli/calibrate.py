@@ -22,7 +22,7 @@ from sim.calibrate.calibration import (
     CalibrationRequest,
     calibrate,
 )
-from sim.calibrate.scenario_writer import staged_scenario
+from sim.calibrate.scenario_writer import staged_scenario, written_here
 from sim.cli.common import SCENARIO_PATH, ScenarioProblem
 from sim.experiment.seeds import DEFAULT_SEED
 from sim.output.backtest_folder import write_backtest_folder
@@ -89,6 +89,9 @@ def calibrate_command(tickets: Path, dossiers: Path | None, columns: Path | None
                                  _date(cutover), cutoff, back_office_staff, hours_per_day,
                                  skip_bad)
     folder = out.parent / "calibration"
+    if out.exists() and (not out.is_file() or not written_here(out)):
+        raise ScenarioProblem(f"{out} exists and was not written by sim calibrate; choose "
+                              "another --out (a planner's scenario is never replaced)")
     try:
         check_target(folder)
         calibration = calibrate(request)
