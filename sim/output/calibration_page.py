@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from sim.calibrate.calibration import Calibration
 from sim.calibrate.intervals import Estimate
 from sim.calibrate.poisson_tests import TestResult
-from sim.output.calibration_text import words
+from sim.output.calibration_text import value_words, words
 from sim.output.figures.calibration import calibration_figures
 from sim.output.figures.style import DPI, styled
 from sim.output.folder import atomic_folder
@@ -84,9 +84,11 @@ def _patience_findings(calibration: Calibration) -> list[dict]:
     if fit is None:
         return [words("patience_none")]
     high = (f"{fit.mean.high:.1f}" if math.isfinite(fit.mean.high) else None)
-    line = words("patience_line", absent=len(fit.waits.gave_up_before),
-                 answered=len(fit.waits.stayed_past), dist=fit.dist, mean=fit.mean.value,
-                 low=fit.mean.low, high=high or "∞")
+    name = value_words("dist", fit.dist)
+    line = {lang: words("patience_line", absent=len(fit.waits.gave_up_before),
+                        answered=len(fit.waits.stayed_past), dist=name[lang],
+                        mean=fit.mean.value, low=fit.mean.low, high=high or "∞")[lang]
+            for lang in name}
     if not math.isfinite(fit.weeks_needed):
         return [line, words("patience_unbounded")]
     if fit.weeks_needed <= fit.weeks:
@@ -95,14 +97,15 @@ def _patience_findings(calibration: Calibration) -> list[dict]:
 
 
 def _arrival_rows(calibration: Calibration) -> list[dict]:
-    return [{"weekday": w.weekday, "days": w.days, "mean": f"{w.mean.value:.1f}",
+    return [{"weekday": value_words("weekday", w.weekday), "days": w.days,
+             "mean": f"{w.mean.value:.1f}",
              "mean_ci": _interval(w.mean, 1), "factor": f"{w.factor.value:.3f}",
              "factor_ci": _interval(w.factor, 3)} for w in calibration.arrivals.weekdays]
 
 
 def _service_rows(calibration: Calibration) -> list[dict]:
     return [{"name": calibration.procedures[f.procedure].name, "desk": f.desk,
-             "n": f"{f.fit.n:,}", "dist": f.fit.best.dist,
+             "n": f"{f.fit.n:,}", "dist": value_words("dist", f.fit.best.dist),
              "mean": f"{f.fit.mean.value:.2f}", "mean_ci": _interval(f.fit.mean),
              "cv": f"{f.fit.cv.value:.3f}", "cv_ci": _interval(f.fit.cv, 3),
              "p": f"{f.fit.p_value:.2g}",
@@ -174,7 +177,8 @@ def render_calibration_page(calibration: Calibration,
     tests = calibration.poisson
     return page_template("calibration.html.j2").render(
         w={key: words(key) for key in _STATIC},
-        sources=_sources(calibration), period=calibration.period.describe(),
+        sources=_sources(calibration),
+        period=f"{calibration.period.first.isoformat()} – {calibration.period.last.isoformat()}",
         rows=words("rows", read=calibration.tickets.rows_read,
                    used=len(calibration.sample.frame), days=len(calibration.sample.days)),
         skipped=_skipped(calibration), findings=_findings(calibration),
@@ -193,7 +197,8 @@ def render_calibration_page(calibration: Calibration,
                          date=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")))
 
 
-_STATIC = ("title", "sources", "period", "skipped", "none_skipped", "findings", "arrivals",
+_STATIC = ("title", "sources", "period", "skipped", "none_skipped", "file", "reason",
+           "findings", "arrivals",
            "per_day", "weekday", "days", "mean_per_day", "factor", "interval", "poisson",
            "test", "statistic", "p_value", "n", "verdict", "service", "procedure", "desk",
            "distribution", "mean_minutes", "cv", "ad_p", "patience", "counters", "sessions",

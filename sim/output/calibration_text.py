@@ -8,7 +8,7 @@ not ids: procedures are shown by the names citizens know.
 
 from __future__ import annotations
 
-from sim.output.translations import N_, translator
+from sim.output.translations import N_, NP_, translator
 
 BOTH = ("vi", "en")  # the page's languages, in the order it shows them
 
@@ -22,6 +22,8 @@ WORDS: dict[str, str] = {
     "rows": N_("{read:,} rows read, {used:,} tickets used over {days} working days"),
     "skipped": N_("Rows left out (--skip-bad)"),
     "none_skipped": N_("No row was left out."),
+    "file": N_("File"),
+    "reason": N_("Reason"),
     "findings": N_("Main findings"),
     "arrivals": N_("Arrivals"),
     "per_day": N_("Visitors on an ordinary working day (first trips)"),
@@ -144,6 +146,24 @@ WORDS: dict[str, str] = {
     "metric.slot_visits": N_("Visits per day"),
     "metric.slot_wait_mean": N_("Mean wait (min)"),
 }
+
+# Scenario values shown by name: each in the context of its field, as the catalogues hold them.
+VALUES: dict[str, dict[str, str]] = {
+    "dist": {"exponential": NP_("dist", "exponential"), "gamma": NP_("dist", "gamma"),
+             "lognormal": NP_("dist", "lognormal")},
+    "weekday": {"mon": NP_("weekday", "mon"), "tue": NP_("weekday", "tue"),
+                "wed": NP_("weekday", "wed"), "thu": NP_("weekday", "thu"),
+                "fri": NP_("weekday", "fri"), "sat": NP_("weekday", "sat"),
+                "sun": NP_("weekday", "sun")},
+}
+
+
+def value_words(field: str, value: str) -> dict[str, str]:
+    """A scenario value (a distribution, a weekday) in words, in both languages."""
+    message = VALUES[field].get(value)
+    if message is None:
+        return {lang: value for lang in BOTH}
+    return {lang: translator(lang).pgettext(field, message) for lang in BOTH}
 
 
 def words(key: str, **fields: object) -> dict[str, str]:
