@@ -3,8 +3,9 @@ never above, and never a private name of another module.
 
 The layers, lowest first (README, "Layout"): the scenario (what to simulate), the model (one
 run), analysis (measurements of a run and statistics of tables), the experiment (units, seeds,
-executors, the store), decisions that run experiments, output (files, figures, pages), the
-Python API, the command line, and the package's own `sim/__init__.py` above them all.
+executors, the store), calibration from a centre's records (fits and backtests), decisions
+that run experiments, output (files, figures, pages), the Python API, the command line, and
+the package's own `sim/__init__.py` above them all.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "sim"
-LAYERS = ("scenario", "model", "analysis", "experiment", "decide", "output", "api", "cli")
+LAYERS = ("scenario", "model", "analysis", "experiment", "calibrate", "decide", "output", "api",
+          "cli")
 TOP = len(LAYERS)  # sim/__init__.py
 
 

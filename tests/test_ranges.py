@@ -278,9 +278,13 @@ def test_the_distribution_names_are_all_checked() -> None:
     assert reached >= set(DISTRIBUTION_NAMES)
 
 
+MAPPING_FILES = {ROOT / "scenarios" / "records" / "ward_columns.yaml"}  # not scenarios
+
+
 def test_bundled_scenarios_lie_within_the_ranges() -> None:
     for path in sorted((ROOT / "scenarios").rglob("*.yaml")):
-        load_scenario(path)
+        if path not in MAPPING_FILES:
+            load_scenario(path)
 
 
 def test_yaml_12_numbers_are_numbers() -> None:

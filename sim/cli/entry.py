@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import click
 
+from sim.cli.calibrate import backtest_command, calibrate_command
 from sim.cli.check import check, schema
 from sim.cli.province import allocate_command, province
 from sim.cli.results import plot, report
@@ -21,3 +22,5 @@ def main() -> None:
 
 for command in (run, compare, check, staff, plot, report, schema, province, allocate_command):
     main.add_command(command)
+main.add_command(calibrate_command)
+main.add_command(backtest_command)

@@ -24,7 +24,8 @@ MARKER = "manifest.json"  # every results folder has one; a folder without it is
 # Parquet parts of a province run. Anything else belongs to somebody else and is never deleted.
 WRITTEN = {MARKER, "summary.csv", "replications.csv", "visits.parquet", "intervals.parquet",
            "dossiers.parquet", "daily.parquet", "comparison.csv", "recommendation.json",
-           "report.html", "province.csv", "figures", "visits", "intervals", "dossiers", "daily"}
+           "report.html", "province.csv", "figures", "visits", "intervals", "dossiers", "daily",
+           "backtest_days.csv", "backtest_half_hours.csv", "backtest_coverage.csv"}
 FIGURE_SUFFIXES = {".png", ".svg", ".pdf"}
 
 
