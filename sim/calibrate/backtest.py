@@ -56,7 +56,7 @@ from sim.calibrate.problems import file_problem
 from sim.calibrate.sample import TicketSample, ticket_sample
 from sim.calibrate.tickets import read_tickets
 from sim.calibrate.working_days import working_days
-from sim.experiment.seeds import DEFAULT_SEED
+from sim.experiment.plan import DEFAULT_SEED
 from sim.model.centre import simulate
 from sim.scenario.load import load_scenario
 from sim.scenario.schema import Scenario

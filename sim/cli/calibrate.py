@@ -24,7 +24,7 @@ from sim.calibrate.calibration import (
 )
 from sim.calibrate.scenario_writer import staged_scenario, written_here
 from sim.cli.common import SCENARIO_PATH, ScenarioProblem
-from sim.experiment.seeds import DEFAULT_SEED
+from sim.experiment.plan import DEFAULT_SEED
 from sim.output.backtest_folder import write_backtest_folder
 from sim.output.calibration_page import write_calibration_folder
 from sim.output.folder import FolderError, check_target
