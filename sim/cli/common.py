@@ -88,19 +88,21 @@ def interruptible(what: str = "runs") -> Iterator[None]:
         sys.exit(130)
 
 
-def say_resumed(published: Published, units: int, quiet: bool, what: str = "runs") -> None:
+def say_resumed(published: Published, units: int | None, quiet: bool,
+                what: str = "runs") -> None:
     """What a resumed run found: damaged parts run again (said even when quiet: files went bad
-    while the run was interrupted), and the units already done."""
+    while the run was interrupted), and the units already done (of `units`, when known)."""
     if published.repaired:
         click.echo(f"re-ran {published.repaired} unit{'s' * (published.repaired != 1)} whose "
                    "parts were damaged (not as written: truncated, changed or missing)",
                    err=True)
     if quiet:
         return
-    if published.resumed == units:
+    if published.finished or published.resumed == units:
         click.echo("nothing to do: every unit is done")
     elif published.resumed:
-        click.echo(f"resumed: {published.resumed} of {units} {what} were already done")
+        of = "" if units is None else f" of {units}"
+        click.echo(f"resumed: {published.resumed}{of} {what} were already done")
 
 
 LONG_RUN_SECONDS = 120

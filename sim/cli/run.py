@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from sim.api import DEMO_SCENARIO, default_results_folder
-from sim.api import compare as compare_options
 from sim.cli.common import (
     SCENARIO_PATH,
     check_work_or_fail,
@@ -27,12 +26,9 @@ from sim.experiment.plan import DEFAULT_SEED
 from sim.experiment.precision import DEFAULT_CAP
 from sim.experiment.runner import DEFAULT_REPLICATIONS
 from sim.experiment.work import streamed_holding
+from sim.output.compare_folder import Replicate, compare_to_folder
 from sim.output.folder import FolderError, check_target
-from sim.output.json_file import write_json
-from sim.output.recommendation_text import comparison_record
-from sim.output.report import write_report
 from sim.output.run_folder import RUN_VISITS_MODES, FolderOptions, run_to_folder
-from sim.output.save import save_results
 from sim.output.terminal import print_comparison, print_summary
 from sim.scenario.load import ScenarioSet
 
@@ -96,40 +92,40 @@ def run(scenario: Path | None, replications: int, seed: int, out: Path | None,
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Results folder [default: results/<scenario file name>].")
 @set_option
+@click.option("--resume", is_flag=True,
+              help="Continue an interrupted comparison, skipping done units (with --precision "
+                   "too: its rounds are played again from the units found done).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
 @report_options
 @execution_options
 @max_work_option
 def compare(scenario: Path, replications: int | None, precision: float | None,
             max_replications: int, seed: int, out: Path | None, sets: tuple[str, ...],
-            quiet: bool, lang: str, report: bool, jobs: int, scheduler: str | None,
-            max_work: float | None) -> None:
+            resume: bool, quiet: bool, lang: str, report: bool, jobs: int,
+            scheduler: str | None, max_work: float | None) -> None:
     """Compare every option of SCENARIO with the baseline and the targets; recommend one.
 
     Replication r of every option meets the same citizens, so differences from the baseline are
-    paired. Writes the files of `sim run` plus comparison.csv and recommendation.json.
+    paired. Writes the files of `sim run` plus comparison.csv and recommendation.json, all at
+    once when the comparison completes. Each (option, replication) unit's tables go to disk as
+    it finishes; an interrupted comparison continues with --resume.
     """
     if replications is not None and precision is not None:
         raise click.UsageError("give --replications or --precision, not both")
     scenarios = load_or_fail(scenario, sets)
     folder = _prepare_output(scenarios, out, quiet)
     total = None if precision else replications or DEFAULT_REPLICATIONS
-    check_work_or_fail(scenarios.options.values(), total or max_replications, max_work, quiet)
-    with progress_bar(quiet, total) as advance:
-        outcome = compare_options(scenarios, replications, precision, seed, max_replications,
-                                  on_replication_done=advance,
-                                  execution=Execution(jobs, scheduler))
-    recommendation = comparison_record(outcome, precision)
-    extra = {
-        "comparison.csv": lambda p: outcome.table.to_csv(p, index=False),
-        "recommendation.json": lambda p: write_json(recommendation, p),
-    }
-    if report:
-        extra["report.html"] = lambda p: write_report(outcome.results, p, lang, outcome.table,
-                                                      recommendation)
-    save_results(outcome.results, folder, sys.argv, extra=extra)
+    check_work_or_fail(scenarios.options.values(), total or max_replications, max_work, quiet,
+                       held=streamed_holding(report))
+    units = None if total is None else len(scenarios.options) * total
+    written = FolderOptions(report=report, lang=lang, command=sys.argv)
+    with interruptible(), progress_bar(quiet, units, "runs") as advance:
+        done = compare_to_folder(scenarios, Replicate(total, precision, max_replications),
+                                 seed, folder, Execution(jobs, scheduler), written, resume,
+                                 advance)
+    say_resumed(done.published, units, quiet)
     if not quiet:
-        print_comparison(outcome.table, recommendation, scenarios.baseline.name)
+        print_comparison(done.comparison, done.recommendation, scenarios.baseline.name)
         click.echo(f"results written to {folder}")
 
 

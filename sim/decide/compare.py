@@ -40,17 +40,30 @@ def compare(
     execution: Execution = IN_PROCESS,
 ) -> Comparison:
     """Run every option (N replications, or until the target metrics' 95% CI half-widths are
-    within `precision` of their means) and compare them with the baseline and the targets."""
+    within `precision` of their means) and compare them with the baseline and the targets,
+    keeping every table in memory (`sim compare` streams them: sim/output/compare_folder.py)."""
     scenarios = scenario if isinstance(scenario, ScenarioSet) else load_scenario(scenario)
-    targets = scenario_targets(scenarios.baseline.targets)
     outcome = None
     if precision is not None:
-        metrics = [t.metric for t in targets] or ["wait_mean"]
-        outcome = run_to_precision(scenarios, precision, metrics, seed, max_replications,
-                                   on_replication_done, execution)
-        results = outcome.results
+        results, outcome = run_to_precision(scenarios, precision, precision_metrics(scenarios),
+                                            seed, max_replications, on_replication_done,
+                                            execution)
     else:
         results = run_experiment(scenarios, replications or DEFAULT_REPLICATIONS, seed,
                                  on_replication_done, execution)
-    table = comparison_table(results.summary, results.replications, targets)
-    return Comparison(results, table, recommend(table, targets), outcome)
+    table, recommendation = judge(scenarios, results.summary, results.replications)
+    return Comparison(results, table, recommendation, outcome)
+
+
+def precision_metrics(scenarios: ScenarioSet) -> list[str]:
+    """The metrics a precision goal applies to: the targets' (the mean wait without any)."""
+    return [t.metric for t in scenario_targets(scenarios.baseline.targets)] or ["wait_mean"]
+
+
+def judge(scenarios: ScenarioSet, summary: pd.DataFrame, replications: pd.DataFrame
+          ) -> tuple[pd.DataFrame, Recommendation]:
+    """The comparison table and the recommendation, from the metric rows alone (the summary
+    and the replications)."""
+    targets = scenario_targets(scenarios.baseline.targets)
+    table = comparison_table(summary, replications, targets)
+    return table, recommend(table, targets)

@@ -1,5 +1,6 @@
 """Run every option of a scenario for a number of replications and keep the tidy results in
-memory: for `sim compare`, precision runs, the staffing search and the Python API.
+memory: for the Python API (`sim.run`, `sim.compare`, in-memory precision runs) and the staffing
+search.
 
 The plan, the unit function and the executors are those of a streamed run
 (sim/experiment/stream.py); only where the tables go differs: here each unit hands its tables

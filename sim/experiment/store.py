@@ -32,20 +32,19 @@ class ResumeError(Exception):
     """The earlier run to resume is not the run asked for now, or its plan is damaged."""
 
 
-def prepare(staging: Path, plan: dict, resume: bool,
-            units: Mapping[str, Iterable[str]]) -> tuple[set[str], set[str]]:
-    """Of the units (name -> the tables it stores), those already done and intact, and those
-    done but damaged (resume of an interrupted run of this plan); or a fresh staging folder
-    holding only the plan, with nothing done."""
+def prepare(staging: Path, plan: dict, resume: bool) -> bool:
+    """Whether to resume the interrupted run of this plan in ``staging`` (its units then count
+    as done once `verify_units` vouches for them); otherwise a fresh staging folder holding
+    only the plan, with nothing done."""
     plan_file = staging / PLAN
     if resume and plan_file.is_file():
         what = f"the interrupted run in {staging}"
         check_same_run(read_plan(plan_file, what), plan, what)
-        return verify_units(staging, units)
+        return True
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     _write_atomically(plan_file, json.dumps(plan, indent=2, ensure_ascii=False))
-    return set(), set()
+    return False
 
 
 def read_plan(path: Path, what: str) -> dict:

@@ -2,14 +2,16 @@
 folder as it finishes (sim/experiment/store.py), and the main process keeps nothing of them.
 
 `resume` skips a unit whose index entry exists and whose parts still match it, and runs again
-a unit whose parts were damaged. What to make of the finished staging folder (a results
-folder, a province folder) is for the caller, above this layer.
+a unit whose parts were damaged. An experiment may run in rounds, each adding units to the same
+staging folder once the metric rows of the units so far are known (a precision goal). What to
+make of the finished staging folder (a results folder, a province folder) is for the caller,
+above this layer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +20,10 @@ import pyarrow.parquet as pq
 from sim.experiment import unit as unit_module
 from sim.experiment.executors import IN_PROCESS, Execution
 from sim.experiment.plan import METRICS, Plan
-from sim.experiment.store import keep_only, part_path, prepare
+from sim.experiment.store import keep_only, part_path, prepare, verify_units
+
+RunUnits = Callable[[Plan], pd.DataFrame]  # runs a plan's units not yet done: their metrics
+Rounds = Callable[[RunUnits], Plan]  # runs one plan, or growing ones; returns the last
 
 
 @dataclass(frozen=True)
@@ -36,20 +41,54 @@ def staging_folder(out: Path) -> Path:
     return out.with_name(f".{out.name}.partial")
 
 
-def run_streamed(plan: Plan, description: dict, staging: Path, execution: Execution = IN_PROCESS,
-                 resume: bool = False, on_unit_done: Callable[[], None] | None = None
-                 ) -> Streamed:
-    """Run every unit of the plan not yet done (or done with parts damaged since) into
-    ``staging``; `description` (JSON) is the plan.json a resumed run must match."""
+def one_round(plan: Plan) -> Rounds:
+    """The rounds of an experiment whose plan is known before it runs: that plan, once."""
+    def rounds(run: RunUnits) -> Plan:
+        run(plan)
+        return plan
+    return rounds
+
+
+def run_streamed(rounds: Rounds, description: dict, staging: Path,
+                 execution: Execution = IN_PROCESS, resume: bool = False,
+                 on_unit_done: Callable[[], None] | None = None) -> Streamed:
+    """Run the rounds into ``staging``: in each, every unit of its plan not yet done (or done
+    with parts damaged since), and hand it the metric rows of every unit of that plan, so that
+    it can choose the next (a precision goal adds replications). `description` (JSON) is the
+    plan.json a resumed run must match: it names what decides the rounds, so that a resumed run
+    plays the same rounds again, finding done the units it had run."""
+    staged = _Staged(staging, execution, on_unit_done,
+                     prepare(staging, description, resume))
+    plan = rounds(staged.run)
     stored = {unit.name: unit.stored for unit in plan.units}
-    done, damaged = prepare(staging, description, resume, stored)
-    todo = [(unit, str(staging)) for unit in plan.units if unit.name not in done]
-    # Looked up at call time, so that a test can interrupt a run after some units.
-    for _ in execution.map(unit_module.write_unit, todo):
-        if on_unit_done is not None:
-            on_unit_done()
     keep_only(staging, stored)
-    return Streamed(plan, staging, len(done), len(damaged))
+    return Streamed(plan, staging, staged.resumed, staged.repaired)
+
+
+@dataclass
+class _Staged:
+    """A staging folder being filled, round by round: the units run or found done so far."""
+
+    staging: Path
+    execution: Execution
+    on_unit_done: Callable[[], None] | None
+    resuming: bool
+    known: set[str] = field(default_factory=set)
+    resumed: int = 0
+    repaired: int = 0
+
+    def run(self, plan: Plan) -> pd.DataFrame:
+        new = {unit.name: unit.stored for unit in plan.units if unit.name not in self.known}
+        done, damaged = verify_units(self.staging, new) if self.resuming else (set(), set())
+        self.resumed, self.repaired = self.resumed + len(done), self.repaired + len(damaged)
+        todo = [(unit, str(self.staging)) for unit in plan.units
+                if unit.name in new and unit.name not in done]
+        # Looked up at call time, so that a test can interrupt a run after some units.
+        for _ in self.execution.map(unit_module.write_unit, todo):
+            if self.on_unit_done is not None:
+                self.on_unit_done()
+        self.known.update(new)
+        return read_metrics(plan, self.staging)
 
 
 def table_parts(plan: Plan, staging: Path, table: str) -> list[Path]:

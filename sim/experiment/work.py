@@ -17,17 +17,17 @@ from sim.model.calendar import build_timeline
 from sim.scenario.schema import Procedure, Scenario
 from sim.scenario.transition import Outage
 
-# Measured peak memory per simulated item of a run that keeps every table in memory (`sim
-# compare`, the Python API: 1.0 KB in the demo, 0.8 KB in M/M/c; benchmarks/), and CPU time per
+# Measured peak memory per simulated item of a run that keeps every table in memory (the Python
+# API: `sim.run`, `sim.compare`; 1.0 KB in the demo, 0.8 KB in M/M/c; benchmarks/), and CPU time per
 # item on one core (25 us for M/M/c to about 200 us with a back office).
 BYTES_PER_ITEM = 1_000
 SECONDS_PER_ITEM = 1e-4
 MEMORY_SHARE = 0.5  # of this machine's memory, at most, by default
-# A streamed run (`sim run`, `sim province run`) holds the tables of the unit being simulated
-# and the metric rows only (the demo: a peak about 100 MB above the loaded interpreter's with
-# 10 replications and with 30); `sim run` then reads back the columns its report draws and draws
-# them: 186 MB more with 30 replications, against 563 MB for a run that keeps every table, about
-# a third.
+# A streamed run (`sim run`, `sim compare`, `sim province run`) holds the tables of the unit
+# being simulated and the metric rows only (the demo: a peak about 100 MB above the loaded
+# interpreter's with 10 replications and with 30); `sim run` and `sim compare` then read back
+# the columns their report draws and draw them: 186 MB more with 30 replications (measured on
+# `sim run`), against 563 MB for a run that keeps every table, about a third.
 REPORT_SHARE = 0.35
 
 
@@ -52,12 +52,13 @@ STREAMED = Holding(0.0, "each run's tables go to disk as it ends",
                    "centre, in a province)")
 STREAMED_WITH_REPORT = Holding(
     REPORT_SHARE, "each run's tables go to disk as it ends; the report reads back the columns "
-    "it draws", "run fewer replications or options (--option), write no report (--no-report), "
-    "shorten calendar.working_days")
+    "it draws", "run fewer replications or options (--option of sim run), write no report "
+    "(--no-report), shorten calendar.working_days")
 
 
 def streamed_holding(report: bool) -> Holding:
-    """What a streamed run keeps: the report's columns, when it writes a report."""
+    """What a streamed `sim run` or `sim compare` keeps: the report's columns, when it writes
+    a report."""
     return STREAMED_WITH_REPORT if report else STREAMED
 
 

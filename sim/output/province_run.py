@@ -16,7 +16,7 @@ from sim.analysis.confidence import summarise
 from sim.analysis.ranking import rank_centres
 from sim.experiment.executors import IN_PROCESS, Execution
 from sim.experiment.plan import METRICS, province_plan
-from sim.experiment.stream import Streamed, read_metrics
+from sim.experiment.stream import Streamed, one_round, read_metrics
 from sim.output.json_file import write_json
 from sim.output.manifest import PROVINCE, package_versions
 from sim.output.province_results import provenance_line, resolved_documents, write_province_view
@@ -44,7 +44,7 @@ def run_province(
     def finish(streamed: Streamed) -> None:
         _finish(province, resolved, description, streamed)
 
-    run = StreamedRun(plan, description, finish, earlier_plan=lambda manifest: manifest,
+    run = StreamedRun(one_round(plan), description, finish, earlier_plan=lambda manifest: manifest,
                       scratch=(METRICS,))
     return publish_streamed(run, out, execution, resume, on_unit_done)
 

@@ -14,7 +14,6 @@ recommendation.json, which keeps the decision's facts with the sentence in every
 from __future__ import annotations
 
 from sim.analysis.targets import NO
-from sim.decide.compare import Comparison
 from sim.decide.recommendation import Assessment, Recommendation, Shortfall
 from sim.experiment.precision import PrecisionOutcome
 from sim.output.metric_text import metric_amount, metric_name, target_text
@@ -81,7 +80,7 @@ def precision_note(outcome: PrecisionOutcome, goal: float, lang: str) -> str:
     """What a precision goal that the cap stopped short of reached instead."""
     t = translator(lang)
     option, metric, relative = outcome.worst
-    count = len(outcome.results.seeds)
+    count = outcome.replications
     return t.ngettext(
         "Precision {goal} was not reached within {count} replication (widest: {metric} of "
         "{option}, ±{relative}).",
@@ -99,12 +98,12 @@ def recommendation_record(recommendation: Recommendation) -> dict:
     return {"recommended": facts.pop("recommended"), **sentences, **facts}
 
 
-def comparison_record(comparison: Comparison, goal: float | None) -> dict:
+def comparison_record(recommendation: Recommendation, replications: int,
+                      outcome: PrecisionOutcome | None, goal: float | None) -> dict:
     """recommendation.json of `sim compare`: the recommendation, the replications it rests on
     and, with a precision goal, whether it was reached (the sentences say so when not)."""
-    record = recommendation_record(comparison.recommendation)
-    record["replications"] = len(comparison.results.seeds)
-    outcome = comparison.precision
+    record = recommendation_record(recommendation)
+    record["replications"] = replications
     if outcome is not None:
         option, metric, relative = outcome.worst
         record["precision"] = {

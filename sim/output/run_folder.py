@@ -1,4 +1,5 @@
-"""`sim run`: every (option, replication) unit streamed to disk, then the results folder.
+"""`sim run`: every (option, replication) unit streamed to disk, then the results folder (and
+`sim compare`'s, which adds its decision: sim/output/compare_folder.py).
 
 Each unit's tables go to a staging folder as Parquet parts as it finishes, so the main process
 keeps only the small metric rows; at the end each table becomes its one Parquet file of
@@ -27,7 +28,7 @@ from sim.experiment.executors import IN_PROCESS, Execution
 from sim.experiment.merge import merge_parts
 from sim.experiment.plan import METRICS, TABLES, run_plan
 from sim.experiment.runner import Results
-from sim.experiment.stream import Streamed, read_metrics, table_parts
+from sim.experiment.stream import Rounds, Streamed, one_round, read_metrics, table_parts
 from sim.output.json_file import write_json
 from sim.output.manifest import run_manifest
 from sim.output.report import write_report
@@ -63,35 +64,59 @@ def run_to_folder(scenarios: ScenarioSet, replications: int, seed: int, out: Pat
                   ) -> RunFolder:
     """Run every unit not yet done (or done with parts damaged since) and publish the results
     folder. Resuming a run that has finished does nothing and leaves its folder as it is."""
-    started = time.perf_counter()
     plan = run_plan(scenarios, seed, range(replications), options.visits)
     description = run_description(scenarios, replications, seed, options)
+    streamed = StreamedFolder(scenarios, one_round(plan), description, options)
+    return stream_to_folder(streamed, out, execution, resume, on_unit_done)
+
+
+# Writes a decision's own files into the staging folder, from the summary and the metric rows
+# of every replication, and hands the report its comparison table and recommendation record.
+Judge = Callable[[pd.DataFrame, pd.DataFrame, Path], tuple[pd.DataFrame, dict]]
+
+
+@dataclass(frozen=True)
+class StreamedFolder:
+    """What a streamed results folder holds: `sim run`'s, or `sim compare`'s with `judge`."""
+
+    scenarios: ScenarioSet
+    rounds: Rounds  # the units, in one round or in several (a precision goal)
+    description: dict  # what plan.json holds (run_description, and more)
+    options: FolderOptions
+    judge: Judge | None = None
+
+
+def stream_to_folder(folder: StreamedFolder, out: Path, execution: Execution = IN_PROCESS,
+                     resume: bool = False, on_unit_done: Callable[[], None] | None = None
+                     ) -> RunFolder:
+    """Run the folder's units into the staging folder beside `out`, write its files there
+    and publish it."""
+    started = time.perf_counter()
 
     def finish(streamed: Streamed) -> None:
-        _finish(scenarios, streamed, description, options, time.perf_counter() - started)
+        _finish(folder, streamed, time.perf_counter() - started)
 
-    run = StreamedRun(plan, description, finish, earlier_plan=lambda m: m.get("plan", {}),
-                      scratch=(*TABLES, METRICS))
+    run = StreamedRun(folder.rounds, folder.description, finish,
+                      earlier_plan=lambda m: m.get("plan", {}), scratch=(*TABLES, METRICS))
     published = publish_streamed(run, out, execution, resume, on_unit_done)
     return RunFolder(published, read_table(published.folder / "summary.csv", pd.read_csv))
 
 
-def run_description(scenarios: ScenarioSet, replications: int, seed: int,
-                    options: FolderOptions) -> dict:
+def run_description(scenarios: ScenarioSet, replications: int | None, seed: int,
+                    options: FolderOptions, kind: str = "run") -> dict:
     """What plan.json holds: what makes the folder what it is (a resumed run must match)."""
     documents = {"baseline": scenario_document(scenarios.baseline, with_options=True),
                  **{name: scenario_document(s) for name, s in scenarios.options.items()}}
     digest = hashlib.sha256(json.dumps(documents, sort_keys=True).encode()).hexdigest()
-    return {"scenario_file": scenarios.source, "root_seed": seed,
+    return {"kind": kind, "scenario_file": scenarios.source, "root_seed": seed,
             "replications": replications, "visits": options.visits,
             "options": list(scenarios.options), "scenarios_sha256": digest,
             "report": options.report, "lang": options.lang}
 
 
-def _finish(scenarios: ScenarioSet, streamed: Streamed, description: dict,
-            options: FolderOptions, runtime: float) -> None:
+def _finish(folder: StreamedFolder, streamed: Streamed, runtime: float) -> None:
     """The folder's files, into the staging folder."""
-    staging, plan = streamed.staging, streamed.plan
+    staging, plan, options = streamed.staging, streamed.plan, folder.options
     for table in TABLES:
         merge_parts(table_parts(plan, staging, table), staging / f"{table}.parquet",
                     {"option": list(plan.options)})
@@ -99,12 +124,14 @@ def _finish(scenarios: ScenarioSet, streamed: Streamed, description: dict,
     replications.to_csv(staging / "replications.csv", index=False)
     summary = summarise(replications)
     summary.to_csv(staging / "summary.csv", index=False)
-    manifest = run_manifest(scenarios, plan.root_seed, plan.seeds(), runtime, options.command)
-    write_json({**manifest, "plan": description}, staging / "manifest.json")
+    manifest = run_manifest(folder.scenarios, plan.root_seed, plan.seeds(), runtime,
+                            options.command)
+    write_json({**manifest, "plan": folder.description}, staging / "manifest.json")
+    judged = () if folder.judge is None else folder.judge(summary, replications, staging)
     if options.report:
-        results = Results(scenarios, plan.root_seed, plan.seeds(), summary, replications,
+        results = Results(folder.scenarios, plan.root_seed, plan.seeds(), summary, replications,
                           **_figure_tables(staging, list(plan.options)), runtime_seconds=runtime)
-        write_report(results, staging / "report.html", options.lang)
+        write_report(results, staging / "report.html", options.lang, *judged)
 
 
 def _figure_tables(folder: Path, options: list[str]) -> dict[str, pd.DataFrame]:

@@ -1,4 +1,4 @@
-"""A streamed run published as a results folder: `sim run` and `sim province run`.
+"""A streamed run published as a results folder: `sim run`, `sim compare`, `sim province run`.
 
 The units run into a hidden staging folder beside the target (sim/experiment/stream.py); when
 every unit is done, the folder's own files are written into it (`finish`) and it takes the
@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.experiment.executors import Execution
-from sim.experiment.plan import Plan
 from sim.experiment.store import INDEX, PLAN, check_same_run, read_plan
-from sim.experiment.stream import Streamed, run_streamed, staging_folder
+from sim.experiment.stream import Rounds, Streamed, run_streamed, staging_folder
 from sim.output.folder import check_target, publish
 from sim.output.results_io import MANIFEST
 
@@ -29,13 +28,14 @@ class Published:
     folder: Path
     resumed: int  # units already done, kept from the interrupted run
     repaired: int  # units run again because the parts they had written were damaged
+    finished: bool = False  # resumed a run already published: nothing ran
 
 
 @dataclass(frozen=True)
 class StreamedRun:
     """What to run and how to publish it."""
 
-    plan: Plan
+    rounds: Rounds  # the units to run: one plan (`one_round`), or growing ones
     description: dict  # JSON: what plan.json holds, and a finished run's manifest vouches for
     finish: Callable[[Streamed], None]  # writes the folder's files into the staging folder
     earlier_plan: Callable[[dict], dict]  # the description stored in a finished manifest
@@ -49,8 +49,8 @@ def publish_streamed(run: StreamedRun, out: Path, execution: Execution, resume: 
     check_target(out)
     staging = staging_folder(out)
     if resume and _finished(out, staging, run):
-        return Published(out, len(run.plan.units), 0)
-    streamed = run_streamed(run.plan, run.description, staging, execution, resume, on_unit_done)
+        return Published(out, 0, 0, finished=True)
+    streamed = run_streamed(run.rounds, run.description, staging, execution, resume, on_unit_done)
     run.finish(streamed)
     (staging / PLAN).unlink()  # first: a kill from here on leaves no run to resume
     for name in (INDEX, *run.scratch):
