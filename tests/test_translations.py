@@ -9,6 +9,7 @@ all fail here.
 
 from __future__ import annotations
 
+import ast
 import html
 import re
 from pathlib import Path
@@ -150,3 +151,29 @@ def test_a_vietnamese_province_page_reads_vietnamese(tmp_path: Path) -> None:
     assert "Thời gian chờ phân vị 90 (phút) không quá 30 (45,2)" in text
     assert "Bỏ về vì chờ lâu không quá 5% (8,1%)" in text
     assert untranslated(text, ["wait_p90", "abandoned_share"]) == [], text
+
+
+def _record_check_reasons() -> set[str]:
+    """Every reason the record checks of sim/calibrate give a bad row: the first argument of a
+    RowCheck (or of a helper building one), or the first item of a rule of `rules`."""
+    reasons = set()
+    for name in ("tickets.py", "dossiers.py"):
+        tree = ast.parse((ROOT / "sim" / "calibrate" / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in ("RowCheck", "_vocabulary", "_order_check")
+                    and node.args and isinstance(node.args[0], ast.Constant)):
+                reasons.add(node.args[0].value)
+            elif isinstance(node, ast.Tuple) and node.elts and isinstance(
+                    node.elts[0], ast.Constant) and str(node.elts[0].value).count(" ") >= 2:
+                reasons.add(node.elts[0].value)
+    return {reason for reason in reasons if isinstance(reason, str)}
+
+
+def test_every_reason_for_leaving_a_row_out_is_in_words() -> None:
+    from sim.output.calibration_text import REASONS, reason_words
+
+    assert _record_check_reasons() == set(REASONS)
+    for reason in REASONS:
+        words = reason_words(reason)
+        assert words["en"] == reason and words["vi"] != reason, reason

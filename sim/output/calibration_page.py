@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from sim.calibrate.calibration import Calibration
 from sim.calibrate.intervals import Estimate
 from sim.calibrate.poisson_tests import TestResult
-from sim.output.calibration_text import value_words, words
+from sim.output.calibration_text import reason_words, value_words, words
 from sim.output.figures.calibration import calibration_figures
 from sim.output.figures.style import DPI, styled
 from sim.output.folder import atomic_folder
@@ -54,7 +54,7 @@ def _skipped(calibration: Calibration) -> list[dict]:
     skipped = [(Path(calibration.tickets.source).name, calibration.tickets.skipped)]
     if calibration.dossiers:
         skipped.append((Path(calibration.dossiers.source).name, calibration.dossiers.skipped))
-    return [{"file": name, "reason": reason, "count": count}
+    return [{"file": name, "reason": reason_words(reason), "count": count}
             for name, counts in skipped for reason, count in counts.items()]
 
 

@@ -147,6 +147,27 @@ WORDS: dict[str, str] = {
     "metric.slot_wait_mean": N_("Mean wait (min)"),
 }
 
+# Why a row of an export was left out (`--skip-bad`): the reasons the record checks give
+# (sim/calibrate/tickets.py, dossiers.py), in words.
+REASONS: dict[str, str] = {reason: reason for reason in (
+    N_("missing created_at"), N_("missing NgayTiepNhan"), N_("unparseable time"),
+    N_("unknown status"), N_("unknown completion reason"), N_("unknown procedure code"),
+    N_("unknown priority"), N_("unknown counter code"), N_("unknown channel"),
+    N_("called before created"), N_("served before called"), N_("completed before served"),
+    N_("called ticket without a call time"), N_("served ticket without service times"),
+    N_("expired ticket with a call time"), N_("absent ticket without a call time"),
+    N_("promised before received"), N_("finished before received"),
+    N_("returned before finished"),
+)}
+
+
+def reason_words(reason: str) -> dict[str, str]:
+    """Why rows were left out, in both languages (as given, for a reason not listed here)."""
+    if reason not in REASONS:
+        return {lang: reason for lang in BOTH}
+    return {lang: translator(lang).gettext(REASONS[reason]) for lang in BOTH}
+
+
 # Scenario values shown by name: each in the context of its field, as the catalogues hold them.
 VALUES: dict[str, dict[str, str]] = {
     "dist": {"exponential": NP_("dist", "exponential"), "gamma": NP_("dist", "gamma"),
@@ -168,7 +189,8 @@ def value_words(field: str, value: str) -> dict[str, str]:
 
 def words(key: str, **fields: object) -> dict[str, str]:
     """The Vietnamese and English of one entry, placeholders filled."""
-    return {lang: translator(lang).gettext(WORDS[key]).format(**fields) for lang in BOTH}
+    return {lang: translator(lang).fill(translator(lang).gettext(WORDS[key]), **fields)
+            for lang in BOTH}
 
 
 def both(key: str, **fields: object) -> str:

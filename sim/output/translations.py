@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import io
 import math
+import numbers
+import string
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -81,6 +83,16 @@ class Translator:
     def pgettext(self, context: str, message: str) -> str:
         return self.translations.pgettext(context, message)
 
+    def fill(self, message: str, **fields: object) -> str:
+        """A message's placeholders filled, numbers written the language's way even where the
+        placeholder carries a Python format code (``{count:,}``, ``{share:.0%}``).
+
+        >>> translator("vi").fill("{rows:,} rows, {share:.1%}, {mean:.2f}", rows=4472,
+        ...                       share=0.973, mean=9.246)
+        '4.472 rows, 97,3%, 9,25'
+        """
+        return _NumberFormatter(self).format(message, **fields)
+
     def number(self, value: float | None, decimals: int = 0) -> str:
         """A number with a fixed count of decimals and the language's grouping."""
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
@@ -118,6 +130,30 @@ class Translator:
         if value is None or not math.isfinite(value):
             return MISSING
         return write(value)
+
+
+class _NumberFormatter(string.Formatter):
+    """Python's format codes of numbers, written by Babel in the translator's language."""
+
+    def __init__(self, words: Translator) -> None:
+        self.words = words
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            return super().format_field(value, format_spec)
+        number = float(value)
+        spec = format_spec.lstrip(",")
+        if spec.endswith("%") and spec[:1] == ".":
+            return self.words.percent(number, int(spec[1:-1]))
+        if spec.endswith("f") and spec[:1] == ".":
+            return self.words.number(number, int(spec[1:-1]))
+        if spec.endswith("g") and spec[:1] == ".":
+            digits = int(spec[1:-1])
+            return format_decimal(number, "@" + "#" * (digits - 1), locale=self.words.lang)
+        if spec in ("", "g", "d"):
+            return (self.words.number(number) if float(number).is_integer()
+                    else self.words.general(number))
+        return super().format_field(value, format_spec)
 
 
 @cache
