@@ -26,16 +26,22 @@ from sim.output.folder import atomic_folder
 from sim.output.json_file import write_json
 from sim.output.manifest import package_versions
 from sim.output.pages import page_template, write_page
+from sim.output.translations import translator
+
+
+def _vi(value: float, spec: str) -> str:
+    """A number of the page's tables, written the Vietnamese way (the page's first language)."""
+    return translator("vi").fill(f"{{value:{spec}}}", value=value)
 
 
 def _interval(estimate: Estimate, digits: int = 2) -> str:
-    high = "∞" if not math.isfinite(estimate.high) else f"{estimate.high:.{digits}f}"
-    return f"{estimate.low:.{digits}f} – {high}"
+    high = "∞" if not math.isfinite(estimate.high) else _vi(estimate.high, f".{digits}f")
+    return f"{_vi(estimate.low, f'.{digits}f')} – {high}"
 
 
 def _test_row(key: str, result: TestResult, **fields: object) -> dict:
-    return {"name": words(key, **fields), "statistic": f"{result.statistic:.3g}",
-            "p": f"{result.p_value:.3g}", "n": f"{result.n:,}",
+    return {"name": words(key, **fields), "statistic": _vi(result.statistic, ".3g"),
+            "p": _vi(result.p_value, ".3g"), "n": _vi(result.n, ","),
             "verdict": words("rejects" if result.rejects else "fits"),
             "rejects": result.rejects}
 
@@ -83,7 +89,7 @@ def _patience_findings(calibration: Calibration) -> list[dict]:
     fit = calibration.patience
     if fit is None:
         return [words("patience_none")]
-    high = (f"{fit.mean.high:.1f}" if math.isfinite(fit.mean.high) else None)
+    high = (_vi(fit.mean.high, ".1f") if math.isfinite(fit.mean.high) else None)
     name = value_words("dist", fit.dist)
     line = {lang: words("patience_line", absent=len(fit.waits.gave_up_before),
                         answered=len(fit.waits.stayed_past), dist=name[lang],
@@ -98,17 +104,17 @@ def _patience_findings(calibration: Calibration) -> list[dict]:
 
 def _arrival_rows(calibration: Calibration) -> list[dict]:
     return [{"weekday": value_words("weekday", w.weekday), "days": w.days,
-             "mean": f"{w.mean.value:.1f}",
-             "mean_ci": _interval(w.mean, 1), "factor": f"{w.factor.value:.3f}",
+             "mean": _vi(w.mean.value, ".1f"),
+             "mean_ci": _interval(w.mean, 1), "factor": _vi(w.factor.value, ".3f"),
              "factor_ci": _interval(w.factor, 3)} for w in calibration.arrivals.weekdays]
 
 
 def _service_rows(calibration: Calibration) -> list[dict]:
     return [{"name": calibration.procedures[f.procedure].name, "desk": f.desk,
-             "n": f"{f.fit.n:,}", "dist": value_words("dist", f.fit.best.dist),
-             "mean": f"{f.fit.mean.value:.2f}", "mean_ci": _interval(f.fit.mean),
-             "cv": f"{f.fit.cv.value:.3f}", "cv_ci": _interval(f.fit.cv, 3),
-             "p": f"{f.fit.p_value:.2g}",
+             "n": _vi(f.fit.n, ","), "dist": value_words("dist", f.fit.best.dist),
+             "mean": _vi(f.fit.mean.value, ".2f"), "mean_ci": _interval(f.fit.mean),
+             "cv": _vi(f.fit.cv.value, ".3f"), "cv_ci": _interval(f.fit.cv, 3),
+             "p": _vi(f.fit.p_value, ".2g"),
              "note": words("pooled", n=f.own_n, desk=f.desk) if f.pooled else None}
             for f in calibration.services]
 
@@ -116,13 +122,14 @@ def _service_rows(calibration: Calibration) -> list[dict]:
 def _share_rows(calibration: Calibration) -> list[dict]:
     return [{"name": calibration.procedures[s.procedure].name,
              "desk": calibration.procedures[s.procedure].desk,
-             "share": f"{s.share.value:.3f}", "share_ci": _interval(s.share, 3),
-             "incomplete": f"{s.incomplete.value:.3f}", "incomplete_ci": _interval(s.incomplete, 3)}
+             "share": _vi(s.share.value, ".3f"), "share_ci": _interval(s.share, 3),
+             "incomplete": _vi(s.incomplete.value, ".3f"),
+             "incomplete_ci": _interval(s.incomplete, 3)}
             for s in calibration.shares.procedures]
 
 
 def _priority_rows(calibration: Calibration) -> list[dict]:
-    return [{"name": words(name), "share": f"{e.value:.3f}", "ci": _interval(e, 3)}
+    return [{"name": words(name), "share": _vi(e.value, ".3f"), "ci": _interval(e, 3)}
             for name, e in calibration.shares.priorities.items()]
 
 
@@ -138,12 +145,13 @@ def _dossier_section(calibration: Calibration) -> dict | None:
         return None
     names = {p: calibration.procedures[p].name if p in calibration.procedures else p
              for p in (d.procedure for d in fit.procedures)}
-    rows = [{"name": names[d.procedure], "received": f"{d.received:,}",
-             "deadline": "–" if d.deadline is None else f"{d.deadline} ({d.deadline_agree:.0%})",
-             "online": "; ".join(f"{o.start:%d/%m}: {o.share.value:.3f} ({_interval(o.share, 3)})"
-                                 for o in d.online),
-             "processing": f"{d.processing_median:g} / {d.processing_p90:g}",
-             "on_time": f"{d.on_time.value:.3f}" if d.on_time.n else "–",
+    rows = [{"name": names[d.procedure], "received": _vi(d.received, ","),
+             "deadline": ("–" if d.deadline is None
+                          else f"{d.deadline} ({_vi(d.deadline_agree, '.0%')})"),
+             "online": "; ".join(f"{o.start:%d/%m}: {_vi(o.share.value, '.3f')} "
+                                 f"({_interval(o.share, 3)})" for o in d.online),
+             "processing": f"{_vi(d.processing_median, 'g')} / {_vi(d.processing_p90, 'g')}",
+             "on_time": _vi(d.on_time.value, ".3f") if d.on_time.n else "–",
              "backlog": len(d.backlog_days_left)} for d in fit.procedures]
     request = calibration.request
     hours = (words("hours_line", staff=request.back_office_staff, hours=request.hours_per_day,
@@ -182,7 +190,7 @@ def render_calibration_page(calibration: Calibration,
         rows=words("rows", read=calibration.tickets.rows_read,
                    used=len(calibration.sample.frame), days=len(calibration.sample.days)),
         skipped=_skipped(calibration), findings=_findings(calibration),
-        per_day=f"{arrivals.per_day.value:.1f}", per_day_ci=_interval(arrivals.per_day, 1),
+        per_day=_vi(arrivals.per_day.value, ".1f"), per_day_ci=_interval(arrivals.per_day, 1),
         weekday_note=words("weekdays_differ" if arrivals.weekdays_differ else "weekdays_same",
                            p=arrivals.weekday_p),
         weekdays=_arrival_rows(calibration),
