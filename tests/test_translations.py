@@ -155,7 +155,8 @@ def test_a_vietnamese_province_page_reads_vietnamese(tmp_path: Path) -> None:
 
 def _record_check_reasons() -> set[str]:
     """Every reason the record checks of sim/calibrate give a bad row: the first argument of a
-    RowCheck (or of a helper building one), or the first item of a rule of `rules`."""
+    RowCheck (or of a helper building one), the `missing` of the shared time checks, or the
+    first item of a rule of `rules`; "unparseable time" is given by the time checks."""
     reasons = set()
     for name in ("tickets.py", "dossiers.py"):
         tree = ast.parse((ROOT / "sim" / "calibrate" / name).read_text(encoding="utf-8"))
@@ -164,10 +165,13 @@ def _record_check_reasons() -> set[str]:
                     and node.func.id in ("RowCheck", "_vocabulary", "_order_check")
                     and node.args and isinstance(node.args[0], ast.Constant)):
                 reasons.add(node.args[0].value)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
+                    node.func.id == "time_checks"):
+                reasons |= {k.value.value for k in node.keywords if k.arg == "missing"}
             elif isinstance(node, ast.Tuple) and node.elts and isinstance(
                     node.elts[0], ast.Constant) and str(node.elts[0].value).count(" ") >= 2:
                 reasons.add(node.elts[0].value)
-    return {reason for reason in reasons if isinstance(reason, str)}
+    return {reason for reason in reasons if isinstance(reason, str)} | {"unparseable time"}
 
 
 def test_every_reason_for_leaving_a_row_out_is_in_words() -> None:

@@ -20,7 +20,7 @@ from sim.calibrate.fields import CHANNELS, DOSSIER, DOSSIER_TIMES
 from sim.calibrate.mapping import DossierMapping
 from sim.calibrate.problems import RowCheck, cell_text, settle
 from sim.calibrate.records import IDENTIFIER, Export, read_export
-from sim.calibrate.timestamps import describe_format, parse_times
+from sim.calibrate.timestamps import parse_times, time_checks
 
 REQUIRED = (DOSSIER.procedure, DOSSIER.received, DOSSIER.due, DOSSIER.finished, DOSSIER.channel)
 OPTIONAL = (DOSSIER.id, DOSSIER.procedure_name, DOSSIER.returned, DOSSIER.status)
@@ -48,7 +48,8 @@ def read_dossiers(path: Path, mapping: DossierMapping, skip_bad: bool = False) -
     frame["procedure"] = (code.map(mapping.procedures) if mapping.procedures
                           else code.where(code.str.fullmatch(IDENTIFIER)))
     frame["channel"] = table[DOSSIER.channel].map(_channel)
-    checks = (_time_checks(export, times, mapping)
+    checks = (time_checks(export, times, mapping, DOSSIER.received, missing="missing NgayTiepNhan",
+                          what="the time the dossier was received")
               + _code_checks(export, frame, mapping) + _order_checks(export, frame))
     settled = settle(checks, export.rows, export.source, skip_bad)
     frame.insert(0, "row", export.rows)
@@ -67,17 +68,6 @@ def _channel(value: object) -> float:
     except ValueError:
         return np.nan
     return number if number in CHANNELS else np.nan
-
-
-def _time_checks(export: Export, times: dict, mapping: DossierMapping) -> list[RowCheck]:
-    allowed = describe_format(mapping.date_format, mapping.dayfirst)
-    table = export.table
-    checks = [RowCheck("missing NgayTiepNhan", export.columns[DOSSIER.received],
-                       times[DOSSIER.received].empty, table[DOSSIER.received],
-                       "the time the dossier was received")]
-    checks += [RowCheck("unparseable time", export.columns[field], parsed.bad, table[field],
-                        allowed) for field, parsed in times.items()]
-    return checks
 
 
 def _code_checks(export: Export, frame: pd.DataFrame, mapping: DossierMapping

@@ -27,7 +27,7 @@ from sim.calibrate.fields import (
 from sim.calibrate.mapping import DEFAULT_DESK, ProcedureCode, TicketMapping
 from sim.calibrate.problems import RowCheck, cell_text, settle
 from sim.calibrate.records import IDENTIFIER, Export, read_export
-from sim.calibrate.timestamps import describe_format, parse_times
+from sim.calibrate.timestamps import parse_times, time_checks
 
 REQUIRED = (TICKET.procedure, TICKET.status, *TICKET_TIMES, TICKET.reason)
 OPTIONAL = (TICKET.id, TICKET.number, TICKET.counter, TICKET.priority)
@@ -72,7 +72,8 @@ def read_tickets(path: Path, mapping: TicketMapping, skip_bad: bool = False) -> 
     frame["counter"] = counter
     frame["counter_desk"] = [mapping.counters.get(code, desk)
                              for code, desk in zip(counter, frame["desk"], strict=True)]
-    checks = (_time_checks(export, times, mapping)
+    checks = (time_checks(export, times, mapping, TICKET.created, missing="missing created_at",
+                          what="the time the ticket was printed")
               + _word_checks(export, frame, mapping, codes, counter)
               + _order_checks(export, frame))
     settled = settle(checks, export.rows, export.source, skip_bad)
@@ -108,17 +109,6 @@ def _procedures(codes: pd.Series, mapping: TicketMapping) -> dict[str, Procedure
     seen = {code.id for code in codes}
     return {code.id: Procedure(code.id, code.name or code.id, code.desk)
             for code in listed if code.id in seen}
-
-
-def _time_checks(export: Export, times: dict, mapping: TicketMapping) -> list[RowCheck]:
-    allowed = describe_format(mapping.date_format, mapping.dayfirst)
-    table = export.table
-    checks = [RowCheck("missing created_at", export.columns[TICKET.created],
-                       times[TICKET.created].empty, table[TICKET.created],
-                       "the time the ticket was printed")]
-    checks += [RowCheck("unparseable time", export.columns[field], times[field].bad,
-                        table[field], allowed) for field in TICKET_TIMES]
-    return checks
 
 
 def _word_checks(export: Export, frame: pd.DataFrame, mapping: TicketMapping,

@@ -12,6 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.calibrate.mapping import DossierMapping, TicketMapping
+from sim.calibrate.problems import RowCheck
+from sim.calibrate.records import Export
+
 DIGITS_FORMAT = "%Y%m%d%H%M%S"
 DAY_FIRST_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d-%m-%Y %H:%M:%S",
                      "%d-%m-%Y %H:%M", "%d/%m/%Y", "%d-%m-%Y")
@@ -68,3 +72,15 @@ def describe_format(date_format: str | None, dayfirst: bool) -> str:
     if dayfirst:
         return "a date and time, day first (like 01/07/2025 07:42:13)"
     return "a date and time (like 2025-07-01 07:42:13 or 20250701074213)"
+
+
+def time_checks(export: Export, times: dict[str, Parsed], mapping: DossierMapping | TicketMapping,
+                first: str, missing: str, what: str) -> list[RowCheck]:
+    """The checks every record's times share: the first time (`first`: `what` it is) given,
+    or the row is `missing` it, and every time readable in the export's date format."""
+    columns, table = export.columns, export.table
+    checks = [RowCheck(missing, columns[first], times[first].empty, table[first], what)]
+    allowed = describe_format(mapping.date_format, mapping.dayfirst)
+    checks += [RowCheck("unparseable time", columns[field], parsed.bad, table[field], allowed)
+               for field, parsed in times.items()]
+    return checks
