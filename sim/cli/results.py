@@ -53,7 +53,7 @@ def plot(results_dir: Path, lang: str, formats: tuple[str, ...]) -> None:
             written = save_province_map(found.ranking, found.name, results_dir / "figures",
                                         lang, formats)
         else:
-            written = ResultPlots(load_results(results_dir), lang=lang).save_all(
+            written = ResultPlots(load_results(results_dir, figures_only=True), lang=lang).save_all(
                 results_dir / "figures", formats)
     for path in written:
         click.echo(str(path))
@@ -73,6 +73,6 @@ def report(results_dir: Path, lang: str) -> None:
             path = write_province_report(found.ranking, found.name, found.provenance(lang),
                                          target, lang)
         else:
-            path = write_report(load_results(results_dir), target, lang,
+            path = write_report(load_results(results_dir, figures_only=True), target, lang,
                                 load_comparison(results_dir), load_recommendation(results_dir))
     click.echo(f"report written to {path}")

@@ -14,7 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
+from sim.analysis.figure_data import FIGURE_COLUMNS
 from sim.experiment.runner import Results
 from sim.experiment.unit import FRAMES
 from sim.output.manifest import PROVINCE, RUN
@@ -29,8 +32,10 @@ class ResultsFolderError(Exception):
     """The folder is not a complete, readable results folder."""
 
 
-def load_results(folder: str | Path) -> Results:
-    """The Results saved in ``folder`` by `sim run` or `sim compare`."""
+def load_results(folder: str | Path, figures_only: bool = False) -> Results:
+    """The Results saved in ``folder`` by `sim run` or `sim compare`; with `figures_only`, of
+    each table only the columns the figures and the report draw (FIGURE_COLUMNS), read a row
+    group at a time, so that `sim report` and `sim plot` need not hold whole tables."""
     folder = Path(folder)
     manifest = read_manifest(folder, RUN)
     _require(folder, [f"{name}.parquet" for name in FRAMES] + ["summary.csv", "replications.csv"])
@@ -49,7 +54,8 @@ def load_results(folder: str | Path) -> Results:
         seeds=tuple(seeds),
         summary=_frame(folder / "summary.csv", pd.read_csv, order),
         replications=_frame(folder / "replications.csv", pd.read_csv, order),
-        **{name: _frame(folder / f"{name}.parquet", pd.read_parquet, order) for name in FRAMES},
+        **(read_figure_tables(folder, order) if figures_only else
+           {name: _frame(folder / f"{name}.parquet", pd.read_parquet, order) for name in FRAMES}),
         runtime_seconds=manifest["runtime_seconds"],
     )
 
@@ -104,6 +110,30 @@ def resolved_scenario(manifest: dict[str, Any], keys: list[str], source: str) ->
         return validate_document(document, source, prefix=".".join(keys))
     except ScenarioError as err:
         raise ResultsFolderError(err.message()) from None
+
+
+def read_figure_tables(folder: Path, options: list[str]) -> dict[str, pd.DataFrame]:
+    """The columns of each table that the figures and the report draw, read back from the
+    folder one row group at a time (text columns as categories: a few distinct values each)."""
+    return {table: read_table(folder / f"{table}.parquet",
+                              lambda path, wanted=list(columns): _columns(path, wanted, options))
+            for table, columns in FIGURE_COLUMNS.items()}
+
+
+def _columns(path: Path, columns: list[str], options: list[str]) -> pd.DataFrame:
+    schema = pq.read_schema(path)
+    missing = [column for column in columns if column not in schema.names]
+    if missing:
+        raise ResultsFolderError(f"{path}: no {missing[0]} column; run it again")
+    text = [c for c in columns if pa.types.is_string(schema.field(c).type)
+            or pa.types.is_large_string(schema.field(c).type)]
+    file = pq.ParquetFile(path, read_dictionary=text)
+    pieces = [file.read_row_group(group, columns=columns).to_pandas(self_destruct=True)
+              for group in range(file.num_row_groups)]
+    frame = (pd.concat(pieces, ignore_index=True) if pieces
+             else schema.empty_table().select(columns).to_pandas())
+    frame["option"] = frame["option"].astype(pd.CategoricalDtype(options))
+    return frame
 
 
 def read_table(path: Path, reader: Callable[[Path], Any]) -> Any:

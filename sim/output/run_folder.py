@@ -19,11 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from sim.analysis.confidence import summarise
-from sim.analysis.figure_data import FIGURE_COLUMNS
 from sim.experiment.executors import IN_PROCESS, Execution
 from sim.experiment.merge import merge_parts
 from sim.experiment.plan import METRICS, TABLES, run_plan
@@ -32,7 +29,7 @@ from sim.experiment.stream import Rounds, Streamed, one_round, read_metrics, tab
 from sim.output.json_file import write_json
 from sim.output.manifest import run_manifest
 from sim.output.report import write_report
-from sim.output.results_io import read_table
+from sim.output.results_io import read_figure_tables, read_table
 from sim.output.streamed import Published, StreamedRun, publish_streamed
 from sim.scenario.document import scenario_document
 from sim.scenario.load import ScenarioSet
@@ -130,25 +127,6 @@ def _finish(folder: StreamedFolder, streamed: Streamed, runtime: float) -> None:
     judged = () if folder.judge is None else folder.judge(summary, replications, staging)
     if options.report:
         results = Results(folder.scenarios, plan.root_seed, plan.seeds(), summary, replications,
-                          **_figure_tables(staging, list(plan.options)), runtime_seconds=runtime)
+                          **read_figure_tables(staging, list(plan.options)),
+                          runtime_seconds=runtime)
         write_report(results, staging / "report.html", options.lang, *judged)
-
-
-def _figure_tables(folder: Path, options: list[str]) -> dict[str, pd.DataFrame]:
-    """The columns of each table that the report's figures draw, read back from the folder
-    one row group at a time (text columns as categories: a few distinct values each)."""
-    return {table: _read_columns(folder / f"{table}.parquet", list(columns), options)
-            for table, columns in FIGURE_COLUMNS.items()}
-
-
-def _read_columns(path: Path, columns: list[str], options: list[str]) -> pd.DataFrame:
-    schema = pq.read_schema(path)
-    text = [c for c in columns if pa.types.is_string(schema.field(c).type)
-            or pa.types.is_large_string(schema.field(c).type)]
-    file = pq.ParquetFile(path, read_dictionary=text)
-    pieces = [file.read_row_group(group, columns=columns).to_pandas(self_destruct=True)
-              for group in range(file.num_row_groups)]
-    frame = (pd.concat(pieces, ignore_index=True) if pieces
-             else schema.empty_table().select(columns).to_pandas())
-    frame["option"] = frame["option"].astype(pd.CategoricalDtype(options))
-    return frame
