@@ -15,7 +15,6 @@ from click.testing import CliRunner, Result
 from sim.analysis.figure_data import FIGURE_COLUMNS
 from sim.cli import main
 from sim.experiment import unit as unit_module
-from sim.experiment.executors import Execution
 from sim.experiment.runner import run_experiment
 from sim.experiment.unit import FRAMES, Written
 from sim.output.report import render_report
@@ -142,20 +141,11 @@ def _no_unit(*_: object) -> None:
     raise AssertionError("a unit ran again")
 
 
-def test_the_main_process_keeps_no_table(tmp_path: Path,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_main_process_keeps_no_table(tmp_path: Path, unit_results: list[object]) -> None:
     """What each unit hands back to the main process is its name, the same few bytes however
     many replications run; each table's file is written part by part (a row group per unit),
     never gathered whole."""
-    returned: list[object] = []
-    original = Execution.map
-
-    def recording_map(self: Execution, function: object, units: object) -> object:
-        for result in original(self, function, units):
-            returned.append(result)
-            yield result
-
-    monkeypatch.setattr(Execution, "map", recording_map)
+    returned = unit_results
     sizes = {}
     for replications in (1, 4):
         returned.clear()
