@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from sim.cli import main
-from sim.decide.allocate import allocate
+from sim.decide.gain_curves import allocate
 from sim.experiment import unit as unit_module
 from sim.experiment.executors import Execution
 from sim.experiment.store import ResumeError
@@ -306,7 +306,7 @@ def test_max_work_bounds_the_largest_unit_only(tmp_path: Path) -> None:
 
 
 def test_allocation_sends_staff_where_waiting_falls_most() -> None:
-    steps = allocate(load_province(PROVINCE), extra_staff=2, replications=4, seed=3)
+    steps, _ = allocate(load_province(PROVINCE), extra_staff=2, replications=4, seed=3)
     assert steps[0].centre == "102", "the busiest centre gains most from one more counter"
     assert steps[0].gain_ci_low > 0, "the gain is a paired difference clear of zero"
     assert [s.step for s in steps] == [1, 2]

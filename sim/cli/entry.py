@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import click
 
+from sim.cli.allocate import allocate_command
 from sim.cli.calibrate import backtest_command, calibrate_command
 from sim.cli.check import check, schema
-from sim.cli.province import allocate_command, province
+from sim.cli.province import province
 from sim.cli.results import plot, report
 from sim.cli.run import compare, run
 from sim.cli.staff import staff

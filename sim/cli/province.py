@@ -1,10 +1,8 @@
-"""`sim province ...` and `sim allocate`: click commands over the province files
-(sim/scenario/province), the province run (sim/output/province_run.py) and the allocation
-(sim/decide/allocate.py)."""
+"""`sim province ...`: click commands over the province files (sim/scenario/province) and the
+province run (sim/output/province_run.py)."""
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 
 import click
@@ -22,7 +20,6 @@ from sim.cli.common import (
     progress_bar,
     say_resumed,
 )
-from sim.decide.allocate import OBJECTIVES, allocate, steps_table
 from sim.experiment.executors import Execution
 from sim.experiment.plan import DEFAULT_SEED, VISITS_MODES
 from sim.experiment.runner import DEFAULT_REPLICATIONS
@@ -33,6 +30,7 @@ from sim.output.terminal import terminal
 from sim.output.translations import LANGUAGES
 from sim.scenario.errors import ScenarioError
 from sim.scenario.province.admin_units import AdminDataMissing, find_province
+from sim.scenario.province.country import file_stem, load_centres
 from sim.scenario.province.init import init_province
 from sim.scenario.province.load import ProvinceSet, load_province
 
@@ -49,6 +47,14 @@ class MissingExtra(click.ClickException):
 def load_province_or_fail(path: Path) -> ProvinceSet:
     try:
         return load_province(path)
+    except ScenarioError as err:
+        raise ScenarioProblem(err.message()) from None
+
+
+def load_centres_or_fail(path: Path) -> ProvinceSet:
+    """The centres of a province file, or of every province of a country file."""
+    try:
+        return load_centres(path)
     except ScenarioError as err:
         raise ScenarioProblem(err.message()) from None
 
@@ -92,7 +98,7 @@ def init(name: str, template: Path, demand: Path | None, out: Path | None) -> No
     or a documented proxy."""
     try:
         province_name = find_province(name)
-        target = out or Path(f"{_file_name(province_name)}.yaml")
+        target = out or Path(f"{file_stem(province_name)}.yaml")
         written = init_province(province_name, template, demand, target)
     except ScenarioError as err:
         raise ScenarioProblem(err.message()) from None
@@ -101,12 +107,6 @@ def init(name: str, template: Path, demand: Path | None, out: Path | None) -> No
     except ValueError as err:
         raise click.UsageError(str(err)) from None
     click.echo(f"province file written to {written}")
-
-
-def _file_name(province_name: str) -> str:
-    """ASCII file name: 'Thanh Hóa' -> 'thanh_hoa'."""
-    plain = unicodedata.normalize("NFKD", province_name.replace("Đ", "D").replace("đ", "d"))
-    return "_".join("".join(ch for ch in plain if ch.isascii()).lower().split())
 
 
 @province.command("run")
@@ -165,28 +165,3 @@ def _print_ranking(ranking: pd.DataFrame, title: str) -> None:
         table.add_row(str(rank), Text(str(centre)), Text(str(name)), missed,
                       f"{group['total_miss'].iloc[0]:.2f}")
     console.print(table)
-
-
-@click.command("allocate")
-@click.argument("province_file", type=PROVINCE_PATH)
-@click.option("--extra-staff", "-k", type=click.IntRange(min=1), required=True,
-              help="How many extra people to place.")
-@click.option("--objective", type=click.Choice(OBJECTIVES), default="waiting",
-              show_default=True,
-              help="waiting: total minutes waited (a counter at the busiest desk); overdue: "
-                   "dossiers overdue at the end (one more back-office person).")
-@click.option("--replications", "-n", type=click.IntRange(min=2), default=DEFAULT_REPLICATIONS,
-              show_default=True)
-@click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SEED, show_default=True)
-@execution_options
-def allocate_command(province_file: Path, extra_staff: int, objective: str, replications: int,
-                     seed: int, jobs: int, scheduler: str | None) -> None:
-    """Where K extra staff cut total waiting (or overdue dossiers) most, by simulation."""
-    loaded = load_province_or_fail(province_file)
-    try:
-        steps = allocate(loaded, extra_staff, replications, seed, objective,
-                         Execution(jobs, scheduler))
-    except ValueError as err:
-        raise click.UsageError(str(err)) from None
-    table = steps_table(steps)
-    click.echo(table.to_string(index=False, float_format=lambda x: f"{x:,.1f}"))

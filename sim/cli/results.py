@@ -8,9 +8,11 @@ from pathlib import Path
 
 import click
 
+from sim.analysis.country_ranking import rank_provinces
 from sim.cli.common import (
     ScenarioProblem,
 )
+from sim.output.allocation_folder import read_allocation
 from sim.output.manifest import PROVINCE
 from sim.output.plots import ResultPlots
 from sim.output.province_map import save_province_map
@@ -70,8 +72,10 @@ def report(results_dir: Path, lang: str) -> None:
     with _readable_folder():
         if folder_kind(results_dir) == PROVINCE:
             found = load_province_results(results_dir)
+            provinces = (rank_provinces(found.ranking, found.province_of)
+                         if found.province_of is not None else None)
             path = write_province_report(found.ranking, found.name, found.provenance(lang),
-                                         target, lang)
+                                         target, lang, read_allocation(results_dir), provinces)
         else:
             path = write_report(load_results(results_dir, figures_only=True), target, lang,
                                 load_comparison(results_dir), load_recommendation(results_dir))

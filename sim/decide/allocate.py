@@ -1,11 +1,16 @@
-"""Where a pool of extra (seconded) staff helps most: greedy marginal analysis by simulation.
+"""Where a pool of extra (seconded) staff helps most: the objective, where one more person
+works, and the greedy marginal analysis by simulation that places people one at a time.
 
-Each extra person goes, one at a time, to the centre where one more person cuts the objective
-most: total waiting minutes (a counter at the centre's busiest desk, the one with the highest
-offered load over its open counter-minutes) or dossiers overdue at the end (one more
+Each extra person goes to the centre where one more person cuts the objective most: total
+waiting minutes (a counter at the centre's busiest desk, the one with the highest offered load
+over its open counter-minutes) or dossiers overdue at the end (one more
 back-office staff member). Gains are paired differences on common random numbers
 (the same seeds with and without the extra person), so small gains are not noise. After a
 centre receives someone, only its own next gain is simulated again.
+
+`greedy_one_at_a_time` waits for each placement before simulating the next, so it cannot
+place thousands; `sim.decide.gain_curves.allocate` gives the same placement from curves
+simulated in parallel, and is what `sim allocate` uses. This one is its reference.
 """
 
 from __future__ import annotations
@@ -94,8 +99,9 @@ def _busiest_desk(scenario: Scenario) -> tuple[str, str]:
     return pool.site, pool.desk
 
 
-def allocate(province: ProvinceSet, extra_staff: int, replications: int, seed: int,
-             objective: str = "waiting", execution: Execution = IN_PROCESS) -> list[Step]:
+def greedy_one_at_a_time(province: ProvinceSet, extra_staff: int, replications: int, seed: int,
+                         objective: str = "waiting", execution: Execution = IN_PROCESS
+                         ) -> list[Step]:
     """Place `extra_staff` people one by one where each cuts the objective most."""
     current = {c.id: province.scenarios[c.id].options[BASELINE] for c in province.centres}
     names = {c.id: c.name for c in province.centres}
@@ -125,6 +131,7 @@ def _gain(scenario: Scenario, centre: str, replications: int, seed: int, objecti
 
 
 def steps_table(steps: list[Step]) -> pd.DataFrame:
+    """One row per person placed, with the running total of the gains."""
     table = pd.DataFrame([s.__dict__ for s in steps])
     table["cumulative_gain"] = table["gain"].cumsum()
     return table

@@ -25,7 +25,8 @@ MARKER = "manifest.json"  # every results folder has one; a folder without it is
 WRITTEN = {MARKER, "summary.csv", "replications.csv", "visits.parquet", "intervals.parquet",
            "dossiers.parquet", "daily.parquet", "comparison.csv", "recommendation.json",
            "report.html", "province.csv", "figures", "visits", "intervals", "dossiers", "daily",
-           "backtest_days.csv", "backtest_half_hours.csv", "backtest_coverage.csv"}
+           "backtest_days.csv", "backtest_half_hours.csv", "backtest_coverage.csv",
+           "allocation", "allocation.csv", "allocation_curves.csv", "allocation_centres.csv"}
 FIGURE_SUFFIXES = {".png", ".svg", ".pdf"}
 
 

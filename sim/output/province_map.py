@@ -29,19 +29,29 @@ def province_map(ranking: pd.DataFrame, name: str, option: str | None = None,
 def _draw_map(ranking: pd.DataFrame, name: str, option: str, lang: str) -> Figure:
     """The map of one option; the five centres that miss most are named on it."""
     text = figure_text(lang)
-    centres = (ranking[ranking["option"] == option]
-               .drop_duplicates("centre").dropna(subset=["latitude", "longitude"]))
+    centres = ranking[ranking["option"] == option].drop_duplicates("centre")
+    return centres_map(centres, "total_miss", text["map.title"].format(name=name, option=option),
+                       text["map.colour"], lang)
+
+
+def centres_map(centres: pd.DataFrame, column: str, title: str, colour: str,
+                lang: str = "en") -> Figure:
+    """Centres (name, latitude, longitude) at their coordinates coloured by `column` from 0;
+    the five with the largest values are named. Shared by the province and allocation maps."""
+    text = figure_text(lang)
+    centres = centres.dropna(subset=["latitude", "longitude"])
     figure = Figure(figsize=(7, 7), dpi=DPI, layout="constrained")
     axes = figure.add_subplot()
-    misses = centres["total_miss"].to_numpy(dtype=float)
-    top = max(float(np.nanmax(misses)) if len(misses) else 0.0, 1e-9)
-    points = axes.scatter(centres["longitude"], centres["latitude"], c=misses, cmap="RdYlGn_r",
-                          vmin=0, vmax=top, s=60, edgecolors="0.2", linewidths=0.5)
-    for row in centres.nlargest(5, "total_miss").itertuples():
+    values = centres[column].to_numpy(dtype=float)
+    top = max(float(np.nanmax(values)) if len(values) else 0.0, 1e-9)
+    size = 60 if len(centres) <= 400 else 12  # a country's thousands of centres stay apart
+    points = axes.scatter(centres["longitude"], centres["latitude"], c=values, cmap="RdYlGn_r",
+                          vmin=0, vmax=top, s=size, edgecolors="0.2", linewidths=0.5)
+    for row in centres.nlargest(5, column).itertuples():
         axes.annotate(str(row.name), (row.longitude, row.latitude), xytext=(4, 4),
                       textcoords="offset points", fontsize=8)
-    figure.colorbar(points, ax=axes, label=text["map.colour"], shrink=0.8)
-    axes.set_title(text["map.title"].format(name=name, option=option), loc="left", fontsize=11)
+    figure.colorbar(points, ax=axes, label=colour, shrink=0.8)
+    axes.set_title(title, loc="left", fontsize=11)
     axes.set_xlabel(text["map.x"])
     axes.set_ylabel(text["map.y"])
     axes.set_aspect("equal", adjustable="datalim")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.output.allocation_text import Allocation, allocation_section
 from sim.output.metric_text import metric_value, target_text
 from sim.output.pages import page_template, write_page
 from sim.output.province_map import province_map
@@ -22,8 +23,10 @@ STORED_TARGET = re.compile(r"(<=|>=)\s*(\S+)\s*$")
 
 
 def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, path: Path,
-                          lang: str = "vi") -> Path:
-    """Render the province page to ``path`` (written whole or not at all)."""
+                          lang: str = "vi", allocation: Allocation | None = None,
+                          provinces: pd.DataFrame | None = None) -> Path:
+    """Render the province page to ``path`` (written whole or not at all), with the table of
+    `sim allocate` when there is one, and for a country the provinces ranked."""
     t = translator(lang)
     baseline = ranking[ranking["option"] == ranking["option"].iloc[0]] if len(ranking) else ranking
     rows, missing = [], 0
@@ -47,8 +50,20 @@ def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, pat
     template = page_template("province.html.j2")
     html = template.render(lang=lang, _=t.gettext, name=name, summary=summary, rows=rows,
                            map_png=_map_png(ranking, name, lang) if len(ranking) else None,
-                           provenance=provenance)
+                           provenance=provenance,
+                           allocation=allocation_section(allocation, lang) if allocation else None,
+                           provinces=province_rows(provinces, lang) if provinces is not None
+                           else None)
     return write_page(html, path)
+
+
+def province_rows(provinces: pd.DataFrame, lang: str) -> list[dict[str, object]]:
+    """The provinces ranked as the national page shows them, numbers the language's way."""
+    t = translator(lang)
+    return [{"rank": int(r.rank), "province": r.province, "centres": t.number(r.centres),
+             "missing": t.number(r.missing), "share": t.percent(r.missing_share, 0),
+             "mean_miss": t.number(r.mean_miss, 2), "worst": f"{r.worst_name} ({r.worst_centre})"}
+            for r in provinces.itertuples()]
 
 
 def _miss(t: Translator, metric: str, stored: str, mean: float) -> str:

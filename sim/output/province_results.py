@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.analysis.country_ranking import rank_provinces
 from sim.output.manifest import PROVINCE
 from sim.output.province_map import save_province_map
 from sim.output.province_report import write_province_report
@@ -22,6 +23,7 @@ from sim.scenario.load import ScenarioSet
 from sim.scenario.schema import Scenario
 
 RANKING = "province.csv"
+PROVINCES = "provinces.csv"  # a country's provinces ranked
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class ProvinceResults:
     replications: int
     scenarios: dict[str, dict[str, Scenario]]  # centre id -> option -> resolved scenario
     ranking: pd.DataFrame
+    province_of: dict[str, str] | None = None  # a country's centres -> their provinces
 
     def provenance(self, lang: str = "en") -> str:
         return provenance_line(self.province_file, self.root_seed, self.replications, lang)
@@ -67,7 +70,8 @@ def load_province_results(folder: str | Path) -> ProvinceResults:
                           for option in manifest["options"]}
                  for centre in manifest["centres"]}
     return ProvinceResults(manifest["province_file"], manifest["name"], manifest["root_seed"],
-                           manifest["replications"], scenarios, read_ranking(folder))
+                           manifest["replications"], scenarios, read_ranking(folder),
+                           manifest.get("provinces"))
 
 
 def read_ranking(folder: Path) -> pd.DataFrame:
@@ -77,7 +81,13 @@ def read_ranking(folder: Path) -> pd.DataFrame:
 
 
 def write_province_view(ranking: pd.DataFrame, name: str, provenance: str, folder: Path,
-                        lang: str) -> list[Path]:
-    """The province page and its maps, into ``folder`` (the results folder)."""
+                        lang: str, province_of: dict[str, str] | None = None) -> list[Path]:
+    """The province page and its maps, into ``folder`` (the results folder); for a country
+    (`province_of` given) also the provinces ranked, provinces.csv, on the page."""
     maps = save_province_map(ranking, name, folder / "figures", lang) if len(ranking) else []
-    return [*maps, write_province_report(ranking, name, provenance, folder / "report.html", lang)]
+    provinces = None
+    if province_of is not None:
+        provinces = rank_provinces(ranking, province_of)
+        provinces.to_csv(folder / PROVINCES, index=False)
+    return [*maps, write_province_report(ranking, name, provenance, folder / "report.html", lang,
+                                         provinces=provinces)]

@@ -34,12 +34,18 @@ def run_province(
     resume: bool = False,
     on_unit_done: Callable[[], None] | None = None,
     lang: str = "vi",
+    province_of: dict[str, str] | None = None,
 ) -> Published:
     """Run every unit not yet done (or done with parts damaged since) and publish the province
-    folder. Resuming a run that has finished does nothing and leaves its folder as it is."""
+    folder. Resuming a run that has finished does nothing and leaves its folder as it is.
+
+    A country is run as the province of all its centres, with `province_of` (centre id -> its
+    province): the page then ranks the provinces too (`sim country run`)."""
     resolved = resolved_documents(province.scenarios)
     plan = province_plan(province.scenarios, seed, replications, visits)
     description = _description(province, resolved, replications, seed, visits, lang)
+    if province_of is not None:
+        description["provinces"] = province_of
 
     def finish(streamed: Streamed) -> None:
         _finish(province, resolved, description, streamed)
@@ -70,7 +76,7 @@ def _finish(province: ProvinceSet, resolved: dict[str, dict[str, dict]], descrip
     provenance = provenance_line(description["province_file"], description["root_seed"],
                                  description["replications"], description["lang"])
     write_province_view(ranking, province.province.name, provenance, staging,
-                        description["lang"])
+                        description["lang"], description.get("provinces"))
     manifest = {"kind": PROVINCE, **description, "province": province.province.province,
                 "name": province.province.name, "scenarios": resolved,
                 "versions": package_versions()}

@@ -65,6 +65,14 @@ def folder_kind(folder: str | Path) -> str:
     return read_manifest(Path(folder)).get("kind", RUN)
 
 
+def folder_kind_or_none(folder: str | Path) -> str | None:
+    """The folder's kind, or None when it is no results folder of sim."""
+    try:
+        return folder_kind(folder)
+    except ResultsFolderError:
+        return None
+
+
 def load_recommendation(folder: str | Path) -> dict | None:
     """The recommendation of `sim compare`, or None for a folder written by `sim run`."""
     path = Path(folder) / "recommendation.json"

@@ -60,6 +60,8 @@ FIGURE_TEXT: dict[str, str] = {
     "map.x": N_("longitude"),
     "map.y": N_("latitude"),
     "map.note": N_("centres without coordinates are not shown"),
+    "allocation.title": N_("{name}\nwhere the extra staff go"),
+    "allocation.colour": N_("extra staff placed at the centre"),
 }
 
 Labels = Mapping[str, str] | str | None

@@ -26,7 +26,8 @@ import csv
 import datetime as dt
 import math
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -41,6 +42,7 @@ IN_PERSON_PER_UNIT = 64 * 0.40  # 25.6 visitors per unit per day (Hà Nội, see
 PER_RESIDENT = IN_PERSON_PER_UNIT / 30_500  # 0.00084 visitors per resident per day
 PER_OLD_COMMUNE = IN_PERSON_PER_UNIT / 3.1  # 8.26 visitors per old commune per day
 CSV_COLUMNS = "columns code, visitors_per_day and optionally staff"
+HIGHLAND_KM2 = 150.0  # a commune this large takes the highland template (docs/sources.md)
 
 
 @dataclass(frozen=True)
@@ -60,25 +62,72 @@ def init_province(province: str, template: Path, demand_csv: Path | None, out: P
     that is not a valid scenario.
     """
     name = find_province(province)
+    codes = set(communes(name)["code"])
+    demand = read_demand(demand_csv, codes, name) if demand_csv else {}
+    return write_province(name, Templates(template), demand, demand_csv, out)
+
+
+@dataclass(frozen=True)
+class Templates:
+    """The centre template, and other templates for some kinds of unit (`unit_kind`)."""
+
+    default: Path
+    by_kind: Mapping[str, Path] = field(default_factory=dict)
+
+    def of(self, kind: str) -> Path:
+        return self.by_kind.get(kind, self.default)
+
+
+def unit_kind(kind: str, area_km2: float) -> str:
+    """The kind of unit a template is chosen by: ward, special_zone, commune, or highland (a
+    commune of at least HIGHLAND_KM2; the package gives no elevation, see docs/sources.md).
+
+    >>> unit_kind("commune", 40.0), unit_kind("commune", 300.0), unit_kind("ward", 300.0)
+    ('commune', 'highland', 'ward')
+    """
+    return "highland" if kind == "commune" and area_km2 >= HIGHLAND_KM2 else kind
+
+
+def write_province(name: str, templates: Templates, demand: Mapping[str, Demand],
+                   demand_csv: Path | None, out: Path, options: dict | None = None,
+                   into: Path | None = None) -> Path:
+    """Write the province file ``out`` of the province ``name`` (its short name): a centre per
+    unit, each from the template of its kind, demand from ``demand`` or the proxy; ``options``
+    for every centre when given (``{}``: the baseline only). With ``into``, the file is written
+    there, its paths still relative to ``out`` (where it will be moved)."""
     units = communes(name)
+    path = into or out
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scenarios = {path: _template_scenario(path) for path in {templates.default,
+                                                             *templates.by_kind.values()}}
+    centres = []
+    for unit in units.itertuples():
+        template = templates.of(unit_kind(unit.kind, unit.area_km2))
+        centre = _centre(unit, demand.get(unit.code), scenarios[template])
+        if template != templates.default:
+            centre = {**dict(list(centre.items())[:-1]), "template": _relative(template, out),
+                      "set": centre["set"]}
+        centres.append(centre)
+    document = {"name": f"{name}: commune centres", "province": name,
+                "template": _relative(templates.default, out), "centres": centres,
+                **({} if options is None else {"options": options})}
+    header = _header(name, units, demand, demand_csv, scenarios[templates.default])
+    body = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                     width=10_000)  # a long merged_from stays on its line
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+def _template_scenario(template: Path) -> Scenario:
     scenario = load_scenario(template).baseline
     if scenario.arrivals.per_day is None:
         raise ValueError(f"{template}: arrivals: the template gives per_hour; allowed: a "
                          "template with arrivals.per_day (the value each centre replaces)")
-    demand = read_demand(demand_csv, set(units["code"]), name) if demand_csv else {}
-    centres = [_centre(unit, demand.get(unit.code), scenario) for unit in units.itertuples()]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    document = {
-        "name": f"{name}: commune centres",
-        "province": name,
-        "template": Path(os.path.relpath(template.resolve(), out.resolve().parent)).as_posix(),
-        "centres": centres,
-    }
-    header = _header(name, units, demand, demand_csv, scenario)
-    body = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                     width=10_000)  # a long merged_from stays on its line
-    out.write_text(header + body, encoding="utf-8")
-    return out
+    return scenario
+
+
+def _relative(path: Path, out: Path) -> str:
+    return Path(os.path.relpath(path.resolve(), out.resolve().parent)).as_posix()
 
 
 def proxy_visitors(old_communes: int, population: float = math.nan) -> int:

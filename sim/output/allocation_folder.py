@@ -1,0 +1,124 @@
+"""`sim allocate`'s results folder: who goes where (allocation.csv), every simulated gain
+(allocation_curves.csv), people placed per centre (allocation_centres.csv), and the map.
+
+Next to a province run's folder (its `allocation/` subfolder) the province page is written again
+with the allocation table; elsewhere the folder stands alone. Either way it is published whole or
+not at all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from sim.decide.allocate import Step, steps_table
+from sim.decide.gain_curves import Curve, rising_gains
+from sim.output.allocation_text import Allocation
+from sim.output.figures.style import save_figure, styled
+from sim.output.figures.text import figure_text
+from sim.output.folder import write_files
+from sim.output.json_file import write_json
+from sim.output.manifest import PROVINCE, package_versions
+from sim.output.province_map import centres_map
+from sim.output.province_report import write_province_report
+from sim.output.province_results import load_province_results
+from sim.output.results_io import folder_kind_or_none
+from sim.scenario.province.load import ProvinceSet
+
+ALLOCATION = "allocation"  # the subfolder of a province folder, and the manifest's kind
+STEPS, CURVES, CENTRES = "allocation.csv", "allocation_curves.csv", "allocation_centres.csv"
+
+
+@dataclass(frozen=True)
+class AllocationTables:
+    """An allocation as tables: the steps, the gains simulated, the people per centre."""
+
+    steps: pd.DataFrame
+    curves: pd.DataFrame
+    centres: pd.DataFrame
+    rising: pd.DataFrame  # centre, k, clear: where a later person gains more
+
+
+def allocation_tables(steps: list[Step], curves: Sequence[Curve],
+                      province: ProvinceSet) -> AllocationTables:
+    """The tables of an allocation of the centres of `province`."""
+    table = steps_table(steps)
+    gains = pd.DataFrame(
+        [{"centre": c.centre, "name": c.name, "person": k + 1, "where": c.wheres[k],
+          **dict(zip(("gain", "gain_ci_low", "gain_ci_high"), c.gain(k), strict=True))}
+         for c in curves for k in range(c.known)])
+    placed = table.groupby("centre")["gain"].agg(["size", "sum"])
+    centres = pd.DataFrame(
+        [{"centre": c.id, "name": c.name, "latitude": c.latitude, "longitude": c.longitude,
+          "people": int(placed["size"].get(c.id, 0)), "gain": float(placed["sum"].get(c.id, 0))}
+         for c in province.centres])
+    rising = pd.DataFrame(rising_gains(curves), columns=["centre", "person", "clear"])
+    return AllocationTables(table, gains, centres, rising)
+
+
+def allocation_map(centres: pd.DataFrame, name: str, lang: str = "en") -> Figure:
+    """The centres coloured by how many of the extra people each receives."""
+    text = figure_text(lang)
+    with styled():
+        return centres_map(centres, "people", text["allocation.title"].format(name=name),
+                           text["allocation.colour"], lang)
+
+
+def default_folder(results: Path, stem: str) -> Path:
+    """Inside the province run's folder when there is one, else a folder of its own."""
+    province_folder = results / stem
+    if (province_folder / "manifest.json").is_file():
+        return province_folder / ALLOCATION
+    return results / f"{stem}_{ALLOCATION}"
+
+
+def write_allocation(tables: AllocationTables, name: str, description: dict, out: Path,
+                     lang: str) -> Path:
+    """Publish the allocation folder: the three tables, the map, the manifest."""
+    figure = allocation_map(tables.centres, name, lang)
+    rising = [[str(c), int(k), bool(clear)]
+              for c, k, clear in tables.rising.itertuples(index=False)]
+    writers = {
+        STEPS: lambda path: tables.steps.to_csv(path, index=False),
+        CURVES: lambda path: tables.curves.to_csv(path, index=False),
+        CENTRES: lambda path: tables.centres.to_csv(path, index=False),
+        "figures": lambda path: _save_map(figure, path),
+        "manifest.json": lambda path: write_json(
+            {"kind": ALLOCATION, **description, "rising": rising, "versions": package_versions()},
+            path),
+    }
+    written = write_files(out, writers)
+    _refresh_province_page(written, lang)
+    return written
+
+
+def _refresh_province_page(folder: Path, lang: str) -> None:
+    """The province page of the run the allocation sits in, written again with its table."""
+    province_folder = folder.parent
+    if folder.name != ALLOCATION or folder_kind_or_none(province_folder) != PROVINCE:
+        return
+    found = load_province_results(province_folder)
+    write_province_report(found.ranking, found.name, found.provenance(lang),
+                          province_folder / "report.html", lang, read_allocation(province_folder))
+
+
+def _save_map(figure: Figure, folder: Path) -> None:
+    folder.mkdir()
+    for extension in ("png", "svg"):
+        save_figure(figure, folder / f"allocation_map.{extension}")
+
+
+def read_allocation(province_folder: Path) -> Allocation | None:
+    """The allocation inside a province folder; None when there is none."""
+    folder = province_folder / ALLOCATION
+    if not (folder / STEPS).is_file():
+        return None
+    steps = pd.read_csv(folder / STEPS, dtype={"centre": str, "name": str, "where": str})
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    rising = pd.DataFrame(manifest["rising"], columns=["centre", "person", "clear"])
+    return Allocation(steps, str(manifest["objective"]), rising.astype({"centre": str}))

@@ -1,0 +1,111 @@
+"""The words of an allocation: the gain's unit, where a person works, the terminal table and the
+rows of the province page, in the reader's language (the catalogues of
+:mod:`sim.output.translations`)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pandas as pd
+from rich.table import Table
+from rich.text import Text
+
+from sim.output.translations import N_, Translator, translator
+
+GAIN_UNITS = {  # objective -> what one unit of its gain is
+    "waiting": N_("minutes of waiting saved (all citizens of the period together, mean over "
+                  "replications)"),
+    "overdue": N_("overdue dossiers fewer at the end of the period (mean over replications)"),
+}
+BACK_OFFICE = "back_office"  # where: one more person processing dossiers
+
+
+class Allocation(NamedTuple):
+    """An allocation as the province page shows it."""
+
+    steps: pd.DataFrame  # allocation.csv
+    objective: str
+    rising: pd.DataFrame  # centre, person, clear: where a later person gains more
+
+
+def allocation_section(allocation: Allocation, lang: str) -> dict[str, object]:
+    """What the page's allocation section shows: its rows and sentences."""
+    return {"rows": allocation_rows(allocation.steps, lang),
+            "rising": rising_words(allocation.rising, lang),
+            **allocation_words(allocation.steps, allocation.objective, lang)}
+
+
+def gain_unit(t: Translator, objective: str) -> str:
+    return t.gettext(GAIN_UNITS[objective])
+
+
+def where_text(t: Translator, where: str) -> str:
+    """Where the person works, in words: the back office, or a counter of a named desk."""
+    if where == BACK_OFFICE:
+        return t.gettext("back office")
+    return t.gettext("a counter at desk {desk}").format(desk=where)
+
+
+def crosses_zero(low: float, high: float) -> bool:
+    """Whether the gain's 95% interval holds 0: the gain may be noise, not a gain."""
+    return not low > 0 and not high < 0
+
+
+def allocation_rows(steps: pd.DataFrame, lang: str) -> list[dict[str, object]]:
+    """The rows of the allocation table as a page shows them, numbers written the language's
+    way; `doubtful` marks a gain whose interval holds 0."""
+    t = translator(lang)
+    return [{"step": int(row.step), "centre": str(row.centre), "name": str(row.name),
+             "where": where_text(t, str(row.where)), "gain": t.number(row.gain, 1),
+             "interval": f"{t.number(row.gain_ci_low, 1)} – {t.number(row.gain_ci_high, 1)}",
+             "cumulative": t.number(row.cumulative_gain, 1),
+             "doubtful": crosses_zero(row.gain_ci_low, row.gain_ci_high)}
+            for row in steps.itertuples()]
+
+
+def allocation_words(steps: pd.DataFrame, objective: str, lang: str) -> dict[str, str]:
+    """The page's sentences about an allocation: the unit and, when some gains may be noise,
+    the warning."""
+    t = translator(lang)
+    doubtful = sum(crosses_zero(r.gain_ci_low, r.gain_ci_high) for r in steps.itertuples())
+    warning = t.ngettext(
+        "Warning: for {count} person placed, the 95% interval of the gain includes 0: the gain "
+        "may be noise; more replications would tell.",
+        "Warning: for {count} people placed, the 95% interval of the gain includes 0: the gain "
+        "may be noise; more replications would tell.", doubtful).format(count=doubtful)
+    return {"unit": t.gettext("Gain: {unit}.").format(unit=gain_unit(t, objective)),
+            "warning": warning if doubtful else ""}
+
+
+def allocation_table(steps: pd.DataFrame, title: str, objective: str, lang: str = "en") -> Table:
+    """The terminal table: one row per person placed; '!' where the interval holds 0."""
+    t = translator(lang)
+    words = allocation_words(steps, objective, lang)
+    table = Table(title=Text(title), title_justify="left",
+                  caption=" ".join(w for w in (words["unit"], words["warning"]) if w))
+    for heading in (N_("person"), N_("centre"), N_("where"), N_("gain"), N_("95% interval"),
+                    N_("total gain")):
+        table.add_column(t.gettext(heading), justify="left" if heading in (
+            "centre", "where") else "right")
+    for row in allocation_rows(steps, lang):
+        table.add_row(str(row["step"]), Text(f"{row['name']} ({row['centre']})"),
+                      Text(str(row["where"])), f"{row['gain']}{' !' if row['doubtful'] else ''}",
+                      str(row["interval"]), str(row["cumulative"]))
+    return table
+
+
+def rising_words(rising: pd.DataFrame, lang: str) -> str:
+    """Where gains do not diminish, so greedy placement may not be the best one; '' if none."""
+    if rising.empty:
+        return ""
+    t = translator(lang)
+    clear = rising[rising["clear"]]
+    centres = ", ".join(dict.fromkeys(rising["centre"].astype(str)))
+    return t.ngettext(
+        "At {count} centre ({centres}) a later person gains more than an earlier one "
+        "({clear} clearly, with 95% confidence): there the placement, one person at a time by "
+        "the largest gain, may not be the best.",
+        "At {count} centres ({centres}) a later person gains more than an earlier one "
+        "({clear} clearly, with 95% confidence): there the placement, one person at a time by "
+        "the largest gain, may not be the best.", rising["centre"].nunique()).format(
+            count=rising["centre"].nunique(), centres=centres, clear=len(clear))
