@@ -8,6 +8,7 @@ import click
 from sim.cli.allocate import allocate_command
 from sim.cli.calibrate import backtest_command, calibrate_command
 from sim.cli.check import check, schema
+from sim.cli.country import country
 from sim.cli.province import province
 from sim.cli.results import plot, report
 from sim.cli.run import compare, run
@@ -21,7 +22,8 @@ def main() -> None:
     staffing options, from a YAML scenario file."""
 
 
-for command in (run, compare, check, staff, plot, report, schema, province, allocate_command):
+for command in (run, compare, check, staff, plot, report, schema, province, country,
+                allocate_command):
     main.add_command(command)
 main.add_command(calibrate_command)
 main.add_command(backtest_command)

@@ -3,7 +3,9 @@ province run (sim/output/province_run.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 import pandas as pd
@@ -109,31 +111,46 @@ def init(name: str, template: Path, demand: Path | None, out: Path | None) -> No
     click.echo(f"province file written to {written}")
 
 
+def run_options(command: Callable) -> Callable:
+    """The options of `sim province run` and `sim country run`."""
+    for option in reversed([
+        click.option("--replications", "-n", type=click.IntRange(min=1),
+                     default=DEFAULT_REPLICATIONS, show_default=True,
+                     help="Replications per centre and option."),
+        click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SEED,
+                     show_default=True),
+        click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+                     help="Results folder [default: results/<file name>]."),
+        click.option("--visits", type=click.Choice(VISITS_MODES), default="sample",
+                     show_default=True,
+                     help="Per-visit log: none, replication 0 only (sample), or all."),
+        click.option("--resume", is_flag=True,
+                     help="Continue an interrupted run, skipping done units."),
+        click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table."),
+        click.option("--lang", type=click.Choice(LANGUAGES), default="vi", show_default=True,
+                     help="Language of report.html and the map."),
+        execution_options, max_work_option]):
+        command = option(command)
+    return command
+
+
 @province.command("run")
 @click.argument("province_file", type=PROVINCE_PATH)
-@click.option("--replications", "-n", type=click.IntRange(min=1), default=DEFAULT_REPLICATIONS,
-              show_default=True, help="Replications per centre and option.")
-@click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SEED, show_default=True)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Results folder [default: results/<province file name>].")
-@click.option("--visits", type=click.Choice(VISITS_MODES), default="sample", show_default=True,
-              help="Per-visit log: none, replication 0 only (sample), or all.")
-@click.option("--resume", is_flag=True, help="Continue an interrupted run, skipping done units.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="vi", show_default=True,
-              help="Language of report.html and the map.")
-@execution_options
-@max_work_option
-def run(province_file: Path, replications: int, seed: int, out: Path | None, visits: str,
-        resume: bool, quiet: bool, lang: str, jobs: int, scheduler: str | None,
-        max_work: float | None) -> None:
+@run_options
+def run(province_file: Path, **settings: Any) -> None:
     """Run every centre of PROVINCE_FILE and rank the centres by how far they miss targets.
 
     Each (option, centre, replication) unit writes its tables as Parquet parts as it finishes,
     so memory does not grow with the number of centres; an interrupted run continues with
     --resume.
     """
-    loaded = load_province_or_fail(province_file)
+    run_centres(load_province_or_fail(province_file), None, **settings)
+
+
+def run_centres(loaded: ProvinceSet, province_of: dict[str, str] | None, replications: int,
+                seed: int, out: Path | None, visits: str, resume: bool, quiet: bool, lang: str,
+                jobs: int, scheduler: str | None, max_work: float | None) -> None:
+    """Run every centre of a province (or a country: `province_of`) and print the ranking."""
     # Parts are streamed to disk as each unit ends: only the largest unit must fit in memory.
     check_work_or_fail([scenario for centre in loaded.scenarios.values()
                         for scenario in centre.options.values()], replications, max_work,
@@ -142,7 +159,7 @@ def run(province_file: Path, replications: int, seed: int, out: Path | None, vis
     units = len(loaded.centres) * len(loaded.option_names()) * replications
     with interruptible("centre runs"), progress_bar(quiet, units, "centre runs") as advance:
         done = run_province(loaded, replications, seed, folder, Execution(jobs, scheduler),
-                            visits, resume, advance, lang)
+                            visits, resume, advance, lang, province_of)
     say_resumed(done, units, quiet, "centre runs")
     if not quiet:
         _print_ranking(read_ranking(done.folder), loaded.province.name)

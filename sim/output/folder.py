@@ -26,7 +26,8 @@ WRITTEN = {MARKER, "summary.csv", "replications.csv", "visits.parquet", "interva
            "dossiers.parquet", "daily.parquet", "comparison.csv", "recommendation.json",
            "report.html", "province.csv", "figures", "visits", "intervals", "dossiers", "daily",
            "backtest_days.csv", "backtest_half_hours.csv", "backtest_coverage.csv",
-           "allocation", "allocation.csv", "allocation_curves.csv", "allocation_centres.csv"}
+           "allocation", "allocation.csv", "allocation_curves.csv", "allocation_centres.csv",
+           "provinces.csv"}
 FIGURE_SUFFIXES = {".png", ".svg", ".pdf"}
 
 

@@ -57,7 +57,8 @@ def init_country(out: Path, templates: Mapping[str, Path], demand_csv: Path | No
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; the files are meant to be shared
     try:
-        files = [_province(name, chosen, demand, units[name], demand_csv, staging, out)
+        copied = _copy_templates(chosen, staging)
+        files = [_province(name, copied, demand, units[name], demand_csv, staging)
                  for name in names]
         country = {"name": f"{COUNTRY}: commune centres", "provinces": files}
         header = (f"# {COUNTRY}: {sum(map(len, units.values()))} commune centres in "
@@ -76,14 +77,24 @@ def init_country(out: Path, templates: Mapping[str, Path], demand_csv: Path | No
 
 
 def _province(name: str, templates: Mapping[str, Path], demand: Mapping, codes: set[str],
-              demand_csv: Path | None, staging: Path, out: Path) -> str:
-    """Write one province's file; its templates are referenced from where it will be."""
-    relative = f"provinces/{file_stem(name)}.yaml"
-    target = out.resolve() / relative  # relative paths are taken from the final place
+              demand_csv: Path | None, staging: Path) -> str:
+    """Write one province's file; it names its templates relative to itself, so the folder
+    can move."""
     written = write_province(name, Templates(templates["commune"], dict(templates)),
                              {code: d for code, d in demand.items() if code in codes},
-                             demand_csv, target, options={}, into=staging / relative)
+                             demand_csv, staging / "provinces" / f"{file_stem(name)}.yaml",
+                             options={})
     return Path(os.path.relpath(written, staging)).as_posix()
+
+
+def _copy_templates(templates: Mapping[str, Path], staging: Path) -> dict[str, Path]:
+    """Copy each kind's template to templates/<kind>.yaml, so that the folder stands alone (it
+    can be moved) and a planner edits a kind's template there."""
+    (staging / "templates").mkdir()
+    copied = {kind: staging / "templates" / f"{kind}.yaml" for kind in templates}
+    for kind, path in templates.items():
+        shutil.copyfile(path, copied[kind])
+    return copied
 
 
 def _fill(staging: Path, out: Path) -> None:

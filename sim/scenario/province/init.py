@@ -89,15 +89,12 @@ def unit_kind(kind: str, area_km2: float) -> str:
 
 
 def write_province(name: str, templates: Templates, demand: Mapping[str, Demand],
-                   demand_csv: Path | None, out: Path, options: dict | None = None,
-                   into: Path | None = None) -> Path:
+                   demand_csv: Path | None, out: Path, options: dict | None = None) -> Path:
     """Write the province file ``out`` of the province ``name`` (its short name): a centre per
     unit, each from the template of its kind, demand from ``demand`` or the proxy; ``options``
-    for every centre when given (``{}``: the baseline only). With ``into``, the file is written
-    there, its paths still relative to ``out`` (where it will be moved)."""
+    for every centre when given (``{}``: the baseline only)."""
     units = communes(name)
-    path = into or out
-    path.parent.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
     scenarios = {path: _template_scenario(path) for path in {templates.default,
                                                              *templates.by_kind.values()}}
     centres = []
@@ -114,8 +111,8 @@ def write_province(name: str, templates: Templates, demand: Mapping[str, Demand]
     header = _header(name, units, demand, demand_csv, scenarios[templates.default])
     body = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
                      width=10_000)  # a long merged_from stays on its line
-    path.write_text(header + body, encoding="utf-8")
-    return path
+    out.write_text(header + body, encoding="utf-8")
+    return out
 
 
 def _template_scenario(template: Path) -> Scenario:
