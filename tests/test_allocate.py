@@ -1,12 +1,25 @@
 """Where `sim allocate` puts one more person: at the desk with the highest offered load over its
-open counter-minutes (site shares and schedules count), working whenever that desk is open."""
+open counter-minutes (site shares and schedules count), working whenever that desk is open; how
+the curves of gains are merged into a placement (the same as one person at a time), and what
+`sim allocate` writes."""
 
 from __future__ import annotations
 
-from sim.decide.allocate import with_one_more
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from click.testing import CliRunner
+
+from sim.cli import main
+from sim.decide.allocate import OBJECTIVES, greedy_one_at_a_time, with_one_more
+from sim.decide.gain_curves import Curve, allocate, merge, rising_gains
+from sim.experiment.executors import Execution
 from sim.scenario.load import scenario_from_document
+from sim.scenario.province.load import load_province
 from sim.scenario.schema import Scenario
 
+PROVINCE = Path(__file__).parent / "fixtures" / "province" / "province.yaml"
 PROCEDURE = {"name": "p", "service": {"dist": "exponential", "mean": 10}}
 
 
@@ -44,3 +57,81 @@ def test_the_busiest_desk_counts_site_shares() -> None:
     assert where in ("big.general", "big.land")
     assert more.sites["big"].desks[where.split(".")[1]].counters == 3
     assert more.sites["small"].desks == scenario.sites["small"].desks
+
+
+def test_curves_place_people_exactly_as_the_one_at_a_time_greedy() -> None:
+    """The merge of curves simulated in parallel is the greedy of today, step for step: same
+    centres, same desks, the same gains to the last bit (same scenarios and seeds)."""
+    province = load_province(PROVINCE)
+    for objective in OBJECTIVES:
+        greedy = greedy_one_at_a_time(province, 7, replications=3, seed=11, objective=objective)
+        merged, _ = allocate(province, 7, replications=3, seed=11, objective=objective,
+                             execution=Execution(jobs=2))
+        assert merged == greedy, objective
+
+
+def curve(name: str, gains: list[float]) -> Curve:
+    """A centre whose objective falls by `gains` (the same in each of three replications)."""
+    levels = np.cumsum([0.0, *gains])
+    values = [np.full(3, 1000.0 - level) for level in levels]
+    return Curve(name, name, levels=[], wheres=["general"] * len(gains), values=values)
+
+
+def test_merge_takes_the_largest_next_gain_first_ties_to_the_centre_listed_first() -> None:
+    centres = [curve("a", [5, 3, 1]), curve("b", [5, 4, 0.5])]
+    steps, short = merge(centres, 4)
+    assert [s.centre for s in steps] == ["a", "b", "b", "a"]
+    assert [s.gain for s in steps] == [5, 5, 4, 3]
+    assert not short
+
+
+def test_merge_says_which_curves_it_ran_out_of() -> None:
+    """b's one simulated gain is used at step 2 and people are left: b's next gain is needed.
+    a's run out at the last step needs nothing more."""
+    steps, short = merge([curve("a", [5, 3]), curve("b", [4])], 3)
+    assert [s.centre for s in steps] == ["a", "b", "a"]
+    assert short == {"b"}
+    assert merge([curve("a", [5]), curve("b", [4])], 3)[1] == {"a", "b"}, "too few gains"
+
+
+def test_rising_gains_are_found_where_a_later_person_gains_more() -> None:
+    rising = rising_gains([curve("flat", [5, 3, 1]), curve("convex", [2, 6, 1])])
+    assert rising == [("convex", 1, True)], "the same rise in every replication: clear"
+    noisy = curve("noisy", [2, 3])  # a rise of 1 on average, of 11, 1 and -9 by replication
+    noisy.values[1] = noisy.values[1] + np.array([0.0, 5.0, -5.0])
+    assert rising_gains([noisy]) == [("noisy", 1, False)]
+
+
+def test_gains_of_the_test_province_diminish() -> None:
+    """Where greedy placement is optimal: each centre's gains fall person by person (say where
+    they do not, clearly, with 95% confidence)."""
+    _, curves = allocate(load_province(PROVINCE), 8, replications=5, seed=2)
+    assert not [r for r in rising_gains(curves) if r[2]]
+
+
+def test_sim_allocate_writes_the_table_the_files_the_map_and_the_province_page(
+        tmp_path: Path) -> None:
+    runner = CliRunner()
+    results = tmp_path / "province"
+    ran = runner.invoke(main, ["province", "run", str(PROVINCE), "-n", "2", "-q", "--out",
+                               str(results)])
+    assert ran.exit_code == 0, ran.output
+    out = runner.invoke(main, ["allocate", str(PROVINCE), "-k", "4", "-n", "3", "--lang", "en",
+                               "--out", str(results / "allocation")])
+    assert out.exit_code == 0, out.output
+    steps = pd.read_csv(results / "allocation" / "allocation.csv", dtype={"centre": str})
+    assert list(steps["step"]) == [1, 2, 3, 4]
+    assert "Phường Hai (102)" in out.output and "minutes of waiting saved" in out.output
+    doubtful = steps[(steps["gain_ci_low"] <= 0) & (steps["gain_ci_high"] >= 0)]
+    assert ("Warning" in out.output) == (not doubtful.empty)
+    assert (results / "allocation" / "figures" / "allocation_map.png").is_file()
+    page = (results / "report.html").read_text(encoding="utf-8")
+    assert "Nơi cán bộ tăng cường giúp nhiều nhất" in page, "the page in its own language (vi)"
+    assert page.count("Phường Hai (102)") >= (steps["centre"] == "102").sum()
+
+
+def test_sim_allocate_of_a_broken_file_names_it(tmp_path: Path) -> None:
+    broken = tmp_path / "p.yaml"
+    broken.write_text("name: x\ntemplate: none.yaml\ncentres: [{id: '1', name: a}]\n")
+    out = CliRunner().invoke(main, ["allocate", str(broken), "-k", "1"])
+    assert out.exit_code == 2 and "none.yaml" in out.output and "Traceback" not in out.output

@@ -8,15 +8,13 @@ from pathlib import Path
 
 import click
 
-from sim.analysis.country_ranking import rank_provinces
 from sim.cli.common import (
     ScenarioProblem,
 )
-from sim.output.allocation_folder import read_allocation
 from sim.output.manifest import PROVINCE
 from sim.output.plots import ResultPlots
 from sim.output.province_map import save_province_map
-from sim.output.province_report import write_province_report
+from sim.output.province_page import write_province_page
 from sim.output.province_results import load_province_results
 from sim.output.report import write_report
 from sim.output.results_io import (
@@ -71,11 +69,7 @@ def report(results_dir: Path, lang: str) -> None:
     target = results_dir / "report.html"
     with _readable_folder():
         if folder_kind(results_dir) == PROVINCE:
-            found = load_province_results(results_dir)
-            provinces = (rank_provinces(found.ranking, found.province_of)
-                         if found.province_of is not None else None)
-            path = write_province_report(found.ranking, found.name, found.provenance(lang),
-                                         target, lang, read_allocation(results_dir), provinces)
+            path = write_province_page(results_dir, lang)
         else:
             path = write_report(load_results(results_dir, figures_only=True), target, lang,
                                 load_comparison(results_dir), load_recommendation(results_dir))

@@ -8,7 +8,6 @@ not at all.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,20 +17,17 @@ from matplotlib.figure import Figure
 
 from sim.decide.allocate import Step, steps_table
 from sim.decide.gain_curves import Curve, rising_gains
-from sim.output.allocation_text import Allocation
 from sim.output.figures.style import save_figure, styled
 from sim.output.figures.text import figure_text
 from sim.output.folder import write_files
 from sim.output.json_file import write_json
 from sim.output.manifest import PROVINCE, package_versions
 from sim.output.province_map import centres_map
-from sim.output.province_report import write_province_report
-from sim.output.province_results import load_province_results
+from sim.output.province_page import ALLOCATION, STEPS, write_province_page
 from sim.output.results_io import folder_kind_or_none
 from sim.scenario.province.load import ProvinceSet
 
-ALLOCATION = "allocation"  # the subfolder of a province folder, and the manifest's kind
-STEPS, CURVES, CENTRES = "allocation.csv", "allocation_curves.csv", "allocation_centres.csv"
+CURVES, CENTRES = "allocation_curves.csv", "allocation_centres.csv"
 
 
 @dataclass(frozen=True)
@@ -93,32 +89,12 @@ def write_allocation(tables: AllocationTables, name: str, description: dict, out
             path),
     }
     written = write_files(out, writers)
-    _refresh_province_page(written, lang)
+    if written.name == ALLOCATION and folder_kind_or_none(written.parent) == PROVINCE:
+        write_province_page(written.parent)  # with the table, in the page's language
     return written
-
-
-def _refresh_province_page(folder: Path, lang: str) -> None:
-    """The province page of the run the allocation sits in, written again with its table."""
-    province_folder = folder.parent
-    if folder.name != ALLOCATION or folder_kind_or_none(province_folder) != PROVINCE:
-        return
-    found = load_province_results(province_folder)
-    write_province_report(found.ranking, found.name, found.provenance(lang),
-                          province_folder / "report.html", lang, read_allocation(province_folder))
 
 
 def _save_map(figure: Figure, folder: Path) -> None:
     folder.mkdir()
     for extension in ("png", "svg"):
         save_figure(figure, folder / f"allocation_map.{extension}")
-
-
-def read_allocation(province_folder: Path) -> Allocation | None:
-    """The allocation inside a province folder; None when there is none."""
-    folder = province_folder / ALLOCATION
-    if not (folder / STEPS).is_file():
-        return None
-    steps = pd.read_csv(folder / STEPS, dtype={"centre": str, "name": str, "where": str})
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    rising = pd.DataFrame(manifest["rising"], columns=["centre", "person", "clear"])
-    return Allocation(steps, str(manifest["objective"]), rising.astype({"centre": str}))
