@@ -237,13 +237,14 @@ class RunTiming:
 
 
 def timed_run(province: ProvinceSet, replications: int, jobs: int, visits: str,
-              out: Path) -> RunTiming:
+              out: Path, scheduler: str | None = None) -> RunTiming:
     """run_province with its clock, unit by unit; the results folder is removed afterwards."""
     done: list[float] = []
     cpu_before = cpu_seconds(resource.RUSAGE_SELF) + cpu_seconds(resource.RUSAGE_CHILDREN)
     busy_before = machine_busy()
     started = time.perf_counter()
-    folder = run_province(province, replications, SEED, out, execution=Execution(jobs=jobs),
+    folder = run_province(province, replications, SEED, out,
+                          execution=Execution(jobs=jobs, scheduler=scheduler),
                           visits=visits,
                           on_unit_done=lambda: done.append(time.perf_counter())).folder
     seconds = time.perf_counter() - started

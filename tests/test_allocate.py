@@ -86,12 +86,23 @@ def test_merge_takes_the_largest_next_gain_first_ties_to_the_centre_listed_first
 
 
 def test_merge_says_which_curves_it_ran_out_of() -> None:
-    """b's one simulated gain is used at step 2 and people are left: b's next gain is needed.
-    a's run out at the last step needs nothing more."""
+    """b's one simulated gain is used at step 2; what b has left to cut (996 minutes) bounds
+    its next gain above a's 3, so b's next gain is needed. a, run out at the last step, needs
+    nothing more."""
     steps, short = merge([curve("a", [5, 3]), curve("b", [4])], 3)
     assert [s.centre for s in steps] == ["a", "b", "a"]
     assert short == {"b"}
     assert merge([curve("a", [5]), curve("b", [4])], 3)[1] == {"a", "b"}, "too few gains"
+
+
+def test_a_centre_with_less_left_to_cut_than_the_gains_placed_is_not_simulated_further(
+        ) -> None:
+    """Waiting never goes below 0: a centre whose citizens wait 2 minutes in all cannot gain
+    more than 2, below the 4 of each person placed; only its baseline is ever simulated."""
+    small = Curve("small", "small", levels=[], values=[np.full(3, 2.0)])
+    steps, short = merge([small, curve("busy", [5, 4, 4])], 3)
+    assert [s.centre for s in steps] == ["busy"] * 3 and not short
+    assert merge([small, curve("busy", [5, 4, 1])], 3)[1] == {"small"}, "2 > 1: needed"
 
 
 def test_rising_gains_are_found_where_a_later_person_gains_more() -> None:

@@ -9,8 +9,11 @@ seeds and numbers, so the same placement), without waiting for one placement bef
 the next. Merging is optimal when each centre's gains diminish; `rising_gains` says where they
 do not.
 
-A curve is simulated only as deep as the merge needs: one person per centre first, then twice
-as deep at each centre whose every simulated gain the merge took before it had placed all K.
+A curve is simulated only as deep as the merge needs: the baseline of every centre first; a
+centre whose next gain is not simulated stands in the merge with a bound of it (what it has
+left to cut), and where that bound would come first the centre is simulated one person
+deeper, then twice as deep. A centre that could not gain as much as the K-th person placed is
+never simulated beyond its baseline.
 """
 
 from __future__ import annotations
@@ -70,9 +73,8 @@ def simulate_levels(all_curves: Sequence[Curve], depth: dict[str, int], replicat
     one unit per centre and level, with every replication inside it."""
     todo = []
     for curve in all_curves:
-        curve.deepen(depth.get(curve.centre, curve.known), objective)
-        todo += [(curve, level) for level in range(len(curve.values),
-                                                   depth.get(curve.centre, curve.known) + 1)]
+        curve.deepen(depth[curve.centre], objective)
+        todo += [(curve, level) for level in range(len(curve.values), depth[curve.centre] + 1)]
     units = [(curve.levels[level], curve.centre, replications, seed, objective)
              for curve, level in todo]
     for (curve, level), values in zip(todo, execution.map(objective_values, units), strict=True):
@@ -85,50 +87,50 @@ def simulate_levels(all_curves: Sequence[Curve], depth: dict[str, int], replicat
 def merge(all_curves: Sequence[Curve], extra_staff: int) -> tuple[list[Step], set[str]]:
     """Place `extra_staff` people by the largest next gain (ties: the centre listed first).
 
-    Returns the steps and the centres whose simulated gains ran out while people were still
-    being placed: their next gain is unknown, so the steps are exact only when none did.
+    A centre whose next gain is not simulated yet stands in the queue with a bound of it: the
+    mean objective it has now (the objective is never negative, so no person can cut more).
+    Where such a bound comes first, the placement needs that centre's next gain: the centres
+    returned. The steps are those of the one-at-a-time greedy when none is returned.
     """
-    heap = [(-curve.gain(0)[0], position, 0) for position, curve in enumerate(all_curves)
-            if curve.known]
+    heap = [_entry(curve, position, 0) for position, curve in enumerate(all_curves)]
     heapq.heapify(heap)
     steps: list[Step] = []
-    ran_out: list[str] = []
+    short: set[str] = set()
     while heap and len(steps) < extra_staff:
-        _, position, k = heapq.heappop(heap)
+        _, position, k, bound = heapq.heappop(heap)
         curve = all_curves[position]
+        if bound:
+            short.add(curve.centre)
+            continue
         gain, low, high = curve.gain(k)
         steps.append(Step(len(steps) + 1, curve.centre, curve.name, curve.wheres[k], gain, low,
                           high))
-        if k + 1 < curve.known:
-            heapq.heappush(heap, (-curve.gain(k + 1)[0], position, k + 1))
-        else:
-            ran_out.append(curve.centre)
-    # A centre that ran out at the very last step changed nothing: nobody came after it.
-    short = set(ran_out[:-1]) | ({ran_out[-1]} if ran_out and steps[-1].centre != ran_out[-1]
-                                 else set())
-    return steps, short | _unreached(all_curves, extra_staff, steps)
+        heapq.heappush(heap, _entry(curve, position, k + 1))
+    return steps, short
 
 
-def _unreached(all_curves: Sequence[Curve], extra_staff: int, steps: list[Step]) -> set[str]:
-    """When every simulated gain was used and people are left, every centre needs more."""
-    return {curve.centre for curve in all_curves} if len(steps) < extra_staff else set()
+def _entry(curve: Curve, position: int, k: int) -> tuple[float, int, int, bool]:
+    """The queue entry of a centre's (k+1)-th person: its gain, or its bound when the level
+    after it is not simulated yet."""
+    if k < curve.known:
+        return -curve.gain(k)[0], position, k, False
+    return -float(np.mean(curve.values[k])), position, k, True
 
 
 def allocate(province: ProvinceSet, extra_staff: int, replications: int, seed: int,
-                       objective: str = "waiting", execution: Execution = IN_PROCESS,
-                       on_done: Callable[[], None] | None = None
-                       ) -> tuple[list[Step], list[Curve]]:
+             objective: str = "waiting", execution: Execution = IN_PROCESS,
+             on_done: Callable[[], None] | None = None) -> tuple[list[Step], list[Curve]]:
     """Place `extra_staff` people where each cuts the objective most: the placement, and the
     curves it was merged from."""
     all_curves = curves(province)
-    depth = {curve.centre: 1 for curve in all_curves}
+    depth = {curve.centre: 0 for curve in all_curves}
     while True:
         simulate_levels(all_curves, depth, replications, seed, objective, execution, on_done)
         steps, short = merge(all_curves, extra_staff)
         if not short:
             return steps, all_curves
-        for centre in short:  # twice as deep, never deeper than all the people there are
-            depth[centre] = min(extra_staff, 2 * depth[centre])
+        for centre in short:  # twice as deep (at least one more), never past all the people
+            depth[centre] = min(extra_staff, max(depth[centre] + 1, 2 * depth[centre]))
 
 
 def rising_gains(all_curves: Sequence[Curve]) -> list[tuple[str, int, bool]]:
