@@ -125,4 +125,5 @@ def _assemble(scenarios: ScenarioSet, plan: Plan, rows: list[dict],
 def sorted_by_run(frame: pd.DataFrame, categories: dict[str, list[str]]) -> pd.DataFrame:
     """Option-major order, as in the summary, whatever order the runs finished in; text
     columns as the run's categoricals (sim/analysis/categories.py)."""
-    return categorised(frame, categories).sort_values(["option", "replication"], kind="stable", ignore_index=True)
+    return categorised(frame, categories).sort_values(["option", "replication"], kind="stable",
+                                                      ignore_index=True)
