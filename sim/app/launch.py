@@ -8,7 +8,7 @@ leader's scenario is seen from their own computer alone.
 from __future__ import annotations
 
 import importlib.util
-import subprocess
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,15 +45,15 @@ def streamlit_command(serve: Serve) -> list[str]:
             "--server.headless", str(not serve.browser).lower(),
             "--server.showEmailPrompt", "false", "--browser.gatherUsageStats", "false",
             "--server.fileWatcherType", "none", "--global.developmentMode", "false",
+            "--client.toolbarMode", "minimal",
             "--", "--scenario", str(serve.scenario), "--days", str(serve.days),
             "--replications", str(serve.replications), "--seed", str(serve.seed)]
 
 
-def serve_page(serve: Serve) -> int:
-    """Serve the page until interrupted; the server's exit code."""
+def serve_page(serve: Serve) -> None:
+    """Become the server (the process is replaced, so that stopping `sim app` stops the page
+    too) until interrupted."""
     if importlib.util.find_spec("streamlit") is None:
         raise AppMissing("the page needs Streamlit: pip install 'sim[app]'")
-    try:
-        return subprocess.call(streamlit_command(serve))
-    except KeyboardInterrupt:
-        return 0
+    command = streamlit_command(serve)
+    os.execv(command[0], command)

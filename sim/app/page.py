@@ -58,9 +58,10 @@ def counter_sliders(scenario: Scenario, setting: Setting) -> Setting:
     """A slider per desk and session: the counters open then."""
     st.sidebar.subheader(both(N_("Counters at each desk")))
     for label, levels in setting.counters.items():
+        st.sidebar.markdown(f"**{desk_words(scenario, label)}**")
         for block_index, block in enumerate(session_blocks(scenario)):
             count = st.sidebar.slider(
-                both(N_("{desk}, {hours}"), desk=desk_words(scenario, label), hours=block.label),
+                both(N_("Counters open {hours}"), hours=block.label),
                 min_value=0, max_value=2 * max(levels) + 2, value=levels[block_index],
                 key=f"counters:{label}:{block_index}")
             setting = setting.with_counters(label, block_index, count)

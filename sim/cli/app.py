@@ -37,7 +37,6 @@ def app_command(scenario: Path | None, host: str, port: int, days: int, replicat
     source = scenario or DEMO_SCENARIO
     load_or_fail(source, ())
     try:
-        code = serve_page(Serve(source, host, port, days, replications, seed, browser))
+        serve_page(Serve(source, host, port, days, replications, seed, browser))
     except AppMissing as err:
         raise click.ClickException(str(err)) from None
-    raise SystemExit(code)
