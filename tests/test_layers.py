@@ -4,8 +4,8 @@ never above, and never a private name of another module.
 The layers, lowest first (README, "Layout"): the scenario (what to simulate), the model (one
 run), analysis (measurements of a run and statistics of tables), the experiment (units, seeds,
 executors, the store), calibration from a centre's records (fits and backtests), decisions
-that run experiments, output (files, figures, pages), the Python API, the command line, and
-the package's own `sim/__init__.py` above them all.
+that run experiments, output (files, figures, pages), the Python API, the page of `sim app`, the
+command line, and the package's own `sim/__init__.py` above them all.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "sim"
 LAYERS = ("scenario", "model", "analysis", "experiment", "calibrate", "decide", "output", "api",
-          "cli")
+          "app", "cli")
 TOP = len(LAYERS)  # sim/__init__.py
 
 

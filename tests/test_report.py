@@ -7,7 +7,6 @@ the text back, so it checks what a reader sees, Vietnamese diacritics included.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -15,6 +14,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM_FLAGS, chromium
 from click.testing import CliRunner
 from pypdf import PdfReader
 
@@ -23,9 +23,6 @@ from sim.cli import main
 from sim.output.report import render_report, write_report
 
 TINY = Path(__file__).parent / "fixtures" / "tiny.yaml"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
@@ -35,15 +32,6 @@ def compared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
                                        "--set", 'targets={"wait_p90": 30}', "-q"])
     assert result.exit_code == 0, result.output
     return out
-
-
-def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must have Chromium: .ci/run installs the Debian package chromium")
-        pytest.skip("Chromium is not installed here (CI installs it)")
-    return found
 
 
 def rendered_text(html: Path, tmp_path: Path) -> str:

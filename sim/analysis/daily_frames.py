@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.analysis.frames import timestamps
 from sim.analysis.timeweighted import span_integrals, summed_steps
 from sim.model.back_office import SOURCES, BackOfficeLog
 from sim.model.calendar import MINUTES_PER_DAY
@@ -27,9 +28,13 @@ def dossiers_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
         "procedure": pd.Categorical.from_codes(dossiers["procedure"],
                                                [p.id for p in scenario.procedures]),
         "source": pd.Categorical.from_codes(dossiers["source"], list(SOURCES)),
+        "citizen": dossiers["citizen"],
         "received": dossiers["received"],
         "due": dossiers["due"],
         "completed": dossiers["completed"],
+        "received_time": timestamps(scenario, dossiers["received"]),
+        "due_time": timestamps(scenario, dossiers["due"]),
+        "completed_time": timestamps(scenario, dossiers["completed"]),
         "work_hours": dossiers["work"],
         "trips": dossiers["trips"],
         "late_days": _late_days(dossiers, WorkingCalendar(scenario.calendar), record.horizon_end),
@@ -55,7 +60,7 @@ def daily_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
     midnights = np.array([day.midnight for day in days])
     return pd.DataFrame({
         "day": np.arange(1, len(days) + 1),
-        "date": [day.date.isoformat() for day in days],
+        "date": pd.to_datetime([day.date for day in days]).astype("datetime64[ms]"),
         **_visit_counts(record.visits, midnights),
         **_dossier_counts(record.dossiers, midnights),
         **_staff_means(record, days),

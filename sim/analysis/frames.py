@@ -36,6 +36,7 @@ def visits_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
         "desk": pd.Categorical.from_codes(visits["desk"], list(record.desk_names)),
         "day": day_index + 1,
         "arrival": visits["arrival"],
+        "arrival_time": timestamps(scenario, visits["arrival"]),
         "start": visits["start"],
         "end": visits["end"],
         "wait": visits["wait"],
@@ -43,6 +44,13 @@ def visits_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
         "outcome": pd.Categorical.from_codes(visits["outcome"] - min(OUTCOMES),
                                              list(OUTCOMES.values())),
     })
+
+
+def timestamps(scenario: Scenario, minutes: np.ndarray) -> pd.DatetimeIndex:
+    """Minutes since 00:00 of the start date as date and time of day (NaT for NaN or an
+    infinite time: no deadline), for researchers who resample by week or join on dates."""
+    finite = np.where(np.isfinite(minutes), minutes, np.nan)
+    return pd.Timestamp(scenario.calendar.start) + pd.to_timedelta(finite, unit="min")
 
 
 def intervals_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:

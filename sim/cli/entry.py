@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from sim.cli.allocate import allocate_command
+from sim.cli.app import app_command
 from sim.cli.calibrate import backtest_command, calibrate_command
 from sim.cli.check import check, schema
 from sim.cli.country import country
@@ -27,3 +28,4 @@ for command in (run, compare, check, staff, plot, report, schema, province, coun
     main.add_command(command)
 main.add_command(calibrate_command)
 main.add_command(backtest_command)
+main.add_command(app_command)

@@ -3,7 +3,7 @@ targets, and recommend one: the decision `sim compare` reports."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from sim.experiment.runner import DEFAULT_REPLICATIONS, Results, run_experiment
 from sim.scenario.load import ScenarioSet, load_scenario
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Comparison:
     """Options compared with common random numbers: the results, the paired comparison table,
     the recommendation, and (with a precision goal) whether it was reached."""
@@ -28,6 +28,12 @@ class Comparison:
     table: pd.DataFrame  # option, metric, mean, ci_low, ci_high, diff_*, meets_target
     recommendation: Recommendation  # the decision's facts; its words: sim.output
     precision: PrecisionOutcome | None = None
+
+    def __repr__(self) -> str:
+        decided = self.recommendation
+        verdict = (f"recommended: {decided.recommended}" if decided.recommended is not None
+                   else f"no option meets every target (closest: {decided.closest})")
+        return repr(self.results).replace("<Results", "<Comparison", 1) + f"\n  {verdict}"
 
 
 def compare(
@@ -38,11 +44,18 @@ def compare(
     max_replications: int = DEFAULT_CAP,
     on_replication_done: Callable[[int], None] | None = None,
     execution: Execution = IN_PROCESS,
+    options: Sequence[str] = (),
+    overrides: Sequence[str] = (),
 ) -> Comparison:
     """Run every option (N replications, or until the target metrics' 95% CI half-widths are
     within `precision` of their means) and compare them with the baseline and the targets,
-    keeping every table in memory (`sim compare` streams them: sim/output/compare_folder.py)."""
-    scenarios = scenario if isinstance(scenario, ScenarioSet) else load_scenario(scenario)
+    keeping every table in memory (`sim compare` streams them: sim/output/compare_folder.py).
+    `options` and `overrides` (``PATH=VALUE``) apply to a scenario given as a path, as in
+    `sim.run`; the baseline is compared whichever options are named, as it is what the others
+    are compared with."""
+    chosen = list(dict.fromkeys(["baseline", *options])) if options else []
+    scenarios = (scenario if isinstance(scenario, ScenarioSet)
+                 else load_scenario(scenario, overrides=overrides, options=chosen))
     outcome = None
     if precision is not None:
         results, outcome = run_to_precision(scenarios, precision, precision_metrics(scenarios),

@@ -21,8 +21,10 @@ import pyarrow.parquet as pq
 def merge_parts(parts: Sequence[Path], target: Path, categories: dict[str, list[str]]) -> None:
     """Write the parts, in order, as the one Parquet file ``target``; each column named in
     ``categories`` becomes categorical with those categories (the option column: every
-    option, in the scenario's order)."""
+    option, in the scenario's order); those the parts lack are left out."""
     schema = common_schema(parts, categories)
+    categories = {column: values for column, values in categories.items()
+                  if column in schema.names}
     with pq.ParquetWriter(target, schema) as writer:
         for part in parts:
             table = pq.read_table(part)
@@ -36,6 +38,8 @@ def common_schema(parts: Sequence[Path], categories: dict[str, list[str]]) -> pa
     schemas = [pq.read_schema(part).remove_metadata() for part in parts]
     schema = pa.unify_schemas(schemas, promote_options="permissive")
     for column, values in categories.items():
+        if column not in schema.names:
+            continue
         field = pa.field(column, pa.dictionary(_index_type(len(values)), pa.string()))
         schema = schema.set(schema.get_field_index(column), field)
     return schema

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from sim.analysis.categories import categorised, table_categories
 from sim.analysis.confidence import summarise
+from sim.experiment.describe import results_repr
 from sim.experiment.executors import IN_PROCESS, Execution
 from sim.experiment.plan import DEFAULT_SEED, Plan, run_plan
 from sim.experiment.unit import FRAMES, Measured, measure_unit
@@ -26,7 +28,7 @@ from sim.scenario.load import ScenarioSet
 DEFAULT_REPLICATIONS = 10
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Results:
     """Everything an experiment produced, as tidy frames with ids on every row."""
 
@@ -40,6 +42,9 @@ class Results:
     dossiers: pd.DataFrame  # one row per back-office dossier
     daily: pd.DataFrame  # one row per opening day
     runtime_seconds: float
+
+    def __repr__(self) -> str:
+        return results_repr(self)
 
 
 def run_experiment(
@@ -103,20 +108,22 @@ def _collect(result: Measured, rows: list[dict], tables: dict[str, list[pd.DataF
 
 def _assemble(scenarios: ScenarioSet, plan: Plan, rows: list[dict],
               tables: dict[str, list[pd.DataFrame]], runtime: float) -> Results:
-    per_run = sorted_by_run(pd.DataFrame(rows), list(scenarios.options))
+    categories = table_categories(scenarios)
+    per_run = sorted_by_run(pd.DataFrame(rows), categories)
     return Results(
         scenarios=scenarios,
         root_seed=plan.root_seed,
         seeds=plan.seeds(),
-        summary=summarise(per_run),
+        summary=categorised(summarise(per_run), categories),
         replications=per_run,
-        **{name: sorted_by_run(pd.concat(frames, ignore_index=True), list(scenarios.options))
+        **{name: sorted_by_run(pd.concat(frames, ignore_index=True), categories)
            for name, frames in tables.items()},
         runtime_seconds=runtime,
     )
 
 
-def sorted_by_run(frame: pd.DataFrame, options: list[str]) -> pd.DataFrame:
-    """Option-major order, as in the summary, whatever order the runs finished in."""
-    frame["option"] = pd.Categorical(frame["option"].astype(str), categories=options)
-    return frame.sort_values(["option", "replication"], kind="stable", ignore_index=True)
+def sorted_by_run(frame: pd.DataFrame, categories: dict[str, list[str]]) -> pd.DataFrame:
+    """Option-major order, as in the summary, whatever order the runs finished in; text
+    columns as the run's categoricals (sim/analysis/categories.py)."""
+    return categorised(frame, categories).sort_values(["option", "replication"], kind="stable",
+                                                      ignore_index=True)

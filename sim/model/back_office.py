@@ -77,14 +77,17 @@ class BackOffice:
         self.remaining: list[float] = []
         self.delay_days: list[float] = []
         self.trips: list[int] = []
+        self.citizen: list[int] = []  # the visit's citizen (with trips: the visit); -1 if none
         self.completed: list[float] = []
 
     # --- dossiers in and out ------------------------------------------------------------------
     def receive(self, procedure: int, source: int, due: float, work: float, delay_days: float,
-                trips: int = 0) -> None:
-        """A dossier enters the back office now."""
+                trips: int = 0, citizen: int = -1) -> None:
+        """A dossier enters the back office now (from ``citizen`` on trip ``trips`` at the
+        counter; -1 and 0 for online and backlog dossiers, which no visit submitted)."""
         dossier = len(self.procedure)
         self.procedure.append(procedure)
+        self.citizen.append(citizen)
         self.source.append(source)
         self.received.append(self.env.now)
         self.due.append(due)
@@ -221,5 +224,6 @@ class BackOffice:
             "due": np.asarray(self.due),
             "work": np.asarray(self.work),
             "trips": np.asarray(self.trips, dtype=np.int64),
+            "citizen": np.asarray(self.citizen, dtype=np.int64),
             "completed": np.asarray(self.completed),
         }

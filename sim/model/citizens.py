@@ -25,6 +25,11 @@ class Pool:
     def label(self, single_site: bool) -> str:
         return self.desk if single_site else f"{self.site}.{self.desk}"
 
+    def path(self, single_site: bool) -> str:
+        """The desk's dotted path in the scenario file (``desks.general``, with several
+        sites ``sites.north.desks.general``), as options name it."""
+        return f"desks.{self.desk}" if single_site else f"sites.{self.site}.desks.{self.desk}"
+
 
 def counter_pools(scenario: Scenario) -> list[Pool]:
     """Every (site, desk) pair, in the order of the scenario."""

@@ -70,7 +70,8 @@ class CounterOutcome:
         if self.has_back_office[procedure]:
             self.back_office.receive(procedure, COUNTER, self.due(procedure),
                                      float(citizens.work[citizen]),
-                                     float(citizens.delay_days[citizen]), trips=trip)
+                                     float(citizens.delay_days[citizen]), trips=trip,
+                                     citizen=citizen)
         return SERVED
 
     def due(self, procedure: int) -> float:

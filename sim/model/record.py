@@ -32,7 +32,8 @@ class RunRecord:
     desk_logs: dict[str, np.ndarray]  # per counter pool: columns sim.model.desk.DeskLog
     guidance_logs: dict[str, np.ndarray]  # per site's guidance team, same columns
     back_office_log: np.ndarray  # columns sim.model.back_office.BackOfficeLog
-    dossiers: dict[str, np.ndarray]  # procedure, source, received, due, work, trips, completed
+    dossiers: dict[str, np.ndarray]  # procedure, source, received, due, work, trips, citizen,
+    # completed
     timeline: Timeline
     warmup_end: float
     horizon_end: float  # the last closing: the back office stops there

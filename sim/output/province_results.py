@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.analysis.categories import categorised
 from sim.analysis.country_ranking import rank_provinces
+from sim.experiment.describe import metric_lines
 from sim.output.manifest import PROVINCE
 from sim.output.province_map import save_province_map
 from sim.output.province_report import write_province_report
@@ -26,20 +28,29 @@ RANKING = "province.csv"
 PROVINCES = "provinces.csv"  # a country's provinces ranked
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ProvinceResults:
-    """What a province folder holds: its provenance, resolved scenarios and ranking."""
+    """What a province folder holds (what `sim.load` returns for one): its provenance,
+    resolved scenarios, ranking, and the metrics per option and centre."""
 
     province_file: str
     name: str
     root_seed: int
     replications: int
     scenarios: dict[str, dict[str, Scenario]]  # centre id -> option -> resolved scenario
-    ranking: pd.DataFrame
+    ranking: pd.DataFrame  # province.csv: option, centre, name, kind, metrics, rank
+    summary: pd.DataFrame  # option, centre, metric, mean, std, ci_low, ci_high, replications
+    per_replication: pd.DataFrame  # option, centre, replication, seed, metric, value
     province_of: dict[str, str] | None = None  # a country's centres -> their provinces
 
     def provenance(self, lang: str = "en") -> str:
         return provenance_line(self.province_file, self.root_seed, self.replications, lang)
+
+    def __repr__(self) -> str:
+        head = (f"<ProvinceResults {self.name!r} from {self.province_file}: "
+                f"{len(self.scenarios)} centres x {self.summary['option'].nunique()} options x "
+                f"{self.replications} replications, root seed {self.root_seed}>")
+        return "\n".join([head, *metric_lines(self.summary, by=("centre", "option"))])
 
 
 def resolved_documents(scenarios: dict[str, ScenarioSet]) -> dict[str, dict[str, dict]]:
@@ -71,6 +82,8 @@ def load_province_results(folder: str | Path) -> ProvinceResults:
                  for centre in manifest["centres"]}
     return ProvinceResults(manifest["province_file"], manifest["name"], manifest["root_seed"],
                            manifest["replications"], scenarios, read_ranking(folder),
+                           _metric_table(folder / "summary.csv", manifest["options"]),
+                           _metric_table(folder / "replications.csv", manifest["options"]),
                            manifest.get("provinces"))
 
 
@@ -91,3 +104,10 @@ def write_province_view(ranking: pd.DataFrame, name: str, provenance: str, folde
         provinces.to_csv(folder / PROVINCES, index=False)
     return [*maps, write_province_report(ranking, name, provenance, folder / "report.html", lang,
                                          provinces=provinces)]
+
+
+def _metric_table(path: Path, options: list[str]) -> pd.DataFrame:
+    """summary.csv or replications.csv of a province folder: centre codes as text, options as
+    categories in the province's order."""
+    frame = read_table(path, lambda file: pd.read_csv(file, dtype={"centre": str}))
+    return categorised(frame, {"option": options})

@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.analysis.categories import categorised, table_categories
 from sim.analysis.figure_data import FIGURE_COLUMNS
 from sim.experiment.runner import Results
 from sim.experiment.unit import FRAMES
@@ -43,19 +44,20 @@ def load_results(folder: str | Path, figures_only: bool = False) -> Results:
     baseline = resolved_scenario(manifest, ["baseline"], source)
     options = {name: resolved_scenario(manifest, ["options", name], source)
                for name in _mapping(manifest, "options", source)}
-    order = list(options)
+    scenarios = ScenarioSet(source=manifest["scenario_file"], baseline=baseline, options=options)
+    categories = table_categories(scenarios)
     seeds = manifest["replication_seeds"]
     if not isinstance(seeds, list) or not all(isinstance(seed, int) for seed in seeds):
         raise ResultsFolderError(f"{source}: replication_seeds is not a list of seeds")
     return Results(
-        scenarios=ScenarioSet(source=manifest["scenario_file"], baseline=baseline,
-                              options=options),
+        scenarios=scenarios,
         root_seed=manifest["root_seed"],
         seeds=tuple(seeds),
-        summary=_frame(folder / "summary.csv", pd.read_csv, order),
-        replications=_frame(folder / "replications.csv", pd.read_csv, order),
-        **(read_figure_tables(folder, order) if figures_only else
-           {name: _frame(folder / f"{name}.parquet", pd.read_parquet, order) for name in FRAMES}),
+        summary=_frame(folder / "summary.csv", pd.read_csv, categories),
+        replications=_frame(folder / "replications.csv", pd.read_csv, categories),
+        **(read_figure_tables(folder, categories) if figures_only else
+           {name: _frame(folder / f"{name}.parquet", pd.read_parquet, categories)
+            for name in FRAMES}),
         runtime_seconds=manifest["runtime_seconds"],
     )
 
@@ -120,15 +122,18 @@ def resolved_scenario(manifest: dict[str, Any], keys: list[str], source: str) ->
         raise ResultsFolderError(err.message()) from None
 
 
-def read_figure_tables(folder: Path, options: list[str]) -> dict[str, pd.DataFrame]:
+def read_figure_tables(folder: Path, categories: dict[str, list[str]]
+                       ) -> dict[str, pd.DataFrame]:
     """The columns of each table that the figures and the report draw, read back from the
-    folder one row group at a time (text columns as categories: a few distinct values each)."""
+    folder one row group at a time (text columns as categories: a few distinct values each;
+    ``categories``: sim/analysis/categories.py `table_categories`)."""
     return {table: read_table(folder / f"{table}.parquet",
-                              lambda path, wanted=list(columns): _columns(path, wanted, options))
+                              lambda path, wanted=list(columns): _columns(path, wanted,
+                                                                          categories))
             for table, columns in FIGURE_COLUMNS.items()}
 
 
-def _columns(path: Path, columns: list[str], options: list[str]) -> pd.DataFrame:
+def _columns(path: Path, columns: list[str], categories: dict[str, list[str]]) -> pd.DataFrame:
     schema = pq.read_schema(path)
     missing = [column for column in columns if column not in schema.names]
     if missing:
@@ -140,8 +145,7 @@ def _columns(path: Path, columns: list[str], options: list[str]) -> pd.DataFrame
               for group in range(file.num_row_groups)]
     frame = (pd.concat(pieces, ignore_index=True) if pieces
              else schema.empty_table().select(columns).to_pandas())
-    frame["option"] = frame["option"].astype(pd.CategoricalDtype(options))
-    return frame
+    return categorised(frame, categories)
 
 
 def read_table(path: Path, reader: Callable[[Path], Any]) -> Any:
@@ -180,10 +184,10 @@ def _read_json(path: Path) -> Any:
 
 
 def _frame(path: Path, reader: Callable[[Path], pd.DataFrame],
-           options: list[str]) -> pd.DataFrame:
-    """A table of the folder with its option column in the run's order of options."""
+           categories: dict[str, list[str]]) -> pd.DataFrame:
+    """A table of the folder with its text columns as the run's categoricals (the option
+    column in the run's order of options)."""
     frame = read_table(path, reader)
     if "option" not in frame.columns:
         raise ResultsFolderError(f"{path}: no option column; run it again")
-    frame["option"] = pd.Categorical(frame["option"].astype(str), categories=options)
-    return frame
+    return categorised(frame, categories)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.analysis.categories import table_categories
 from sim.analysis.confidence import summarise
 from sim.experiment.executors import IN_PROCESS, Execution
 from sim.experiment.merge import merge_parts
@@ -114,9 +115,9 @@ def run_description(scenarios: ScenarioSet, replications: int | None, seed: int,
 def _finish(folder: StreamedFolder, streamed: Streamed, runtime: float) -> None:
     """The folder's files, into the staging folder."""
     staging, plan, options = streamed.staging, streamed.plan, folder.options
+    categories = table_categories(folder.scenarios)
     for table in TABLES:
-        merge_parts(table_parts(plan, staging, table), staging / f"{table}.parquet",
-                    {"option": list(plan.options)})
+        merge_parts(table_parts(plan, staging, table), staging / f"{table}.parquet", categories)
     replications = read_metrics(plan, staging)
     replications.to_csv(staging / "replications.csv", index=False)
     summary = summarise(replications)
@@ -127,6 +128,6 @@ def _finish(folder: StreamedFolder, streamed: Streamed, runtime: float) -> None:
     judged = () if folder.judge is None else folder.judge(summary, replications, staging)
     if options.report:
         results = Results(folder.scenarios, plan.root_seed, plan.seeds(), summary, replications,
-                          **read_figure_tables(staging, list(plan.options)),
+                          **read_figure_tables(staging, categories),
                           runtime_seconds=runtime)
         write_report(results, staging / "report.html", options.lang, *judged)

@@ -54,7 +54,7 @@ def desk_demand(scenario: Scenario, arrivals_per_minute: np.ndarray, pool: Pool,
                 fraction: float) -> DeskDemand:
     """The demand of one pool, from the centre's expected visitors per minute."""
     single = scenario.sites is None
-    path = f"desks.{pool.desk}" if single else f"sites.{pool.site}.desks.{pool.desk}"
+    path = pool.path(single)
     procedures = [p for p in scenario.procedures if p.desk == pool.desk]
     weights = np.array([fraction * p.share * visits_per_citizen(scenario, p)
                         for p in procedures])

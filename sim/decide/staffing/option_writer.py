@@ -234,11 +234,11 @@ def write_staffed_copy(source: str | Path, out: str | Path, option: str,
     if target.resolve() == source.resolve():
         raise ValueError(f"{target} is the scenario itself; choose another folder")
     target.write_text(new_text, encoding="utf-8")
-    _check_option(target, name, changes)
+    check_option(target, name, changes)
     return target, kept, name
 
 
-def _check_option(path: Path, name: str, changes: dict[str, object]) -> None:
+def check_option(path: Path, name: str, changes: dict[str, object]) -> None:
     """Load the written file with the option and check that it gives every changed value."""
     loaded = load_scenario(path, options=[name]).options[name]
     for dotted, value in changes.items():
