@@ -12,8 +12,10 @@ do not.
 A curve is simulated only as deep as the merge needs: the baseline of every centre first; a
 centre whose next gain is not simulated stands in the merge with a bound of it (what it has
 left to cut), and where that bound would come first the centre is simulated one person
-deeper, then twice as deep. A centre that could not gain as much as the K-th person placed is
-never simulated beyond its baseline.
+deeper, together with every other such centre. A centre that could not gain as much as the
+K-th person placed is never simulated beyond its baseline. (Going twice as deep each time
+needs fewer rounds but simulated about 30% more levels than the one-at-a-time greedy on a
+sample of 12 centres: benchmarks/country.py.)
 """
 
 from __future__ import annotations
@@ -129,8 +131,8 @@ def allocate(province: ProvinceSet, extra_staff: int, replications: int, seed: i
         steps, short = merge(all_curves, extra_staff)
         if not short:
             return steps, all_curves
-        for centre in short:  # twice as deep (at least one more), never past all the people
-            depth[centre] = min(extra_staff, max(depth[centre] + 1, 2 * depth[centre]))
+        for centre in short:  # one person deeper: no level is simulated that is not needed
+            depth[centre] += 1
 
 
 def rising_gains(all_curves: Sequence[Curve]) -> list[tuple[str, int, bool]]:
