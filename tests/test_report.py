@@ -71,7 +71,7 @@ def test_browser_shows_the_recommendation_and_every_option(
     runner = CliRunner()
     result = runner.invoke(main, ["report", str(compared_folder), "--lang", lang])
     assert result.exit_code == 0, result.output
-    shutil.copy(compared_folder / "report.html", page)
+    shutil.copy(compared_folder / f"report.{lang}.html", page)
     text = rendered_text(page, tmp_path)
     recommendation = json.loads((compared_folder / "recommendation.json").read_text("utf-8"))
     sentence = recommendation["sentence_vi" if lang == "vi" else "sentence"]

@@ -22,6 +22,7 @@ from sim.experiment.runner import Results
 from sim.output.figures.text import figure_text
 from sim.output.manifest import package_versions
 from sim.output.metric_text import METRIC_FORMATS, metric_title, metric_value
+from sim.output.indicator_text import indicator_headings, indicator_rows
 from sim.output.names import Names
 from sim.output.pages import page_template, write_page
 from sim.output.plots import ResultPlots
@@ -58,6 +59,8 @@ def render_report(results: Results, lang: str = "vi", comparison: pd.DataFrame |
         options=_options(results, comparison, names),
         kpi_columns=[metric_title(t, m, baseline) for m in columns],
         kpi_rows=_kpi_rows(comparison, columns, names),
+        indicator_columns=indicator_headings(names),
+        indicator_rows=indicator_rows(results, names),
         figures=_figures(results, lang),
         assumptions=assumptions(baseline, t),
         provenance=_provenance(results, t),

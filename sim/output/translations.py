@@ -105,6 +105,10 @@ class Translator:
         """A date the language's way (Babel's medium format: ``1 thg 7, 2025``)."""
         return format_date(day, "medium", locale=self.lang)
 
+    def month(self, day: dt.date) -> str:
+        """A month and its year the language's way (``tháng 7 2025``, ``July 2025``)."""
+        return format_date(day, "LLLL y", locale=self.lang)
+
     def general(self, value: float | None) -> str:
         """A number as written, without trailing zeros (15, 7,5; like Python's ``:g``)."""
         return self._format(value, lambda v: format_decimal(v, "#,##0.#########",
