@@ -71,8 +71,9 @@ def report(results_dir: Path, lang: str) -> None:
     with _readable_folder():
         if folder_kind(results_dir) == PROVINCE:
             found = load_province_results(results_dir)
+            first = next(iter(found.scenarios.values()), {})
             path = write_province_report(found.ranking, found.name, found.provenance(lang),
-                                         target, lang)
+                                         target, lang, first.get("baseline"))
         else:
             path = write_report(load_results(results_dir, figures_only=True), target, lang,
                                 load_comparison(results_dir), load_recommendation(results_dir))

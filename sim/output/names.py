@@ -4,10 +4,10 @@ sites, in the reader's language. A scenario's own labels come first (``labels:``
 the others by a numbered word of the catalogue ("Option 2", "Desk 3"), never by the raw id.
 
 >>> from sim.scenario.load import load_scenario
->>> from sim.scenario.bundled import DEMO_SCENARIO
->>> names = Names(load_scenario(DEMO_SCENARIO).baseline, "vi")
->>> names.option("baseline")
-'Giữ nguyên như hiện nay'
+>>> from sim.scenario.bundled import BUNDLED_SCENARIOS
+>>> names = Names(load_scenario(BUNDLED_SCENARIOS / "demo.yaml").baseline, "vi")
+>>> names.option("baseline"), names.option("longer_sessions"), names.desk("land")
+('Giữ nguyên như hiện nay', 'Kéo dài giờ làm việc', 'Quầy đất đai')
 """
 
 from __future__ import annotations

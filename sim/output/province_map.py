@@ -1,4 +1,4 @@
-"""The province's centres at their coordinates, coloured by how far each misses its targets."""
+"""The province's centres at their coordinates, coloured by how many targets each misses."""
 
 from __future__ import annotations
 
@@ -13,35 +13,37 @@ from sim.output.figures.text import figure_text
 
 
 def province_map(ranking: pd.DataFrame, name: str, option: str | None = None,
-                 lang: str = "en") -> Figure:
-    """Scatter of centres at (longitude, latitude), colour = total relative target miss.
+                 lang: str = "en", label: str | None = None) -> Figure:
+    """Scatter of centres at (longitude, latitude), colour = targets missed; ``label`` is the
+    option's name in the title (its id without one).
 
     >>> ranking = pd.DataFrame({"option": ["baseline"] * 2, "centre": ["1", "2"],
     ...     "name": ["Xã A", "Xã B"], "latitude": [19.8, 20.0], "longitude": [105.7, 105.9],
-    ...     "total_miss": [0.0, 0.8]})
+    ...     "missed": [0, 2], "rank": [2, 1]})
     >>> len(province_map(ranking, "Tỉnh").axes)
     2
     """
+    option = option or str(ranking["option"].iloc[0])
     with styled():
-        return _draw_map(ranking, name, option or str(ranking["option"].iloc[0]), lang)
+        return _draw_map(ranking, name, option, lang, label or option)
 
 
-def _draw_map(ranking: pd.DataFrame, name: str, option: str, lang: str) -> Figure:
+def _draw_map(ranking: pd.DataFrame, name: str, option: str, lang: str, label: str) -> Figure:
     """The map of one option; the five centres that miss most are named on it."""
     text = figure_text(lang)
     centres = (ranking[ranking["option"] == option]
                .drop_duplicates("centre").dropna(subset=["latitude", "longitude"]))
     figure = Figure(figsize=(7, 7), dpi=DPI, layout="constrained")
     axes = figure.add_subplot()
-    misses = centres["total_miss"].to_numpy(dtype=float)
-    top = max(float(np.nanmax(misses)) if len(misses) else 0.0, 1e-9)
+    misses = centres["missed"].to_numpy(dtype=float)
+    top = max(float(np.nanmax(misses)) if len(misses) else 0.0, 1.0)
     points = axes.scatter(centres["longitude"], centres["latitude"], c=misses, cmap="RdYlGn_r",
                           vmin=0, vmax=top, s=60, edgecolors="0.2", linewidths=0.5)
-    for row in centres.nlargest(5, "total_miss").itertuples():
+    for row in centres[centres["missed"] > 0].nsmallest(5, "rank").itertuples():
         axes.annotate(str(row.name), (row.longitude, row.latitude), xytext=(4, 4),
                       textcoords="offset points", fontsize=8)
     figure.colorbar(points, ax=axes, label=text["map.colour"], shrink=0.8)
-    axes.set_title(text["map.title"].format(name=name, option=option), loc="left", fontsize=11)
+    axes.set_title(text["map.title"].format(name=name, option=label), loc="left", fontsize=11)
     axes.set_xlabel(text["map.x"])
     axes.set_ylabel(text["map.y"])
     axes.set_aspect("equal", adjustable="datalim")

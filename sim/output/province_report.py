@@ -12,9 +12,11 @@ from pathlib import Path
 import pandas as pd
 
 from sim.output.metric_text import metric_value, target_text
+from sim.output.names import Names
 from sim.output.pages import page_template, write_page
 from sim.output.province_map import province_map
 from sim.output.translations import Translator, translator
+from sim.scenario.schema import Scenario
 
 TOP = 25
 # province.csv keeps each target as text, "wait_p90 <= 30": its bound and value, for the words
@@ -22,19 +24,14 @@ STORED_TARGET = re.compile(r"(<=|>=)\s*(\S+)\s*$")
 
 
 def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, path: Path,
-                          lang: str = "vi") -> Path:
-    """Render the province page to ``path`` (written whole or not at all)."""
+                          lang: str = "vi", scenario: Scenario | None = None) -> Path:
+    """Render the province page to ``path`` (written whole or not at all); ``scenario`` (the
+    template's, as a centre resolves it) names the option shown."""
     t = translator(lang)
     baseline = ranking[ranking["option"] == ranking["option"].iloc[0]] if len(ranking) else ranking
-    rows, missing = [], 0
-    for (rank, centre, centre_name), group in baseline.groupby(["rank", "centre", "name"],
-                                                               sort=True):
-        failing = group[group["meets_target"] != "yes"]
-        missing += not failing.empty
-        if len(rows) < TOP and not failing.empty:
-            rows.append({"rank": rank, "centre": centre, "name": centre_name, "misses": [
-                {"verdict": r.meets_target, "text": _miss(t, r.metric, r.target, r.mean)}
-                for r in failing.itertuples()]})
+    rows, missing = _rows(t, baseline)
+    option = str(baseline["option"].iloc[0]) if len(baseline) else ""
+    label = Names(scenario, lang).option(option) if scenario is not None else option
     total = baseline["centre"].nunique()
     summary = (t.ngettext("{missing} of {total} centres does not meet every target with 95% "
                           "confidence in the baseline; the furthest is {worst}.",
@@ -46,9 +43,28 @@ def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, pat
                           "confidence.", total).format(total=total))
     template = page_template("province.html.j2")
     html = template.render(lang=lang, _=t.gettext, name=name, summary=summary, rows=rows,
-                           map_png=_map_png(ranking, name, lang) if len(ranking) else None,
+                           option=label,
+                           map_png=_map_png(ranking, name, lang, label) if len(ranking) else None,
                            provenance=provenance)
     return write_page(html, path)
+
+
+def _rows(t: Translator, baseline: pd.DataFrame) -> tuple[list[dict], int]:
+    """The centres that do not meet every target, in rank order (at most TOP), and how many
+    there are."""
+    rows, missing = [], 0
+    for (rank, centre, centre_name), group in baseline.groupby(["rank", "centre", "name"],
+                                                               sort=True):
+        failing = group[group["meets_target"] != "yes"]
+        missing += not failing.empty
+        if len(rows) < TOP and not failing.empty:
+            rows.append({"rank": rank, "centre": centre, "name": centre_name,
+                         "missed": int((group["meets_target"] == "no").sum()),
+                         "unclear": int((group["meets_target"] == "unclear").sum()),
+                         "misses": [{"verdict": r.meets_target,
+                                     "text": _miss(t, r.metric, r.target, r.mean)}
+                                    for r in failing.itertuples()]})
+    return rows, missing
 
 
 def _miss(t: Translator, metric: str, stored: str, mean: float) -> str:
@@ -59,7 +75,7 @@ def _miss(t: Translator, metric: str, stored: str, mean: float) -> str:
     return f"{words} ({metric_value(t, metric, mean)})"
 
 
-def _map_png(ranking: pd.DataFrame, name: str, lang: str) -> str:
+def _map_png(ranking: pd.DataFrame, name: str, lang: str, label: str) -> str:
     buffer = io.BytesIO()
-    province_map(ranking, name, lang=lang).savefig(buffer, format="png", dpi=100)
+    province_map(ranking, name, lang=lang, label=label).savefig(buffer, format="png", dpi=100)
     return base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -77,7 +77,8 @@ def read_ranking(folder: Path) -> pd.DataFrame:
 
 
 def write_province_view(ranking: pd.DataFrame, name: str, provenance: str, folder: Path,
-                        lang: str) -> list[Path]:
+                        lang: str, scenario: Scenario | None = None) -> list[Path]:
     """The province page and its maps, into ``folder`` (the results folder)."""
     maps = save_province_map(ranking, name, folder / "figures", lang) if len(ranking) else []
-    return [*maps, write_province_report(ranking, name, provenance, folder / "report.html", lang)]
+    return [*maps, write_province_report(ranking, name, provenance, folder / "report.html", lang,
+                                         scenario)]

@@ -9,9 +9,14 @@ decision's facts with these words in every language (``sentence`` in English,
 >>> rec = Recommendation("one_more", (target,), (
 ...     Assessment("baseline", 1058.0, (Shortfall(target, "no", 0.16, 0.14, 0.18, 0.74),)),
 ...     Assessment("one_more", 1234.5, ())), extra_staff_hours=176.5)
->>> print("\\n".join(recommendation_lines(rec, "en")))
-Recommended: one_more. It is the cheapest option that meets every target with 95% confidence; it needs 1,234 staff-hours, 176 more than the current staffing.
-baseline: Dossiers done on time is 16.0% (between 14.0% and 18.0%), against the target of at least 90%.
+>>> lead, why_not = recommendation_lines(rec, "en")
+>>> lead[:60]
+'Recommended: one_more. It is the cheapest option that meets '
+>>> lead[-63:]
+'it needs 1,234 staff-hours, 176 more than the current staffing.'
+>>> why_not
+'baseline: Dossiers done on time is 16.0% (between 14.0% and 18.0%), against the target of \
+at least 90%.'
 """
 
 from __future__ import annotations

@@ -20,9 +20,9 @@ from sim.analysis.targets import scenario_targets
 from sim.decide.recommendation import option_costs, recommend
 from sim.experiment.runner import Results
 from sim.output.figures.text import figure_text
+from sim.output.indicator_text import indicator_headings, indicator_rows
 from sim.output.manifest import package_versions
 from sim.output.metric_text import METRIC_FORMATS, metric_title, metric_value
-from sim.output.indicator_text import indicator_headings, indicator_rows
 from sim.output.names import Names
 from sim.output.pages import page_template, write_page
 from sim.output.plots import ResultPlots

@@ -57,8 +57,8 @@ FIGURE_TEXT: dict[str, str] = {
     "caption.backlog_burndown": N_("Open dossiers and the transferred backlog, day by day."),
     "caption.options_side_by_side": N_("The options side by side, with 95% confidence "
                                        "intervals."),
-    "map.title": N_("{name}\nhow far each centre misses its targets ({option})"),
-    "map.colour": N_("total relative miss (0: every target met)"),
+    "map.title": N_("{name}\ntargets each centre misses ({option})"),
+    "map.colour": N_("targets missed with 95% confidence (0: none)"),
     "map.x": N_("longitude"),
     "map.y": N_("latitude"),
     "map.note": N_("centres without coordinates are not shown"),
