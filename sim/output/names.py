@@ -18,6 +18,14 @@ from sim.scenario.load import BASELINE
 from sim.scenario.schema import Scenario
 
 
+def option_name(scenario: Scenario | None, lang: str, option: str) -> str:
+    """An option's name given its scenario; without one, the baseline's word or the id (the
+    only name a table without its scenario knows)."""
+    if scenario is not None:
+        return Names(scenario, lang).option(option)
+    return translator(lang).gettext("Current staffing") if option == BASELINE else option
+
+
 class Names:
     """The names of one scenario's options, procedures, desks and sites in one language."""
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.output.metric_text import metric_value, target_text
-from sim.output.names import Names
+from sim.output.names import option_name
 from sim.output.pages import page_template, write_page
 from sim.output.province_map import province_map
 from sim.output.translations import Translator, translator
@@ -31,7 +31,7 @@ def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, pat
     baseline = ranking[ranking["option"] == ranking["option"].iloc[0]] if len(ranking) else ranking
     rows, missing = _rows(t, baseline)
     option = str(baseline["option"].iloc[0]) if len(baseline) else ""
-    label = Names(scenario, lang).option(option) if scenario is not None else option
+    label = option_name(scenario, lang, option)
     total = baseline["centre"].nunique()
     summary = (t.ngettext("{missing} of {total} centres does not meet every target with 95% "
                           "confidence in the baseline; the furthest is {worst}.",

@@ -17,7 +17,7 @@ from rich.text import Text
 from sim.analysis.targets import scenario_targets
 from sim.decide.recommendation import recommend
 from sim.output.metric_text import metric_amount, metric_title, metric_value
-from sim.output.names import Names
+from sim.output.names import option_name
 from sim.output.recommendation_text import page_lines, stored_sentence
 from sim.output.translations import N_, Translator, translator
 from sim.scenario.schema import Scenario
@@ -46,10 +46,6 @@ def headline(summary: pd.DataFrame) -> tuple[tuple[str, str], ...]:
     return HEADLINE + tuple(item for item in DOSSIER_HEADLINE if item[0] in metrics)
 
 
-def _option_name(scenario: Scenario | None, lang: str, option: str) -> str:
-    return option if scenario is None else Names(scenario, lang).option(option)
-
-
 def summary_table(summary: pd.DataFrame, title: str, lang: str = "en",
                   scenario: Scenario | None = None) -> Table:
     """Options as rows (by their names, given the scenario), headline metrics as columns, each
@@ -64,7 +60,7 @@ def summary_table(summary: pd.DataFrame, title: str, lang: str = "en",
     by_key = summary.set_index(["option", "metric"])
     for option in summary["option"].drop_duplicates():
         cells = [_cell(by_key, option, metric, t) for metric, _ in columns]
-        table.add_row(Text(_option_name(scenario, lang, str(option))), *cells)
+        table.add_row(Text(option_name(scenario, lang, str(option))), *cells)
     return table
 
 
@@ -118,7 +114,7 @@ def comparison_table_view(table: pd.DataFrame, costs: dict[str, float],
             cells.append(f"{metric_amount(t, metric, row['mean'])} "
                          f"({metric_amount(t, metric, row['diff_mean'], signed=True)}) {mark}")
         cells.append(t.number(costs[str(option)]))
-        view.add_row(Text(_option_name(scenario, lang, str(option))), *cells)
+        view.add_row(Text(option_name(scenario, lang, str(option))), *cells)
     return view
 
 
