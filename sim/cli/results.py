@@ -14,8 +14,7 @@ from sim.cli.common import (
 from sim.output.manifest import PROVINCE
 from sim.output.plots import ResultPlots
 from sim.output.province_map import save_province_map
-from sim.output.province_report import write_province_report
-from sim.output.province_results import load_province_results
+from sim.output.province_results import load_province_results, province_page
 from sim.output.report import write_report
 from sim.output.results_io import (
     ResultsFolderError,
@@ -71,9 +70,10 @@ def report(results_dir: Path, lang: str) -> None:
     with _readable_folder():
         if folder_kind(results_dir) == PROVINCE:
             found = load_province_results(results_dir)
-            first = next(iter(found.scenarios.values()), {})
-            path = write_province_report(found.ranking, found.name, found.provenance(lang),
-                                         target, lang, first.get("baseline"))
+            path = province_page(found.ranking, found.name, found.provenance(lang),
+                                 results_dir, target, lang,
+                                 {centre: options["baseline"]
+                                  for centre, options in found.scenarios.items()})
         else:
             path = write_report(load_results(results_dir, figures_only=True), target, lang,
                                 load_comparison(results_dir), load_recommendation(results_dir))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.output.indicator_text import COLUMNS
 from sim.output.metric_text import metric_value, target_text
 from sim.output.names import option_name
 from sim.output.pages import page_template, write_page
@@ -24,9 +25,11 @@ STORED_TARGET = re.compile(r"(<=|>=)\s*(\S+)\s*$")
 
 
 def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, path: Path,
-                          lang: str = "vi", scenario: Scenario | None = None) -> Path:
+                          lang: str = "vi", scenario: Scenario | None = None,
+                          indicators: list[dict] | None = None) -> Path:
     """Render the province page to ``path`` (written whole or not at all); ``scenario`` (the
-    template's, as a centre resolves it) names the option shown."""
+    template's, as a centre resolves it) names the option shown, ``indicators`` are the
+    centres' months (:func:`sim.output.indicator_text.province_indicator_rows`)."""
     t = translator(lang)
     baseline = ranking[ranking["option"] == ranking["option"].iloc[0]] if len(ranking) else ranking
     rows, missing = _rows(t, baseline)
@@ -43,7 +46,8 @@ def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, pat
                           "confidence.", total).format(total=total))
     template = page_template("province.html.j2")
     html = template.render(lang=lang, _=t.gettext, name=name, summary=summary, rows=rows,
-                           option=label,
+                           option=label, indicator_rows=indicators or [],
+                           indicator_columns=[t.gettext(h) for _, h, _ in COLUMNS],
                            map_png=_map_png(ranking, name, lang, label) if len(ranking) else None,
                            provenance=provenance)
     return write_page(html, path)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.output.indicator_text import province_indicator_rows
 from sim.output.manifest import PROVINCE
 from sim.output.province_map import save_province_map
 from sim.output.province_report import write_province_report
@@ -77,8 +78,21 @@ def read_ranking(folder: Path) -> pd.DataFrame:
 
 
 def write_province_view(ranking: pd.DataFrame, name: str, provenance: str, folder: Path,
-                        lang: str, scenario: Scenario | None = None) -> list[Path]:
-    """The province page and its maps, into ``folder`` (the results folder)."""
+                        lang: str, scenarios: dict[str, Scenario]) -> list[Path]:
+    """The province page and its maps, into ``folder`` (the results folder); ``scenarios``
+    are each centre's baseline."""
     maps = save_province_map(ranking, name, folder / "figures", lang) if len(ranking) else []
-    return [*maps, write_province_report(ranking, name, provenance, folder / "report.html", lang,
-                                         scenario)]
+    return [*maps, province_page(ranking, name, provenance, folder, folder / "report.html",
+                                 lang, scenarios)]
+
+
+def province_page(ranking: pd.DataFrame, name: str, provenance: str, folder: Path,
+                  path: Path, lang: str, scenarios: dict[str, Scenario]) -> Path:
+    """The province page of a results folder, with its centres' monthly indicators."""
+    names = ranking.drop_duplicates("centre").set_index("centre")["name"].to_dict()
+    centres = {centre: (f"{names.get(centre, centre)} ({centre})", scenario.calendar)
+               for centre, scenario in scenarios.items()}
+    option = str(ranking["option"].iloc[0]) if len(ranking) else "baseline"
+    rows = province_indicator_rows(folder, centres, option, translator(lang))
+    first = next(iter(scenarios.values()), None)
+    return write_province_report(ranking, name, provenance, path, lang, first, rows)
