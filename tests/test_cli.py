@@ -227,8 +227,8 @@ def test_run_table_shows_option_names_whole(tmp_path) -> None:
     result = CliRunner().invoke(main, ["run", str(TINY), "-n", str(N), "--out",
                                        str(tmp_path / "out")], env={"COLUMNS": "80"})
     assert result.exit_code == 0
-    for option in TINY_OPTIONS:
-        assert option in result.stdout
+    for name in ("Current staffing", "Option 1", "Option 2"):  # tiny.yaml gives no labels
+        assert name in result.stdout
     assert "utilisation" in result.stdout
     assert "…" not in result.stdout
 

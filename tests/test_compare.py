@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +16,7 @@ from sim.analysis.comparison import paired_differences
 from sim.analysis.targets import Target
 from sim.cli import main
 from sim.output.metric_text import metric_name
+from sim.output.names import Names
 from sim.output.recommendation_text import recommendation_sentence
 from sim.output.translations import translator
 from sim.scenario.load import load_scenario
@@ -87,10 +89,15 @@ def test_when_no_option_meets_the_targets_the_sentence_says_by_how_much() -> Non
     scenarios = load_scenario(VALID, overrides=['targets={"wait_p90": 0.5}'])
     comparison = sim.compare(scenarios, replications=3, seed=1)
     assert comparison.recommendation.recommended is None
-    sentence = recommendation_sentence(comparison.recommendation, "en")
-    assert "misses 90th-percentile wait (min) at most 0.5 by " in sentence
-    vietnamese = recommendation_sentence(comparison.recommendation, "vi")
-    assert "chưa đạt Thời gian chờ phân vị 90 (phút) không quá 0,5, thiếu " in vietnamese
+    sentence = recommendation_sentence(comparison.recommendation, "en", scenarios.baseline)
+    assert "No option meets every target with 95% confidence. The closest is " in sentence
+    assert "90th-percentile wait (min) is " in sentence
+    assert "against the target of at most 0.5" in sentence
+    assert not re.search(r"\b(baseline|one_more|six|eight)\b", sentence), "ids, not names"
+    vietnamese = recommendation_sentence(comparison.recommendation, "vi", scenarios.baseline)
+    assert "Gần đạt nhất là phương án «" in vietnamese
+    assert "Thời gian chờ phân vị 90 (phút): " in vietnamese
+    assert "chưa đạt chỉ tiêu không quá 0,5" in vietnamese
 
 
 def test_target_verdicts_need_the_whole_interval() -> None:
@@ -158,13 +165,15 @@ def test_compare_command_reports_a_precision_cap_it_hits(tmp_path: Path) -> None
     written = json.loads((out / "recommendation.json").read_text(encoding="utf-8"))
     assert written["replications"] == 3
     assert written["precision"]["reached"] is False
-    own = recommendation_sentence(
-        sim.compare(VALID, precision=0.001, seed=3, max_replications=3).recommendation, "en")
+    scenario = load_scenario(VALID).baseline
+    own = recommendation_sentence(sim.compare(VALID, precision=0.001, seed=3,
+                                              max_replications=3).recommendation, "en", scenario)
     widest = written["precision"]["widest"]
     metric = metric_name(translator("en"), widest["metric"])
+    option = {lang: Names(scenario, lang).option(widest["option"]) for lang in ("en", "vi")}
     assert written["sentence"] == (
         f"{own} Precision 0.001 was not reached within 3 replications (widest: "
-        f"{metric} of {widest['option']}, ±{widest['relative_half_width']:.1%}).")
+        f"{metric} of {option['en']}, ±{widest['relative_half_width']:.1%}).")
     assert written["sentence_vi"].endswith(" lần mô phỏng (rộng nhất: " + metric_name(
-        translator("vi"), widest["metric"]) + f" của {widest['option']}, ±"
+        translator("vi"), widest["metric"]) + f" của {option['vi']}, ±"
         + translator("vi").percent(widest["relative_half_width"], 1) + ").")

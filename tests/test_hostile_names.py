@@ -39,7 +39,7 @@ def test_run_and_compare_pages_and_tables_show_names_as_text(tmp_path: Path) -> 
         assert "[mới]" in printed and "[/bold]" in printed  # printed, not read as markup
         _assert_page_escapes(out / "report.html")
         _invoke("report", out, "--lang", "en")
-        _assert_page_escapes(out / "report.html")
+        _assert_page_escapes(out / "report.en.html")
         _invoke("plot", out, "--format", "svg")  # "$...$" is not parsed as mathtext
         svg = next((out / "figures").glob("*.svg")).read_text(encoding="utf-8")
         assert "[mới]" in svg and "&lt;script&gt;" in svg
@@ -61,7 +61,7 @@ def test_province_page_and_table_show_names_as_text(tmp_path: Path) -> None:
     assert "[mới]" in printed
     _assert_page_escapes(out / "report.html")
     _invoke("report", out, "--lang", "en")
-    _assert_page_escapes(out / "report.html")
+    _assert_page_escapes(out / "report.en.html")
 
 
 def test_a_name_with_a_terminal_escape_is_refused() -> None:

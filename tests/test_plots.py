@@ -35,6 +35,10 @@ TINY = Path(__file__).parent / "fixtures" / "tiny.yaml"
 OFFICE = Path(__file__).parent / "fixtures" / "office.yaml"
 TINY_OPTIONS = ["baseline", "extra_general", "longer_sessions"]
 OFFICE_OPTIONS = ["baseline", "more_staff"]
+# The options' names in the legends: the test scenarios give no labels, so they are numbered.
+BASE = "Current staffing"
+TINY_NAMES = [BASE, "Option 1", "Option 2"]
+OFFICE_NAMES = [BASE, "Option 1"]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
@@ -69,7 +73,7 @@ def test_waits_has_one_ecdf_per_option_and_the_target_line(tiny: Results) -> Non
     assert isinstance(figure, Figure)
     ax = figure.axes[0]
     lines = lines_by_label(ax)
-    assert [name for name in lines if name in TINY_OPTIONS] == TINY_OPTIONS
+    assert [name for name in lines if name in TINY_NAMES] == TINY_NAMES
     targets = [line for line in ax.get_lines() if line.get_gid() == "target"]
     assert [float(line.get_xdata()[0]) for line in targets] == [10.0]  # within 10 min
     point = next(line for line in ax.get_lines() if line.get_gid() == "target_point")
@@ -80,7 +84,7 @@ def test_waits_has_one_ecdf_per_option_and_the_target_line(tiny: Results) -> Non
 
 
 def test_waits_ecdf_is_the_share_waiting_at_most_x(tiny: Results) -> None:
-    line = lines_by_label(waits(tiny).axes[0])["extra_general"]
+    line = lines_by_label(waits(tiny).axes[0])["Option 1"]
     x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
     counted = counted_waits(tiny, "extra_general")
     for index in (0, len(x) // 3, len(x) - 1):
@@ -90,7 +94,7 @@ def test_waits_ecdf_is_the_share_waiting_at_most_x(tiny: Results) -> None:
 
 def test_waits_count_only_visits_after_the_warm_up(office: Results) -> None:
     ax = waits(office).axes[0]
-    line = lines_by_label(ax)["baseline"]
+    line = lines_by_label(ax)[BASE]
     x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
     counted = counted_waits(office, "baseline")
     assert len(counted) < (office.visits["option"] == "baseline").sum()
@@ -106,19 +110,19 @@ def test_waits_by_time_of_day_match_the_visits(tiny: Results) -> None:
     top, bottom = figure.axes
     assert top.get_ylabel() == "Mean wait (min)"
     assert bottom.get_ylabel() == "90th-percentile wait (min)"
-    assert list(lines_by_label(top)) == TINY_OPTIONS == list(lines_by_label(bottom))
+    assert list(lines_by_label(top)) == TINY_NAMES == list(lines_by_label(bottom))
     visits = tiny.visits[tiny.visits["option"] == "baseline"]
     clock = visits["arrival"] % 1440
     in_slot = visits[(clock >= 8 * 60) & (clock < 8 * 60 + 30)]["wait"]
     for ax, expected in ((top, in_slot.mean()), (bottom, in_slot.quantile(0.9))):
-        line = lines_by_label(ax)["baseline"]
+        line = lines_by_label(ax)[BASE]
         x = np.asarray(line.get_xdata())
         assert np.asarray(line.get_ydata())[x == 8 * 60 + 15][0] == pytest.approx(expected)
     assert bottom.xaxis.get_major_formatter()(7 * 60 + 30) == "07:30"
 
 
 def test_lunch_break_is_a_gap_not_a_line(tiny: Results) -> None:
-    line = lines_by_label(waits_by_time_of_day(tiny).axes[0])["baseline"]
+    line = lines_by_label(waits_by_time_of_day(tiny).axes[0])[BASE]
     x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
     assert np.isnan(y[x == 12 * 60 + 15]).all() and (x == 12 * 60 + 15).any()
 
@@ -128,13 +132,13 @@ def test_queue_through_day_is_the_median_day_with_a_band(tiny: Results) -> None:
     figure = queue_through_day(tiny)
     ax = figure.axes[0]
     lines = lines_by_label(ax)
-    assert list(lines) == TINY_OPTIONS
+    assert list(lines) == TINY_NAMES
     assert len([c for c in ax.collections if isinstance(c, PolyCollection)]) == len(TINY_OPTIONS)
     intervals = tiny.intervals[(tiny.intervals["option"] == "baseline")
                                & (tiny.intervals["time"] == "09:00")]
     centre = intervals.groupby(["replication", "day"])["queue_mean"].sum()
     expected = centre.groupby("replication").median().median()
-    line = lines["baseline"]
+    line = lines[BASE]
     x = np.asarray(line.get_xdata())
     assert np.asarray(line.get_ydata())[x == 9 * 60 + 15][0] == pytest.approx(expected)
     legend = [text.get_text() for text in ax.get_legend().get_texts()]
@@ -147,12 +151,12 @@ def test_heatmap_is_desks_by_half_hours_of_the_baseline(tiny: Results) -> None:
     ax = figure.axes[0]
     grid = ax.images[0].get_array()
     assert grid.shape == (2, 19)  # general and land, 07:30 to 17:00
-    assert [label.get_text() for label in ax.get_yticklabels()] == ["general", "land"]
+    assert [label.get_text() for label in ax.get_yticklabels()] == ["Desk 1", "Desk 2"]
     ticks = [label.get_text() for label in ax.get_xticklabels()]
     assert ticks[0] == "07:30" and ticks[-1] == "16:30"
     assert grid.mask[:, ticks.index("12:00")].all()  # closed for lunch
     assert grid.min() >= 0 and grid.max() <= 1
-    assert "baseline" in figure.get_suptitle()
+    assert BASE in figure.get_suptitle()
 
 
 def test_heatmap_cell_is_busy_over_open_counter_minutes(tiny: Results) -> None:
@@ -185,15 +189,15 @@ def test_burndown_shows_open_transferred_and_overdue_dossiers(office: Results) -
     top, bottom = figure.axes
     assert (top.get_ylabel(), bottom.get_ylabel()) == ("Open dossiers", "Overdue dossiers")
     assert [line.get_label() for line in top.get_lines()
-            if line.get_gid() != "transferred"] == OFFICE_OPTIONS
+            if line.get_gid() != "transferred"] == OFFICE_NAMES
     assert len([line for line in top.get_lines() if line.get_gid() == "transferred"]) == 2
-    overdue = lines_by_label(bottom)["baseline"]
+    overdue = lines_by_label(bottom)[BASE]
     assert overdue.get_linestyle() == "--"
     target = next(line for line in bottom.get_lines() if line.get_gid() == "target")
     assert float(target.get_ydata()[0]) == 5.0
     daily = office.daily[office.daily["option"] == "baseline"]
     expected = daily.groupby("date")["open_dossiers"].mean().to_numpy()
-    assert np.asarray(lines_by_label(top)["baseline"].get_ydata()) == pytest.approx(expected)
+    assert np.asarray(lines_by_label(top)[BASE].get_ydata()) == pytest.approx(expected)
     assert len([c for c in top.collections if isinstance(c, PolyCollection)]) == 2
     assert bottom.xaxis.get_major_formatter()(date2num(pd.Timestamp("2025-07-03"))) == "03/07"
 
@@ -212,7 +216,7 @@ def test_options_side_by_side_shows_the_summary_with_intervals(tiny: Results) ->
         assert widths == pytest.approx(expected)
         assert len(ax.collections) == 1  # the error bars
     labels = [label.get_text() for label in figure.axes[0].get_yticklabels()]
-    assert labels == TINY_OPTIONS
+    assert labels == TINY_NAMES
     share_target = [float(line.get_xdata()[0]) for line in figure.axes[2].get_lines()
                     if line.get_gid() == "target"]
     assert share_target == [0.8]

@@ -20,7 +20,9 @@ from pypdf import PdfReader
 
 import sim
 from sim.cli import main
+from sim.output.names import Names
 from sim.output.report import render_report, write_report
+from sim.output.results_io import load_results
 
 TINY = Path(__file__).parent / "fixtures" / "tiny.yaml"
 
@@ -59,13 +61,14 @@ def test_browser_shows_the_recommendation_and_every_option(
     runner = CliRunner()
     result = runner.invoke(main, ["report", str(compared_folder), "--lang", lang])
     assert result.exit_code == 0, result.output
-    shutil.copy(compared_folder / "report.html", page)
+    shutil.copy(compared_folder / f"report.{lang}.html", page)
     text = rendered_text(page, tmp_path)
     recommendation = json.loads((compared_folder / "recommendation.json").read_text("utf-8"))
     sentence = recommendation["sentence_vi" if lang == "vi" else "sentence"]
     assert re.sub(r"\s+", " ", sentence)[:60] in text
+    names = Names(load_results(compared_folder).scenarios.baseline, lang)
     for option in ("baseline", "extra_general", "longer_sessions"):
-        assert option in text
+        assert names.option(option) in text
     heading = {"vi": "Khuyến nghị", "en": "Recommendation"}[lang]
     assert heading in text, "Vietnamese text must render and read back with its diacritics"
 
@@ -75,7 +78,8 @@ def test_run_without_compare_still_recommends(tmp_path: Path) -> None:
     recommends the cheapest option, the baseline (the others add counters or hours)."""
     results = sim.run(TINY, replications=2, overrides=['targets={"wait_p90": 600}'])
     html = render_report(results, "en")
-    assert "Recommended: baseline, the cheapest option that meets every target" in html
+    assert "Recommended: Current staffing. It is the cheapest option that meets every target" \
+        in html
 
 
 def test_report_of_a_folder_that_is_not_results_is_a_usage_error(tmp_path: Path) -> None:

@@ -98,9 +98,10 @@ def test_compare_folder_reports_and_plots_again(tmp_path: Path) -> None:
     assert load_results(folder).scenarios.options == load_scenario(
         ROOT / "scenarios/centres/mid_size_ward.yaml", overrides=SHORT).options
     assert "report written" in _cli("report", folder, "--lang", "en")
-    page = (folder / "report.html").read_text(encoding="utf-8")
+    page = (folder / "report.en.html").read_text(encoding="utf-8")
     sentence = json.loads((folder / "recommendation.json").read_text(encoding="utf-8"))
-    assert str(escape(sentence["sentence"])) in page  # the stored recommendation, in English
+    lead = sentence["sentence"].split(". It is")[0]  # the stored recommendation, in English
+    assert str(escape(lead)) in page and 'lang="en"' in page
     assert "figures" in _cli("plot", folder, "--format", "png")
 
 
@@ -114,7 +115,8 @@ def test_province_folder_reports_and_plots_again(tmp_path: Path) -> None:
                                for centre, scenarios in province.scenarios.items()}
     before = (folder / "province.csv").read_text(encoding="utf-8")
     assert "report written" in _cli("report", folder, "--lang", "en")
-    assert 'lang="en"' in (folder / "report.html").read_text(encoding="utf-8")
+    assert 'lang="en"' in (folder / "report.en.html").read_text(encoding="utf-8")
+    assert 'lang="vi"' in (folder / "report.html").read_text(encoding="utf-8")
     written = _cli("plot", folder, "--format", "png", "--lang", "vi").split()
     assert written and all(Path(p).suffix == ".png" and Path(p).is_file() for p in written)
     assert (folder / "province.csv").read_text(encoding="utf-8") == before

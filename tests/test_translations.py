@@ -23,6 +23,7 @@ from click.testing import CliRunner
 from sim.cli import main
 from sim.output.manifest import package_versions
 from sim.output.province_report import write_province_report
+from sim.output.province_results import load_province_results
 from sim.output.results_io import load_results
 from sim.output.translations import LANGUAGES, LOCALE_DIR, catalogue_path, read_catalogue
 
@@ -37,7 +38,10 @@ ENGLISH = ("the", "of", "and", "with", "per", "recommended", "recommendation", "
            "assumptions", "provenance", "period", "demand", "procedures", "patience",
            "scenario", "seed", "day", "days", "hours", "share", "sent", "home", "closing",
            "counter", "counters", "desk", "trips", "utilisation", "overdue", "lateness",
-           "backlog", "interval", "CI", "produced", "file", "centre", "centres", "rank")
+           "backlog", "interval", "CI", "produced", "file", "centre", "centres", "rank",
+           "current", "staffing", "between", "against", "fewer", "more", "also", "needs",
+           "month", "late", "progress", "score", "missed", "unclear", "site", "general",
+           "land", "civil_status", "business_other", "send_home", "earliest_deadline")
 
 Key = tuple[str | None, str]  # (msgctxt, msgid)
 
@@ -117,40 +121,112 @@ def untranslated(text: str, metrics: list[str]) -> list[str]:
                   | {m for m in metrics if re.search(rf"(?<![\w.]){re.escape(m)}\b", text)})
 
 
-def test_a_vietnamese_report_reads_vietnamese(tmp_path: Path) -> None:
-    """A short run of a bundled centre with a back office, backlog, guidance and outages."""
-    scenario = ROOT / "scenarios" / "centres" / "highland_commune.yaml"
-    out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["compare", str(scenario), "-n", "2", "--out", str(out),
-                                       "--set", "calendar.working_days=2", "-q"])
+def _run(*args: object) -> None:
+    result = CliRunner().invoke(main, [str(a) for a in args])
     assert result.exit_code == 0, result.output
-    results = load_results(out)
+
+
+def _ids(scenario: object) -> list[str]:
+    """The ids a planner gave that a page must never show: options, desks, sites."""
+    return [*scenario.options, *scenario.desk_names(), *(scenario.sites or {})]
+
+
+def _page_problems(page: Path, data: list[str], ids: list[str], metrics: list[str]) -> list[str]:
+    text = visible_text(page.read_text(encoding="utf-8"), data)
+    return untranslated(text, [*metrics, *ids])
+
+
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A short comparison of a bundled centre with a back office, backlog, guidance and
+    outages, spanning two months (so that the monthly indicators have two rows)."""
+    out = tmp_path_factory.mktemp("compared") / "out"
+    _run("compare", ROOT / "scenarios" / "centres" / "highland_commune.yaml", "-n", "2",
+         "--out", out, "--set", "calendar.start=2025-07-29", "--set",
+         "calendar.working_days=4", "-q")
+    return out
+
+
+def _run_data(folder: Path) -> tuple[list[str], list[str], list[str]]:
+    """What a results folder's pages may show as the planner wrote it (the scenario's name,
+    its file, the procedures' names, the versions), its ids, and its metrics."""
+    results = load_results(folder)
     baseline = results.scenarios.baseline
-    data = [baseline.name, str(results.scenarios.source), *results.scenarios.options,
-            *(f"{path} = {value}" for changes in baseline.options.values()
-              for path, value in changes.items()),
+    data = [baseline.name, str(results.scenarios.source),
             *(p.name for p in baseline.procedures),
-            *(name for desks in baseline.site_desks().values() for name in desks),
             *(f"{name} {version}" for name, version in package_versions().items())]
-    text = visible_text((out / "report.html").read_text(encoding="utf-8"), data)
-    assert "Khuyến nghị" in text
-    metrics = list(results.summary["metric"].unique())
-    assert untranslated(text, metrics) == [], text
+    return data, _ids(baseline), list(results.summary["metric"].unique())
+
+
+def test_a_vietnamese_comparison_report_reads_vietnamese(compared: Path) -> None:
+    """No English word, raw id (option, desk, metric) or dotted path on the page."""
+    data, ids, metrics = _run_data(compared)
+    text = visible_text((compared / "report.html").read_text(encoding="utf-8"), data)
+    assert "Khuyến nghị" in text and "Các chỉ số dùng để đánh giá Trung tâm" in text
+    assert "Tháng 7 2025" in text and "Tháng 8 2025" in text
+    assert not re.search(r"\b[a-z_]+\.[a-z_]+\b", text), "a dotted path on the page"
+    assert not re.search(r"[+-]0(?![,\d])", text), "a signed zero on the page"
+    assert _page_problems(compared / "report.html", data, ids, metrics) == [], text
+
+
+def test_a_vietnamese_run_report_reads_vietnamese(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    _run("run", ROOT / "scenarios" / "centres" / "mid_size_ward.yaml", "-n", "2", "--out", out,
+         "--set", "calendar.working_days=2", "-q")
+    data, ids, metrics = _run_data(out)
+    assert _page_problems(out / "report.html", data, ids, metrics) == []
+
+
+def test_a_report_renders_again_in_each_language_side_by_side(compared: Path) -> None:
+    _run("report", compared, "--lang", "en")
+    _run("report", compared, "--lang", "vi")
+    english = (compared / "report.en.html").read_text(encoding="utf-8")
+    assert 'lang="en"' in english and "The indicators the centre is judged by" in english
+    assert (compared / "report.vi.html").read_text(encoding="utf-8") == (
+        compared / "report.html").read_text(encoding="utf-8").replace(
+        _produced(compared / "report.html"), _produced(compared / "report.vi.html"))
+
+
+def _produced(page: Path) -> str:
+    """The page's time of making (the one part of two renderings that may differ)."""
+    found = re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", page.read_text(encoding="utf-8"))
+    assert found
+    return found.group(0)
 
 
 def test_a_vietnamese_province_page_reads_vietnamese(tmp_path: Path) -> None:
+    """`sim province run` on the test province: the page, then the page rendered again."""
+    out = tmp_path / "province"
+    _run("province", "run", ROOT / "tests" / "fixtures" / "province" / "province.yaml", "-n", "2",
+         "--out", out, "--visits", "none", "-q")
+    found = load_province_results(out)
+    scenario = next(iter(found.scenarios.values()))["baseline"]
+    data = [found.name, *found.ranking["name"].unique(), *(p.name for p in scenario.procedures),
+            found.provenance("vi")]
+    ids = [*found.ranking["option"].unique(), *scenario.desk_names()]
+    metrics = list(found.ranking["metric"].unique())
+    for page in ("report.html", "report.vi.html"):
+        if page == "report.vi.html":
+            _run("report", out, "--lang", "vi")
+        text = visible_text((out / page).read_text(encoding="utf-8"), data)
+        assert "Số chỉ tiêu chưa đạt" in text and "(102)" in text, text
+        assert untranslated(text, [*metrics, *ids]) == [], text
+
+
+def test_the_province_page_writes_each_target_in_its_own_unit(tmp_path: Path) -> None:
     ranking = pd.DataFrame({
         "option": ["baseline"] * 3, "centre": ["01", "01", "02"], "name": ["Xã A"] * 2 + ["Xã B"],
         "latitude": [19.8, 19.8, 20.0], "longitude": [105.7, 105.7, 105.9],
         "metric": ["wait_p90", "abandoned_share", "wait_p90"],
         "target": ["wait_p90 <= 30", "abandoned_share <= 0.05", "wait_p90 <= 30"],
         "mean": [45.2, 0.081, 12.0], "meets_target": ["no", "unclear", "yes"],
-        "total_miss": [0.6, 0.6, 0.0], "rank": [1, 1, 2]})
+        "missed": [1, 1, 0], "unclear": [1, 1, 0], "rank": [1, 1, 2]})
     page = write_province_report(ranking, "Tỉnh X", "provenance", tmp_path / "p.html", "vi")
     text = visible_text(page.read_text(encoding="utf-8"), ["Tỉnh X", "Xã A", "Xã B", "provenance"])
     assert "Thời gian chờ phân vị 90 (phút) không quá 30 (45,2)" in text
     assert "Bỏ về vì chờ lâu không quá 5% (8,1%)" in text
-    assert untranslated(text, ["wait_p90", "abandoned_share"]) == [], text
+    assert "(01)" in text, "the centre code keeps its leading zero"
+    assert untranslated(text, ["wait_p90", "abandoned_share", "baseline"]) == [], text
 
 
 def _record_check_reasons() -> set[str]:

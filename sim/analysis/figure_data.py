@@ -43,7 +43,7 @@ FIGURE_COLUMNS: dict[str, tuple[str, ...]] = {
     "visits": ("option", "arrival", "wait"),
     "intervals": ("option", "replication", "desk", "day", "time", "arrivals", "queue_mean",
                   "busy_mean", "open_mean"),
-    "dossiers": ("option",),
+    "dossiers": ("option", "replication", "received", "due", "completed"),  # the indicators
     "daily": ("option", "replication", "day", "date", *BACKLOG_MEASURES),
 }
 

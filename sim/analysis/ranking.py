@@ -1,25 +1,37 @@
-"""The province view: centres ranked by how far they miss their targets."""
+"""The province view: centres ranked by the targets they miss.
+
+Shortfalls of unlike metrics (minutes of waiting, a share of dossiers, a count of overdue
+dossiers) are never added up. A centre's place is decided, within its option, by
+
+1. the number of targets it misses (the whole 95% interval on the wrong side), most first;
+2. then the number it is not shown to meet (*unclear*: the interval crosses the target);
+3. then, one target at a time in the order the scenario lists them, how far it misses that
+   target, in the target's own unit (``short_by``: the mean's distance on the wrong side).
+
+Centres equal on all three share a rank (dense: 1, 2, 3) and are listed by centre code."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from sim.analysis.targets import Target, scenario_targets
+from sim.analysis.targets import NO, UNCLEAR, scenario_targets
 from sim.scenario.load import ScenarioSet
 from sim.scenario.province.load import ProvinceSet
 from sim.scenario.province.schema import Centre
 
 COLUMNS = ["option", "centre", "name", "kind", "latitude", "longitude", "metric", "target",
-           "mean", "ci_low", "ci_high", "meets_target", "miss", "total_miss", "rank"]
+           "mean", "ci_low", "ci_high", "meets_target", "short_by", "missed", "unclear",
+           "rank"]
 
 
 def rank_centres(summary: pd.DataFrame, province: ProvinceSet) -> pd.DataFrame:
-    """One row per option, centre and target: the mean, its CI, the verdict and the miss
-    (shortfall relative to the target); `rank` 1 is the centre furthest from its targets."""
+    """One row per option, centre and target: the mean, its CI, the verdict and the shortfall
+    in the target's unit; each centre's count of targets missed and unclear, and its `rank`
+    (1: the centre that misses most)."""
     by_key = summary.set_index(["option", "centre", "metric"])
     rows = [row for centre in province.centres
             for row in _centre_rows(by_key, centre, province.scenarios[centre.id])]
-    table = pd.DataFrame(rows, columns=COLUMNS[:-2])
+    table = pd.DataFrame(rows, columns=COLUMNS[:-3])
     if table.empty:
         return table.reindex(columns=COLUMNS)
     return _ranked(table)
@@ -41,22 +53,35 @@ def _centre_rows(by_key: pd.DataFrame, centre: Centre, scenarios: ScenarioSet) -
                 "target": target.describe(), "mean": row["mean"], "ci_low": row["ci_low"],
                 "ci_high": row["ci_high"],
                 "meets_target": target.verdict(row["ci_low"], row["ci_high"]),
-                "miss": _relative_miss(target, row["mean"]),
+                "short_by": target.shortfall(row["mean"]),
             })
     return rows
 
 
-def _relative_miss(target: Target, mean: float) -> float:
-    """The shortfall as a share of the target (the shortfall itself for a target of 0)."""
-    return target.shortfall(mean) / abs(target.value) if target.value else target.shortfall(mean)
-
-
 def _ranked(table: pd.DataFrame) -> pd.DataFrame:
-    """The table with each centre's total miss and its rank within its option."""
-    total = table.groupby(["option", "centre"], sort=False)["miss"].transform("sum")
-    table["total_miss"] = total
-    # Centres share a rank when they miss by the same total (dense: 1, 2, 3 over centres).
-    table["rank"] = table.groupby("option", sort=False)["total_miss"].rank(
-        method="dense", ascending=False).astype(int)
+    """The table with each centre's counts of targets missed and unclear, and its rank."""
+    verdicts = table.groupby(["option", "centre"], sort=False)["meets_target"]
+    table["missed"] = verdicts.transform(lambda v: int((v == NO).sum()))
+    table["unclear"] = verdicts.transform(lambda v: int((v == UNCLEAR).sum()))
+    ranks = pd.concat([_option_ranks(group) for _, group in
+                       table.groupby("option", sort=False)], ignore_index=True)
+    table = table.merge(ranks, on=["option", "centre"], how="left")
     return table.sort_values(["option", "rank", "centre", "metric"], kind="stable",
                              ignore_index=True)
+
+
+def _option_ranks(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rank of each centre of one option: the order of the module's docstring."""
+    metrics = list(dict.fromkeys(rows["metric"]))  # the targets in the scenario's order
+    shortfalls = rows.pivot_table(index="centre", columns="metric", values="short_by",
+                                  aggfunc="first").reindex(columns=metrics).fillna(0.0)
+    counts = rows.drop_duplicates("centre").set_index("centre")[["missed", "unclear"]]
+    keys = counts.join(shortfalls)
+    ordered = keys.sort_values(list(keys.columns), ascending=False, kind="stable")
+    tuples = [tuple(values) for values in ordered.to_numpy()]
+    rank, ranks = 0, []
+    for number, key in enumerate(tuples):
+        rank += number == 0 or key != tuples[number - 1]
+        ranks.append(rank)
+    return pd.DataFrame({"option": rows["option"].iloc[0], "centre": ordered.index,
+                         "rank": ranks})

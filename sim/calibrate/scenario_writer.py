@@ -72,6 +72,7 @@ def scenario_document(calibration: Calibration) -> CommentedMap:
         "those who gave up and came back count again as new", "return_probability")
     document["at_closing"] = "send_home"
     document["options"] = _options(calibration)
+    document["labels"] = _labels(document["options"])
     document["targets"] = CommentedMap(wait_p90=WAIT_TARGET)
     document["targets"].yaml_add_eol_comment("assumption: a placeholder; set your centre's",
                                              "wait_p90")
@@ -186,6 +187,17 @@ def _options(calibration: Calibration) -> CommentedMap:
     options.yaml_add_eol_comment("an example option: one counter more at the busiest desk",
                                  f"extra_counter_{busiest}")
     return options
+
+
+def _labels(options: CommentedMap) -> CommentedMap:
+    """The example option's name on the report's pages, in both languages (edit with it)."""
+    labels = CommentedMap()
+    for option in options:
+        name = CommentedMap(vi="Thêm một quầy ở quầy đông nhất",
+                            en="One more counter at the busiest desk")
+        name.fa.set_flow_style()
+        labels[option] = name
+    return labels
 
 
 def _desk_load(calibration: Calibration, desk: str) -> float:

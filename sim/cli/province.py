@@ -174,11 +174,11 @@ def _print_ranking(ranking: pd.DataFrame, title: str) -> None:
     baseline = ranking[ranking["option"] == ranking["option"].iloc[0]]
     table = Table(title=Text(f"{title}: centres furthest from their targets"),
                   title_justify="left")
-    for column in ("rank", "centre", "name", "targets missed", "total miss"):
+    for column in ("rank", "centre", "name", "targets missed", "unclear"):
         table.add_column(column, justify="left" if column == "name" else "right")
     for (rank, centre, name), group in list(baseline.groupby(
             ["rank", "centre", "name"], sort=True))[:TOP]:
-        missed = ", ".join(group.loc[group["meets_target"] != "yes", "metric"]) or "-"
-        table.add_row(str(rank), Text(str(centre)), Text(str(name)), missed,
-                      f"{group['total_miss'].iloc[0]:.2f}")
+        missed = ", ".join(group.loc[group["meets_target"] == "no", "metric"]) or "-"
+        unclear = ", ".join(group.loc[group["meets_target"] == "unclear", "metric"]) or "-"
+        table.add_row(str(rank), Text(str(centre)), Text(str(name)), missed, unclear)
     console.print(table)

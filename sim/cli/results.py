@@ -64,12 +64,13 @@ def plot(results_dir: Path, lang: str, formats: tuple[str, ...]) -> None:
 @click.option("--lang", type=click.Choice(LANGUAGES), default="vi", show_default=True,
               help="Language of the report.")
 def report(results_dir: Path, lang: str) -> None:
-    """Write RESULTS_DIR/report.html again: one self-contained page for a leader (for a
-    province folder, the province page), without re-running."""
-    target = results_dir / "report.html"
+    """Write RESULTS_DIR/report.LANG.html: one self-contained page for a leader in that
+    language (for a province folder, the province page), without re-running; report.html, the
+    page the run wrote in its own language, stays as it is beside it."""
+    target = results_dir / f"report.{lang}.html"
     with _readable_folder():
         if folder_kind(results_dir) == PROVINCE:
-            path = write_province_page(results_dir, lang)
+            path = write_province_page(results_dir, lang, target)
         else:
             path = write_report(load_results(results_dir, figures_only=True), target, lang,
                                 load_comparison(results_dir), load_recommendation(results_dir))

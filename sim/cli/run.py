@@ -74,7 +74,8 @@ def run(scenario: Path | None, replications: int, seed: int, out: Path | None,
                              written, resume, advance)
     say_resumed(done.published, units, quiet)
     if not quiet:
-        print_summary(done.summary, f"{scenarios.baseline.name} - {replications} replications")
+        print_summary(done.summary, f"{scenarios.baseline.name} - {replications} replications",
+                      scenario=scenarios.baseline)
         click.echo(f"results written to {folder}")
 
 
@@ -125,7 +126,8 @@ def compare(scenario: Path, replications: int | None, precision: float | None,
                                  advance)
     say_resumed(done.published, units, quiet)
     if not quiet:
-        print_comparison(done.comparison, done.recommendation, scenarios.baseline.name)
+        print_comparison(done.comparison, done.recommendation, scenarios.baseline.name,
+                         scenario=scenarios.baseline)
         click.echo(f"results written to {folder}")
 
 

@@ -1,5 +1,6 @@
 """The recommendation a leader reads, as facts: the cheapest option that meets every target with
-95% confidence, or, when none does, which targets each option fails and by how much.
+95% confidence, or, when none does, the closest (the fewest targets missed, then the fewest
+unclear, then the cheapest) and which targets each option fails and by how much.
 
 Cost is staff time: planned staff-hours plus overtime staff-hours (means over replications).
 The sentences that say this in a reader's language are written in
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sim.analysis.targets import YES, Target
+from sim.analysis.targets import NO, YES, Target
 from sim.scenario.load import BASELINE
 
 COST_METRICS = ("staff_hours", "overtime_staff_hours")
@@ -59,14 +60,14 @@ class Assessment:
         return not self.failing
 
     @property
-    def relative_shortfall(self) -> float:
-        """The shortfalls as fractions of their targets, summed: how far from meeting all."""
-        return sum(f.short_by / abs(f.target.value) for f in self.failing if f.target.value)
+    def missed(self) -> int:
+        """Targets missed: the whole interval on the wrong side."""
+        return sum(f.verdict == NO for f in self.failing)
 
     def record(self) -> dict:
         return {"option": self.option, "cost_staff_hours": self.cost_staff_hours,
                 "meets_all": self.meets_all, "failing": [f.record() for f in self.failing],
-                "relative_shortfall": self.relative_shortfall}
+                "missed": self.missed}
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,9 @@ def recommend(comparison: pd.DataFrame, targets: list[Target]) -> Recommendation
         best = min(meeting, key=lambda a: a.cost_staff_hours)
         extra = best.cost_staff_hours - costs.get(BASELINE, best.cost_staff_hours)
         return Recommendation(best.option, tuple(targets), assessments, extra_staff_hours=extra)
-    closest = min(assessments, key=lambda a: (len(a.failing), a.relative_shortfall))
+    # Closest: the fewest targets missed, then the fewest not shown to be met, then the
+    # cheapest; shortfalls of unlike metrics (minutes, shares, counts) are never added up.
+    closest = min(assessments, key=lambda a: (a.missed, len(a.failing), a.cost_staff_hours))
     return Recommendation(None, tuple(targets), assessments, closest=closest.option)
 
 

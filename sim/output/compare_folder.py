@@ -97,7 +97,7 @@ def _judge(scenarios: ScenarioSet, replicate: Replicate,
         table, recommendation = judge(scenarios, summary, replications)
         outcome = None if decided is None else decided.outcome
         record = comparison_record(recommendation, int(replications["replication"].nunique()),
-                                   outcome, replicate.precision)
+                                   outcome, replicate.precision, scenarios.baseline)
         table.to_csv(staging / "comparison.csv", index=False)
         write_json(record, staging / "recommendation.json")
         return table, record

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from sim.output.translations import N_, Translator
+from sim.scenario.schema import Scenario
 
 
 class MetricFormat(NamedTuple):
@@ -89,6 +90,21 @@ def metric_amount(t: Translator, metric: str, value: float | None, signed: bool 
 def target_value(t: Translator, metric: str, value: float) -> str:
     """A target as the planner set it: ``30``, ``7,5``, ``80%``, ``95,5%``."""
     return t.percent(value, None) if metric_format(metric).share else t.general(value)
+
+
+def metric_title(t: Translator, metric: str, scenario: Scenario | None = None) -> str:
+    """The metric's name as a target names it: ``Served within 30 min`` where the scenario
+    sets the minutes of ``within_target_share``, else :func:`metric_name`."""
+    within = None if scenario is None else scenario.targets.within_target_share
+    if metric == "within_target_share" and within is not None:
+        return t.gettext("Served within {minutes} min").format(minutes=t.general(within.minutes))
+    return metric_name(t, metric)
+
+
+def target_bound(t: Translator, metric: str, at_least: bool, value: float) -> str:
+    """A target's bound in words: ``at least 90%``, ``at most 30``."""
+    words = t.gettext("at least {value}") if at_least else t.gettext("at most {value}")
+    return words.format(value=target_value(t, metric, value))
 
 
 def target_text(t: Translator, metric: str, at_least: bool, value: float,

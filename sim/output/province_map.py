@@ -1,4 +1,4 @@
-"""The province's centres at their coordinates, coloured by how far each misses its targets."""
+"""The province's centres at their coordinates, coloured by how many targets each misses."""
 
 from __future__ import annotations
 
@@ -13,33 +13,40 @@ from sim.output.figures.text import figure_text
 
 
 def province_map(ranking: pd.DataFrame, name: str, option: str | None = None,
-                 lang: str = "en") -> Figure:
-    """Scatter of centres at (longitude, latitude), colour = total relative target miss.
+                 lang: str = "en", label: str | None = None) -> Figure:
+    """Scatter of centres at (longitude, latitude), colour = targets missed; ``label`` is the
+    option's name in the title (its id without one).
 
     >>> ranking = pd.DataFrame({"option": ["baseline"] * 2, "centre": ["1", "2"],
     ...     "name": ["Xã A", "Xã B"], "latitude": [19.8, 20.0], "longitude": [105.7, 105.9],
-    ...     "total_miss": [0.0, 0.8]})
+    ...     "missed": [0, 2], "rank": [2, 1]})
     >>> len(province_map(ranking, "Tỉnh").axes)
     2
     """
+    option = option or str(ranking["option"].iloc[0])
     with styled():
-        return _draw_map(ranking, name, option or str(ranking["option"].iloc[0]), lang)
+        return _draw_map(ranking, name, option, lang, label or option)
 
 
-def _draw_map(ranking: pd.DataFrame, name: str, option: str, lang: str) -> Figure:
+def _draw_map(ranking: pd.DataFrame, name: str, option: str, lang: str, label: str) -> Figure:
     """The map of one option; the five centres that miss most are named on it."""
     text = figure_text(lang)
-    centres = ranking[ranking["option"] == option].drop_duplicates("centre")
-    return centres_map(centres, "total_miss", text["map.title"].format(name=name, option=option),
-                       text["map.colour"], lang)
+    centres = (ranking[ranking["option"] == option].drop_duplicates("centre")
+               .dropna(subset=["latitude", "longitude"]))
+    named = centres[centres["missed"] > 0].nsmallest(5, "rank")
+    return centres_map(centres, "missed", text["map.title"].format(name=name, option=label),
+                       text["map.colour"], lang, named)
 
 
 def centres_map(centres: pd.DataFrame, column: str, title: str, colour: str,
-                lang: str = "en") -> Figure:
+                lang: str = "en", named: pd.DataFrame | None = None) -> Figure:
     """Centres (name, latitude, longitude) at their coordinates coloured by `column` from 0;
-    the five with the largest values are named. Shared by the province and allocation maps."""
+    those of `named` (by default the five with the largest values) are named. Shared by the
+    province and allocation maps."""
     text = figure_text(lang)
     centres = centres.dropna(subset=["latitude", "longitude"])
+    if named is not None:
+        named = named.dropna(subset=["latitude", "longitude"])
     figure = Figure(figsize=(7, 7), dpi=DPI, layout="constrained")
     axes = figure.add_subplot()
     values = centres[column].to_numpy(dtype=float)
@@ -47,7 +54,7 @@ def centres_map(centres: pd.DataFrame, column: str, title: str, colour: str,
     size = 60 if len(centres) <= 400 else 12  # a country's thousands of centres stay apart
     points = axes.scatter(centres["longitude"], centres["latitude"], c=values, cmap="RdYlGn_r",
                           vmin=0, vmax=top, s=size, edgecolors="0.2", linewidths=0.5)
-    for row in centres.nlargest(5, column).itertuples():
+    for row in (named if named is not None else centres.nlargest(5, column)).itertuples():
         axes.annotate(str(row.name), (row.longitude, row.latitude), xytext=(4, 4),
                       textcoords="offset points", fontsize=8)
     figure.colorbar(points, ax=axes, label=colour, shrink=0.8)

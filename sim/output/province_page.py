@@ -10,23 +10,25 @@ import pandas as pd
 
 from sim.analysis.country_ranking import rank_provinces
 from sim.output.allocation_text import Allocation
-from sim.output.province_report import write_province_report
-from sim.output.province_results import load_province_results
+from sim.output.province_results import load_province_results, province_page
 from sim.output.results_io import read_manifest
 
 ALLOCATION = "allocation"  # the subfolder of a province folder, and its manifest's kind
 STEPS = "allocation.csv"
 
 
-def write_province_page(folder: Path, lang: str | None = None) -> Path:
-    """report.html of the province (or country) folder, in `lang` or the run's language."""
+def write_province_page(folder: Path, lang: str | None = None,
+                        path: Path | None = None) -> Path:
+    """The page of the province (or country) folder, in `lang` or the run's language, to
+    `path` (default: the folder's report.html)."""
     found = load_province_results(folder)
     lang = lang or str(read_manifest(folder).get("lang", "vi"))
     provinces = (rank_provinces(found.ranking, found.province_of)
                  if found.province_of is not None else None)
-    return write_province_report(found.ranking, found.name, found.provenance(lang),
-                                 folder / "report.html", lang, read_allocation(folder),
-                                 provinces)
+    baselines = {centre: options["baseline"] for centre, options in found.scenarios.items()}
+    return province_page(found.ranking, found.name, found.provenance(lang), folder,
+                         path or folder / "report.html", lang, baselines,
+                         read_allocation(folder), provinces)
 
 
 def read_allocation(province_folder: Path) -> Allocation | None:

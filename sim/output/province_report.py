@@ -12,10 +12,13 @@ from pathlib import Path
 import pandas as pd
 
 from sim.output.allocation_text import Allocation, allocation_section
+from sim.output.indicator_text import COLUMNS
 from sim.output.metric_text import metric_value, target_text
+from sim.output.names import option_name
 from sim.output.pages import page_template, write_page
 from sim.output.province_map import province_map
 from sim.output.translations import Translator, translator
+from sim.scenario.schema import Scenario
 
 TOP = 25
 # province.csv keeps each target as text, "wait_p90 <= 30": its bound and value, for the words
@@ -23,21 +26,19 @@ STORED_TARGET = re.compile(r"(<=|>=)\s*(\S+)\s*$")
 
 
 def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, path: Path,
-                          lang: str = "vi", allocation: Allocation | None = None,
+                          lang: str = "vi", scenario: Scenario | None = None,
+                          indicators: list[dict] | None = None,
+                          allocation: Allocation | None = None,
                           provinces: pd.DataFrame | None = None) -> Path:
-    """Render the province page to ``path`` (written whole or not at all), with the table of
-    `sim allocate` when there is one, and for a country the provinces ranked."""
+    """Render the province page to ``path`` (written whole or not at all); ``scenario`` (the
+    template's, as a centre resolves it) names the option shown, ``indicators`` are the
+    centres' months (:func:`sim.output.indicator_text.province_indicator_rows`); with the table
+    of `sim allocate` when there is one, and for a country the provinces ranked."""
     t = translator(lang)
     baseline = ranking[ranking["option"] == ranking["option"].iloc[0]] if len(ranking) else ranking
-    rows, missing = [], 0
-    for (rank, centre, centre_name), group in baseline.groupby(["rank", "centre", "name"],
-                                                               sort=True):
-        failing = group[group["meets_target"] != "yes"]
-        missing += not failing.empty
-        if len(rows) < TOP and not failing.empty:
-            rows.append({"rank": rank, "centre": centre, "name": centre_name, "misses": [
-                {"verdict": r.meets_target, "text": _miss(t, r.metric, r.target, r.mean)}
-                for r in failing.itertuples()]})
+    rows, missing = _rows(t, baseline)
+    option = str(baseline["option"].iloc[0]) if len(baseline) else ""
+    label = option_name(scenario, lang, option)
     total = baseline["centre"].nunique()
     summary = (t.ngettext("{missing} of {total} centres does not meet every target with 95% "
                           "confidence in the baseline; the furthest is {worst}.",
@@ -49,7 +50,9 @@ def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, pat
                           "confidence.", total).format(total=total))
     template = page_template("province.html.j2")
     html = template.render(lang=lang, _=t.gettext, name=name, summary=summary, rows=rows,
-                           map_png=_map_png(ranking, name, lang) if len(ranking) else None,
+                           option=label, indicator_rows=indicators or [],
+                           indicator_columns=[t.gettext(h) for _, h, _ in COLUMNS],
+                           map_png=_map_png(ranking, name, lang, label) if len(ranking) else None,
                            provenance=provenance,
                            allocation=allocation_section(allocation, lang) if allocation else None,
                            provinces=province_rows(provinces, lang) if provinces is not None
@@ -62,8 +65,27 @@ def province_rows(provinces: pd.DataFrame, lang: str) -> list[dict[str, object]]
     t = translator(lang)
     return [{"rank": int(r.rank), "province": r.province, "centres": t.number(r.centres),
              "missing": t.number(r.missing), "share": t.percent(r.missing_share, 0),
-             "mean_miss": t.number(r.mean_miss, 2), "worst": f"{r.worst_name} ({r.worst_centre})"}
+             "mean_miss": t.number(r.mean_missed, 2),
+             "worst": f"{r.worst_name} ({r.worst_centre})"}
             for r in provinces.itertuples()]
+
+
+def _rows(t: Translator, baseline: pd.DataFrame) -> tuple[list[dict], int]:
+    """The centres that do not meet every target, in rank order (at most TOP), and how many
+    there are."""
+    rows, missing = [], 0
+    for (rank, centre, centre_name), group in baseline.groupby(["rank", "centre", "name"],
+                                                               sort=True):
+        failing = group[group["meets_target"] != "yes"]
+        missing += not failing.empty
+        if len(rows) < TOP and not failing.empty:
+            rows.append({"rank": rank, "centre": centre, "name": centre_name,
+                         "missed": int((group["meets_target"] == "no").sum()),
+                         "unclear": int((group["meets_target"] == "unclear").sum()),
+                         "misses": [{"verdict": r.meets_target,
+                                     "text": _miss(t, r.metric, r.target, r.mean)}
+                                    for r in failing.itertuples()]})
+    return rows, missing
 
 
 def _miss(t: Translator, metric: str, stored: str, mean: float) -> str:
@@ -74,7 +96,7 @@ def _miss(t: Translator, metric: str, stored: str, mean: float) -> str:
     return f"{words} ({metric_value(t, metric, mean)})"
 
 
-def _map_png(ranking: pd.DataFrame, name: str, lang: str) -> str:
+def _map_png(ranking: pd.DataFrame, name: str, lang: str, label: str) -> str:
     buffer = io.BytesIO()
-    province_map(ranking, name, lang=lang).savefig(buffer, format="png", dpi=100)
+    province_map(ranking, name, lang=lang, label=label).savefig(buffer, format="png", dpi=100)
     return base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -15,6 +15,8 @@ import pandas as pd
 from sim.analysis.categories import categorised
 from sim.analysis.country_ranking import rank_provinces
 from sim.experiment.describe import metric_lines
+from sim.output.allocation_text import Allocation
+from sim.output.indicator_text import province_indicator_rows
 from sim.output.manifest import PROVINCE
 from sim.output.province_map import save_province_map
 from sim.output.province_report import write_province_report
@@ -94,16 +96,34 @@ def read_ranking(folder: Path) -> pd.DataFrame:
 
 
 def write_province_view(ranking: pd.DataFrame, name: str, provenance: str, folder: Path,
-                        lang: str, province_of: dict[str, str] | None = None) -> list[Path]:
-    """The province page and its maps, into ``folder`` (the results folder); for a country
-    (`province_of` given) also the provinces ranked, provinces.csv, on the page."""
+                        lang: str, scenarios: dict[str, Scenario],
+                        province_of: dict[str, str] | None = None) -> list[Path]:
+    """The province page and its maps, into ``folder`` (the results folder); ``scenarios``
+    are each centre's baseline; for a country (`province_of` given) also the provinces
+    ranked, provinces.csv, on the page."""
     maps = save_province_map(ranking, name, folder / "figures", lang) if len(ranking) else []
     provinces = None
     if province_of is not None:
         provinces = rank_provinces(ranking, province_of)
         provinces.to_csv(folder / PROVINCES, index=False)
-    return [*maps, write_province_report(ranking, name, provenance, folder / "report.html", lang,
-                                         provinces=provinces)]
+    return [*maps, province_page(ranking, name, provenance, folder, folder / "report.html",
+                                 lang, scenarios, provinces=provinces)]
+
+
+def province_page(ranking: pd.DataFrame, name: str, provenance: str, folder: Path,
+                  path: Path, lang: str, scenarios: dict[str, Scenario],
+                  allocation: Allocation | None = None,
+                  provinces: pd.DataFrame | None = None) -> Path:
+    """The province page of a results folder, with its centres' monthly indicators, the
+    allocation inside it when there is one and, for a country, the provinces ranked."""
+    names = ranking.drop_duplicates("centre").set_index("centre")["name"].to_dict()
+    centres = {centre: (f"{names.get(centre, centre)} ({centre})", scenario.calendar)
+               for centre, scenario in scenarios.items()}
+    option = str(ranking["option"].iloc[0]) if len(ranking) else "baseline"
+    rows = province_indicator_rows(folder, centres, option, translator(lang))
+    first = next(iter(scenarios.values()), None)
+    return write_province_report(ranking, name, provenance, path, lang, first, rows,
+                                 allocation, provinces)
 
 
 def _metric_table(path: Path, options: list[str]) -> pd.DataFrame:

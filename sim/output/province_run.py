@@ -76,7 +76,9 @@ def _finish(province: ProvinceSet, resolved: dict[str, dict[str, dict]], descrip
     provenance = provenance_line(description["province_file"], description["root_seed"],
                                  description["replications"], description["lang"])
     write_province_view(ranking, province.province.name, provenance, staging,
-                        description["lang"], description.get("provinces"))
+                        description["lang"], {centre: scenarios.baseline for centre, scenarios
+                                              in province.scenarios.items()},
+                        description.get("provinces"))
     manifest = {"kind": PROVINCE, **description, "province": province.province.province,
                 "name": province.province.name, "scenarios": resolved,
                 "versions": package_versions()}

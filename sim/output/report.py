@@ -20,12 +20,14 @@ from sim.analysis.targets import scenario_targets
 from sim.decide.recommendation import option_costs, recommend
 from sim.experiment.runner import Results
 from sim.output.figures.text import figure_text
+from sim.output.indicator_text import indicator_headings, indicator_rows
 from sim.output.manifest import package_versions
-from sim.output.metric_text import METRIC_FORMATS, metric_name, metric_value
+from sim.output.metric_text import METRIC_FORMATS, metric_title, metric_value
+from sim.output.names import Names
 from sim.output.pages import page_template, write_page
 from sim.output.plots import ResultPlots
-from sim.output.recommendation_text import recommendation_record, stored_sentence
-from sim.output.report_text import assumptions
+from sim.output.recommendation_text import page_lines
+from sim.output.report_text import assumptions, option_changes
 from sim.output.translations import Translator, translator
 
 MARKS = {"yes": "✓", "no": "✗", "unclear": "?"}
@@ -33,26 +35,32 @@ MARKS = {"yes": "✓", "no": "✗", "unclear": "?"}
 
 def render_report(results: Results, lang: str = "vi", comparison: pd.DataFrame | None = None,
                   recommendation: dict | None = None) -> str:
-    """The report as HTML text; the comparison and recommendation (a recommendation.json
-    record, whose stored sentence the page shows) are computed when not given."""
+    """The report as HTML text; the comparison is computed when not given. The recommendation
+    is decided again from the comparison and written in the page's language with the options'
+    names; ``recommendation`` (a recommendation.json record) adds its note of a precision goal
+    not reached."""
     t = translator(lang)
     targets = scenario_targets(results.scenarios.baseline.targets)
     if comparison is None:
         comparison = comparison_table(results.summary, results.replications, targets)
-    if recommendation is None:
-        recommendation = recommendation_record(recommend(comparison, targets))
+    decision = recommend(comparison, targets)
     template = page_template("report.html.j2")
     baseline = results.scenarios.baseline
+    names = Names(baseline, lang)
     columns = [m for m in METRIC_FORMATS if m in set(comparison["metric"])]
+    lead, *others = page_lines(decision, recommendation or {}, lang, baseline)
     return template.render(
         lang=lang,
         _=t.gettext,
         name=baseline.name,
-        recommended=recommendation["recommended"],
-        sentence=stored_sentence(recommendation, lang),
-        options=_options(results, comparison, t),
-        kpi_columns=[metric_name(t, m) for m in columns],
-        kpi_rows=_kpi_rows(comparison, columns, t),
+        recommended=decision.recommended,
+        sentence=lead,
+        reasons=others,
+        options=_options(results, comparison, names),
+        kpi_columns=[metric_title(t, m, baseline) for m in columns],
+        kpi_rows=_kpi_rows(comparison, columns, names),
+        indicator_columns=indicator_headings(names),
+        indicator_rows=indicator_rows(results, names),
         figures=_figures(results, lang),
         assumptions=assumptions(baseline, t),
         provenance=_provenance(results, t),
@@ -67,18 +75,19 @@ def write_report(results: Results, path: Path, lang: str = "vi",
     return write_page(html, path)
 
 
-def _options(results: Results, comparison: pd.DataFrame, t: Translator) -> list[dict]:
+def _options(results: Results, comparison: pd.DataFrame, names: Names) -> list[dict]:
+    """Each option by its name, what it changes in words and its cost."""
     costs = option_costs(comparison)
-    changes = results.scenarios.baseline.options
-    return [{"name": name,
-             "changes": "; ".join(f"{path} = {value}" for path, value in
-                                  changes.get(name, {}).items())
+    t = names.t
+    return [{"name": names.option(name),
+             "changes": "; ".join(option_changes(results.scenarios.baseline, scenario, t))
                         or t.gettext("the scenario as written"),
              "cost": t.number(costs.get(name, math.nan))}
-            for name in results.scenarios.options]
+            for name, scenario in results.scenarios.options.items()]
 
 
-def _kpi_rows(comparison: pd.DataFrame, columns: list[str], t: Translator) -> list[dict]:
+def _kpi_rows(comparison: pd.DataFrame, columns: list[str], names: Names) -> list[dict]:
+    t = names.t
     by_key = comparison.set_index(["option", "metric"])
     rows = []
     for option in comparison["option"].drop_duplicates():
@@ -95,7 +104,7 @@ def _kpi_rows(comparison: pd.DataFrame, columns: list[str], t: Translator) -> li
                 "verdict": verdict,
                 "mark": MARKS.get(verdict, ""),
             })
-        rows.append({"option": option, "cells": cells})
+        rows.append({"option": names.option(option), "cells": cells})
     return rows
 
 

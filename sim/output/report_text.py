@@ -2,13 +2,16 @@
 
 Scenario values that are words of the file format (``send_home``, ``first_in_first_out``) are
 msgids with their field as msgctxt, so that a translator sees what the value means where; the
-planner's names (procedures, options, desks, sites) are data and shown as written.
+planner's procedures, desks and sites are called by their labels (:mod:`sim.output.names`). An
+option is described by the rows of its assumptions that differ from the baseline's, so that a
+change is said in the same words as the assumptions themselves.
 """
 
 from __future__ import annotations
 
 from sim.analysis.targets import scenario_targets
-from sim.output.metric_text import target_text
+from sim.output.metric_text import metric_title, target_text
+from sim.output.names import Names
 from sim.output.translations import NP_, Translator
 from sim.scenario.schema import Scenario
 
@@ -29,14 +32,33 @@ def scenario_value(t: Translator, field: str, value: str) -> str:
     return t.pgettext(field, value) if value in SCENARIO_VALUES.get(field, ()) else value
 
 
-def assumptions(scenario: Scenario, t: Translator) -> list[Row]:
-    """(label, plain text) pairs describing the baseline scenario."""
+def option_changes(baseline: Scenario, option: Scenario, t: Translator) -> list[str]:
+    """What an option changes, in words: the parts of its assumptions (a desk, a number of
+    staff, a session) that differ from the baseline's."""
+    before = {label: set(_parts(text)) for label, text in assumptions(baseline, t)}
+    changes = []
+    for label, text in assumptions(option, t, baseline):
+        changed = [part for part in _parts(text) if part not in before.get(label, ())]
+        if changed:
+            changes.append(f"{label}: " + ", ".join(changed))
+    return changes
+
+
+def _parts(text: str) -> list[str]:
+    """An assumption's text cut at its separators ("; " and ", ")."""
+    return [part for piece in text.split("; ") for part in piece.split(", ")]
+
+
+def assumptions(scenario: Scenario, t: Translator, named: Scenario | None = None) -> list[Row]:
+    """(label, plain text) pairs describing a scenario (its desks and options named as in
+    ``named``, the baseline of an option, which keeps the labels)."""
+    names = Names(named or scenario, t.lang)
     calendar = scenario.calendar
     rows = [
         (t.gettext("Period"), t.ngettext("{count} working day from {start}",
                                          "{count} working days from {start}",
                                          calendar.working_days).format(
-            count=calendar.working_days, start=calendar.start)),
+            count=calendar.working_days, start=t.date(calendar.start))),
         (t.gettext("Opening hours"), ", ".join(calendar.sessions)),
     ]
     if calendar.saturday_sessions:
@@ -44,11 +66,12 @@ def assumptions(scenario: Scenario, t: Translator) -> list[Row]:
     rows += [(t.gettext("Demand"), _demand(scenario, t)),
              (t.gettext("Procedures"), "; ".join(
                  t.gettext("{name} (share {share}, {minutes} min)").format(
-                     name=p.name, share=t.percent(p.share), minutes=t.number(p.service.expected()))
+                     name=names.procedure(p.id), share=t.percent(p.share),
+                     minutes=t.number(p.service.expected()))
                  for p in scenario.procedures)),
-             (t.gettext("Counters"), _counters(scenario, t)),
+             (t.gettext("Counters"), _counters(scenario, names)),
              (t.gettext("Patience and returns"), _patience(scenario, t))]
-    rows += transition_rows(scenario, t)
+    rows += transition_rows(scenario, names)
     rows.append((t.gettext("Targets"), _targets(scenario, t)))
     return rows
 
@@ -64,18 +87,31 @@ def _demand(scenario: Scenario, t: Translator) -> str:
                           arrivals.per_hour).format(count=t.general(arrivals.per_hour))
     return text + "".join(
         "; " + t.gettext("surge ×{factor} {start}–{end}").format(
-            factor=t.general(s.factor), start=s.start, end=s.end) for s in arrivals.surges)
+            factor=t.general(s.factor), start=t.date(s.start), end=t.date(s.end))
+        for s in arrivals.surges)
 
 
-def _counters(scenario: Scenario, t: Translator) -> str:
+def _counters(scenario: Scenario, names: Names) -> str:
+    t = names.t
     sites = []
     for site, desks in scenario.site_desks().items():
         counters = ", ".join(t.ngettext("{desk}: {count} counter", "{desk}: {count} counters",
-                                        desk.counters).format(desk=name, count=desk.counters)
+                                        desk.counters).format(desk=names.desk(name),
+                                                              count=desk.counters)
+                             + _schedule(t, desk.schedule)
                              for name, desk in desks.items())
-        sites.append(t.gettext("site {site}: {desks}").format(site=site, desks=counters)
+        sites.append(t.gettext("site {site}: {desks}").format(site=names.site(site),
+                                                              desks=counters)
                      if scenario.sites is not None else counters)
     return "; ".join(sites)
+
+
+def _schedule(t: Translator, schedule: dict[str, int] | None) -> str:
+    """Open counters or staff on duty by clock time, in brackets ("" without a schedule)."""
+    if not schedule:
+        return ""
+    return " (" + " / ".join(t.gettext("{count} from {time}").format(count=count, time=time)
+                            for time, count in schedule.items()) + ")"
 
 
 def _patience(scenario: Scenario, t: Translator) -> str:
@@ -90,29 +126,29 @@ def _patience(scenario: Scenario, t: Translator) -> str:
     return "; ".join(parts)
 
 
-def transition_rows(scenario: Scenario, t: Translator) -> list[Row]:
+def transition_rows(scenario: Scenario, names: Names) -> list[Row]:
     """The guidance team, back office, transferred backlog and disruptions, where set."""
+    t = names.t
     rows = []
-    names = {p.id: p.name for p in scenario.procedures}
     if scenario.guidance is not None:
         rows.append((t.gettext("Guidance team"), _staff(t, scenario.guidance.staff)))
     office = scenario.back_office
     if office is not None:
         rows.append((t.gettext("Back office"), "; ".join([
-            _staff(t, office.staff) + ", " + t.gettext("{hours} hours a day each").format(
-                hours=t.general(office.hours_per_day)),
+            _staff(t, office.staff) + _schedule(t, office.schedule) + ", "
+            + t.gettext("{hours} hours a day each").format(hours=t.general(office.hours_per_day)),
             scenario_value(t, "order", office.order),
             scenario_value(t, "policy", office.policy)])))
     if scenario.backlog:
         rows.append((t.gettext("Transferred backlog"), "; ".join(
             t.ngettext("{procedure}: {count} dossier", "{procedure}: {count} dossiers",
-                       item.count).format(procedure=names.get(item.procedure, item.procedure),
+                       item.count).format(procedure=names.procedure(item.procedure),
                                           count=t.number(item.count))
             for item in scenario.backlog)))
     if scenario.disruptions:
         rows.append((t.gettext("Disruptions"), "; ".join(
             " ".join([scenario_value(t, "disruption", d.kind),
-                      names.get(getattr(d, "procedure", ""), "")]).strip()
+                      names.procedure(d.procedure) if d.kind == "blocked" else ""]).strip()
             for d in scenario.disruptions)))
     return rows
 
@@ -122,10 +158,7 @@ def _staff(t: Translator, count: int) -> str:
 
 
 def _targets(scenario: Scenario, t: Translator) -> str:
-    within = scenario.targets.within_target_share
     texts = [target_text(t, target.metric, target.at_least, target.value,
-                         name=t.gettext("Served within {minutes} min").format(
-                             minutes=t.general(within.minutes))
-                         if target.metric == "within_target_share" and within else None)
+                         name=metric_title(t, target.metric, scenario))
              for target in scenario_targets(scenario.targets)]
     return ", ".join(texts) or t.gettext("none")

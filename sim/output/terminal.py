@@ -14,9 +14,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from sim.output.metric_text import metric_amount, metric_name, metric_value
-from sim.output.recommendation_text import stored_sentence
+from sim.analysis.targets import scenario_targets
+from sim.decide.recommendation import recommend
+from sim.output.metric_text import metric_amount, metric_title, metric_value
+from sim.output.names import option_name
+from sim.output.recommendation_text import page_lines, stored_sentence
 from sim.output.translations import N_, Translator, translator
+from sim.scenario.schema import Scenario
 
 HEADLINE: tuple[tuple[str, str], ...] = (  # metric, column heading (short: a terminal is narrow)
     ("arrived", N_("visits")),
@@ -28,20 +32,35 @@ HEADLINE: tuple[tuple[str, str], ...] = (  # metric, column heading (short: a te
     ("trips_per_citizen", N_("trips")),
     ("utilisation", N_("utilisation")),
 )
+DOSSIER_HEADLINE: tuple[tuple[str, str], ...] = (  # shown when the scenario has a back office
+    ("dossiers", N_("dossiers")),
+    ("on_time_share", N_("on time")),
+    ("overdue", N_("overdue")),
+    ("lateness_p90", N_("p90 lateness (days)")),
+)
 
 
-def summary_table(summary: pd.DataFrame, title: str, lang: str = "en") -> Table:
-    """Options as rows, headline metrics as columns, each 'mean ±half-width of the 95% CI'."""
+def headline(summary: pd.DataFrame) -> tuple[tuple[str, str], ...]:
+    """The columns of the summary table: the dossiers' too where the run has them."""
+    metrics = set(summary["metric"])
+    return HEADLINE + tuple(item for item in DOSSIER_HEADLINE if item[0] in metrics)
+
+
+def summary_table(summary: pd.DataFrame, title: str, lang: str = "en",
+                  scenario: Scenario | None = None) -> Table:
+    """Options as rows (by their names, given the scenario), headline metrics as columns, each
+    'mean ±half-width of the 95% CI'."""
     t = translator(lang)
     table = Table(title=Text(title), title_justify="left",
                   caption=t.gettext("mean ± half-width of 95% CI"))
-    table.add_column(t.gettext("option"), style="bold", no_wrap=True)
-    for _, heading in HEADLINE:
+    table.add_column(t.gettext("option"), style="bold")
+    columns = headline(summary)
+    for _, heading in columns:
         table.add_column(t.gettext(heading), justify="right")
     by_key = summary.set_index(["option", "metric"])
     for option in summary["option"].drop_duplicates():
-        cells = [_cell(by_key, option, metric, t) for metric, _ in HEADLINE]
-        table.add_row(Text(str(option)), *cells)
+        cells = [_cell(by_key, option, metric, t) for metric, _ in columns]
+        table.add_row(Text(option_name(scenario, lang, str(option))), *cells)
     return table
 
 
@@ -68,21 +87,23 @@ def terminal() -> Console:
     return console
 
 
-def print_summary(summary: pd.DataFrame, title: str, lang: str = "en") -> None:
-    terminal().print(summary_table(summary, title, lang))
+def print_summary(summary: pd.DataFrame, title: str, lang: str = "en",
+                  scenario: Scenario | None = None) -> None:
+    terminal().print(summary_table(summary, title, lang, scenario))
 
 
 def comparison_table_view(table: pd.DataFrame, costs: dict[str, float],
-                          lang: str = "en") -> Table:
+                          lang: str = "en", scenario: Scenario | None = None) -> Table:
     """Options as rows; each target metric with its verdict, and the cost in staff-hours."""
     t = translator(lang)
-    targeted = list(table.loc[table["meets_target"] != "", "metric"].drop_duplicates())
+    verdicts = table["meets_target"].fillna("").astype(str)  # empty when read back from CSV
+    targeted = list(table.loc[verdicts != "", "metric"].drop_duplicates())
     view = Table(title=t.gettext("Options against the targets (95% confidence)"),
                  title_justify="left",
                  caption=t.gettext("difference from the baseline in brackets"))
-    view.add_column(t.gettext("option"), style="bold", no_wrap=True)
+    view.add_column(t.gettext("option"), style="bold")
     for metric in targeted:
-        view.add_column(metric_name(t, metric), justify="right")
+        view.add_column(metric_title(t, metric, scenario), justify="right")
     view.add_column(t.gettext("staff-hours with overtime"), justify="right")
     by_key = table.set_index(["option", "metric"])
     for option in table["option"].drop_duplicates():
@@ -93,15 +114,21 @@ def comparison_table_view(table: pd.DataFrame, costs: dict[str, float],
             cells.append(f"{metric_amount(t, metric, row['mean'])} "
                          f"({metric_amount(t, metric, row['diff_mean'], signed=True)}) {mark}")
         cells.append(t.number(costs[str(option)]))
-        view.add_row(Text(str(option)), *cells)
+        view.add_row(Text(option_name(scenario, lang, str(option))), *cells)
     return view
 
 
 def print_comparison(table: pd.DataFrame, recommendation: dict, title: str,
-                     lang: str = "en") -> None:
-    """The comparison table and the recommendation's sentence (a recommendation.json record)."""
+                     lang: str = "en", scenario: Scenario | None = None) -> None:
+    """The comparison table and the recommendation's sentences (a recommendation.json record,
+    written again with the options' names given the scenario)."""
     console = terminal()
     console.print(Text(title, style="bold"))
     costs = {o["option"]: o["cost_staff_hours"] for o in recommendation["options"]}
-    console.print(comparison_table_view(table, costs, lang))
-    console.print(Text(stored_sentence(recommendation, lang)))
+    console.print(comparison_table_view(table, costs, lang, scenario))
+    if scenario is None:
+        console.print(Text(stored_sentence(recommendation, lang)))
+        return
+    targets = scenario_targets(scenario.targets)
+    for line in page_lines(recommend(table, targets), recommendation, lang, scenario):
+        console.print(Text(line))

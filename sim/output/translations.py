@@ -22,6 +22,7 @@ Python too. ``msgctxt`` tells apart the same English word that needs different w
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 import numbers
@@ -30,6 +31,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+from babel.dates import format_date
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -96,7 +98,16 @@ class Translator:
     def number(self, value: float | None, decimals: int = 0) -> str:
         """A number with a fixed count of decimals and the language's grouping."""
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-        return self._format(value, lambda v: format_decimal(v, pattern, locale=self.lang))
+        return self._format(value, lambda v: format_decimal(round(v, decimals) + 0.0, pattern,
+                                                            locale=self.lang))
+
+    def date(self, day: dt.date) -> str:
+        """A date the language's way (Babel's medium format: ``1 thg 7, 2025``)."""
+        return format_date(day, "medium", locale=self.lang)
+
+    def month(self, day: dt.date) -> str:
+        """A month and its year the language's way (``tháng 7 2025``, ``July 2025``)."""
+        return format_date(day, "LLLL y", locale=self.lang)
 
     def general(self, value: float | None) -> str:
         """A number as written, without trailing zeros (15, 7,5; like Python's ``:g``)."""
@@ -106,12 +117,14 @@ class Translator:
     def significant(self, value: float | None, signed: bool = False) -> str:
         """Up to three significant digits (``12,3``, ``0,0123``), with a sign when asked."""
         pattern = "+@##;-@##" if signed else "@##"
-        if value == 0:  # Babel writes zero with significant digits as "0.0"
-            return "+0" if signed else "0"
+        if value == 0:  # Babel writes zero with significant digits as "0.0"; zero has no sign
+            return "0"
         return self._format(value, lambda v: format_decimal(v, pattern, locale=self.lang))
 
     def signed(self, value: float | None) -> str:
-        """A whole number with its sign: ``+12``, ``-3``, ``+0``."""
+        """A whole number with its sign: ``+12``, ``-3``; zero without one: ``0``."""
+        if value is not None and round(value) == 0:
+            return "0"
         return self._format(value, lambda v: format_decimal(v, "+#,##0;-#,##0",
                                                             locale=self.lang))
 
@@ -123,7 +136,11 @@ class Translator:
         pattern = "#,##0" + ("." + places if places else "") + "%"
         if signed:
             pattern = f"+{pattern};-{pattern}"
-        return self._format(value, lambda v: format_percent(v, pattern, locale=self.lang))
+        digits = 2 + (2 if decimals is None else decimals)
+        if signed and value is not None and round(value, digits) == 0:
+            pattern = pattern.split(";")[0].lstrip("+")
+        return self._format(value, lambda v: format_percent(round(v, digits) + 0.0, pattern,
+                                                            locale=self.lang))
 
     @staticmethod
     def _format(value: float | None, write: Callable[[float], str]) -> str:

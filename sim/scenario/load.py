@@ -65,9 +65,19 @@ def scenario_from_document(
                                              "no changes: the baseline is the file itself; "
                                              "give a changed option another name")])
     changes = {BASELINE: {}, **baseline.options}
+    _check_labels(baseline, changes, source)
     chosen = _choose(changes, options, source)
     resolved = {name: _resolve_option(document, name, changes[name], source) for name in chosen}
     return ScenarioSet(source=source, baseline=baseline, options=resolved)
+
+
+def _check_labels(baseline: Scenario, changes: dict[str, dict], source: str) -> None:
+    """A label names an option of the file: one for anything else is a typo of an id."""
+    problems = [Problem(join_path(["labels", name]), name, "an option of the scenario: "
+                        + ", ".join(changes))
+                for name in baseline.labels if name not in changes]
+    if problems:
+        raise ScenarioError(source, problems)
 
 
 def _apply_overrides(document: dict, overrides: Iterable[str], source: str) -> dict:

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from sim.scenario.distributions import Duration
+from sim.scenario.labels import Label, label_field
 from sim.scenario.limits import (
     MAX_COUNTERS,
     MAX_FACTOR,
@@ -181,6 +182,7 @@ class Procedure(StrictModel):
         default=0.0, description="share of counter visits with an incomplete dossier: the "
                                  "citizen is asked for a supplement and comes back")
     guidance: Share = Field(default=0.0, description="share who first need the guidance team")
+    label: Label | None = label_field("procedure")
 
     @field_validator("name")
     @classmethod
@@ -197,6 +199,7 @@ class Desk(StrictModel):
     schedule: dict[Clock, Annotated[int, Field(ge=0, le=MAX_COUNTERS)]] | None = Field(
         default=None,
         description="open counters from each clock time on, within sessions; default all")
+    label: Label | None = label_field("desk")
 
     @model_validator(mode="after")
     def _within_counters(self) -> Desk:
@@ -234,6 +237,7 @@ class Site(StrictModel):
 
     share: Share = Field(description="share of citizens who go to this site")
     desks: Annotated[dict[Identifier, Desk], Field(min_length=1)]
+    label: Label | None = label_field("site")
 
 
 OptionChanges = dict[str, Any]
@@ -269,6 +273,9 @@ class Scenario(StrictModel):
     options: dict[Identifier, OptionChanges] = Field(
         default={"baseline": {}}, description="staffing options: dotted-path changes to this file")
     targets: Targets = Field(default_factory=Targets)
+    labels: dict[Identifier, Label] = Field(
+        default={}, description="the options' names on pages, by option id (baseline too): "
+                                "{vi, en}; default: a readable form of the id")
 
     @model_validator(mode="after")
     def _desks_or_sites(self) -> Scenario:

@@ -48,7 +48,7 @@ def backlog_burndown(results: Results, labels: Labels = None) -> Figure | None:
     data = figure_data.backlog_by_day(results)
     if data is None:
         return None
-    text = figure_text(labels)
+    text = figure_text(labels, results.scenarios.baseline)
     legend = [*option_names(results.scenarios.options, text), *(text[k] for k in LEGEND_KEYS)]
     with styled():
         figure = new_figure(results, text, "backlog.title", size=taller(TALL_FIGURE_SIZE, legend))

@@ -49,7 +49,7 @@ def queue_through_day(results: Results, labels: Labels = None) -> Figure:
     >>> len(figure.axes[0].get_lines()) == len(results.scenarios.options)
     True
     """
-    text = figure_text(labels)
+    text = figure_text(labels, results.scenarios.baseline)
     table = figure_data.queue_through_day(results)
     options = results.scenarios.options
     legend = [*option_names(options, text), text["queue.line"], text["band"]]
@@ -93,7 +93,7 @@ def utilisation_heatmap(results: Results, option: str | None = None,
     >>> utilisation_heatmap(results, option="saturday_mornings", labels="vi").axes[0].get_ylabel()
     'Lĩnh vực'
     """
-    text = figure_text(labels)
+    text = figure_text(labels, results.scenarios.baseline)
     option = figure_data.chosen_option(results.scenarios, option)
     table = figure_data.desk_utilisation(results, option)
     colours = mpl.colormaps["YlOrRd"].with_extremes(bad=CLOSED_COLOUR)
@@ -126,6 +126,6 @@ def _heatmap_axes(ax: Axes, table: pd.DataFrame, text: Mapping[str, str]) -> Non
     step = 1 if len(slots) <= 24 else 2
     ax.set_xticks(range(0, len(slots), step), [clock_label(s) for s in slots[::step]],
                   rotation=90)
-    ax.set_yticks(range(len(table.index)), list(table.index))
+    ax.set_yticks(range(len(table.index)), [text.get(f"desk.{desk}", desk) for desk in table.index])
     ax.set_xlabel(text["util.x"])
     ax.set_ylabel(text["util.y"])

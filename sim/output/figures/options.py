@@ -40,7 +40,7 @@ def options_side_by_side(results: Results, metrics: Sequence[str] | None = None,
     ...  if line.get_gid() == "target"]
     [30.0]
     """
-    text = figure_text(labels)
+    text = figure_text(labels, results.scenarios.baseline)
     data = figure_data.option_metrics(results, metrics)
     if data is None:
         return None

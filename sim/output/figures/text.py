@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 
 from sim.output.metric_text import METRIC_NAMES
+from sim.output.names import Names
 from sim.output.translations import N_, Translator, translator
+from sim.scenario.schema import Scenario
 
 FIGURE_TEXT: dict[str, str] = {
     "context": N_("{scenario} \u00b7 replications: {replications} \u00b7 seed {seed}"),
@@ -55,8 +57,8 @@ FIGURE_TEXT: dict[str, str] = {
     "caption.backlog_burndown": N_("Open dossiers and the transferred backlog, day by day."),
     "caption.options_side_by_side": N_("The options side by side, with 95% confidence "
                                        "intervals."),
-    "map.title": N_("{name}\nhow far each centre misses its targets ({option})"),
-    "map.colour": N_("total relative miss (0: every target met)"),
+    "map.title": N_("{name}\ntargets each centre misses ({option})"),
+    "map.colour": N_("targets missed with 95% confidence (0: none)"),
     "map.x": N_("longitude"),
     "map.y": N_("latitude"),
     "map.note": N_("centres without coordinates are not shown"),
@@ -86,14 +88,26 @@ class FigureText(Mapping[str, str]):
         return len(self.words)
 
 
-def figure_text(labels: Labels) -> FigureText:
-    """The texts in a language, or the English texts updated with a mapping of overrides."""
+def figure_text(labels: Labels, scenario: Scenario | None = None) -> FigureText:
+    """The texts in a language, or the English texts updated with a mapping of overrides;
+    with a scenario, its options and desks by their names (``option.<id>``, ``desk.<id>``)."""
     t = translator(labels if isinstance(labels, str) else "en")
     words = {f"metric.{metric}": t.gettext(name) for metric, name in METRIC_NAMES.items()}
     words |= {key: t.gettext(message) for key, message in FIGURE_TEXT.items()}
+    if scenario is not None:
+        words |= scenario_names(Names(scenario, t.lang))
     if not isinstance(labels, str):
         words |= labels or {}
     return FigureText(words, t)
+
+
+def scenario_names(names: Names) -> dict[str, str]:
+    """The legend keys of a scenario's options and desks (``site.desk`` with sites)."""
+    scenario = names.scenario
+    desks = [*scenario.desk_names(), *(f"{site}.{desk}" for site, site_desks in
+                                       (scenario.sites or {}).items() for desk in site_desks)]
+    return ({f"option.{option}": names.option(option) for option in names.options}
+            | {f"desk.{desk}": names.desk(desk) for desk in desks})
 
 
 def option_label(text: Mapping[str, str], option: str) -> str:

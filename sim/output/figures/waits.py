@@ -47,7 +47,7 @@ def waits(results: Results, labels: Labels = None) -> Figure:
     ...  if line.get_gid() == "target"]
     [30.0, 15.0]
     """
-    text = figure_text(labels)
+    text = figure_text(labels, results.scenarios.baseline)
     data = figure_data.wait_curves(results)
     with styled():
         figure = new_figure(results, text, "waits.title")
@@ -108,7 +108,7 @@ def waits_by_time_of_day(results: Results, labels: Labels = None) -> Figure:
     >>> figure.axes[1].xaxis.get_major_formatter()(450)
     '07:30'
     """
-    text = figure_text(labels)
+    text = figure_text(labels, results.scenarios.baseline)
     table = figure_data.waits_by_time_of_day(results)
     options = results.scenarios.options
     with styled():

@@ -105,6 +105,15 @@ def _template(folder: Path, name: str, cache: dict[str, dict], source: str, at: 
     return copy.deepcopy(cache[name])
 
 
+def _keep_labels_of(document: dict, options: dict) -> None:
+    """The province's own options replace the template's: the template's names of options it
+    drops go with them (the baseline's name stays)."""
+    labels = document.get("labels")
+    if isinstance(labels, dict):
+        document["labels"] = {option: label for option, label in labels.items()
+                              if option in options or option == "baseline"}
+
+
 def _centre_scenarios(template: dict, province: Province, centre: Centre, index: int,
                       source: str, options: tuple[str, ...]) -> ScenarioSet:
     prefix = join_path(["centres", index])
@@ -112,6 +121,7 @@ def _centre_scenarios(template: dict, province: Province, centre: Centre, index:
     document["name"] = centre.name
     if province.options is not None:
         document["options"] = province.options
+        _keep_labels_of(document, province.options)
     try:
         return scenario_from_document(document, source, options=options)
     except ScenarioError as err:

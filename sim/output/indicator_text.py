@@ -1,0 +1,84 @@
+"""The indicators a centre is judged by, for the report: each option's months as the one-door
+system counts them (:mod:`sim.analysis.official_indicators`), in the reader's language, beside
+the model's own share on time by the minute."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from sim.analysis.official_indicators import indicator_summary, monthly_indicators
+from sim.experiment.runner import Results
+from sim.model.calendar import build_timeline
+from sim.output.names import Names
+from sim.output.translations import N_, Translator
+from sim.scenario.schema import Calendar
+
+DOSSIER_COLUMNS = ["option", "replication", "received", "due", "completed"]
+
+COLUMNS = (  # indicator, heading, decimals (None: a share)
+    ("to_handle", N_("Dossiers to handle (received + carried over)"), 0),
+    ("late", N_("Late (finished late + open past due)"), 0),
+    ("on_time_rate", N_("On time by date"), None),
+    ("progress_score", N_("Progress score (of 20)"), 1),
+)
+
+
+def indicator_headings(names: Names) -> list[str]:
+    """The headings of the indicators' table after the option and the month."""
+    return [names.t.gettext(heading) for _, heading, _ in COLUMNS]
+
+
+def indicator_rows(results: Results, names: Names) -> list[dict]:
+    """A row per option and month: the month's counts (means over replications) and its
+    on-time rate with the 95% interval; empty without dossiers that have a deadline."""
+    calendar = results.scenarios.baseline.calendar
+    monthly = monthly_indicators(results.dossiers, calendar.start, run_end(calendar))
+    return _rows(monthly, names.option, names.t)
+
+
+def province_indicator_rows(folder: Path, centres: dict[str, tuple[str, Calendar]],
+                            option: str, t: Translator) -> list[dict]:
+    """The rows of :func:`indicator_rows` for each centre of a province folder (``centres``:
+    id -> its name on the page and its calendar) under one option, read from the folder's
+    dossier parts; empty when the folder keeps none."""
+    parts = folder / "dossiers"
+    if not parts.is_dir() or not any(parts.iterdir()):
+        return []
+    dossiers = pd.read_parquet(parts, columns=[*DOSSIER_COLUMNS, "centre"],
+                               filters=[("option", "==", option)])
+    monthly = [monthly_indicators(group.assign(option=centre), centres[centre][1].start,
+                                  run_end(centres[centre][1]))
+               for centre, group in dossiers.groupby("centre", sort=True) if centre in centres]
+    if not monthly:
+        return []
+    return _rows(pd.concat(monthly, ignore_index=True), lambda c: centres[c][0], t)
+
+
+def run_end(calendar: Calendar) -> float:
+    """The run's end: the last closing of its calendar (minutes since the start date)."""
+    return build_timeline(calendar).days[-1].closes
+
+
+def _rows(monthly: pd.DataFrame, name: Callable[[str], str], t: Translator) -> list[dict]:
+    if monthly.empty or not monthly["to_handle"].sum():
+        return []
+    summary = indicator_summary(monthly).set_index(["option", "month", "metric"])
+    return [{"option": name(option), "month": t.month(dt.date.fromisoformat(month + "-01")),
+             "cells": [_cell(t, summary.loc[(option, month, metric)], decimals)
+                       for metric, _, decimals in COLUMNS]}
+            for option, month in monthly[["option", "month"]].drop_duplicates().itertuples(
+                index=False)]
+
+
+def _cell(t: Translator, row: pd.Series, decimals: int | None) -> dict:
+    """A mean; a share with its interval, cut to the shares there can be (0 to 100%)."""
+    share = decimals is None
+    write = (lambda v: t.percent(v, 1)) if share else (lambda v: t.number(v, decimals))
+    interval = (t.gettext("95% CI {low} – {high}").format(low=write(max(row["ci_low"], 0.0)),
+                                                          high=write(min(row["ci_high"], 1.0)))
+                if share and row["ci_high"] > row["ci_low"] else "")
+    return {"value": write(row["mean"]), "ci": interval}

@@ -1,0 +1,77 @@
+"""Labels: the names a page gives options, procedures, desks and sites. They are checked like
+every field, they never change results, and without them a page still shows no raw id."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+import sim
+from sim.cli import main
+from sim.output.names import Names
+from sim.output.terminal import summary_table
+from sim.scenario.bundled import BUNDLED_SCENARIOS
+from sim.scenario.load import load_scenario
+
+TINY = Path(__file__).parent / "fixtures" / "tiny.yaml"
+OFFICE = Path(__file__).parent / "fixtures" / "office.yaml"
+
+
+def test_a_label_for_an_option_the_file_does_not_have_is_an_error() -> None:
+    result = CliRunner().invoke(main, ["check", str(TINY), "--set",
+                                       'labels={extra_generl: {vi: "Thêm", en: "More"}}'])
+    assert result.exit_code == 2
+    assert "labels.extra_generl: got 'extra_generl'; allowed: an option of the scenario: " \
+           "baseline, extra_general, longer_sessions" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_label_needs_both_languages() -> None:
+    result = CliRunner().invoke(main, ["check", str(TINY), "--set",
+                                       'desks.general.label={vi: "Quầy chung"}'])
+    assert result.exit_code == 2
+    assert "desks.general.label.en" in result.output
+
+
+def test_names_come_from_the_labels_or_a_numbered_word() -> None:
+    demo = load_scenario(BUNDLED_SCENARIOS / "demo.yaml").baseline
+    english = Names(demo, "en")
+    assert english.option("extra_general_counter") == "One more general counter"
+    assert english.desk("land") == "Land counter"
+    tiny = Names(load_scenario(TINY).baseline, "vi")
+    assert [tiny.option(o) for o in ("baseline", "extra_general", "longer_sessions")] == [
+        "Giữ nguyên như hiện nay", "Phương án 1", "Phương án 2"]
+    assert tiny.desk("land") == "Quầy số 2"
+    two_sites = Names(load_scenario(
+        BUNDLED_SCENARIOS / "centres" / "urban_ward_two_sites.yaml").baseline, "vi")
+    assert two_sites.desk("old_hq.general") == "Trụ sở cũ – Quầy tiếp nhận chung"
+
+
+def test_every_bundled_scenario_names_its_options_and_desks() -> None:
+    for path in sorted(BUNDLED_SCENARIOS.rglob("*.yaml")):
+        if path.parent.name == "records" and path.stem != "ward_truth":
+            continue
+        scenario = load_scenario(path).baseline
+        options = [o for o in scenario.options if o != "baseline"]
+        assert set(options) <= set(scenario.labels), path
+        desks = [d for desks in scenario.site_desks().values() for d in desks.values()]
+        assert all(desk.label is not None for desk in desks), path
+
+
+def test_labels_do_not_change_results() -> None:
+    labelled = sim.run(TINY, replications=1, seed=5, overrides=[
+        'labels={extra_general: {vi: "Thêm quầy", en: "More counters"}}',
+        'desks.general.label={vi: "Quầy chung", en: "General"}'])
+    plain = sim.run(TINY, replications=1, seed=5)
+    assert labelled.summary.equals(plain.summary)
+
+
+def test_the_terminal_table_shows_the_dossiers_where_there_is_a_back_office() -> None:
+    office = sim.run(OFFICE, replications=2, seed=1)
+    headings = [column.header for column in summary_table(office.summary, "t").columns]
+    assert {"dossiers", "on time", "overdue", "p90 lateness (days)"} <= set(headings)
+    tiny = sim.run(TINY, replications=2, seed=1, options=["baseline"])
+    assert "on time" not in [c.header for c in summary_table(tiny.summary, "t").columns]
+    named = summary_table(office.summary, "t", "vi", office.scenarios.baseline)
+    assert "Giữ nguyên như hiện nay" in [str(cell) for cell in named.columns[0]._cells]
