@@ -19,8 +19,13 @@ import pandas as pd
 import streamlit as st
 
 from sim.app.saving import SaveRefused, is_bundled, save_copy, save_into
-from sim.app.setting import STEP_MINUTES, Setting, baseline_setting, session_blocks
-from sim.app.setting import setting_changes as changes_of
+from sim.app.setting import (
+    STEP_MINUTES,
+    Setting,
+    baseline_setting,
+    session_blocks,
+    setting_changes,
+)
 from sim.app.trial import DAYS, REPLICATIONS, SETTING, SHOWN, Trial, run_trial
 from sim.app.words import EN, VI, both, desk_words, difference, estimate, metric_words
 from sim.experiment.plan import DEFAULT_SEED
@@ -144,7 +149,7 @@ def main() -> None:
     st.title(both(N_("Try a staffing setting")))
     st.caption(f"{scenario.name} · {args.scenario}")
     setting = other_sliders(counter_sliders(scenario, baseline_setting(scenario)))
-    changes = changes_of(scenario, setting)
+    changes = setting_changes(scenario, setting)
     try:
         with st.spinner(both(N_("Simulating…"))):
             trial = cached_trial(str(args.scenario), json.dumps(changes, sort_keys=True),
