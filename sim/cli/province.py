@@ -9,8 +9,6 @@ from typing import Any
 
 import click
 import pandas as pd
-from rich.table import Table
-from rich.text import Text
 
 from sim.analysis.offered_load import offered_load
 from sim.cli.common import (
@@ -28,7 +26,7 @@ from sim.experiment.runner import DEFAULT_REPLICATIONS
 from sim.experiment.work import STREAMED
 from sim.output.province_results import read_ranking
 from sim.output.province_run import run_province
-from sim.output.terminal import terminal
+from sim.output.terminal import print_ranking
 from sim.output.translations import LANGUAGES
 from sim.scenario.errors import ScenarioError
 from sim.scenario.province.admin_units import AdminDataMissing, find_province
@@ -162,23 +160,7 @@ def run_centres(loaded: ProvinceSet, province_of: dict[str, str] | None, replica
                             visits, resume, advance, lang, province_of)
     say_resumed(done, units, quiet, "centre runs")
     if not quiet:
-        _print_ranking(read_ranking(done.folder), loaded.province.name)
+        print_ranking(read_ranking(done.folder), loaded.province.name)
         click.echo(f"results written to {done.folder}")
 
 
-def _print_ranking(ranking: pd.DataFrame, title: str) -> None:
-    console = terminal()
-    if ranking.empty:
-        console.print("The template sets no targets: no ranking.")
-        return
-    baseline = ranking[ranking["option"] == ranking["option"].iloc[0]]
-    table = Table(title=Text(f"{title}: centres furthest from their targets"),
-                  title_justify="left")
-    for column in ("rank", "centre", "name", "targets missed", "unclear"):
-        table.add_column(column, justify="left" if column == "name" else "right")
-    for (rank, centre, name), group in list(baseline.groupby(
-            ["rank", "centre", "name"], sort=True))[:TOP]:
-        missed = ", ".join(group.loc[group["meets_target"] == "no", "metric"]) or "-"
-        unclear = ", ".join(group.loc[group["meets_target"] == "unclear", "metric"]) or "-"
-        table.add_row(str(rank), Text(str(centre)), Text(str(name)), missed, unclear)
-    console.print(table)

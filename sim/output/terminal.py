@@ -16,7 +16,7 @@ from rich.text import Text
 
 from sim.analysis.targets import scenario_targets
 from sim.decide.recommendation import recommend
-from sim.output.metric_text import metric_amount, metric_title, metric_value
+from sim.output.metric_text import metric_amount, metric_name, metric_title, metric_value
 from sim.output.names import option_name
 from sim.output.recommendation_text import page_lines, stored_sentence
 from sim.output.translations import N_, Translator, translator
@@ -132,3 +132,28 @@ def print_comparison(table: pd.DataFrame, recommendation: dict, title: str,
     targets = scenario_targets(scenario.targets)
     for line in page_lines(recommend(table, targets), recommendation, lang, scenario):
         console.print(Text(line))
+
+
+RANKED = 15  # centres in the terminal's ranking
+
+
+def print_ranking(ranking: pd.DataFrame, title: str, lang: str = "en") -> None:
+    """The centres furthest from their targets under the first option: rank, code, name,
+    the targets missed and those unclear, by their names."""
+    t = translator(lang)
+    console = terminal()
+    if ranking.empty:
+        console.print(Text(t.gettext("The template sets no targets: no ranking.")))
+        return
+    first = ranking[ranking["option"] == ranking["option"].iloc[0]]
+    table = Table(title=Text(t.gettext("{province}: centres furthest from their targets")
+                             .format(province=title)), title_justify="left")
+    for heading in (N_("rank"), N_("centre"), N_("name"), N_("targets missed"), N_("unclear")):
+        table.add_column(t.gettext(heading), justify="left" if heading != "rank" else "right")
+    for (rank, centre, name), group in list(first.groupby(["rank", "centre", "name"],
+                                                          sort=True))[:RANKED]:
+        cells = [", ".join(metric_name(t, m) for m in group.loc[group["meets_target"] == verdict,
+                                                                 "metric"]) or "-"
+                 for verdict in ("no", "unclear")]
+        table.add_row(str(rank), Text(str(centre)), Text(str(name)), *cells)
+    console.print(table)
