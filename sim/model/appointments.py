@@ -64,8 +64,7 @@ def _book(scenario: Scenario, timeline: Timeline, citizens: Citizens,
                             else np.zeros(len(slot), dtype=bool))
     arrival = np.where(has_slot, np.maximum(slot + offset, 0.0), citizens.arrival)
     ticket = np.where(has_slot & ~cancelled, BOOKED, citizens.ticket).astype(np.int8)
-    kept = dataclasses.replace(citizens, arrival=arrival, ticket=ticket,
-                               slot=np.where(ticket == BOOKED, slot, np.nan))
+    kept = dataclasses.replace(citizens, arrival=arrival, ticket=ticket, slot=slot)
     order = np.flatnonzero(~no_show)
     order = order[np.argsort(arrival[order], kind="stable")]
     return _rows(kept, order), slot[no_show]

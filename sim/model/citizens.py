@@ -66,7 +66,8 @@ class Citizens:
     # sim.model.appointments.assign_tickets; None without priority tickets or appointments.
     ticket: np.ndarray | None = None  # class on the first trip
     later_ticket: np.ndarray | None = None  # class on later trips (a booking is for one)
-    slot: np.ndarray | None = None  # minutes: start of the booked slot; nan if none
+    slot: np.ndarray | None = None  # minutes: start of the booked slot (cancelled if more
+    # than late_limit late: then ticket is not BOOKED); nan without a booking
 
     def __len__(self) -> int:
         return len(self.arrival)

@@ -88,7 +88,9 @@ class Visits:
             "guidance_wait": np.asarray(self.guidance_wait),
             "outcome": np.asarray(self.outcome, dtype=np.int8),
             "ticket_class": ticket,
-            "slot": np.where(ticket == BOOKED, booked, np.nan),  # the booked slot's start
+            # The booked slot's start on the trip it was booked for (nan: none), also when
+            # the booking was cancelled for coming too late (ticket_class then not BOOKED).
+            "slot": np.where(np.asarray(self.trip) == 1, booked, np.nan),
         }
 
 

@@ -27,7 +27,6 @@ from sim.model.record import BOOKED, IN_SERVICE, PRIORITY, TICKET_CLASSES, WAITI
 from sim.scenario.schema import Scenario
 
 
-
 class FifoQueue(deque):
     """First come, first served: a deque of visit ids, with `peek`."""
 
