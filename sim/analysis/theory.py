@@ -7,6 +7,7 @@ the tests can compare long simulated runs against them. Times are in the unit of
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -219,4 +220,4 @@ def cobham_priority_waits(servers: int, arrival_rates: list[float],
     capacity = servers * service_rate
     loads = np.cumsum([0.0, *arrival_rates]) / capacity
     return [float(waited / (capacity * (1 - before) * (1 - upto)))
-            for before, upto in zip(loads[:-1], loads[1:], strict=True)]
+            for before, upto in itertools.pairwise(loads)]
