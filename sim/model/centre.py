@@ -196,7 +196,9 @@ class _CentreRun:
         self._arrive(citizen, trip)
 
     def _join(self, visit: int, desk: Desk) -> None:
-        if not desk.waiting and self._counter_free(desk) and desk.queue.call_at_once(visit):
+        # With reserved counters one may be free while others wait: the queue decides.
+        if ((not desk.waiting or self.classed) and self._counter_free(desk)
+                and desk.queue.call_at_once(visit)):
             self._start(visit, desk)
             return
         self.v_joined[visit] = self.env.now
