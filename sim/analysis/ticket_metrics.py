@@ -5,6 +5,8 @@ booked citizens wait past their slot. They appear only for scenarios with a `tic
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from sim.analysis.waits import VisitWaits, wait_statistics
@@ -28,6 +30,14 @@ def ticket_metric_names(scenario: Scenario) -> list[str]:
     """`wait_mean:<class>`, `wait_p90:<class>` per class, then the booking metrics."""
     names = [f"{metric}:{name}" for name in ticket_classes(scenario) for metric in CLASS_WAITS]
     return names + (list(BOOKING_METRICS) if scenario.appointments is not None else [])
+
+
+def class_wait_metrics(available: Iterable[str]) -> list[str]:
+    """The waits by ticket class among these metric names (those of a summary), mean waits
+    first, each in the order of the classes: what the report's table and figure show."""
+    present = set(available)
+    return [name for name in (f"{metric}:{ticket}" for metric in CLASS_WAITS
+                              for ticket in TICKET_CLASSES) if name in present]
 
 
 def ticket_metrics(record: RunRecord, scenario: Scenario, waits: VisitWaits,

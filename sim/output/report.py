@@ -17,6 +17,7 @@ import pandas as pd
 
 from sim.analysis.comparison import comparison_table
 from sim.analysis.targets import scenario_targets
+from sim.analysis.ticket_metrics import class_wait_metrics
 from sim.decide.recommendation import option_costs, recommend
 from sim.experiment.runner import Results
 from sim.output.figures.text import figure_text
@@ -44,6 +45,7 @@ def render_report(results: Results, lang: str = "vi", comparison: pd.DataFrame |
     template = page_template("report.html.j2")
     baseline = results.scenarios.baseline
     columns = [m for m in METRIC_FORMATS if m in set(comparison["metric"])]
+    by_class = class_wait_metrics(comparison["metric"])
     return template.render(
         lang=lang,
         _=t.gettext,
@@ -53,6 +55,8 @@ def render_report(results: Results, lang: str = "vi", comparison: pd.DataFrame |
         options=_options(results, comparison, t),
         kpi_columns=[metric_name(t, m) for m in columns],
         kpi_rows=_kpi_rows(comparison, columns, t),
+        class_columns=[metric_name(t, m) for m in by_class],
+        class_rows=_kpi_rows(comparison, by_class, t) if by_class else [],
         figures=_figures(results, lang),
         assumptions=assumptions(baseline, t),
         provenance=_provenance(results, t),
