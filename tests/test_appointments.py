@@ -59,15 +59,19 @@ def _past_slot(visits: dict, booked: np.ndarray) -> np.ndarray:
 def test_a_reserved_counter_sized_to_the_slots_calls_booked_citizens_without_delay() -> None:
     scenarios = _scenarios()
     for seed in range(3):
-        reserved = simulate(scenarios["baseline"], seed).visits
+        record = simulate(scenarios["baseline"], seed)
+        assert run_metrics(record, scenarios["baseline"])["booked_wait_mean"] == 0
+        reserved = record.visits
         booked = reserved["ticket_class"] == BOOKED
         assert booked.sum() > 100
         assert (_past_slot(reserved, booked) <= 1e-9).all()
         earliness = np.maximum(reserved["slot"] - reserved["arrival"], 0.0)[booked]
         assert (reserved["wait"][booked] <= earliness + 1e-9).all()
-        first = simulate(scenarios["booked_first"], seed).visits
+        first_record = simulate(scenarios["booked_first"], seed)
+        first = first_record.visits
         shared = first["ticket_class"] == BOOKED
         assert _past_slot(first, shared).max() > 1.0
+        assert run_metrics(first_record, scenarios["booked_first"])["booked_wait_mean"] > 0
 
 
 def test_no_shows_leave_their_slots_empty_and_come_at_the_configured_share() -> None:

@@ -24,7 +24,7 @@ GOLDEN = {  # every bundled scenario, as tests/summary_digests.py prints them
     "demo.yaml":
         "321c096f1fc3043012ccaa0f4d69abdaa9ed0c1d5055aa18e2c1363a1706c55e",
     "centres/urban_ward_two_sites.yaml":
-        "e232df16a6f124c966096a392eb9b3d9196160a6a3796058dff47b083cbfac2a",
+        "ca67236c100532e20d3e1a625c6bf58758937d43e6b148cde314b8800e9312f8",
     "centres/mid_size_ward.yaml":
         "ea54a430001646b84d175046fb635aea72acf006285340cae5eb2efa17615cc6",
     "centres/rural_merged_commune.yaml":

@@ -61,16 +61,17 @@ def ticket_metrics(record: RunRecord, scenario: Scenario, waits: VisitWaits,
 
 def _booking_metrics(record: RunRecord) -> dict[str, float]:
     """no_show_share: bookings whose citizen did not come, over the bookings with slots after
-    the warm-up; booked_wait_mean: mean minutes a booked citizen waited from their slot's
-    start (or their arrival, if later) until called to a counter or leaving (0 if called
-    before), over the booked visits with slots after the warm-up."""
+    the warm-up; booked_wait_mean: mean minutes a booked citizen waited in queues beyond the
+    minutes before their slot's start (so from the slot's start, or from arrival if later,
+    without the minutes with a guide; 0 if called before the slot), over the booked visits
+    with slots after the warm-up."""
     visits = record.visits
     slot = visits["slot"]
     late_enough = np.isfinite(slot) & (slot >= record.warmup_end)
     no_shows = int((record.no_show_slots >= record.warmup_end).sum())
     bookings = int(late_enough.sum()) + no_shows
     booked = late_enough & (visits["ticket_class"] == BOOKED)
-    called = np.where(np.isnan(visits["start"]), visits["end"], visits["start"])[booked]
-    past_slot = np.maximum(called - np.maximum(slot[booked], visits["arrival"][booked]), 0.0)
+    early = np.maximum(slot[booked] - visits["arrival"][booked], 0.0)
+    past_slot = np.maximum(visits["wait"][booked] - early, 0.0)
     return {"no_show_share": no_shows / bookings if bookings else np.nan,
             "booked_wait_mean": float(past_slot.mean()) if len(past_slot) else np.nan}
