@@ -17,12 +17,14 @@ from __future__ import annotations
 import copy
 
 import numpy as np
+import pytest
 
 from sim.analysis.confidence import t_interval
 from sim.analysis.metrics import run_metrics
 from sim.model.appointments import slot_starts
 from sim.model.centre import simulate
 from sim.model.record import BOOKED, WALK_IN
+from sim.scenario.errors import ScenarioError
 from sim.scenario.load import scenario_from_document
 
 SLOT, SERVICE, EARLY, LATE = 15.0, 10.0, 5.0, 3.0
@@ -125,3 +127,23 @@ def test_booked_citizens_take_the_first_slot_with_room_and_the_late_walk_in() ->
     assert (has_slot & late).any() and (has_slot & ~late).any()
     assert np.isin(visits["slot"][has_slot], slot_starts(scenario.appointments,
                                                          simulate(scenario, 2).timeline)).all()
+
+
+BAD = [
+    ({"tickets": {"priority": {"elderly": 0.1}, "rule": "every_k"}}, "tickets", "every"),
+    ({"appointments": {**DOCUMENT["appointments"], "shares": {"zzz": 0.3}}},
+     "appointments.shares.zzz", "a procedure id"),
+    ({"appointments": {**DOCUMENT["appointments"], "reserved": {"general": 2}}},
+     "appointments.reserved.general", "fewer than the desk's 2 counters"),
+    ({"appointments": {**DOCUMENT["appointments"], "hours": ["08:00-08:10"]}},
+     "appointments", "shorter than one slot"),
+]
+
+
+@pytest.mark.parametrize(("change", "path", "allowed"), BAD)
+def test_a_wrong_ticket_or_booking_field_is_refused_with_its_path(change, path, allowed) -> None:
+    document = {**copy.deepcopy(DOCUMENT), **change}
+    document.pop("options")
+    with pytest.raises(ScenarioError) as error:
+        scenario_from_document(document, "centre.yaml")
+    assert f"centre.yaml: {path}: got" in str(error.value) and allowed in str(error.value)
