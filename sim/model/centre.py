@@ -196,9 +196,10 @@ class _CentreRun:
         self._arrive(citizen, trip)
 
     def _join(self, visit: int, desk: Desk) -> None:
-        # With reserved counters one may be free while others wait: the queue decides.
-        if ((not desk.waiting or self.classed) and self._counter_free(desk)
-                and desk.queue.call_at_once(visit)):
+        # With ticket classes the queue decides (a reserved counter may be free while others
+        # wait); without, a free counter calls whoever finds nobody waiting.
+        if (self._counter_free(desk) and desk.queue.call_at_once(visit) if self.classed
+                else not desk.waiting and self._counter_free(desk)):
             self._start(visit, desk)
             return
         self.v_joined[visit] = self.env.now
