@@ -31,6 +31,8 @@ from scenario_values import (
     positive,
     quarter,
     session_lists,
+    triangular,
+    uniform,
 )
 
 from sim.model.calendar import build_timeline
@@ -56,9 +58,10 @@ def scenario_documents() -> st.SearchStrategy[dict]:
     `per_hour`, one to three procedures on desks with schedules (zeros included) or on sites
     with shares, guidance, patience, returns and `max_trips`, both `at_closing` rules, a back
     office with both orders and policies, schedules and hand-offs, backlog, online shares
-    (numbers and dated lists), incomplete dossiers, every disruption kind (outage moments lie
-    inside the run), options by dotted paths and targets. Runs are a few working days with
-    modest demand.
+    (numbers and dated lists), incomplete dossiers, priority tickets under both rules,
+    appointments under both rules (early, late and cancelled bookings, no-shows), every
+    disruption kind (outage moments lie inside the run), options by dotted paths and targets.
+    Runs are a few working days with modest demand.
 
     One rule is not kept by construction: under `serve_all` every served desk has a counter
     open at the day's last closing, in the file and in every option (options change sessions,
@@ -267,6 +270,48 @@ def _disruption(start: dt.date, horizon_end: float, desks: list[str], procedures
     return st.one_of(_outage(start, horizon_end, desks), slowdown, blocked)
 
 
+# --- tickets and appointments ------------------------------------------------------------------
+def _tickets() -> st.SearchStrategy[dict]:
+    """Priority classes with shares adding up to at most 1 (three of at most 0.3), and a rule."""
+    classes = st.dictionaries(st.sampled_from(["elderly", "disabled", "pregnant"]),
+                              number(0, 0.3), min_size=1, max_size=3)
+    rules = st.one_of(st.just({}), st.just({"rule": "strict"}), st.integers(2, 4).map(
+        lambda k: {"rule": "every_k", "every": k}))
+    return st.tuples(classes, rules).map(lambda pair: {"priority": pair[0], **pair[1]})
+
+
+def _reservable(document: dict, side: str, desks: set[str]) -> bool:
+    """Whether every booked desk has at least 2 counters wherever it is (one can be reserved)."""
+    named = (list(document[side].items()) if side == "desks" else
+             [item for site in document[side].values() for item in site["desks"].items()])
+    return all(spec["counters"] >= 2 for name, spec in named if name in desks)
+
+
+@st.composite
+def _appointments(draw: Draw, document: dict, side: str) -> dict:
+    """Shares of some procedures, one or two booking periods at least a slot long, any
+    punctuality (early or late), and either rule (reserved only where a desk has 2 counters)."""
+    procedures = document["procedures"]
+    booked = draw(st.lists(st.sampled_from([p["id"] for p in procedures]), min_size=1,
+                           unique=True))
+    slot = draw(number(5, 60))
+    periods = []
+    for start in sorted(draw(st.lists(st.integers(24, 60), min_size=1, max_size=2,
+                                      unique=True))):
+        end = min(start + -(-int(slot) // 15) + draw(st.integers(0, 12)), 96)
+        periods.append(f"{clock(start)}-{clock(end)}")
+    booking: dict = {"shares": {name: draw(number(0, 1)) for name in booked},
+                     "slot_minutes": slot, "hours": periods}
+    booking.update(draw(st.fixed_dictionaries({}, optional={
+        "per_slot": st.integers(1, 3), "days_ahead": st.integers(0, 3),
+        "punctuality": st.one_of(number(-30, 30), uniform(-30, 30), triangular(-30, 30)),
+        "late_limit": number(0, 30), "no_show": number(0, 1)})))
+    desks = {p["desk"] for p in procedures if p["id"] in booked}
+    if _reservable(document, side, desks) and draw(st.booleans()):
+        booking.update(rule="reserved", reserved=dict.fromkeys(sorted(desks), 1))
+    return booking
+
+
 # --- options and targets -----------------------------------------------------------------------
 @st.composite
 def _option(draw: Draw, document: dict) -> dict:
@@ -287,6 +332,8 @@ def _option(draw: Draw, document: dict) -> dict:
         # New counters at least, and a new schedule at most, the old schedule's highest level
         # (or 1): both stay valid whichever of the two changes an option makes.
         level = max([1, *(_at(document, prefix).get("schedule") or {}).values()])
+        if prefix.rsplit(".", 1)[1] in document.get("appointments", {}).get("reserved", {}):
+            level = max(level, 2)  # a desk keeps a counter besides the reserved one
         changes.append(st.integers(level, 4).map(lambda n, p=prefix: (f"{p}.counters", n)))
         changes.append(st.dictionaries(clocks(), st.integers(0, level), min_size=1,
                                        max_size=3).map(lambda s, p=prefix: (f"{p}.schedule", s)))
@@ -357,6 +404,10 @@ def _documents(draw: Draw) -> dict:
     if with_work:
         document["backlog"] = draw(st.lists(_backlog_item(with_work), max_size=2))
     ids = [p["id"] for p in document["procedures"]]
+    if draw(st.booleans()):
+        document["tickets"] = draw(_tickets())
+    if draw(st.booleans()):
+        document["appointments"] = draw(_appointments(document, side))
     document["disruptions"] = draw(st.lists(
         _disruption(calendar["start"], timeline.closings[-1], desks, ids, first, last),
         max_size=3))

@@ -24,9 +24,9 @@ GOLDEN = {  # every bundled scenario, as tests/summary_digests.py prints them
     "demo.yaml":
         "321c096f1fc3043012ccaa0f4d69abdaa9ed0c1d5055aa18e2c1363a1706c55e",
     "centres/urban_ward_two_sites.yaml":
-        "a0c96dfad69620d50086c0869b23c10da198f35c9270e76b8df1aa16ea51948d",
+        "ca67236c100532e20d3e1a625c6bf58758937d43e6b148cde314b8800e9312f8",
     "centres/mid_size_ward.yaml":
-        "27c544b8a1014677a88646b906f33768816ceeff38f615a23ea8508016a36701",
+        "ea54a430001646b84d175046fb635aea72acf006285340cae5eb2efa17615cc6",
     "centres/rural_merged_commune.yaml":
         "dbe2b9eaca1c4c98e2655f0d3735a68e5cf6d6783f5bec4225451d7370a4a5d9",
     "centres/highland_commune.yaml":
@@ -39,6 +39,8 @@ GOLDEN = {  # every bundled scenario, as tests/summary_digests.py prints them
         "075d89303fdcee4c28f9e398acd676929ef5f04fd545fa5d72507950e44fdc91",
     "theory/back_office_mmc.yaml":
         "19ab8d035a5fe94ec49a16d483bb26b9ee9bcbb7eedae56fe24ee13479979124",
+    "theory/priority_mmc.yaml":
+        "441c379da5bdac83672fd368ebd14d8600daa5ce7cc48efd0a27bf2d80cd41b5",
 }
 
 

@@ -11,6 +11,7 @@ import numpy as np
 from sim.analysis.cost import overtime_staff_hours, planned_staff_hours
 from sim.analysis.dossier_metrics import DOSSIER_METRICS, dossier_metrics
 from sim.analysis.targets import target_minutes
+from sim.analysis.ticket_metrics import ticket_metric_names, ticket_metrics
 from sim.analysis.timeweighted import step_max, step_total, summed_steps
 from sim.analysis.waits import VisitWaits, share, wait_statistics
 from sim.model.desk import DeskLog
@@ -29,14 +30,15 @@ TAIL_METRICS: tuple[str, ...] = ("queue_max", "overtime_minutes", "staff_hours",
 def metric_names(scenario: Scenario, desk_names: list[str] | tuple[str, ...]) -> list[str]:
     """All metric names of a run, in the order the summary lists them.
 
-    Back-office and guidance metrics appear only for scenarios that have those sections.
+    Back-office, guidance, ticket-class and booking metrics appear only for scenarios that
+    have those sections.
     """
     names = [*BASE_METRICS, *(f"utilisation:{d}" for d in desk_names), *TAIL_METRICS]
     if scenario.guidance is not None:
         names.append("guidance_wait_mean")
     if any(p.back_office is not None for p in scenario.procedures):
         names += list(DOSSIER_METRICS)
-    return names
+    return names + ticket_metric_names(scenario)
 
 
 def run_metrics(record: RunRecord, scenario: Scenario) -> dict[str, float]:
@@ -62,6 +64,7 @@ def run_metrics(record: RunRecord, scenario: Scenario) -> dict[str, float]:
         "overtime_staff_hours": overtime_staff_hours(record),
         "guidance_wait_mean": _guidance_wait_mean(visits["guidance_wait"][counted]),
         **dossier_metrics(record, scenario),
+        **ticket_metrics(record, scenario, waits, counted),
     }
     return {name: metrics[name] for name in metric_names(scenario, record.desk_names)}
 

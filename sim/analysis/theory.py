@@ -7,6 +7,7 @@ the tests can compare long simulated runs against them. Times are in the unit of
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -201,3 +202,22 @@ def mg1_pollaczek_khinchine(
         queue_mean=arrival_rate * wait_mean,
         served_wait_mean=wait_mean,
     )
+
+
+def cobham_priority_waits(servers: int, arrival_rates: list[float],
+                          service_rate: float) -> list[float]:
+    """Mean wait of each class of an M/M/c queue with strict non-pre-emptive priority (Cobham,
+    1954), the classes listed from the highest priority down, all with the same exponential
+    service: ``W_k = P(wait) / (c mu (1 - sigma_{k-1}) (1 - sigma_k))``, where ``P(wait)`` is
+    Erlang C's and ``sigma_k`` the load of classes 1..k per server. Their average weighted by
+    arrivals is Erlang C's first-come-first-served mean wait (work conservation).
+
+    >>> high, low = cobham_priority_waits(1, [0.25, 0.25], 1.0)
+    >>> round(high, 12), round(low, 12), round((high + low) / 2, 12)
+    (0.666666666667, 1.333333333333, 1.0)
+    """
+    waited = erlang_c(servers, sum(arrival_rates), service_rate).waited_share
+    capacity = servers * service_rate
+    loads = np.cumsum([0.0, *arrival_rates]) / capacity
+    return [float(waited / (capacity * (1 - before) * (1 - upto)))
+            for before, upto in itertools.pairwise(loads)]

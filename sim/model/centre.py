@@ -20,6 +20,7 @@ import math
 import numpy as np
 import simpy
 
+from sim.model.appointments import assign_tickets
 from sim.model.arrivals import Intensity, build_intensity, time_on_day
 from sim.model.back_office import SOURCES, BackOffice
 from sim.model.calendar import build_timeline
@@ -43,6 +44,7 @@ from sim.model.record import (
     guidance_logs,
 )
 from sim.model.streams import streams
+from sim.model.tickets import install_queues
 from sim.scenario.schema import Scenario
 
 ONLINE, BACKLOG = (SOURCES.index(s) for s in ("online", "backlog"))
@@ -67,7 +69,10 @@ class _CentreRun:
         self.working = WorkingCalendar(scenario.calendar)
         self.intensity: Intensity = build_intensity(scenario.arrivals, scenario.calendar,
                                                     self.timeline)
-        self.citizens: Citizens = sample_citizens(scenario, self.intensity, streams(seed))
+        rngs = streams(seed)
+        self.citizens: Citizens
+        self.citizens, self.no_show_slots = assign_tickets(
+            scenario, self.timeline, sample_citizens(scenario, self.intensity, rngs), rngs)
         self.plan: DisruptionPlan = plan_disruptions(scenario, self.timeline, seed)
         self.slowed = bool(self.plan.slow_edges)
         self.serve_all = scenario.at_closing == "serve_all"
@@ -134,6 +139,12 @@ class _CentreRun:
         # Patience timers restarted after guidance, by visit: the timer started at arrival
         # no longer counts for these visits.
         self.counter_timers: dict[int, simpy.Event] = {}
+        self.v_class = visits.ticket_class
+        self.classed = install_queues(self.scenario, self.desks, [p.desk for p in self.pools],
+                                      self.guides, (self.v_outcome, self.v_joined, self.v_class))
+        if self.classed:
+            self.first_ticket = self.citizens.ticket.tolist()
+            self.later_ticket = self.citizens.later_ticket.tolist()
 
     def run(self) -> RunRecord:
         env = self.env
@@ -169,6 +180,8 @@ class _CentreRun:
         self.v_guidance_wait.append(math.nan)
         self.v_joined.append(now)
         self.v_desk.append(None)
+        if self.classed:
+            self.v_class.append((self.first_ticket if trip == 1 else self.later_ticket)[citizen])
         citizens = self.citizens
         if citizens.patience is not None:  # patience covers the time in queues only
             timer = self.env.timeout(float(citizens.patience[citizen, trip - 1]), visit)
@@ -183,7 +196,10 @@ class _CentreRun:
         self._arrive(citizen, trip)
 
     def _join(self, visit: int, desk: Desk) -> None:
-        if not desk.waiting and self._counter_free(desk):
+        # With ticket classes the queue decides (a reserved counter may be free while others
+        # wait); without, a free counter calls whoever finds nobody waiting.
+        if (self._counter_free(desk) and desk.queue.call_at_once(visit) if self.classed
+                else not desk.waiting and self._counter_free(desk)):
             self._start(visit, desk)
             return
         self.v_joined[visit] = self.env.now
@@ -267,6 +283,8 @@ class _CentreRun:
         logged = False
         while desk.waiting and self._counter_free(desk):
             visit = desk.queue.popleft()
+            if visit is None:  # the free counters are reserved for visits not waiting
+                break
             if outcome[visit] == WAITING:
                 desk.waiting -= 1
                 self._start(visit, desk)
@@ -355,4 +373,5 @@ class _CentreRun:
             timeline=self.timeline,
             warmup_end=self.scenario.warmup_minutes,
             horizon_end=self.horizon_end,
+            no_show_slots=self.no_show_slots,
         )

@@ -67,6 +67,12 @@ class Citizens:
     incomplete: np.ndarray  # (citizens, max_trips) uniforms: incomplete if below the share
     work: np.ndarray  # staff-hours of back-office work of the citizen's dossier
     delay_days: np.ndarray  # working days at an outside body
+    # Ticket classes (sim.model.tickets codes) and booked slots, set by
+    # sim.model.appointments.assign_tickets; None without priority tickets or appointments.
+    ticket: np.ndarray | None = None  # class on the first trip
+    later_ticket: np.ndarray | None = None  # class on later trips (a booking is for one)
+    slot: np.ndarray | None = None  # minutes: start of the booked slot (cancelled if more
+    # than late_limit late: then ticket is not BOOKED); nan without a booking
 
     def __len__(self) -> int:
         return len(self.arrival)

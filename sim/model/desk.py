@@ -52,7 +52,9 @@ class Desk:
         self.helping = 0  # counters doing a piece of back-office work now (counter_first)
         self.helpers: list[Piece] = []  # the pieces of back-office work in progress
         self.waiting = 0  # citizens in the queue who have not given up
-        self.queue: deque[int] = deque()  # visit ids; ids of visits that gave up are skipped
+        # Visit ids, first come first served; the centre installs the run's queue objects
+        # (sim.model.tickets), which also call by ticket class. Visits that gave up are skipped.
+        self.queue: deque[int] = deque()
         self.overtime = False  # closed for the day but still serving its queue (serve_all)
         # One flat list (time, busy, waiting, open, helping, time, ...): numpy converts a flat
         # list of scalars about twice as fast as a list of tuples, and no tuple per row stays alive.

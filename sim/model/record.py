@@ -7,7 +7,7 @@ Everything after the model (metrics, tidy frames, cost) reads a run through `Run
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -20,6 +20,9 @@ from sim.model.desk import Desk
 WAITING, IN_SERVICE, SERVED, ABANDONED, SENT_HOME, INCOMPLETE, BLOCKED = range(7)
 OUTCOMES = {SERVED: "served", ABANDONED: "abandoned", SENT_HOME: "sent_home",
             INCOMPLETE: "incomplete", BLOCKED: "blocked"}
+# Ticket classes of a visit (its ticket_class column): sim.model.tickets calls by them.
+WALK_IN, BOOKED, PRIORITY = range(3)
+TICKET_CLASSES: tuple[str, ...] = ("walk_in", "booked", "priority")
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class RunRecord:
     timeline: Timeline
     warmup_end: float
     horizon_end: float  # the last closing: the back office stops there
+    no_show_slots: np.ndarray = field(default_factory=lambda: np.zeros(0))  # minutes: slot
+    # starts booked by citizens who did not come (sim.model.appointments)
 
 
 class Visits:
@@ -49,7 +54,7 @@ class Visits:
     """
 
     __slots__ = ("arrival", "citizen", "desk", "end", "guidance_wait", "joined", "outcome",
-                 "start", "trip", "wait")
+                 "start", "ticket_class", "trip", "wait")
 
     def __init__(self) -> None:
         self.citizen: list[int] = []
@@ -62,10 +67,16 @@ class Visits:
         self.guidance_wait: list[float] = []  # minutes in the guidance queue; nan if none
         self.joined: list[float] = []  # when the visit joined its current queue
         self.desk: list[Desk | None] = []  # the queue it waits in, once it has waited
+        self.ticket_class: list[int] = []  # sim.model.tickets codes; left empty (all walk-in)
+        # without priority tickets and appointments
 
     def columns(self, citizens: Citizens) -> dict[str, np.ndarray]:
         """The visit columns of the record, with each visit's procedure and counter pool."""
         citizen = np.asarray(self.citizen, dtype=np.int64)
+        ticket = (np.asarray(self.ticket_class, dtype=np.int8) if self.ticket_class
+                  else np.zeros(len(citizen), dtype=np.int8))
+        booked = (citizens.slot[citizen] if citizens.slot is not None
+                  else np.full(len(citizen), np.nan))
         return {
             "citizen": citizen,
             "trip": np.asarray(self.trip, dtype=np.int64),
@@ -77,6 +88,10 @@ class Visits:
             "wait": np.asarray(self.wait),
             "guidance_wait": np.asarray(self.guidance_wait),
             "outcome": np.asarray(self.outcome, dtype=np.int8),
+            "ticket_class": ticket,
+            # The booked slot's start on the trip it was booked for (nan: none), also when
+            # the booking was cancelled for coming too late (ticket_class then not BOOKED).
+            "slot": np.where(np.asarray(self.trip) == 1, booked, np.nan),
         }
 
 

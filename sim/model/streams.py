@@ -34,6 +34,8 @@ STREAMS: tuple[str, ...] = (
     "backlog",  # transferred dossiers: days left to the deadline, per backlog entry
     "backlog_work",  # transferred dossiers: work and hand-off delay, per backlog entry
     "disruptions",  # outages: moments and lengths, per outage
+    "tickets",  # whether a citizen holds a priority ticket (one uniform per citizen)
+    "appointments",  # whether a citizen books, does not come, and how punctual (three each)
 )
 
 

@@ -38,6 +38,14 @@ METRIC_NAMES: dict[str, str] = {
     "lateness_p90": N_("90th-percentile lateness (working days)"),
     "back_office_utilisation": N_("Back-office utilisation"),
     "backlog_cleared_day": N_("Backlog cleared on working day"),
+    "wait_mean:walk_in": N_("Mean wait, walk-in tickets (min)"),
+    "wait_mean:booked": N_("Mean wait, booked citizens (min)"),
+    "wait_mean:priority": N_("Mean wait, priority tickets (min)"),
+    "wait_p90:walk_in": N_("90th-percentile wait, walk-in tickets (min)"),
+    "wait_p90:booked": N_("90th-percentile wait, booked citizens (min)"),
+    "wait_p90:priority": N_("90th-percentile wait, priority tickets (min)"),
+    "no_show_share": N_("Booked citizens who did not come"),
+    "booked_wait_mean": N_("Mean wait past the booked slot (min)"),
 }
 
 METRIC_FORMATS: dict[str, MetricFormat] = {  # in the order of the report's key figures

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from sim.analysis.ticket_metrics import class_wait_metrics
 from sim.experiment.runner import Results
 from sim.output.figures.backlog import backlog_burndown
 from sim.output.figures.counters import queue_through_day, utilisation_heatmap
@@ -89,9 +90,18 @@ class ResultPlots:
             "utilisation_heatmap": lambda: self.utilisation(lang=lang),
             "backlog_burndown": lambda: self.backlog(lang),
             "options_side_by_side": lambda: self.options(lang=lang),
+            "waits_by_ticket_class": lambda: self.by_ticket_class(lang),
         }
         made = {name: make() for name, make in makers.items()}
         return {name: figure for name, figure in made.items() if figure is not None}
+
+    def by_ticket_class(self, lang: str | None = None) -> Figure | None:
+        """Mean and p90 wait of each ticket class per option, or None for a scenario without
+        priority tickets or appointments: :func:`options_side_by_side` of those metrics."""
+        metrics = class_wait_metrics(self.results.summary["metric"].astype(str))
+        if not metrics:
+            return None
+        return options_side_by_side(self.results, metrics, lang or self.lang, "classes.title")
 
     def save_all(self, folder: str | Path, formats: Iterable[str] = ("png", "svg"),
                  lang: str | None = None) -> list[Path]:

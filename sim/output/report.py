@@ -17,6 +17,7 @@ import pandas as pd
 
 from sim.analysis.comparison import comparison_table
 from sim.analysis.targets import scenario_targets
+from sim.analysis.ticket_metrics import class_wait_metrics
 from sim.decide.recommendation import option_costs, recommend
 from sim.experiment.runner import Results
 from sim.output.figures.text import figure_text
@@ -49,6 +50,7 @@ def render_report(results: Results, lang: str = "vi", comparison: pd.DataFrame |
     names = Names(baseline, lang)
     columns = [m for m in METRIC_FORMATS if m in set(comparison["metric"])]
     lead, *others = page_lines(decision, recommendation or {}, lang, baseline)
+    by_class = class_wait_metrics(comparison["metric"])
     return template.render(
         lang=lang,
         _=t.gettext,
@@ -61,6 +63,8 @@ def render_report(results: Results, lang: str = "vi", comparison: pd.DataFrame |
         kpi_rows=_kpi_rows(comparison, columns, names),
         indicator_columns=indicator_headings(names),
         indicator_rows=indicator_rows(results, names),
+        class_columns=[metric_title(t, m, baseline) for m in by_class],
+        class_rows=_kpi_rows(comparison, by_class, names) if by_class else [],
         figures=_figures(results, lang),
         assumptions=assumptions(baseline, t),
         provenance=_provenance(results, t),

@@ -39,3 +39,8 @@ MAX_OVERDUE = 10_000_000  # the overdue target, in dossiers
 
 MAX_YAML_DEPTH = 40  # levels of nesting in a YAML file
 MAX_YAML_NODES = 100_000  # values in a YAML file, counting what every alias stands for
+
+MAX_CALL_CYCLE = 100  # tickets.every: one priority call in at most this many
+MAX_SLOT_MINUTES = 1_440  # an appointment slot: at most a day
+MAX_BOOKING_DAYS = 365  # how far ahead a slot may be booked, in opening days
+MAX_PUNCTUALITY_MINUTES = 1_440  # a booked citizen comes at most a day early or late

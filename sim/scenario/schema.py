@@ -27,6 +27,7 @@ from sim.scenario.limits import (
     MAX_WORKING_DAYS,
 )
 from sim.scenario.strict import StrictModel
+from sim.scenario.tickets import Appointments, Tickets
 from sim.scenario.transition import (
     BacklogItem,
     BackOffice,
@@ -259,6 +260,10 @@ class Scenario(StrictModel):
     back_office: BackOffice | None = None
     backlog: list[BacklogItem] = Field(default=[], description="dossiers inherited on day one")
     disruptions: list[Disruption] = Field(default=[], description="outages, slowdowns, blocks")
+    tickets: Tickets | None = Field(
+        default=None, description="priority tickets; none: first come, first served")
+    appointments: Appointments | None = Field(
+        default=None, description="slots booked ahead; none: everyone walks in")
     patience: Duration | None = Field(
         default=None, description="minutes a waiting citizen stays before giving up; none: forever")
     return_probability: Share = Field(

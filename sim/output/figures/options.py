@@ -23,9 +23,10 @@ ERROR_BARS = {"ecolor": "0.2", "capsize": 4, "linewidth": 1.2}
 
 
 def options_side_by_side(results: Results, metrics: Sequence[str] | None = None,
-                         labels: Labels = None) -> Figure | None:
+                         labels: Labels = None, title: str = "options.title") -> Figure | None:
     """One panel per metric with a bar per option: the mean over replications and its 95%
     confidence interval, and the scenario's target as a dashed line where it sets one.
+    ``title`` is the key of the figure's title (the waits by ticket class use their own).
 
     The default metrics are the headline ones that the results have (see
     :func:`sim.analysis.figure_data.option_metrics`); None when none has a value (nobody came).
@@ -46,7 +47,7 @@ def options_side_by_side(results: Results, metrics: Sequence[str] | None = None,
         return None
     colours = option_colours(data.options)
     with styled():
-        figure = new_figure(results, text, "options.title", size=_size(data))
+        figure = new_figure(results, text, title, size=_size(data))
         axes = _panels(figure, len(data.panels))
         for ax, panel in zip(axes, data.panels, strict=False):
             title = text.get(f"metric.{panel.metric}", panel.metric)

@@ -47,6 +47,8 @@ FIGURE_TEXT: dict[str, str] = {
     "backlog.overdue_line": N_("overdue (past deadline, still open)"),
     "backlog.x": N_("Date (day/month)"),
     "options.title": N_("Options compared: mean and 95% confidence interval over replications"),
+    "classes.title": N_("Waits by ticket class: mean and 95% confidence interval over "
+                        "replications"),
     "metric.within_target_share": N_("Served within {minutes} min"),
     "caption.waits": N_("How long visitors waited: share served within each number of minutes."),
     "caption.waits_by_time_of_day": N_("Mean and 90th-percentile wait by the time of day "
@@ -57,6 +59,8 @@ FIGURE_TEXT: dict[str, str] = {
     "caption.backlog_burndown": N_("Open dossiers and the transferred backlog, day by day."),
     "caption.options_side_by_side": N_("The options side by side, with 95% confidence "
                                        "intervals."),
+    "caption.waits_by_ticket_class": N_("How long walk-in, booked and priority tickets waited, "
+                                        "option by option, with 95% confidence intervals."),
     "map.title": N_("{name}\ntargets each centre misses ({option})"),
     "map.colour": N_("targets missed with 95% confidence (0: none)"),
     "map.x": N_("longitude"),
