@@ -100,7 +100,7 @@ def test_compare_folder_reports_and_plots_again(tmp_path: Path) -> None:
     assert "report written" in _cli("report", folder, "--lang", "en")
     page = (folder / "report.en.html").read_text(encoding="utf-8")
     sentence = json.loads((folder / "recommendation.json").read_text(encoding="utf-8"))
-    lead = sentence["sentence"].split(". It is")[0]  # the stored recommendation, in English
+    lead = sentence["sentence"][:60]  # the stored recommendation begins the page's, in English
     assert str(escape(lead)) in page and 'lang="en"' in page
     assert "figures" in _cli("plot", folder, "--format", "png")
 
