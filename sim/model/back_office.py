@@ -81,8 +81,8 @@ class BackOffice:
 
     # --- dossiers in and out ------------------------------------------------------------------
     def receive(self, procedure: int, source: int, due: float, work: float, delay_days: float,
-                trips: int = 0) -> None:
-        """A dossier enters the back office now."""
+                trips: int = 0) -> int:
+        """A dossier enters the back office now; its number."""
         dossier = len(self.procedure)
         self.procedure.append(procedure)
         self.source.append(source)
@@ -97,6 +97,7 @@ class BackOffice:
         self._queue(dossier)
         for offer in self.on_new_work:
             offer()
+        return dossier
 
     def take(self) -> int | None:
         """The next dossier for a counter, by the queue order, once free dedicated staff on

@@ -20,21 +20,25 @@ import math
 import numpy as np
 import simpy
 
-from sim.model.arrivals import Intensity, build_intensity, time_on_day
+from sim.model.arrivals import Intensity, build_intensity
 from sim.model.back_office import SOURCES, BackOffice
 from sim.model.calendar import build_timeline
 from sim.model.citizens import Citizens, counter_pools, sample_citizens
 from sim.model.counter_outcome import CounterOutcome
 from sim.model.deadlines import WorkingCalendar
 from sim.model.desk import Desk
+from sim.model.desk_hours import arrivals_in_open_hours, pool_intensities
 from sim.model.disruptions import DisruptionPlan, plan_disruptions
 from sim.model.dossier_sources import backlog_dossiers, file_dossiers, online_dossiers
 from sim.model.helping import CounterHelp
 from sim.model.opening import DayClosed, start_opening_hours
+from sim.model.pickup import Pickups, backlog_draws, draw_width, uses_pickup
 from sim.model.record import (
     ABANDONED,
     IN_SERVICE,
+    PICKUP,
     SENT_HOME,
+    SUBMIT,
     SERVED,
     WAITING,
     RunRecord,
@@ -42,6 +46,7 @@ from sim.model.record import (
     desk_logs,
     guidance_logs,
 )
+from sim.model.returns import ComingBack, TripDraws
 from sim.model.streams import streams
 from sim.scenario.schema import Scenario
 
@@ -67,7 +72,10 @@ class _CentreRun:
         self.working = WorkingCalendar(scenario.calendar)
         self.intensity: Intensity = build_intensity(scenario.arrivals, scenario.calendar,
                                                     self.timeline)
-        self.citizens: Citizens = sample_citizens(scenario, self.intensity, streams(seed))
+        rngs = streams(seed)
+        self.pool_intensity = pool_intensities(scenario, self.timeline, self.intensity)
+        self.citizens: Citizens = arrivals_in_open_hours(
+            sample_citizens(scenario, self.intensity, rngs), self.intensity, self.pool_intensity)
         self.plan: DisruptionPlan = plan_disruptions(scenario, self.timeline, seed)
         self.slowed = bool(self.plan.slow_edges)
         self.serve_all = scenario.at_closing == "serve_all"
@@ -76,6 +84,7 @@ class _CentreRun:
         self._set_up_back_office()
         self._set_up_citizens()
         self._set_up_visits()
+        self._set_up_second_visits(rngs)
 
     def _set_up_desks(self) -> None:
         """Counter pools (a desk at a site) and one guidance team per site."""
@@ -116,6 +125,40 @@ class _CentreRun:
         self.service: list[float] = citizens.service.tolist()
         self.guided: list[bool] = citizens.guided.tolist()
         self.guidance_time: list[float] = citizens.guidance_time.tolist()
+        self.first_added = len(citizens)  # visitors from this number on come for a result
+        self.purpose_of: list[int] = [SUBMIT] * len(citizens)
+        self.dossier_of: list[int] = [-1] * len(citizens)
+
+    def _set_up_second_visits(self, rngs: dict[str, np.random.Generator]) -> None:
+        """Patience and returns of every trip, coming back, and the collectors of results."""
+        scenario, citizens = self.scenario, self.citizens
+        trips = (len(citizens), scenario.max_trips)
+        lags = (rngs["return_lags"].random(trips) if scenario.return_lag_days is not None
+                else np.zeros(trips))
+        self.draws = TripDraws(scenario, citizens, lags)
+        self.coming_back = ComingBack(self.env, scenario, self.timeline, self.draws,
+                                      lambda c: self.pool_intensity[self.pool_of[c]],
+                                      self._arrive)
+        self.pickups = None
+        if not uses_pickup(scenario):
+            return
+        pickups = self.pickups = Pickups(
+            self.env, scenario, self.timeline, self.working, self.back_office, citizens,
+            rngs["pickup"].random((len(citizens), draw_width(scenario))),
+            backlog_draws(scenario, self.seed), self.draws)
+        pickups.register, pickups.arrive = self._add_collector, self._arrive
+        pickups.intensities = self.pool_intensity
+        self.counter_outcome.on_dossier = pickups.counter_dossier
+
+    def _add_collector(self, dossier: int, procedure: int, pool: int, site: int,
+                       service: float) -> int:
+        """A visitor who comes for the result of a dossier: their number."""
+        for column, value in ((self.procedure_of, procedure), (self.pool_of, pool),
+                              (self.site_of, site), (self.service, service),
+                              (self.guided, False), (self.guidance_time, 0.0),
+                              (self.purpose_of, PICKUP), (self.dossier_of, dossier)):
+            column.append(value)
+        return len(self.procedure_of) - 1
 
     def _set_up_visits(self) -> None:
         """The visit columns, each also bound to the run: the per-citizen code reaches it in
@@ -138,9 +181,11 @@ class _CentreRun:
     def run(self) -> RunRecord:
         env = self.env
         env.process(self._first_trips())
-        for dossiers, source in ((self.online, ONLINE), (self.backlog, BACKLOG)):
+        collect = self.pickups.backlog_dossier if self.pickups is not None else None
+        for dossiers, source, told in ((self.online, ONLINE, None),
+                                       (self.backlog, BACKLOG, collect)):
             if len(dossiers.time):
-                env.process(file_dossiers(env, self.back_office, dossiers, source))
+                env.process(file_dossiers(env, self.back_office, dossiers, source, told))
         start_opening_hours(env, self, self.scenario, self.timeline, self.pools, self.desks,
                             self.guides, self.plan.stops)
         if self.counter_help is not None:
@@ -151,9 +196,12 @@ class _CentreRun:
 
     # --- arrivals -------------------------------------------------------------------------------
     def _first_trips(self):
+        """Citizens arrive in time order (a desk's own hours may reorder them)."""
         env = self.env
-        for citizen, time in enumerate(self.citizens.arrival.tolist()):
-            yield env.timeout(time - env.now)
+        arrival = self.citizens.arrival
+        times = arrival.tolist()
+        for citizen in np.argsort(arrival, kind="stable").tolist():
+            yield env.timeout(times[citizen] - env.now)
             self._arrive(citizen, 1)
 
     def _arrive(self, citizen: int, trip: int) -> None:
@@ -169,18 +217,13 @@ class _CentreRun:
         self.v_guidance_wait.append(math.nan)
         self.v_joined.append(now)
         self.v_desk.append(None)
-        citizens = self.citizens
-        if citizens.patience is not None:  # patience covers the time in queues only
-            timer = self.env.timeout(float(citizens.patience[citizen, trip - 1]), visit)
+        if self.citizens.patience is not None:  # patience covers the time in queues only
+            timer = self.env.timeout(self.draws.patience(citizen, trip), visit)
             timer.callbacks.append(self._give_up)
         if trip == 1 and self.guides and self.guided[citizen]:
             self._join(visit, self.guides[self.site_of[citizen]])
         else:
             self._join(visit, self.desks[self.pool_of[citizen]])
-
-    def _on_return(self, event: simpy.Event) -> None:
-        citizen, trip = event.value
-        self._arrive(citizen, trip)
 
     def _join(self, visit: int, desk: Desk) -> None:
         if not desk.waiting and self._counter_free(desk):
@@ -248,9 +291,13 @@ class _CentreRun:
         self.v_end[visit] = now
         citizen = self.v_citizen[visit]
         procedure = self.procedure_of[citizen]
-        self.v_outcome[visit] = (SERVED if self.always_served[procedure]
-                                 else self.counter_outcome.outcome(visit, citizen, procedure,
-                                                                   self.v_trip[visit]))
+        if citizen >= self.first_added:  # came for a result
+            self.v_outcome[visit] = self.pickups.outcome(citizen, self.v_trip[visit],
+                                                         self.v_start[visit])
+        else:
+            self.v_outcome[visit] = (
+                SERVED if self.always_served[procedure]
+                else self.counter_outcome.outcome(visit, citizen, procedure, self.v_trip[visit]))
         desk = self.desks[self.pool_of[citizen]]
         desk.busy -= 1
         if not self.serve_queue(desk):
@@ -303,27 +350,14 @@ class _CentreRun:
         desk.record(now)
         self._maybe_return(visit)
 
-    # --- coming back ----------------------------------------------------------------------------
+    # --- coming back ---------------------------------------------------------------------------
     def _maybe_return(self, visit: int) -> None:
-        """Who gave up or was sent home may come back on the next opening day."""
-        citizen, trip = self.v_citizen[visit], self.v_trip[visit]
-        returns = self.citizens.returns
-        if returns is None or returns[citizen, trip - 1] >= self.scenario.return_probability:
-            return
-        self.come_back(visit, self.env.now)
+        """Who gave up or was sent home may come back, after the return lag."""
+        self.coming_back.maybe_return(self.v_citizen[visit], self.v_trip[visit])
 
     def come_back(self, visit: int, after: float) -> None:
         """The citizen's next trip, on the first opening day after the day of ``after``."""
-        citizen, trip = self.v_citizen[visit], self.v_trip[visit]
-        if trip >= self.scenario.max_trips:
-            return
-        day = self.timeline.next_day_after(after)
-        if day is None:
-            return  # the next opening day lies beyond the simulated horizon
-        uniform = self.citizens.return_clock[citizen, trip - 1 : trip]
-        when = max(float(time_on_day(self.intensity, day, uniform)[0]), self.env.now)
-        back = self.env.timeout(when - self.env.now, (citizen, trip + 1))
-        back.callbacks.append(self._on_return)
+        self.coming_back.come_back(self.v_citizen[visit], self.v_trip[visit], after)
 
     # --- closing --------------------------------------------------------------------------------
     def close_for_day(self, desk: Desk) -> None:
@@ -347,7 +381,11 @@ class _CentreRun:
         return RunRecord(
             seed=self.seed,
             desk_names=tuple(self.desk_names),
-            visits=self.visits.columns(self.citizens),
+            visits=self.visits.columns({
+                "procedure": np.asarray(self.procedure_of, dtype=np.int64),
+                "desk": np.asarray(self.pool_of, dtype=np.int64),
+                "purpose": np.asarray(self.purpose_of, dtype=np.int8),
+                "dossier": np.asarray(self.dossier_of, dtype=np.int64)}),
             desk_logs=desk_logs(self.desk_names, self.desks),
             guidance_logs=guidance_logs(self.site_names, self.guides),
             back_office_log=np.asarray(self.back_office.log, dtype=float),

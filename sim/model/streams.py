@@ -34,6 +34,9 @@ STREAMS: tuple[str, ...] = (
     "backlog",  # transferred dossiers: days left to the deadline, per backlog entry
     "backlog_work",  # transferred dossiers: work and hand-off delay, per backlog entry
     "disruptions",  # outages: moments and lengths, per outage
+    "return_lags",  # opening days until a return, one per trip
+    "pickup",  # collecting the result of a counter dossier, per submitting citizen
+    "pickup_backlog",  # collecting the result of a transferred dossier, per backlog entry
 )
 
 

@@ -25,6 +25,7 @@ from sim.scenario.limits import (
     MAX_TRIPS,
     MAX_WORKING_DAYS,
 )
+from sim.scenario.second_visits import Pickup, ReturnLag
 from sim.scenario.strict import StrictModel
 from sim.scenario.transition import (
     BacklogItem,
@@ -181,6 +182,8 @@ class Procedure(StrictModel):
         default=0.0, description="share of counter visits with an incomplete dossier: the "
                                  "citizen is asked for a supplement and comes back")
     guidance: Share = Field(default=0.0, description="share who first need the guidance team")
+    pickup: Pickup | None = Field(
+        default=None, description="how results are collected (none: no pick-up trips)")
 
     @field_validator("name")
     @classmethod
@@ -259,6 +262,9 @@ class Scenario(StrictModel):
         default=None, description="minutes a waiting citizen stays before giving up; none: forever")
     return_probability: Share = Field(
         default=0.0, description="chance that who gives up or is sent home returns another day")
+    return_lag_days: ReturnLag | None = Field(
+        default=None, description="opening days until who gave up or was sent home comes back; "
+                                  "none: the next opening day")
     max_trips: Annotated[int, Field(ge=1, le=MAX_TRIPS)] = Field(
         default=10, description="a citizen not served after this many trips stops coming")
     at_closing: Literal["send_home", "serve_all"] = Field(
