@@ -31,6 +31,8 @@ from scenario_values import (
     positive,
     quarter,
     session_lists,
+    triangular,
+    uniform,
 )
 
 from sim.model.calendar import build_timeline
@@ -207,7 +209,22 @@ def _procedure(draw: Draw, index: int, share: float, sections: _Sections) -> dic
         procedure["back_office"] = work
         if draw(st.booleans()):
             procedure["online_share"] = draw(_online_share(sections.first, sections.last))
+        if draw(st.booleans()):
+            procedure["pickup"] = draw(_pickup(sections.desks, "deadline" in procedure))
     return procedure
+
+
+@st.composite
+def _pickup(draw: Draw, desks: list[str], has_deadline: bool) -> dict:
+    """Collecting results: a promised date is needed when the procedure has no deadline."""
+    pickup: dict = {"in_person": draw(number(0, 1)), "service": draw(durations(5))}
+    promised = st.integers(0, 5)
+    if not has_deadline:
+        pickup["promised_days"] = draw(promised)
+    pickup.update(draw(st.fixed_dictionaries({}, optional={
+        "promised_days": promised, "lag_days": duration_or_number(3),
+        "again_days": duration_or_number(3), "desk": st.sampled_from(desks)})))
+    return pickup
 
 
 @st.composite
@@ -364,6 +381,7 @@ def _documents(draw: Draw) -> dict:
         "description": st.just("Sinh ra tự động: a generated centre"),
         "patience": durations(60),
         "return_probability": number(0, 1),
+        "return_lag_days": st.one_of(number(1, 4), uniform(1, 4), triangular(1, 4)),
         "max_trips": st.integers(1, 4),
         "at_closing": st.sampled_from(["send_home", "serve_all"]),
         "warmup_minutes": number(0, 1440),

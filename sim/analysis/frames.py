@@ -12,7 +12,7 @@ import pandas as pd
 from sim.analysis.timeweighted import span_integrals
 from sim.model.calendar import MINUTES_PER_DAY
 from sim.model.desk import DeskLog
-from sim.model.record import OUTCOMES, RunRecord
+from sim.model.record import OUTCOMES, PURPOSES, RunRecord
 from sim.scenario.schema import Scenario
 
 SLOT_MINUTES = 30
@@ -42,6 +42,8 @@ def visits_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
         "guidance_wait": visits["guidance_wait"],
         "outcome": pd.Categorical.from_codes(visits["outcome"] - min(OUTCOMES),
                                              list(OUTCOMES.values())),
+        "purpose": pd.Categorical.from_codes(visits["purpose"], list(PURPOSES.values())),
+        "dossier": visits["dossier"],
     })
 
 
