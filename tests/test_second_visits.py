@@ -1,0 +1,202 @@
+"""Visits after the submission against exact identities and their distributions: collecting
+results (none wasted when every dossier is on time, the wasted ones exactly those before
+completion), the lag of pick-ups and of returns, and desks closed part of the day."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from sim.analysis.trip_metrics import trip_metrics
+from sim.model.back_office import SOURCES
+from sim.model.calendar import MINUTES_PER_DAY
+from sim.model.centre import simulate
+from sim.model.deadlines import WorkingCalendar
+from sim.model.pickup import IN_PERSON, draw_width
+from sim.model.record import ABANDONED, NOT_READY, PICKUP, SERVED, SUBMIT, RunRecord
+from sim.model.streams import streams
+from sim.scenario.load import scenario_from_document
+from sim.scenario.schema import Scenario
+
+ALPHA = 0.001  # per test; tests with several checks divide it among them (Bonferroni)
+COUNTER = SOURCES.index("counter")
+
+
+def land_centre(days: int = 20, **changes: object) -> dict:
+    """A land desk with back-office work and a pick-up of results."""
+    document = {
+        "name": "land", "calendar": {"start": "2025-07-01", "working_days": days},
+        "arrivals": {"per_day": 40},
+        "procedures": [{
+            "id": "land", "name": "Đất đai", "share": 1.0, "desk": "land",
+            "service": {"dist": "exponential", "mean": 5},
+            "back_office": {"hours": {"dist": "deterministic", "mean": 0.01}},
+            "deadline": {"working_days": 2},
+            "pickup": {"in_person": 0.6, "service": {"dist": "exponential", "mean": 3},
+                       "lag_days": 1}}],
+        "desks": {"land": {"counters": 4}},
+        "back_office": {"staff": 2, "hours_per_day": 6},
+        "at_closing": "serve_all",
+    }
+    document.update(changes)
+    return document
+
+
+def scenario_of(document: dict) -> Scenario:
+    return scenario_from_document(document, "second_visits.yaml").baseline
+
+
+def submitter_of_dossiers(record: RunRecord) -> np.ndarray:
+    """The citizen who submitted each counter dossier (by the end of their served visit)."""
+    visits, dossiers = record.visits, record.dossiers
+    served = (visits["purpose"] == SUBMIT) & (visits["outcome"] == SERVED)
+    by_end = dict(zip(visits["end"][served].tolist(), visits["citizen"][served].tolist(),
+                      strict=True))
+    return np.array([by_end[t] for t in dossiers["received"].tolist()])
+
+
+def test_no_trip_is_wasted_when_every_dossier_is_on_time() -> None:
+    """Dossiers done within minutes, collected from the day after their 2-day deadline: no
+    pick-up is wasted, and a dossier gets its collector exactly when its citizen's own draw
+    says in person (for dossiers whose pick-up day lies in the run), about 60% of them."""
+    scenario = scenario_of(land_centre())
+    seed = 3
+    record = simulate(scenario, seed)
+    visits, dossiers = record.visits, record.dossiers
+    pickup = visits["purpose"] == PICKUP
+    assert pickup.any() and not (visits["outcome"][pickup] == NOT_READY).any()
+    assert trip_metrics(record)["wasted_trip_share"] == 0
+    citizens = int((visits["purpose"] == SUBMIT).sum())
+    draws = streams(seed)["pickup"].random((citizens, draw_width(scenario)))
+    in_person = draws[submitter_of_dossiers(record), IN_PERSON] < 0.6
+    # Due two working days after receipt (three after the cut-off), collected the working day
+    # after: within the run for every dossier received up to working day 16 of 20.
+    early = dossiers["received"] < WorkingCalendar(scenario.calendar).after_working_days(0, 15)
+    collected = np.zeros(len(dossiers["received"]), dtype=bool)
+    collected[visits["dossier"][pickup]] = True
+    assert (collected[early] == in_person[early]).all()
+    assert (visits["trip"][pickup] == 1).all()  # every result was there on the first trip
+    assert stats.binomtest(int(in_person[early].sum()), int(early.sum()), 0.6).pvalue > ALPHA
+
+
+def test_a_trip_is_wasted_exactly_when_it_comes_before_completion() -> None:
+    """A back office far too slow: most pick-ups on the promised date find the dossier open.
+    The wasted share is what the dossier table says, visit by visit, and every wasted trip is
+    followed by another one `again_days` working days later (while the run lasts)."""
+    document = land_centre(back_office={"staff": 1, "hours_per_day": 6})
+    document["procedures"][0]["back_office"]["hours"] = {"dist": "exponential", "mean": 0.5}
+    document["procedures"][0]["pickup"].update(lag_days=0, again_days=3)
+    scenario = scenario_of(document)
+    record = simulate(scenario, seed=4)
+    visits, dossiers = record.visits, record.dossiers
+    looked = (visits["purpose"] == PICKUP) & np.isin(visits["outcome"], (SERVED, NOT_READY))
+    completed = dossiers["completed"][visits["dossier"][looked]]
+    before = ~(completed <= visits["start"][looked])  # open (NaN) or completed later
+    assert 0.2 < before.mean() < 1
+    assert trip_metrics(record)["wasted_trip_share"] == before.mean()
+    assert ((visits["outcome"][looked] == NOT_READY) == before).all()
+    working = WorkingCalendar(scenario.calendar)
+    wasted = np.flatnonzero(looked)[before]
+    follow = {(c, t): a for c, t, a in zip(visits["citizen"].tolist(), visits["trip"].tolist(),
+                                           visits["arrival"].tolist(), strict=True)}
+    for visit in wasted.tolist():
+        again = follow.get((int(visits["citizen"][visit]), int(visits["trip"][visit]) + 1))
+        expected = working.after_working_days(float(visits["end"][visit]), 3)
+        if expected <= record.horizon_end:
+            assert again is not None and again // MINUTES_PER_DAY == expected // MINUTES_PER_DAY
+
+
+def working_days_between(scenario: Scenario, early: np.ndarray, late: np.ndarray) -> np.ndarray:
+    working = WorkingCalendar(scenario.calendar)
+    return np.busday_count(working.dates(early), working.dates(late), weekmask=working.weekmask,
+                           holidays=working.holidays)
+
+
+def test_pick_ups_come_after_the_promised_date_by_the_lag_distribution() -> None:
+    """`lag_days` empirical on 0..3: the working days from the promised date (the ticket's
+    `promised_days`, here 3) to the first pick-up trip follow it (chi-square)."""
+    document = land_centre(days=60)
+    document["procedures"][0]["pickup"].update(
+        in_person=1.0, promised_days=3, lag_days={"dist": "empirical", "values": [0, 1, 2, 3]})
+    scenario = scenario_of(document)
+    record = simulate(scenario, seed=5)
+    visits, dossiers = record.visits, record.dossiers
+    first = (visits["purpose"] == PICKUP) & (visits["trip"] == 1)
+    received = dossiers["received"][visits["dossier"][first]]
+    promised = WorkingCalendar(scenario.calendar).due(received, np.full(len(received), 3))
+    lag = working_days_between(scenario, promised, visits["arrival"][first])
+    # Only dossiers whose longest lag still falls within the run.
+    inside = received < WorkingCalendar(scenario.calendar).after_working_days(0, 52)
+    observed = np.bincount(lag[inside], minlength=4)
+    assert len(observed) == 4 and observed.sum() > 500
+    assert stats.chisquare(observed).pvalue > ALPHA
+
+
+def test_returns_come_back_after_the_configured_lag() -> None:
+    """`return_lag_days` empirical on 1..3 opening days: who gave up comes back that many
+    opening days later, in those proportions (chi-square); without it, on the next day."""
+    base = land_centre(days=80, patience={"dist": "exponential", "mean": 2},
+                       return_probability=1, max_trips=2, desks={"land": {"counters": 1}})
+    del base["procedures"][0]["pickup"]
+    lags = {}
+    for name, lag in (("lagged", {"dist": "empirical", "values": [1, 2, 3]}), ("next", None)):
+        document = copy.deepcopy(base)
+        if lag is not None:
+            document["return_lag_days"] = lag
+        record = simulate(scenario_of(document), seed=6)
+        lags[name] = opening_days_to_second_trip(record)
+    assert set(np.unique(lags["next"])) == {1}
+    observed = np.bincount(lags["lagged"], minlength=4)[1:]
+    assert observed.sum() > 500
+    assert stats.chisquare(observed).pvalue > ALPHA
+
+
+def opening_days_to_second_trip(record: RunRecord) -> np.ndarray:
+    """Opening days from each abandoned first trip (of one that came back) to the second."""
+    visits = record.visits
+    midnights = np.array([day.midnight for day in record.timeline.days])
+    day = np.searchsorted(midnights, visits["arrival"], side="right") - 1
+    first = {c: d for c, t, d, o in zip(visits["citizen"].tolist(), visits["trip"].tolist(),
+                                        day.tolist(), visits["outcome"].tolist(), strict=True)
+             if t == 1 and o == ABANDONED}
+    second = [(c, d) for c, t, d in zip(visits["citizen"].tolist(), visits["trip"].tolist(),
+                                        day.tolist(), strict=True) if t == 2]
+    # Returns whose day would lie beyond the run are not simulated: leave out the last days.
+    last = len(midnights) - 4
+    return np.array([d - first[c] for c, d in second if first[c] < last], dtype=np.int64)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_desk_closed_part_of_the_day_receives_nobody_while_closed(seed: int) -> None:
+    """A land desk open mornings only: nobody arrives there in the afternoon session, and
+    every day brings it exactly as many citizens as with the desk open all day (the same
+    citizens, moved to its open hours); the other desk is untouched."""
+    open_all_day = land_centre(days=10, desks={"land": {"counters": 2},
+                                               "general": {"counters": 2}})
+    open_all_day["procedures"].append({"id": "certification", "name": "Chứng thực",
+                                       "share": 0.5, "desk": "general",
+                                       "service": {"dist": "exponential", "mean": 5}})
+    open_all_day["procedures"][0]["share"] = 0.5
+    open_all_day["at_closing"] = "send_home"
+    mornings = copy.deepcopy(open_all_day)
+    mornings["desks"]["land"]["schedule"] = {"07:30": 2, "13:30": 0}
+    runs = [simulate(scenario_of(document), seed) for document in (open_all_day, mornings)]
+    for run in runs:
+        assert (run.visits["purpose"] != SUBMIT).any()
+    submissions = [run.visits["purpose"] == SUBMIT for run in runs]
+    first = [(run.visits["trip"] == 1) & mine for run, mine in zip(runs, submissions,
+                                                                     strict=True)]
+    land = [run.visits["desk"] == 0 for run in runs]
+    clock = runs[1].visits["arrival"] % MINUTES_PER_DAY
+    assert not (land[1] & (clock >= 13.5 * 60) & (clock < 17 * 60)).any()
+    for desk in (0, 1):
+        per_day = [np.bincount((run.visits["arrival"][f & (run.visits["desk"] == desk)]
+                                // MINUTES_PER_DAY).astype(int), minlength=20)
+                   for run, f in zip(runs, first, strict=True)]
+        assert (per_day[0] == per_day[1]).all()
+    general = [run.visits["arrival"][f & (run.visits["desk"] == 1)]
+               for run, f in zip(runs, first, strict=True)]
+    assert np.array_equal(general[0], general[1])
