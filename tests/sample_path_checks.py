@@ -23,6 +23,7 @@ from sim.model.dossier_sources import online_share_on
 from sim.model.record import (
     BLOCKED,
     INCOMPLETE,
+    INQUIRY,
     NOT_READY,
     OUTCOMES,
     PICKUP,
@@ -218,7 +219,8 @@ def check_purposes(record: RunRecord, scenario: Scenario, label: str) -> None:
     """Every visit is for one purpose; a submission has no dossier, a pick-up one dossier (of
     a procedure with a pick-up, received at the counter or transferred, one collector each),
     comes after its receipt, and ends served exactly when the dossier was completed when the
-    officer looked; only pick-ups end not ready."""
+    officer looked; only pick-ups end not ready. An inquiry is about a transferred dossier,
+    still open when the citizen comes."""
     visits, dossiers = record.visits, record.dossiers
     purpose, outcome, dossier = visits["purpose"], visits["outcome"], visits["dossier"]
     assert np.isin(purpose, list(PURPOSES)).all(), label
@@ -238,3 +240,8 @@ def check_purposes(record: RunRecord, scenario: Scenario, label: str) -> None:
     looked = pickup & np.isin(outcome, (SERVED, NOT_READY))
     ready = dossiers["completed"][dossier[looked]] <= visits["start"][looked]
     assert ((outcome[looked] == SERVED) == ready).all(), label
+    inquiry = purpose == INQUIRY
+    asked = dossier[inquiry]
+    assert (dossiers["source"][asked] == BACKLOG).all(), label
+    assert (visits["arrival"][inquiry] >= dossiers["received"][asked]).all(), label
+    assert not (dossiers["completed"][asked] <= visits["arrival"][inquiry]).any(), label

@@ -373,6 +373,11 @@ def _documents(draw: Draw) -> dict:
     with_work = [p["id"] for p in document["procedures"] if "back_office" in p]
     if with_work:
         document["backlog"] = draw(st.lists(_backlog_item(with_work), max_size=2))
+        if draw(st.booleans()):
+            document["inquiries"] = {"desk": draw(st.sampled_from(desks)),
+                                     "per_day": draw(number(0, 2)),
+                                     "overdue_per_day": draw(number(0, 3)),
+                                     "service": draw(durations(10))}
     ids = [p["id"] for p in document["procedures"]]
     document["disruptions"] = draw(st.lists(
         _disruption(calendar["start"], timeline.closings[-1], desks, ids, first, last),

@@ -16,7 +16,7 @@ from sim.model.calendar import MINUTES_PER_DAY
 from sim.model.centre import simulate
 from sim.model.deadlines import WorkingCalendar
 from sim.model.pickup import IN_PERSON, draw_width
-from sim.model.record import ABANDONED, NOT_READY, PICKUP, SERVED, SUBMIT, RunRecord
+from sim.model.record import ABANDONED, INQUIRY, NOT_READY, PICKUP, SERVED, SUBMIT, RunRecord
 from sim.model.streams import streams
 from sim.scenario.load import scenario_from_document
 from sim.scenario.schema import Scenario
@@ -200,3 +200,42 @@ def test_a_desk_closed_part_of_the_day_receives_nobody_while_closed(seed: int) -
     general = [run.visits["arrival"][f & (run.visits["desk"] == 1)]
                for run, f in zip(runs, first, strict=True)]
     assert np.array_equal(general[0], general[1])
+
+
+def test_inquiries_follow_the_two_rates_while_the_dossier_is_open() -> None:
+    """Transferred dossiers that stay open (no back-office staff), due on working day 4:
+    inquiries on days 1-4 and on the days after are Poisson with means count x 4 x per_day
+    and count x (W - 4) x overdue_per_day (exact two-sided Poisson tests, Bonferroni over the
+    two); with staff, no inquiry comes once its dossier is completed."""
+    count, days, per_day, overdue = 200, 20, 0.05, 0.2
+    document = land_centre(days=days, desks={"land": {"counters": 1},
+                                             "feedback": {"counters": 3}},
+                           back_office={"staff": 0, "hours_per_day": 6},
+                           backlog=[{"procedure": "land", "count": count, "days_left": 3}],
+                           inquiries={"desk": "feedback", "per_day": per_day,
+                                      "overdue_per_day": overdue,
+                                      "service": {"dist": "exponential", "mean": 4}})
+    del document["procedures"][0]["pickup"]
+    document["arrivals"] = {"per_day": 1}
+    scenario = scenario_of(document)
+    record = simulate(scenario, seed=7)
+    visits = record.visits
+    inquiry = visits["purpose"] == INQUIRY
+    assert (visits["outcome"][inquiry] == SERVED).all()
+    # Due three working days after the start date: at the close of its fourth working day.
+    due = WorkingCalendar(scenario.calendar).due_from_start(np.array([3.0]))[0]
+    early = int((visits["arrival"][inquiry] <= due).sum())
+    late = int(inquiry.sum()) - early
+    for observed, mean in ((early, count * 4 * per_day), (late, count * (days - 4) * overdue)):
+        assert late > 0 and two_sided_poisson(observed, mean) > ALPHA / 2, (observed, mean)
+    document["back_office"] = {"staff": 2, "hours_per_day": 6}
+    record = simulate(scenario_of(document), seed=7)
+    inquiry = record.visits["purpose"] == INQUIRY
+    completed = record.dossiers["completed"][record.visits["dossier"][inquiry]]
+    assert inquiry.any() and not (completed <= record.visits["arrival"][inquiry]).any()
+
+
+def two_sided_poisson(observed: int, mean: float) -> float:
+    """The exact two-sided p-value of a Poisson count (twice the smaller tail, at most 1)."""
+    tails = stats.poisson.cdf(observed, mean), stats.poisson.sf(observed - 1, mean)
+    return min(1.0, 2 * min(tails))

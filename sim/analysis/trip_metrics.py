@@ -25,7 +25,7 @@ def trip_metric_names(scenario: Scenario) -> list[str]:
     names = []
     if any(p.pickup is not None for p in scenario.procedures):
         names += PICKUP_METRICS
-    if getattr(scenario, "inquiries", None) is not None:
+    if scenario.inquiries is not None:
         names += INQUIRY_METRICS
     return names
 

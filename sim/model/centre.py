@@ -32,13 +32,10 @@ from sim.model.disruptions import DisruptionPlan, plan_disruptions
 from sim.model.dossier_sources import backlog_dossiers, file_dossiers, online_dossiers
 from sim.model.helping import CounterHelp
 from sim.model.opening import DayClosed, start_opening_hours
-from sim.model.pickup import Pickups, backlog_draws, draw_width, uses_pickup
 from sim.model.record import (
     ABANDONED,
     IN_SERVICE,
-    PICKUP,
     SENT_HOME,
-    SUBMIT,
     SERVED,
     WAITING,
     RunRecord,
@@ -47,7 +44,9 @@ from sim.model.record import (
     guidance_logs,
 )
 from sim.model.returns import ComingBack, TripDraws
+from sim.model.second_visits import SecondVisits
 from sim.model.streams import streams
+from sim.model.visitors import Visitors
 from sim.scenario.schema import Scenario
 
 ONLINE, BACKLOG = (SOURCES.index(s) for s in ("online", "backlog"))
@@ -115,22 +114,15 @@ class _CentreRun:
         self.always_served = self.counter_outcome.always_served
 
     def _set_up_citizens(self) -> None:
-        """Per-citizen columns as lists: a numpy array indexed from Python returns numpy
-        scalars, slow to make and slow to add, and a numpy delay makes env.now a numpy scalar
-        too."""
-        citizens = self.citizens
-        self.pool_of: list[int] = citizens.pool.tolist()
-        self.site_of: list[int] = citizens.site.tolist()
-        self.procedure_of: list[int] = citizens.procedure.tolist()
-        self.service: list[float] = citizens.service.tolist()
-        self.guided: list[bool] = citizens.guided.tolist()
-        self.guidance_time: list[float] = citizens.guidance_time.tolist()
-        self.first_added = len(citizens)  # visitors from this number on come for a result
-        self.purpose_of: list[int] = [SUBMIT] * len(citizens)
-        self.dossier_of: list[int] = [-1] * len(citizens)
+        """Per-visitor columns (`sim.model.visitors`), each also bound to the run."""
+        visitors = self.visitors = Visitors(self.citizens)
+        self.pool_of, self.site_of = visitors.pool, visitors.site
+        self.procedure_of, self.service = visitors.procedure, visitors.service
+        self.guided, self.guidance_time = visitors.guided, visitors.guidance_time
+        self.first_added = visitors.first_added  # visitors from this number on: about a dossier
 
     def _set_up_second_visits(self, rngs: dict[str, np.random.Generator]) -> None:
-        """Patience and returns of every trip, coming back, and the collectors of results."""
+        """Patience and returns of every trip, coming back, collectors and inquiries."""
         scenario, citizens = self.scenario, self.citizens
         trips = (len(citizens), scenario.max_trips)
         lags = (rngs["return_lags"].random(trips) if scenario.return_lag_days is not None
@@ -139,26 +131,10 @@ class _CentreRun:
         self.coming_back = ComingBack(self.env, scenario, self.timeline, self.draws,
                                       lambda c: self.pool_intensity[self.pool_of[c]],
                                       self._arrive)
-        self.pickups = None
-        if not uses_pickup(scenario):
-            return
-        pickups = self.pickups = Pickups(
-            self.env, scenario, self.timeline, self.working, self.back_office, citizens,
-            rngs["pickup"].random((len(citizens), draw_width(scenario))),
-            backlog_draws(scenario, self.seed), self.draws)
-        pickups.register, pickups.arrive = self._add_collector, self._arrive
-        pickups.intensities = self.pool_intensity
-        self.counter_outcome.on_dossier = pickups.counter_dossier
-
-    def _add_collector(self, dossier: int, procedure: int, pool: int, site: int,
-                       service: float) -> int:
-        """A visitor who comes for the result of a dossier: their number."""
-        for column, value in ((self.procedure_of, procedure), (self.pool_of, pool),
-                              (self.site_of, site), (self.service, service),
-                              (self.guided, False), (self.guidance_time, 0.0),
-                              (self.purpose_of, PICKUP), (self.dossier_of, dossier)):
-            column.append(value)
-        return len(self.procedure_of) - 1
+        self.second = SecondVisits(self.env, scenario, self.timeline, self.working,
+                                   self.back_office, self.counter_outcome, self.visitors,
+                                   self.draws, self.pool_intensity, self._arrive,
+                                   rngs["pickup"], self.seed)
 
     def _set_up_visits(self) -> None:
         """The visit columns, each also bound to the run: the per-citizen code reaches it in
@@ -181,9 +157,8 @@ class _CentreRun:
     def run(self) -> RunRecord:
         env = self.env
         env.process(self._first_trips())
-        collect = self.pickups.backlog_dossier if self.pickups is not None else None
         for dossiers, source, told in ((self.online, ONLINE, None),
-                                       (self.backlog, BACKLOG, collect)):
+                                       (self.backlog, BACKLOG, self.second.backlog_filed)):
             if len(dossiers.time):
                 env.process(file_dossiers(env, self.back_office, dossiers, source, told))
         start_opening_hours(env, self, self.scenario, self.timeline, self.pools, self.desks,
@@ -291,9 +266,9 @@ class _CentreRun:
         self.v_end[visit] = now
         citizen = self.v_citizen[visit]
         procedure = self.procedure_of[citizen]
-        if citizen >= self.first_added:  # came for a result
-            self.v_outcome[visit] = self.pickups.outcome(citizen, self.v_trip[visit],
-                                                         self.v_start[visit])
+        if citizen >= self.first_added:  # came for a result, or to ask
+            self.v_outcome[visit] = self.second.outcome(citizen, self.v_trip[visit],
+                                                        self.v_start[visit])
         else:
             self.v_outcome[visit] = (
                 SERVED if self.always_served[procedure]
@@ -381,11 +356,7 @@ class _CentreRun:
         return RunRecord(
             seed=self.seed,
             desk_names=tuple(self.desk_names),
-            visits=self.visits.columns({
-                "procedure": np.asarray(self.procedure_of, dtype=np.int64),
-                "desk": np.asarray(self.pool_of, dtype=np.int64),
-                "purpose": np.asarray(self.purpose_of, dtype=np.int8),
-                "dossier": np.asarray(self.dossier_of, dtype=np.int64)}),
+            visits=self.visits.columns(self.visitors.columns()),
             desk_logs=desk_logs(self.desk_names, self.desks),
             guidance_logs=guidance_logs(self.site_names, self.guides),
             back_office_log=np.asarray(self.back_office.log, dtype=float),

@@ -12,6 +12,7 @@ not are taken out.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import numpy as np
 
@@ -45,7 +46,7 @@ def closed_periods(timeline: Timeline, desk) -> list[tuple[float, float]]:
         for start, end in day.sessions:
             edges = sorted({start, end, *(day.midnight + clock for clock, _ in points
                                           if start < day.midnight + clock < end)})
-            spans += [(a, b) for a, b in zip(edges, edges[1:], strict=False)
+            spans += [(a, b) for a, b in itertools.pairwise(edges)
                       if level_at(points, a - day.midnight, desk.counters) == 0]
     return spans
 

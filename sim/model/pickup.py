@@ -22,7 +22,7 @@ from sim.model.back_office import BackOffice
 from sim.model.calendar import MINUTES_PER_DAY, OpeningDay, Timeline
 from sim.model.citizens import Citizens, choose_pool, counter_pools
 from sim.model.deadlines import WorkingCalendar
-from sim.model.record import NOT_READY, SERVED
+from sim.model.record import NOT_READY, PICKUP, SERVED
 from sim.model.returns import TripDraws
 from sim.model.streams import item_keys, item_stream
 from sim.scenario.distributions import as_distribution
@@ -71,13 +71,15 @@ class Pickups:
         self.days = {day.midnight: day for day in timeline.days}
         self.pools = counter_pools(scenario)
         self.sites = list(scenario.site_desks())
-        # Per collector, from citizen number first_added on: the dossier, its pool, and the
-        # uniforms of the lag after each wasted trip.
+        # Per collector (row_of: a collector's citizen number to their row): the dossier, its
+        # pool, and the uniforms of the lag after each wasted trip.
+        self.row_of: dict[int, int] = {}
         self.dossier_of: list[int] = []
         self.pool_of: list[int] = []
         self.again_of: list[np.ndarray] = []
-        # Set by the centre: a new visitor's number, the arrival of a trip, pool intensities.
-        self.register: Callable[[int, int, int, int, float], int] = _unset
+        # Set by the centre: a new visitor (purpose, dossier, pool, service minutes, per-trip
+        # uniforms) and their number, the arrival of a trip, pool intensities.
+        self.register: Callable[..., int] = _unset
         self.arrive: Callable[[int, int], None] = _unset
         self.intensities: list[Intensity] = []
 
@@ -98,13 +100,12 @@ class Pickups:
             return
         pool = self._pool(pickup.desk or procedure.desk, site, row[SITE])
         service = float(as_distribution(pickup.service).ppf(row[SERVICE : SERVICE + 1])[0])
-        citizen = self.register(dossier, self.back_office.procedure[dossier], pool,
-                                self.sites.index(self.pools[pool].site), service)
         per_trip = row[FIXED:].reshape(-1, PER_TRIP)
+        citizen = self.register(PICKUP, dossier, pool, service, per_trip[:, :4])
+        self.row_of[citizen] = len(self.dossier_of)
         self.dossier_of.append(dossier)
         self.pool_of.append(pool)
         self.again_of.append(per_trip[:, 4])
-        self.draws.add(per_trip[:, :4])
         lag = _working_days(pickup.lag_days, row[LAG], least=0)
         day = self._day(self._promised(dossier, pickup.promised_days), lag)
         if day is not None:
@@ -154,7 +155,7 @@ class Pickups:
     def outcome(self, citizen: int, trip: int, started: float) -> int:
         """Served with the result if the dossier was completed when the officer looked (at
         the start of service); otherwise a wasted trip, and the citizen comes again."""
-        row = citizen - self.draws.first_added
+        row = self.row_of[citizen]
         dossier = self.dossier_of[row]
         if self.back_office.completed[dossier] <= started:  # NaN: still open
             return SERVED

@@ -37,6 +37,7 @@ STREAMS: tuple[str, ...] = (
     "return_lags",  # opening days until a return, one per trip
     "pickup",  # collecting the result of a counter dossier, per submitting citizen
     "pickup_backlog",  # collecting the result of a transferred dossier, per backlog entry
+    "inquiries",  # inquiries about a transferred dossier, per backlog entry
 )
 
 

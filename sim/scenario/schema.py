@@ -25,7 +25,7 @@ from sim.scenario.limits import (
     MAX_TRIPS,
     MAX_WORKING_DAYS,
 )
-from sim.scenario.second_visits import Pickup, ReturnLag
+from sim.scenario.second_visits import Inquiries, Pickup, ReturnLag
 from sim.scenario.strict import StrictModel
 from sim.scenario.transition import (
     BacklogItem,
@@ -257,6 +257,8 @@ class Scenario(StrictModel):
     guidance: Guidance | None = None
     back_office: BackOffice | None = None
     backlog: list[BacklogItem] = Field(default=[], description="dossiers inherited on day one")
+    inquiries: Inquiries | None = Field(
+        default=None, description="citizens asking about their open transferred dossiers")
     disruptions: list[Disruption] = Field(default=[], description="outages, slowdowns, blocks")
     patience: Duration | None = Field(
         default=None, description="minutes a waiting citizen stays before giving up; none: forever")

@@ -1,5 +1,6 @@
 """Scenario sections for the visits after the submission: collecting the result of a dossier,
-and when a citizen who gave up or was sent home comes back.
+inquiries about dossiers transferred from the abolished districts, and when a citizen who gave
+up or was sent home comes back.
 
 Each puts citizens back at the counters; they are how the back office's lateness reaches the
 queue. docs/scenario-format.md explains every field with its unit.
@@ -14,7 +15,7 @@ from pydantic import Field
 
 from sim.scenario.distributions import DelayDays, Duration, number_or
 from sim.scenario.errors import Problem
-from sim.scenario.limits import MAX_DEADLINE_DAYS, MAX_RUN_DAYS
+from sim.scenario.limits import MAX_DEADLINE_DAYS, MAX_INQUIRIES_PER_DAY, MAX_RUN_DAYS
 from sim.scenario.strict import StrictModel
 from sim.scenario.types import Identifier, Share
 
@@ -47,13 +48,33 @@ class Pickup(StrictModel):
                                   "procedure's desk (a separate results counter is an option)")
 
 
+InquiryRate = Annotated[float, Field(ge=0, le=MAX_INQUIRIES_PER_DAY)]
+
+
+class Inquiries(StrictModel):
+    """Citizens asking about their transferred (backlog) dossier while it is still open, more
+    often once it is overdue; none once it is completed."""
+
+    desk: Identifier = Field(description="the desk that answers them (a feedback desk)")
+    per_day: InquiryRate = Field(
+        description="inquiries per open transferred dossier per working day, up to its due date")
+    overdue_per_day: InquiryRate = Field(
+        description="inquiries per open transferred dossier per working day once it is overdue")
+    service: Duration = Field(description="minutes at the desk per inquiry")
+
+
 At = Callable[..., str]
 
 
 def second_visit_problems(scenario: Scenario, at: At) -> list[Problem]:
-    """A pick-up needs a dossier to collect, a promised date, and a desk that exists."""
+    """A pick-up needs a dossier to collect, a promised date, and a desk that exists; so do
+    inquiries (a desk)."""
     problems = []
     desks = scenario.desk_names()
+    inquiries = scenario.inquiries
+    if inquiries is not None and inquiries.desk not in desks:
+        problems.append(Problem(at("inquiries", "desk"), inquiries.desk,
+                                "a desk defined under desks (or sites): " + ", ".join(desks)))
     for index, procedure in enumerate(scenario.procedures):
         pickup = procedure.pickup
         if pickup is None:
