@@ -24,11 +24,11 @@ GOLDEN = {  # every bundled scenario, as tests/summary_digests.py prints them
     "demo.yaml":
         "321c096f1fc3043012ccaa0f4d69abdaa9ed0c1d5055aa18e2c1363a1706c55e",
     "centres/urban_ward_two_sites.yaml":
-        "a0c96dfad69620d50086c0869b23c10da198f35c9270e76b8df1aa16ea51948d",
+        "534d6d042f81793a5d81bc5f3127bdcc5128a0b9807980a75fc228c8cd9ffec4",
     "centres/mid_size_ward.yaml":
         "27c544b8a1014677a88646b906f33768816ceeff38f615a23ea8508016a36701",
     "centres/rural_merged_commune.yaml":
-        "dbe2b9eaca1c4c98e2655f0d3735a68e5cf6d6783f5bec4225451d7370a4a5d9",
+        "ccf03f9b12f39f36fcae58ecc7fd7cf9e7028949454792360d23b292e5f4f321",
     "centres/highland_commune.yaml":
         "8e618fe2d7aa3a934023bdd04695c0be004a6c0b10b4265862b8d57ea8a8de12",
     "theory/mmc.yaml":

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from sim.analysis.daily_frames import daily_frame
 from sim.analysis.trip_metrics import trip_metrics
 from sim.model.back_office import SOURCES
 from sim.model.calendar import MINUTES_PER_DAY
@@ -18,6 +19,7 @@ from sim.model.deadlines import WorkingCalendar
 from sim.model.pickup import IN_PERSON, draw_width
 from sim.model.record import ABANDONED, INQUIRY, NOT_READY, PICKUP, SERVED, SUBMIT, RunRecord
 from sim.model.streams import streams
+from sim.scenario.errors import ScenarioError
 from sim.scenario.load import scenario_from_document
 from sim.scenario.schema import Scenario
 
@@ -239,3 +241,51 @@ def two_sided_poisson(observed: int, mean: float) -> float:
     """The exact two-sided p-value of a Poisson count (twice the smaller tail, at most 1)."""
     tails = stats.poisson.cdf(observed, mean), stats.poisson.sf(observed - 1, mean)
     return min(1.0, 2 * min(tails))
+
+
+def test_the_daily_table_counts_visits_by_purpose() -> None:
+    """Each day's visits for submitting, collecting and asking add up to its arrivals, and its
+    not-ready count is the day's pick-ups that found the result not ready."""
+    document = land_centre(days=15, desks={"land": {"counters": 2},
+                                           "feedback": {"counters": 1}},
+                           back_office={"staff": 1, "hours_per_day": 6},
+                           backlog=[{"procedure": "land", "count": 60, "days_left": 2}],
+                           inquiries={"desk": "feedback", "per_day": 0.1,
+                                      "overdue_per_day": 0.3,
+                                      "service": {"dist": "exponential", "mean": 4}})
+    document["procedures"][0]["back_office"]["hours"] = {"dist": "exponential", "mean": 0.4}
+    scenario = scenario_of(document)
+    record = simulate(scenario, seed=8)
+    daily = daily_frame(record, scenario)
+    purposes = daily[["submit_visits", "pickup_visits", "inquiry_visits"]].sum(axis=1)
+    assert (purposes == daily["arrivals"]).all()
+    assert (daily[["pickup_visits", "inquiry_visits", "not_ready"]].sum() > 0).all()
+    visits = record.visits
+    midnights = np.array([day.midnight for day in record.timeline.days])
+    day = np.searchsorted(midnights, visits["arrival"], side="right") - 1
+    wasted = np.bincount(day[visits["outcome"] == NOT_READY], minlength=len(midnights))
+    assert (daily["not_ready"].to_numpy() == wasted).all()
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda d: d["procedures"][0].pop("back_office"),
+     "procedures[0].pickup: got 'a pickup'; allowed: a pickup only on a procedure with "
+     "back_office work"),
+    (lambda d: d["procedures"][0].pop("deadline"),
+     "procedures[0].pickup.promised_days: got nothing; allowed: working days from receipt"),
+    (lambda d: d["procedures"][0]["pickup"].update(desk="resluts"),
+     "procedures[0].pickup.desk: got 'resluts'; allowed: a desk defined under desks (or "
+     "sites): land"),
+    (lambda d: d.update(inquiries={"desk": "feedback", "per_day": 0.1, "overdue_per_day": 0.2,
+                                   "service": {"dist": "exponential", "mean": 3}}),
+     "inquiries.desk: got 'feedback'; allowed: a desk defined under desks (or sites): land"),
+    (lambda d: d.update(return_lag_days=0),
+     "return_lag_days: got 0; allowed: greater than or equal to 1 and less than or equal to "
+     "2,000"),
+])
+def test_second_visit_sections_name_what_is_wrong(change, message: str) -> None:
+    document = land_centre()
+    change(document)
+    with pytest.raises(ScenarioError) as error:
+        scenario_of(document)
+    assert message in str(error.value)

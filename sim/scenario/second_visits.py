@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import Field
 
 from sim.scenario.distributions import DelayDays, Duration, number_or
-from sim.scenario.errors import Problem
+from sim.scenario.errors import NOTHING, Problem
 from sim.scenario.limits import MAX_DEADLINE_DAYS, MAX_INQUIRIES_PER_DAY, MAX_RUN_DAYS
 from sim.scenario.strict import StrictModel
 from sim.scenario.types import Identifier, Share
@@ -85,7 +85,7 @@ def second_visit_problems(scenario: Scenario, at: At) -> list[Problem]:
                                     "procedure finished at the counter has no result to "
                                     "collect later)"))
         if pickup.promised_days is None and procedure.deadline is None:
-            problems.append(Problem(at("procedures", index, "pickup", "promised_days"), None,
+            problems.append(Problem(at("procedures", index, "pickup", "promised_days"), NOTHING,
                                     "working days from receipt to the promised date (0 to 365), "
                                     "needed when the procedure has no deadline"))
         if pickup.desk is not None and pickup.desk not in desks:
