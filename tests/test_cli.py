@@ -43,7 +43,8 @@ FILES = {"summary.csv", "replications.csv", "visits.parquet", "intervals.parquet
 SUMMARY_COLUMNS = ["option", "metric", "mean", "std", "ci_low", "ci_high", "replications"]
 REPLICATIONS_COLUMNS = ["option", "replication", "seed", "metric", "value"]
 VISITS_COLUMNS = ["option", "replication", "citizen", "trip", "procedure", "desk", "day",
-                  "arrival", "start", "end", "wait", "guidance_wait", "outcome"]
+                  "arrival", "start", "end", "wait", "guidance_wait", "outcome", "purpose",
+                  "dossier"]
 INTERVALS_COLUMNS = ["option", "replication", "desk", "day", "time", "arrivals", "wait_mean",
                      "queue_mean", "busy_mean", "open_mean"]
 # The metric names the issue asks for, in the order the summary lists them.
