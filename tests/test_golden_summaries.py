@@ -24,7 +24,7 @@ GOLDEN = {  # every bundled scenario, as tests/summary_digests.py prints them
     "demo.yaml":
         "321c096f1fc3043012ccaa0f4d69abdaa9ed0c1d5055aa18e2c1363a1706c55e",
     "centres/urban_ward_two_sites.yaml":
-        "534d6d042f81793a5d81bc5f3127bdcc5128a0b9807980a75fc228c8cd9ffec4",
+        "2aeb9832face4a5a87de8e4f5948a7decb82832e521077e9da6ff2bcb1ed4812",
     "centres/mid_size_ward.yaml":
         "27c544b8a1014677a88646b906f33768816ceeff38f615a23ea8508016a36701",
     "centres/rural_merged_commune.yaml":

@@ -289,3 +289,22 @@ def test_second_visit_sections_name_what_is_wrong(change, message: str) -> None:
     with pytest.raises(ScenarioError) as error:
         scenario_of(document)
     assert message in str(error.value)
+
+
+def test_transferred_dossiers_are_collected_from_their_due_date() -> None:
+    """Transferred dossiers (no citizen comes to submit) are collected on their due date, the
+    ticket's `promised_days` notwithstanding, or on the day they arrive when already overdue;
+    with lag 0 the first pick-up falls on that very date."""
+    document = land_centre(days=20, arrivals={"per_day": 1},
+                           backlog=[{"procedure": "land", "count": 80,
+                                     "days_left": {"dist": "empirical", "values": [-2, 4]}}])
+    document["procedures"][0]["pickup"].update(in_person=1.0, promised_days=9, lag_days=0)
+    scenario = scenario_of(document)
+    record = simulate(scenario, seed=9)
+    visits, dossiers = record.visits, record.dossiers
+    first = ((visits["purpose"] == PICKUP) & (visits["trip"] == 1)
+             & (dossiers["source"][visits["dossier"]] == SOURCES.index("backlog")))
+    mine = visits["dossier"][first]
+    assert first.sum() == 80
+    promised = np.maximum(dossiers["due"][mine], dossiers["received"][mine])
+    assert (visits["arrival"][first] // MINUTES_PER_DAY == promised // MINUTES_PER_DAY).all()

@@ -91,9 +91,10 @@ class Pickups:
 
     def backlog_dossier(self, origin: int, dossier: int) -> None:
         """A transferred dossier received now (`origin`: its row in the backlog draws)."""
-        self._collector(dossier, self.transferred_draws[origin], None)
+        self._collector(dossier, self.transferred_draws[origin], None, transferred=True)
 
-    def _collector(self, dossier: int, row: np.ndarray, site: int | None) -> None:
+    def _collector(self, dossier: int, row: np.ndarray, site: int | None,
+                   transferred: bool = False) -> None:
         procedure = self.scenario.procedures[self.back_office.procedure[dossier]]
         pickup = procedure.pickup
         if pickup is None or row[IN_PERSON] >= pickup.in_person:
@@ -107,7 +108,8 @@ class Pickups:
         self.pool_of.append(pool)
         self.again_of.append(per_trip[:, 4])
         lag = _working_days(pickup.lag_days, row[LAG], least=0)
-        day = self._day(self._promised(dossier, pickup.promised_days), lag)
+        promised_days = None if transferred else pickup.promised_days
+        day = self._day(self._promised(dossier, promised_days), lag)
         if day is not None:
             self._schedule(citizen, 1, self._time(pool, day, row[CLOCK]))
 
@@ -119,8 +121,8 @@ class Pickups:
         return choose_pool(self.scenario, desk, uniform)
 
     def _promised(self, dossier: int, promised_days: int | None) -> float:
-        """The promised date (its close of business): the ticket's, or the due date; a
-        transferred dossier already overdue is promised on the day it arrives."""
+        """The promised date (its close of business): the ticket's, or the due date (always,
+        for a transferred dossier); one already overdue is promised on the day it arrives."""
         now = self.env.now
         if promised_days is not None:
             return float(self.working.due(np.array([now]), np.array([promised_days]))[0])
