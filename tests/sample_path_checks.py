@@ -20,10 +20,22 @@ from sim.model.back_office import DONE, SOURCES
 from sim.model.calendar import MINUTES_PER_DAY
 from sim.model.desk import DeskLog
 from sim.model.dossier_sources import online_share_on
-from sim.model.record import BLOCKED, INCOMPLETE, OUTCOMES, SENT_HOME, SERVED, RunRecord
+from sim.model.record import (
+    BLOCKED,
+    INCOMPLETE,
+    INQUIRY,
+    NOT_READY,
+    OUTCOMES,
+    PICKUP,
+    PURPOSES,
+    SENT_HOME,
+    SERVED,
+    SUBMIT,
+    RunRecord,
+)
 from sim.scenario.schema import Scenario, session_minutes
 
-REACHED_COUNTER = (SERVED, INCOMPLETE, BLOCKED)
+REACHED_COUNTER = (SERVED, INCOMPLETE, BLOCKED, NOT_READY)
 COUNTER, ONLINE, BACKLOG = (SOURCES.index(s) for s in ("counter", "online", "backlog"))
 
 
@@ -121,7 +133,8 @@ def _check_sources(record: RunRecord, scenario: Scenario, label: str) -> None:
     assert with_work[dossiers["procedure"]].all(), label
     # One counter dossier per served visit of a procedure with back-office work, received
     # when the service ended, on the trip it was served on.
-    served = (visits["outcome"] == SERVED) & with_work[visits["procedure"]]
+    served = ((visits["outcome"] == SERVED) & with_work[visits["procedure"]]
+              & (visits["purpose"] == SUBMIT))
     mine = source == COUNTER
     from_counter = sorted(zip(dossiers["received"][mine].tolist(),
                               dossiers["procedure"][mine].tolist(),
@@ -199,3 +212,36 @@ def check_intervals(record: RunRecord, scenario: Scenario, label: str) -> None:
             bound = rounding_bound(len(log) + len(rows), inside, float(days[-1]),
                                    peak=log[:, column].max(initial=1.0))
             assert abs(area - inside) <= bound, (label, desk, mean, area, inside)
+
+
+# --- visits after the submission ---------------------------------------------------------------
+def check_purposes(record: RunRecord, scenario: Scenario, label: str) -> None:
+    """Every visit is for one purpose; a submission has no dossier, a pick-up one dossier (of
+    a procedure with a pick-up, received at the counter or transferred, one collector each),
+    comes after its receipt, and ends served exactly when the dossier was completed when the
+    officer looked; only pick-ups end not ready. An inquiry is about a transferred dossier,
+    still open when the citizen comes."""
+    visits, dossiers = record.visits, record.dossiers
+    purpose, outcome, dossier = visits["purpose"], visits["outcome"], visits["dossier"]
+    assert np.isin(purpose, list(PURPOSES)).all(), label
+    assert (dossier[purpose == SUBMIT] == -1).all(), label
+    assert not (outcome[purpose != PICKUP] == NOT_READY).any(), label
+    pickup = purpose == PICKUP
+    mine = dossier[pickup]
+    assert ((mine >= 0) & (mine < len(dossiers["received"]))).all(), label
+    with_pickup = np.array([p.pickup is not None for p in scenario.procedures])
+    assert with_pickup[dossiers["procedure"][mine]].all(), label
+    assert (visits["procedure"][pickup] == dossiers["procedure"][mine]).all(), label
+    assert (dossiers["source"][mine] != ONLINE).all(), label
+    assert (visits["arrival"][pickup] >= dossiers["received"][mine]).all(), label
+    collectors = np.unique(np.column_stack([visits["citizen"][pickup], mine]), axis=0)
+    assert len(np.unique(collectors[:, 0])) == len(np.unique(collectors[:, 1])) == len(
+        collectors), label
+    looked = pickup & np.isin(outcome, (SERVED, NOT_READY))
+    ready = dossiers["completed"][dossier[looked]] <= visits["start"][looked]
+    assert ((outcome[looked] == SERVED) == ready).all(), label
+    inquiry = purpose == INQUIRY
+    asked = dossier[inquiry]
+    assert (dossiers["source"][asked] == BACKLOG).all(), label
+    assert (visits["arrival"][inquiry] >= dossiers["received"][asked]).all(), label
+    assert not (dossiers["completed"][asked] <= visits["arrival"][inquiry]).any(), label

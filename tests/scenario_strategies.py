@@ -210,7 +210,22 @@ def _procedure(draw: Draw, index: int, share: float, sections: _Sections) -> dic
         procedure["back_office"] = work
         if draw(st.booleans()):
             procedure["online_share"] = draw(_online_share(sections.first, sections.last))
+        if draw(st.booleans()):
+            procedure["pickup"] = draw(_pickup(sections.desks, "deadline" in procedure))
     return procedure
+
+
+@st.composite
+def _pickup(draw: Draw, desks: list[str], has_deadline: bool) -> dict:
+    """Collecting results: a promised date is needed when the procedure has no deadline."""
+    pickup: dict = {"in_person": draw(number(0, 1)), "service": draw(durations(5))}
+    promised = st.integers(0, 5)
+    if not has_deadline:
+        pickup["promised_days"] = draw(promised)
+    pickup.update(draw(st.fixed_dictionaries({}, optional={
+        "promised_days": promised, "lag_days": duration_or_number(3),
+        "again_days": duration_or_number(3), "desk": st.sampled_from(desks)})))
+    return pickup
 
 
 @st.composite
@@ -403,6 +418,11 @@ def _documents(draw: Draw) -> dict:
     with_work = [p["id"] for p in document["procedures"] if "back_office" in p]
     if with_work:
         document["backlog"] = draw(st.lists(_backlog_item(with_work), max_size=2))
+        if draw(st.booleans()):
+            document["inquiries"] = {"desk": draw(st.sampled_from(desks)),
+                                     "per_day": draw(number(0, 2)),
+                                     "overdue_per_day": draw(number(0, 3)),
+                                     "service": draw(durations(10))}
     ids = [p["id"] for p in document["procedures"]]
     if draw(st.booleans()):
         document["tickets"] = draw(_tickets())
@@ -415,6 +435,7 @@ def _documents(draw: Draw) -> dict:
         "description": st.just("Sinh ra tự động: a generated centre"),
         "patience": durations(60),
         "return_probability": number(0, 1),
+        "return_lag_days": st.one_of(number(1, 4), uniform(1, 4), triangular(1, 4)),
         "max_trips": st.integers(1, 4),
         "at_closing": st.sampled_from(["send_home", "serve_all"]),
         "warmup_minutes": number(0, 1440),

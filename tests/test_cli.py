@@ -44,7 +44,7 @@ SUMMARY_COLUMNS = ["option", "metric", "mean", "std", "ci_low", "ci_high", "repl
 REPLICATIONS_COLUMNS = ["option", "replication", "seed", "metric", "value"]
 VISITS_COLUMNS = ["option", "replication", "citizen", "trip", "procedure", "desk", "day",
                   "arrival", "arrival_time", "start", "end", "wait", "guidance_wait", "outcome",
-                  "ticket_class"]
+                  "ticket_class", "purpose", "dossier"]
 INTERVALS_COLUMNS = ["option", "replication", "desk", "day", "time", "arrivals", "wait_mean",
                      "queue_mean", "busy_mean", "open_mean"]
 # The metric names the issue asks for, in the order the summary lists them.

@@ -193,15 +193,17 @@ def test_each_citizen_waits_no_longer_with_one_more_counter(
 
 def test_serve_all_with_a_desk_closed_before_lunch_leaves_nobody_waiting_overnight() -> None:
     """A schedule may close every counter inside the day, as long as one is open at the
-    closing (check refuses the rest): the late-morning queue waits through lunch and is served
-    in the afternoon, and every visit ends on the day it began."""
+    closing (check refuses the rest): nobody comes while the desk is closed (its citizens come
+    in its open hours), the queue at 10:30 waits through lunch, and every visit ends on the
+    day it began."""
     scenario = small_centre(2, desks={"general": {"counters": 2, "schedule": {
         "07:30": 2, "10:30": 0, "13:30": 2}}}).baseline
     visits = simulate(scenario, seed=5).visits
     assert set(np.unique(visits["outcome"])) <= {SERVED}
     assert (visits["end"] // 1440 == visits["arrival"] // 1440).all()
-    waited_lunch = (visits["arrival"] % 1440 >= 630) & (visits["arrival"] % 1440 < 690)
-    assert waited_lunch.any()
+    clock = visits["arrival"] % 1440
+    assert not ((clock >= 630) & (clock < 690)).any()
+    waited_lunch = (visits["start"] % 1440 >= 630) & (visits["arrival"] % 1440 < 630)
     assert (visits["start"][waited_lunch] % 1440 >= 810).all()
 
 

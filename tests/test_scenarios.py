@@ -15,7 +15,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sample_path_checks import check_areas, check_dossiers, check_ends_empty, check_visits
+from sample_path_checks import (
+    check_areas,
+    check_dossiers,
+    check_ends_empty,
+    check_purposes,
+    check_visits,
+)
 
 from sim.analysis.dossier_metrics import dossier_metrics
 from sim.model.centre import simulate
@@ -43,7 +49,8 @@ def test_bundled_scenario_conserves_citizens_and_dossiers(path: Path) -> None:
     scenarios = load_scenario(path)
     for name, scenario in scenarios.options.items():
         record = simulate(scenario, seed=11)
-        for check in (check_visits, check_ends_empty, check_dossiers, check_areas):
+        for check in (check_visits, check_ends_empty, check_dossiers, check_areas,
+                      check_purposes):
             check(record, scenario, f"{path.name} {name}")
         dossiers = record.dossiers
         if len(dossiers["received"]):

@@ -22,6 +22,7 @@ from sample_path_checks import (
     check_dossiers,
     check_ends_empty,
     check_intervals,
+    check_purposes,
     check_visits,
 )
 from scenario_strategies import scenario_documents
@@ -85,6 +86,13 @@ def test_dossiers_are_completed_or_open_never_before_received(document: dict,
 @given(document=scenario_documents(), seed=SEEDS)
 def test_queue_and_busy_areas_agree_with_the_visit_table(document: dict, seed: int) -> None:
     check_every_option(document, seed, check_areas)
+
+
+@PROPERTY
+@given(document=scenario_documents(), seed=SEEDS)
+def test_every_visit_has_a_purpose_and_a_pickup_is_served_exactly_when_ready(
+        document: dict, seed: int) -> None:
+    check_every_option(document, seed, check_purposes)
 
 
 @PROPERTY

@@ -14,7 +14,16 @@ from sim.model.back_office import SOURCES, BackOfficeLog
 from sim.model.calendar import MINUTES_PER_DAY
 from sim.model.deadlines import WorkingCalendar
 from sim.model.desk import DeskLog
-from sim.model.record import ABANDONED, BLOCKED, INCOMPLETE, SENT_HOME, SERVED, RunRecord
+from sim.model.record import (
+    ABANDONED,
+    BLOCKED,
+    INCOMPLETE,
+    NOT_READY,
+    PURPOSES,
+    SENT_HOME,
+    SERVED,
+    RunRecord,
+)
 from sim.scenario.schema import Scenario
 
 BACKLOG = SOURCES.index("backlog")
@@ -68,13 +77,19 @@ def daily_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
 
 
 def _visit_counts(visits: dict[str, np.ndarray], midnights: np.ndarray) -> dict[str, np.ndarray]:
-    """Arrivals per day, and how many of them ended each way."""
+    """Arrivals per day, how many of them ended each way, and how many came for each purpose
+    (`submit_visits`, `pickup_visits`, `inquiry_visits`)."""
     day_of_visit = np.searchsorted(midnights, visits["arrival"], side="right") - 1
     outcomes = (("served", SERVED), ("abandoned", ABANDONED), ("sent_home", SENT_HOME),
-                ("incomplete", INCOMPLETE), ("blocked", BLOCKED))
+                ("incomplete", INCOMPLETE), ("blocked", BLOCKED), ("not_ready", NOT_READY))
+
+    def per_day(chosen: np.ndarray) -> np.ndarray:
+        return np.bincount(day_of_visit[chosen], minlength=len(midnights))
+
     return {"arrivals": np.bincount(day_of_visit, minlength=len(midnights)),
-            **{name: np.bincount(day_of_visit[visits["outcome"] == code],
-                                 minlength=len(midnights)) for name, code in outcomes}}
+            **{name: per_day(visits["outcome"] == code) for name, code in outcomes},
+            **{f"{name}_visits": per_day(visits["purpose"] == code)
+               for code, name in PURPOSES.items()}}
 
 
 def _dossier_counts(dossiers: dict[str, np.ndarray],

@@ -35,7 +35,8 @@ ECDF_POINTS = 800  # points of each wait curve: smooth at any width of the figur
 MIN_VISITS_PER_SLOT = 5  # waits by time of day: fewer visits than this in a half-hour is a gap
 BAND_LOW, BAND_HIGH = 0.1, 0.9  # quantiles over replications (or days) that bands span
 HEADLINE_METRICS: tuple[str, ...] = ("wait_mean", "wait_p90", "within_target_share",
-                                     "abandoned_share", "on_time_share", "overdue")
+                                     "abandoned_share", "on_time_share", "overdue",
+                                     "wasted_trip_share")
 BACKLOG_MEASURES: tuple[str, ...] = ("open_dossiers", "open_transferred", "overdue")
 # The columns of each table that the figures read (a streamed run reads only these back to
 # draw its report): the figures are checked to draw the same from them as from every column.

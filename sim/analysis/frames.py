@@ -12,7 +12,7 @@ import pandas as pd
 from sim.analysis.timeweighted import span_integrals
 from sim.model.calendar import MINUTES_PER_DAY
 from sim.model.desk import DeskLog
-from sim.model.record import OUTCOMES, TICKET_CLASSES, RunRecord
+from sim.model.record import OUTCOMES, PURPOSES, TICKET_CLASSES, RunRecord
 from sim.scenario.schema import Scenario
 
 SLOT_MINUTES = 30
@@ -44,6 +44,8 @@ def visits_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
         "outcome": pd.Categorical.from_codes(visits["outcome"] - min(OUTCOMES),
                                              list(OUTCOMES.values())),
         "ticket_class": pd.Categorical.from_codes(visits["ticket_class"], list(TICKET_CLASSES)),
+        "purpose": pd.Categorical.from_codes(visits["purpose"], list(PURPOSES.values())),
+        "dossier": visits["dossier"],
     })
 
 

@@ -13,9 +13,10 @@ from sim.analysis.dossier_metrics import DOSSIER_METRICS, dossier_metrics
 from sim.analysis.targets import target_minutes
 from sim.analysis.ticket_metrics import ticket_metric_names, ticket_metrics
 from sim.analysis.timeweighted import step_max, step_total, summed_steps
+from sim.analysis.trip_metrics import trip_metric_names, trip_metrics
 from sim.analysis.waits import VisitWaits, share, wait_statistics
 from sim.model.desk import DeskLog
-from sim.model.record import ABANDONED, BLOCKED, INCOMPLETE, SENT_HOME, SERVED, RunRecord
+from sim.model.record import ABANDONED, BLOCKED, INCOMPLETE, SENT_HOME, SERVED, SUBMIT, RunRecord
 from sim.scenario.schema import Scenario
 
 BASE_METRICS: tuple[str, ...] = (
@@ -38,7 +39,7 @@ def metric_names(scenario: Scenario, desk_names: list[str] | tuple[str, ...]) ->
         names.append("guidance_wait_mean")
     if any(p.back_office is not None for p in scenario.procedures):
         names += list(DOSSIER_METRICS)
-    return names + ticket_metric_names(scenario)
+    return names + ticket_metric_names(scenario) + trip_metric_names(scenario)
 
 
 def run_metrics(record: RunRecord, scenario: Scenario) -> dict[str, float]:
@@ -65,6 +66,7 @@ def run_metrics(record: RunRecord, scenario: Scenario) -> dict[str, float]:
         "guidance_wait_mean": _guidance_wait_mean(visits["guidance_wait"][counted]),
         **dossier_metrics(record, scenario),
         **ticket_metrics(record, scenario, waits, counted),
+        **trip_metrics(record),
     }
     return {name: metrics[name] for name in metric_names(scenario, record.desk_names)}
 
@@ -75,11 +77,13 @@ def _guidance_wait_mean(waits: np.ndarray) -> float:
 
 
 def _trips_per_citizen(visits: dict[str, np.ndarray], warmup_end: float) -> float:
-    """Mean trips made by citizens whose first trip came after the warm-up."""
-    first = (visits["trip"] == 1) & (visits["arrival"] >= warmup_end)
+    """Mean trips made to submit by citizens whose first trip came after the warm-up (trips to
+    collect a result count in trips_per_dossier_total)."""
+    submit = visits["purpose"] == SUBMIT
+    first = (visits["trip"] == 1) & (visits["arrival"] >= warmup_end) & submit
     if not first.any():
         return np.nan
-    trips = np.bincount(visits["citizen"], minlength=int(visits["citizen"].max()) + 1)
+    trips = np.bincount(visits["citizen"][submit], minlength=int(visits["citizen"].max()) + 1)
     return float(trips[visits["citizen"][first]].mean())
 
 

@@ -82,9 +82,10 @@ class BackOffice:
 
     # --- dossiers in and out ------------------------------------------------------------------
     def receive(self, procedure: int, source: int, due: float, work: float, delay_days: float,
-                trips: int = 0, citizen: int = -1) -> None:
+                trips: int = 0, citizen: int = -1) -> int:
         """A dossier enters the back office now (from ``citizen`` on trip ``trips`` at the
-        counter; -1 and 0 for online and backlog dossiers, which no visit submitted)."""
+        counter; -1 and 0 for online and backlog dossiers, which no visit submitted); its
+        number."""
         dossier = len(self.procedure)
         self.procedure.append(procedure)
         self.citizen.append(citizen)
@@ -100,6 +101,7 @@ class BackOffice:
         self._queue(dossier)
         for offer in self.on_new_work:
             offer()
+        return dossier
 
     def take(self) -> int | None:
         """The next dossier for a counter, by the queue order, once free dedicated staff on

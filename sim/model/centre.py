@@ -21,13 +21,14 @@ import numpy as np
 import simpy
 
 from sim.model.appointments import assign_tickets
-from sim.model.arrivals import Intensity, build_intensity, time_on_day
+from sim.model.arrivals import Intensity, build_intensity
 from sim.model.back_office import SOURCES, BackOffice
 from sim.model.calendar import build_timeline
 from sim.model.citizens import Citizens, counter_pools, sample_citizens
 from sim.model.counter_outcome import CounterOutcome
 from sim.model.deadlines import WorkingCalendar
 from sim.model.desk import Desk
+from sim.model.desk_hours import arrivals_in_open_hours, pool_intensities
 from sim.model.disruptions import DisruptionPlan, plan_disruptions
 from sim.model.dossier_sources import backlog_dossiers, file_dossiers, online_dossiers
 from sim.model.helping import CounterHelp
@@ -38,13 +39,17 @@ from sim.model.record import (
     SENT_HOME,
     SERVED,
     WAITING,
+    WALK_IN,
     RunRecord,
     Visits,
     desk_logs,
     guidance_logs,
 )
+from sim.model.returns import ComingBack, TripDraws
+from sim.model.second_visits import SecondVisits
 from sim.model.streams import streams
 from sim.model.tickets import install_queues
+from sim.model.visitors import Visitors
 from sim.scenario.schema import Scenario
 
 ONLINE, BACKLOG = (SOURCES.index(s) for s in ("online", "backlog"))
@@ -70,9 +75,12 @@ class _CentreRun:
         self.intensity: Intensity = build_intensity(scenario.arrivals, scenario.calendar,
                                                     self.timeline)
         rngs = streams(seed)
+        self.pool_intensity = pool_intensities(scenario, self.timeline, self.intensity)
         self.citizens: Citizens
         self.citizens, self.no_show_slots = assign_tickets(
-            scenario, self.timeline, sample_citizens(scenario, self.intensity, rngs), rngs)
+            scenario, self.timeline,
+            arrivals_in_open_hours(sample_citizens(scenario, self.intensity, rngs),
+                                   self.intensity, self.pool_intensity), rngs)
         self.plan: DisruptionPlan = plan_disruptions(scenario, self.timeline, seed)
         self.slowed = bool(self.plan.slow_edges)
         self.serve_all = scenario.at_closing == "serve_all"
@@ -81,6 +89,7 @@ class _CentreRun:
         self._set_up_back_office()
         self._set_up_citizens()
         self._set_up_visits()
+        self._set_up_second_visits(rngs)
 
     def _set_up_desks(self) -> None:
         """Counter pools (a desk at a site) and one guidance team per site."""
@@ -111,16 +120,27 @@ class _CentreRun:
         self.always_served = self.counter_outcome.always_served
 
     def _set_up_citizens(self) -> None:
-        """Per-citizen columns as lists: a numpy array indexed from Python returns numpy
-        scalars, slow to make and slow to add, and a numpy delay makes env.now a numpy scalar
-        too."""
-        citizens = self.citizens
-        self.pool_of: list[int] = citizens.pool.tolist()
-        self.site_of: list[int] = citizens.site.tolist()
-        self.procedure_of: list[int] = citizens.procedure.tolist()
-        self.service: list[float] = citizens.service.tolist()
-        self.guided: list[bool] = citizens.guided.tolist()
-        self.guidance_time: list[float] = citizens.guidance_time.tolist()
+        """Per-visitor columns (`sim.model.visitors`), each also bound to the run."""
+        visitors = self.visitors = Visitors(self.citizens)
+        self.pool_of, self.site_of = visitors.pool, visitors.site
+        self.procedure_of, self.service = visitors.procedure, visitors.service
+        self.guided, self.guidance_time = visitors.guided, visitors.guidance_time
+        self.first_added = visitors.first_added  # visitors from this number on: about a dossier
+
+    def _set_up_second_visits(self, rngs: dict[str, np.random.Generator]) -> None:
+        """Patience and returns of every trip, coming back, collectors and inquiries."""
+        scenario, citizens = self.scenario, self.citizens
+        trips = (len(citizens), scenario.max_trips)
+        lags = (rngs["return_lags"].random(trips) if scenario.return_lag_days is not None
+                else np.zeros(trips))
+        self.draws = TripDraws(scenario, citizens, lags)
+        self.coming_back = ComingBack(self.env, scenario, self.timeline, self.draws,
+                                      lambda c: self.pool_intensity[self.pool_of[c]],
+                                      self._arrive)
+        self.second = SecondVisits(self.env, scenario, self.timeline, self.working,
+                                   self.back_office, self.counter_outcome, self.visitors,
+                                   self.draws, self.pool_intensity, self._arrive,
+                                   rngs["pickup"], self.seed)
 
     def _set_up_visits(self) -> None:
         """The visit columns, each also bound to the run: the per-citizen code reaches it in
@@ -149,9 +169,10 @@ class _CentreRun:
     def run(self) -> RunRecord:
         env = self.env
         env.process(self._first_trips())
-        for dossiers, source in ((self.online, ONLINE), (self.backlog, BACKLOG)):
+        for dossiers, source, told in ((self.online, ONLINE, None),
+                                       (self.backlog, BACKLOG, self.second.backlog_filed)):
             if len(dossiers.time):
-                env.process(file_dossiers(env, self.back_office, dossiers, source))
+                env.process(file_dossiers(env, self.back_office, dossiers, source, told))
         start_opening_hours(env, self, self.scenario, self.timeline, self.pools, self.desks,
                             self.guides, self.plan.stops)
         if self.counter_help is not None:
@@ -162,9 +183,12 @@ class _CentreRun:
 
     # --- arrivals -------------------------------------------------------------------------------
     def _first_trips(self):
+        """Citizens arrive in time order (a desk's own hours may reorder them)."""
         env = self.env
-        for citizen, time in enumerate(self.citizens.arrival.tolist()):
-            yield env.timeout(time - env.now)
+        arrival = self.citizens.arrival
+        times = arrival.tolist()
+        for citizen in np.argsort(arrival, kind="stable").tolist():
+            yield env.timeout(times[citizen] - env.now)
             self._arrive(citizen, 1)
 
     def _arrive(self, citizen: int, trip: int) -> None:
@@ -180,20 +204,16 @@ class _CentreRun:
         self.v_guidance_wait.append(math.nan)
         self.v_joined.append(now)
         self.v_desk.append(None)
-        if self.classed:
-            self.v_class.append((self.first_ticket if trip == 1 else self.later_ticket)[citizen])
-        citizens = self.citizens
-        if citizens.patience is not None:  # patience covers the time in queues only
-            timer = self.env.timeout(float(citizens.patience[citizen, trip - 1]), visit)
+        if self.classed:  # visitors added during the run (about a dossier) walk in
+            tickets = self.first_ticket if trip == 1 else self.later_ticket
+            self.v_class.append(tickets[citizen] if citizen < self.first_added else WALK_IN)
+        if self.citizens.patience is not None:  # patience covers the time in queues only
+            timer = self.env.timeout(self.draws.patience(citizen, trip), visit)
             timer.callbacks.append(self._give_up)
         if trip == 1 and self.guides and self.guided[citizen]:
             self._join(visit, self.guides[self.site_of[citizen]])
         else:
             self._join(visit, self.desks[self.pool_of[citizen]])
-
-    def _on_return(self, event: simpy.Event) -> None:
-        citizen, trip = event.value
-        self._arrive(citizen, trip)
 
     def _join(self, visit: int, desk: Desk) -> None:
         # With ticket classes the queue decides (a reserved counter may be free while others
@@ -264,9 +284,13 @@ class _CentreRun:
         self.v_end[visit] = now
         citizen = self.v_citizen[visit]
         procedure = self.procedure_of[citizen]
-        self.v_outcome[visit] = (SERVED if self.always_served[procedure]
-                                 else self.counter_outcome.outcome(visit, citizen, procedure,
-                                                                   self.v_trip[visit]))
+        if citizen >= self.first_added:  # came for a result, or to ask
+            self.v_outcome[visit] = self.second.outcome(citizen, self.v_trip[visit],
+                                                        self.v_start[visit])
+        else:
+            self.v_outcome[visit] = (
+                SERVED if self.always_served[procedure]
+                else self.counter_outcome.outcome(visit, citizen, procedure, self.v_trip[visit]))
         desk = self.desks[self.pool_of[citizen]]
         desk.busy -= 1
         if not self.serve_queue(desk):
@@ -321,27 +345,14 @@ class _CentreRun:
         desk.record(now)
         self._maybe_return(visit)
 
-    # --- coming back ----------------------------------------------------------------------------
+    # --- coming back ---------------------------------------------------------------------------
     def _maybe_return(self, visit: int) -> None:
-        """Who gave up or was sent home may come back on the next opening day."""
-        citizen, trip = self.v_citizen[visit], self.v_trip[visit]
-        returns = self.citizens.returns
-        if returns is None or returns[citizen, trip - 1] >= self.scenario.return_probability:
-            return
-        self.come_back(visit, self.env.now)
+        """Who gave up or was sent home may come back, after the return lag."""
+        self.coming_back.maybe_return(self.v_citizen[visit], self.v_trip[visit])
 
     def come_back(self, visit: int, after: float) -> None:
         """The citizen's next trip, on the first opening day after the day of ``after``."""
-        citizen, trip = self.v_citizen[visit], self.v_trip[visit]
-        if trip >= self.scenario.max_trips:
-            return
-        day = self.timeline.next_day_after(after)
-        if day is None:
-            return  # the next opening day lies beyond the simulated horizon
-        uniform = self.citizens.return_clock[citizen, trip - 1 : trip]
-        when = max(float(time_on_day(self.intensity, day, uniform)[0]), self.env.now)
-        back = self.env.timeout(when - self.env.now, (citizen, trip + 1))
-        back.callbacks.append(self._on_return)
+        self.coming_back.come_back(self.v_citizen[visit], self.v_trip[visit], after)
 
     # --- closing --------------------------------------------------------------------------------
     def close_for_day(self, desk: Desk) -> None:
@@ -361,11 +372,19 @@ class _CentreRun:
             self._maybe_return(visit)
 
     # --- result ---------------------------------------------------------------------------------
+    def _slots(self) -> np.ndarray | None:
+        """Each visitor's booked slot (nan: none; visitors added during the run book none);
+        None without appointments."""
+        slot = self.citizens.slot
+        if slot is None:
+            return None
+        return np.concatenate([slot, np.full(len(self.visitors.procedure) - len(slot), np.nan)])
+
     def _record(self) -> RunRecord:
         return RunRecord(
             seed=self.seed,
             desk_names=tuple(self.desk_names),
-            visits=self.visits.columns(self.citizens),
+            visits=self.visits.columns(self.visitors.columns(), self._slots()),
             desk_logs=desk_logs(self.desk_names, self.desks),
             guidance_logs=guidance_logs(self.site_names, self.guides),
             back_office_log=np.asarray(self.back_office.log, dtype=float),

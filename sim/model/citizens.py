@@ -143,16 +143,26 @@ def _choose_sites(scenario: Scenario, procedure: np.ndarray,
                   uniforms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each citizen's site, among the sites that have their procedure's desk, by site share."""
     pools = counter_pools(scenario)
-    fractions = pool_fractions(scenario)
     sites = list(scenario.site_desks())
     site = np.zeros(len(procedure), dtype=np.int64)
     pool = np.zeros(len(procedure), dtype=np.int64)
     for index, proc in enumerate(scenario.procedures):
         chosen = procedure == index
-        candidates = np.array([i for i, p in enumerate(pools) if p.desk == proc.desk])
-        weights = np.cumsum([fractions[i] for i in candidates])
-        pick = candidates[np.minimum(np.searchsorted(weights, uniforms[chosen], side="right"),
-                                     len(candidates) - 1)]
+        pick = pools_chosen(scenario, proc.desk, uniforms[chosen])
         pool[chosen] = pick
         site[chosen] = [sites.index(pools[i].site) for i in pick]
     return site, pool
+
+
+def pools_chosen(scenario: Scenario, desk: str, uniforms: np.ndarray) -> np.ndarray:
+    """The pool of a desk each uniform chooses, among the sites that have it, by site share."""
+    fractions = pool_fractions(scenario)
+    candidates = np.array([i for i, p in enumerate(counter_pools(scenario)) if p.desk == desk])
+    weights = np.cumsum([fractions[i] for i in candidates])
+    return candidates[np.minimum(np.searchsorted(weights, uniforms, side="right"),
+                                 len(candidates) - 1)]
+
+
+def choose_pool(scenario: Scenario, desk: str, uniform: float) -> int:
+    """The pool of a desk one uniform chooses (a visitor added during the run)."""
+    return int(pools_chosen(scenario, desk, np.array([uniform]))[0])

@@ -50,6 +50,8 @@ class CounterOutcome:
         self.always_served = [not p.incomplete and p.back_office is None
                               and p.id not in plan.blocked for p in procedures]
         self.due_cache: dict[tuple[int, float, bool], float] = {}
+        # Told of each dossier received at the counter, with its citizen (pick-ups).
+        self.on_dossier: Callable[[int, int], None] | None = None
 
     def outcome(self, visit: int, citizen: int, procedure: int, trip: int) -> int:
         """Served, or told to come back: an incomplete dossier, or a procedure blocked today."""
@@ -68,10 +70,12 @@ class CounterOutcome:
             self.come_back(visit, now)
             return INCOMPLETE
         if self.has_back_office[procedure]:
-            self.back_office.receive(procedure, COUNTER, self.due(procedure),
-                                     float(citizens.work[citizen]),
-                                     float(citizens.delay_days[citizen]), trips=trip,
-                                     citizen=citizen)
+            dossier = self.back_office.receive(procedure, COUNTER, self.due(procedure),
+                                               float(citizens.work[citizen]),
+                                               float(citizens.delay_days[citizen]), trips=trip,
+                                               citizen=citizen)
+            if self.on_dossier is not None:
+                self.on_dossier(citizen, dossier)
         return SERVED
 
     def due(self, procedure: int) -> float:

@@ -6,6 +6,7 @@ the back office during it (`file_dossiers`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,11 +33,13 @@ class DossierBatch:
     due: np.ndarray
     work: np.ndarray
     delay_days: np.ndarray
+    origin: np.ndarray  # each dossier's row in the order of its parts (backlog entries)
 
     @staticmethod
     def empty() -> DossierBatch:
         nothing = np.zeros(0)
-        return DossierBatch(nothing, nothing.astype(np.int64), nothing, nothing, nothing)
+        return DossierBatch(nothing, nothing.astype(np.int64), nothing, nothing, nothing,
+                            nothing.astype(np.int64))
 
 
 def online_share_on(procedure: Procedure, date: dt.date) -> float:
@@ -111,20 +114,26 @@ def backlog_dossiers(scenario: Scenario, timeline: Timeline, working: WorkingCal
 
 
 def file_dossiers(env: simpy.Environment, back_office: BackOffice, dossiers: DossierBatch,
-                  source: int):
-    """A process: each dossier of the batch reaches the back office at its time."""
+                  source: int, on_filed: Callable[[int, int], None] | None = None):
+    """A process: each dossier of the batch reaches the back office at its time (and
+    ``on_filed(origin, dossier)`` is told of it)."""
     for index, time in enumerate(dossiers.time.tolist()):
         yield env.timeout(time - env.now)
-        back_office.receive(int(dossiers.procedure[index]), source, float(dossiers.due[index]),
-                            float(dossiers.work[index]), float(dossiers.delay_days[index]))
+        dossier = back_office.receive(int(dossiers.procedure[index]), source,
+                                      float(dossiers.due[index]), float(dossiers.work[index]),
+                                      float(dossiers.delay_days[index]))
+        if on_filed is not None:
+            on_filed(int(dossiers.origin[index]), dossier)
 
 
 def _in_time_order(parts: list[tuple[np.ndarray, ...]]) -> DossierBatch:
     """One batch from (time, procedure, due, work, delay) parts, sorted by time; parts keep
-    their order among dossiers received at the same moment."""
+    their order among dossiers received at the same moment, and each dossier its origin (its
+    row in the parts' order)."""
     if not parts:
         return DossierBatch.empty()
     columns = [np.concatenate(column) for column in zip(*parts, strict=True)]
+    columns.append(np.arange(len(columns[0]), dtype=np.int64))
     order = np.argsort(columns[0], kind="stable")
     return DossierBatch(*(column[order] for column in columns))
 

@@ -12,14 +12,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.model.calendar import Timeline
-from sim.model.citizens import Citizens
 from sim.model.desk import Desk
 
 # Outcome codes of a visit. WAITING and IN_SERVICE are states during the run; a finished visit
-# has one of the five outcomes of OUTCOMES.
-WAITING, IN_SERVICE, SERVED, ABANDONED, SENT_HOME, INCOMPLETE, BLOCKED = range(7)
+# has one of the outcomes of OUTCOMES (not_ready: a pick-up that found the result not ready).
+WAITING, IN_SERVICE, SERVED, ABANDONED, SENT_HOME, INCOMPLETE, BLOCKED, NOT_READY = range(8)
 OUTCOMES = {SERVED: "served", ABANDONED: "abandoned", SENT_HOME: "sent_home",
-            INCOMPLETE: "incomplete", BLOCKED: "blocked"}
+            INCOMPLETE: "incomplete", BLOCKED: "blocked", NOT_READY: "not_ready"}
+# What a visit is for: to submit a dossier (every pre-sampled citizen's trips), to collect a
+# result, or to ask about a transferred dossier.
+SUBMIT, PICKUP, INQUIRY = range(3)
+PURPOSES = {SUBMIT: "submit", PICKUP: "pickup", INQUIRY: "inquiry"}
 # Ticket classes of a visit (its ticket_class column): sim.model.tickets calls by them.
 WALK_IN, BOOKED, PRIORITY = range(3)
 TICKET_CLASSES: tuple[str, ...] = ("walk_in", "booked", "priority")
@@ -70,18 +73,19 @@ class Visits:
         self.ticket_class: list[int] = []  # sim.model.tickets codes; left empty (all walk-in)
         # without priority tickets and appointments
 
-    def columns(self, citizens: Citizens) -> dict[str, np.ndarray]:
-        """The visit columns of the record, with each visit's procedure and counter pool."""
+    def columns(self, visitors: dict[str, np.ndarray],
+                slot: np.ndarray | None) -> dict[str, np.ndarray]:
+        """The visit columns of the record, with each visit's procedure, counter pool, purpose
+        and dossier (-1 for a submission) from the per-visitor columns of `visitors`, and the
+        slot each visitor booked (`slot`; None without appointments)."""
         citizen = np.asarray(self.citizen, dtype=np.int64)
         ticket = (np.asarray(self.ticket_class, dtype=np.int8) if self.ticket_class
                   else np.zeros(len(citizen), dtype=np.int8))
-        booked = (citizens.slot[citizen] if citizens.slot is not None
-                  else np.full(len(citizen), np.nan))
+        booked = slot[citizen] if slot is not None else np.full(len(citizen), np.nan)
         return {
             "citizen": citizen,
             "trip": np.asarray(self.trip, dtype=np.int64),
-            "procedure": citizens.procedure[citizen],
-            "desk": citizens.pool[citizen],
+            **{name: column[citizen] for name, column in visitors.items()},
             "arrival": np.asarray(self.arrival),
             "start": np.asarray(self.start),
             "end": np.asarray(self.end),

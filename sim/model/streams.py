@@ -36,6 +36,10 @@ STREAMS: tuple[str, ...] = (
     "disruptions",  # outages: moments and lengths, per outage
     "tickets",  # whether a citizen holds a priority ticket (one uniform per citizen)
     "appointments",  # whether a citizen books, does not come, and how punctual (three each)
+    "return_lags",  # opening days until a return, one per trip
+    "pickup",  # collecting the result of a counter dossier, per submitting citizen
+    "pickup_backlog",  # collecting the result of a transferred dossier, per backlog entry
+    "inquiries",  # inquiries about a transferred dossier, per backlog entry
 )
 
 

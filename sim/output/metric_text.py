@@ -46,6 +46,10 @@ METRIC_NAMES: dict[str, str] = {
     "wait_p90:priority": N_("90th-percentile wait, priority tickets (min)"),
     "no_show_share": N_("Booked citizens who did not come"),
     "booked_wait_mean": N_("Mean wait past the booked slot (min)"),
+    "pickup_visits": N_("Trips to collect a result"),
+    "wasted_trip_share": N_("Pick-ups that found the result not ready"),
+    "trips_per_dossier_total": N_("Trips per dossier, collecting the result included"),
+    "inquiries": N_("Inquiries about transferred dossiers"),
 }
 
 METRIC_FORMATS: dict[str, MetricFormat] = {  # in the order of the report's key figures
@@ -60,9 +64,12 @@ METRIC_FORMATS: dict[str, MetricFormat] = {  # in the order of the report's key 
     "overdue": MetricFormat(False, 0),
     "lateness_p90": MetricFormat(False, 1),
     "backlog_cleared_day": MetricFormat(False, 0),
+    "wasted_trip_share": MetricFormat(True, 1),
+    "trips_per_dossier_total": MetricFormat(False, 2),
 }
 OTHER_FORMATS = {"arrived": MetricFormat(False, 0),
-                 "back_office_utilisation": MetricFormat(True, 0)}
+                 "back_office_utilisation": MetricFormat(True, 0),
+                 "pickup_visits": MetricFormat(False, 0), "inquiries": MetricFormat(False, 0)}
 DEFAULT_FORMAT = MetricFormat(False, 1)
 
 

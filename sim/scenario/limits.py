@@ -36,6 +36,7 @@ MAX_COMBINED_SLOWDOWN = 1_000  # overlapping slowdowns multiply up to this, no f
 MAX_OUTAGES_PER_DAY = 50  # random outages of one entry, per opening day
 MIN_CHUNK_MINUTES, MAX_CHUNK_MINUTES = 1, 1_440  # counter_first pieces: at least a minute
 MAX_OVERDUE = 10_000_000  # the overdue target, in dossiers
+MAX_INQUIRIES_PER_DAY = 10  # inquiries per transferred dossier per working day
 
 MAX_YAML_DEPTH = 40  # levels of nesting in a YAML file
 MAX_YAML_NODES = 100_000  # values in a YAML file, counting what every alias stands for

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from sim.scenario.errors import Problem
 from sim.scenario.problems import join_path
 from sim.scenario.schema import Procedure, Scenario
+from sim.scenario.second_visits import second_visit_problems
 from sim.scenario.ticket_references import appointment_problems
 from sim.scenario.transition import Blocked, OnlinePeriod, Outage
 from sim.scenario.types import clock_minutes, level_at, schedule_points, session_minutes
@@ -31,6 +32,7 @@ def cross_reference_problems(scenario: Scenario, prefix: str = "") -> list[Probl
         *_closing_problems(scenario, at),
         *_profile_problems(scenario, at),
         *appointment_problems(scenario, at),
+        *second_visit_problems(scenario, at),
     ]
 
 

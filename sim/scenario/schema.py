@@ -26,6 +26,7 @@ from sim.scenario.limits import (
     MAX_TRIPS,
     MAX_WORKING_DAYS,
 )
+from sim.scenario.second_visits import Inquiries, Pickup, ReturnLag
 from sim.scenario.strict import StrictModel
 from sim.scenario.tickets import Appointments, Tickets
 from sim.scenario.transition import (
@@ -183,6 +184,8 @@ class Procedure(StrictModel):
         default=0.0, description="share of counter visits with an incomplete dossier: the "
                                  "citizen is asked for a supplement and comes back")
     guidance: Share = Field(default=0.0, description="share who first need the guidance team")
+    pickup: Pickup | None = Field(
+        default=None, description="how results are collected (none: no pick-up trips)")
     label: Label | None = label_field("procedure")
 
     @field_validator("name")
@@ -259,6 +262,8 @@ class Scenario(StrictModel):
     guidance: Guidance | None = None
     back_office: BackOffice | None = None
     backlog: list[BacklogItem] = Field(default=[], description="dossiers inherited on day one")
+    inquiries: Inquiries | None = Field(
+        default=None, description="citizens asking about their open transferred dossiers")
     disruptions: list[Disruption] = Field(default=[], description="outages, slowdowns, blocks")
     tickets: Tickets | None = Field(
         default=None, description="priority tickets; none: first come, first served")
@@ -268,6 +273,9 @@ class Scenario(StrictModel):
         default=None, description="minutes a waiting citizen stays before giving up; none: forever")
     return_probability: Share = Field(
         default=0.0, description="chance that who gives up or is sent home returns another day")
+    return_lag_days: ReturnLag | None = Field(
+        default=None, description="opening days until who gave up or was sent home comes back; "
+                                  "none: the next opening day")
     max_trips: Annotated[int, Field(ge=1, le=MAX_TRIPS)] = Field(
         default=10, description="a citizen not served after this many trips stops coming")
     at_closing: Literal["send_home", "serve_all"] = Field(
