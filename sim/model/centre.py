@@ -8,7 +8,8 @@ Citizens are moved by plain SimPy timeouts with callbacks rather than one genera
 citizen: a visit needs no control flow of its own, and callbacks keep the per-citizen cost close
 to that of a bare SimPy queue. The rest of the run lives next to it: opening hours, outages and
 closings as processes (`sim.model.opening`), what a visit at the counter comes to
-(`sim.model.counter_outcome`), counter staff helping the back office under `counter_first`
+(`sim.model.counter_outcome`), counters that serve several desks' queues
+(`sim.model.counter_groups`), counter staff helping the back office under `counter_first`
 (`sim.model.helping`), online and transferred dossiers (`sim.model.dossier_sources`), and the
 record of the run (`sim.model.record`).
 """
@@ -24,6 +25,7 @@ from sim.model.arrivals import Intensity, build_intensity, time_on_day
 from sim.model.back_office import SOURCES, BackOffice
 from sim.model.calendar import build_timeline
 from sim.model.citizens import Citizens, counter_pools, sample_citizens
+from sim.model.counter_groups import Serving, counter_groups
 from sim.model.counter_outcome import CounterOutcome
 from sim.model.deadlines import WorkingCalendar
 from sim.model.desk import Desk
@@ -76,6 +78,9 @@ class _CentreRun:
         self._set_up_back_office()
         self._set_up_citizens()
         self._set_up_visits()
+        self.groups = counter_groups(scenario, self.pools, self.desks, self.visits,
+                                     Serving(self.env, self._start, self._counter_free,
+                                             self.serve_queue))
 
     def _set_up_desks(self) -> None:
         """Counter pools (a desk at a site) and one guidance team per site."""
@@ -183,9 +188,14 @@ class _CentreRun:
         self._arrive(citizen, trip)
 
     def _join(self, visit: int, desk: Desk) -> None:
-        if not desk.waiting and self._counter_free(desk):
-            self._start(visit, desk)
-            return
+        if not desk.waiting:
+            if self.groups is None:
+                if self._counter_free(desk):
+                    self._start(visit, desk)
+                    return
+            elif (server := self.groups.free_server(desk)) is not None:
+                self._start(visit, server)
+                return
         self.v_joined[visit] = self.env.now
         self.v_desk[visit] = desk
         desk.queue.append(visit)
@@ -197,6 +207,7 @@ class _CentreRun:
         now = self.env.now
         self.v_wait[visit] += now - self.v_joined[visit]
         self.v_outcome[visit] = IN_SERVICE
+        self.v_desk[visit] = desk  # the counters that serve it
         desk.busy += 1
         desk.record(now)
         citizen = self.v_citizen[visit]
@@ -251,7 +262,7 @@ class _CentreRun:
         self.v_outcome[visit] = (SERVED if self.always_served[procedure]
                                  else self.counter_outcome.outcome(visit, citizen, procedure,
                                                                    self.v_trip[visit]))
-        desk = self.desks[self.pool_of[citizen]]
+        desk = self.v_desk[visit]
         desk.busy -= 1
         if not self.serve_queue(desk):
             desk.record(now)
@@ -265,6 +276,8 @@ class _CentreRun:
         """
         outcome = self.v_outcome
         logged = False
+        if self.groups is not None and not desk.guidance:  # the loop below then finds nothing
+            logged = self.groups.serve(desk)
         while desk.waiting and self._counter_free(desk):
             visit = desk.queue.popleft()
             if outcome[visit] == WAITING:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 
+from sim.scenario.counter_groups import serving_problems
 from sim.scenario.errors import Problem
 from sim.scenario.problems import join_path
 from sim.scenario.schema import Procedure, Scenario
@@ -24,6 +25,8 @@ def cross_reference_problems(scenario: Scenario, prefix: str = "") -> list[Probl
 
     return [
         *_procedure_problems(scenario, at),
+        *serving_problems(scenario.site_desks(), {p.desk for p in scenario.procedures},
+                          scenario.sites is None, at),
         *_share_problems(scenario, at),
         *_backlog_problems(scenario, at),
         *_disruption_problems(scenario, at),

@@ -13,6 +13,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from sim.scenario.counter_groups import (
+    PICK_DESCRIPTION,
+    SERVES_DESCRIPTION,
+    Pick,
+    Serves,
+    check_serving,
+)
 from sim.scenario.distributions import Duration
 from sim.scenario.limits import (
     MAX_COUNTERS,
@@ -190,17 +197,21 @@ class Procedure(StrictModel):
 
 
 class Desk(StrictModel):
-    """A pool of counters serving the same procedures from one first-come-first-served queue."""
+    """A pool of counters serving the same procedures from one first-come-first-served queue,
+    and with `serves` other desks' queues too (`sim.scenario.counter_groups`)."""
 
     counters: Annotated[int, Field(ge=1, le=MAX_COUNTERS)] = Field(
         description="counters (staffed) at the desk")
     schedule: dict[Clock, Annotated[int, Field(ge=0, le=MAX_COUNTERS)]] | None = Field(
         default=None,
         description="open counters from each clock time on, within sessions; default all")
+    serves: Serves | None = Field(default=None, description=SERVES_DESCRIPTION)
+    pick: Pick | None = Field(default=None, description=PICK_DESCRIPTION)
 
     @model_validator(mode="after")
     def _within_counters(self) -> Desk:
         check_schedule(self.schedule, self.counters, "counters")
+        check_serving(self.serves, self.pick)
         return self
 
 
