@@ -29,9 +29,9 @@ from sample_path_checks import check_areas, check_ends_empty, check_visits
 
 import sim
 from sim.analysis.confidence import t_interval
+from sim.analysis.metrics import run_metrics
 from sim.analysis.theory import QueueTheory, erlang_c
 from sim.cli import main
-from sim.analysis.metrics import run_metrics
 from sim.model.centre import simulate
 from sim.model.desk import DeskLog
 from sim.model.record import ABANDONED, SENT_HOME, SERVED, RunRecord
