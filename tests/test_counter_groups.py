@@ -200,3 +200,23 @@ def test_set_changes_what_counters_serve() -> None:
         "check", str(POOLED), "--set", "desks.b.serves=[b]", "--set", "desks.b.pick=null"])
     assert result.exit_code == 0, result.output
     assert "serves:\n    - b\n    pick: null" in result.output
+
+
+def test_check_counts_desks_that_serve_each_other_together() -> None:
+    """`sim check` adds the desks linked by `serves` as one row, and does not call a desk
+    overloaded that other counters also serve; the linked desks' sum decides."""
+    result = CliRunner().invoke(main, ["check", str(POOLED), "--set", "arrivals.per_hour=30"])
+    assert result.exit_code == 0, result.output
+    assert "a+b    720.00" in result.output
+    warned = [line.split(": offered load")[0] for line in result.stderr.splitlines()]
+    assert warned == [  # no single desk when pooled; not b, which a helps, under overflow
+        "warning: option baseline, desks a+b", "warning: option first_in_order, desks a+b",
+        "warning: option overflow, desk a", "warning: option overflow, desks a+b",
+        "warning: option separate, desk a", "warning: option separate, desk b"], warned
+
+
+def test_check_refuses_a_desk_serving_a_desk_that_does_not_exist() -> None:
+    result = CliRunner().invoke(main, ["check", str(POOLED), "--set", "desks.b.serves=[b, c]"])
+    assert result.exit_code == 2
+    assert (f"{POOLED}: desks.b.serves[1] (set by --set desks.b.serves): got 'c'; allowed: a "
+            "desk at this site: a, b") in result.output + result.stderr

@@ -137,6 +137,32 @@ CASES = [
          overrides=("at_closing=serve_all", "desks=null",
                     'sites={main: {share: 0.6, desks: {general: {counters: 2}}}, old_hq: {share: '
                     '0.4, desks: {general: {counters: 1, schedule: {"07:30": 1, "13:30": 0}}}}}')),
+    # Counters that serve several desks (serves, pick)
+    Case("serves_unknown_desk",
+         "desks.general.serves[1] (set by --set desks.general.serves)", "'land'",
+         ("a desk at this site", "general"), file="valid",
+         overrides=("desks.general.serves=[general, land]",)),
+    Case("serves_desk_twice",
+         "desks.general.serves[1] (set by --set desks.general.serves)", "'general'",
+         ("each desk once", "serves[0]"), file="valid",
+         overrides=("desks.general.serves=[general, general]",)),
+    Case("serves_not_its_own_queue", "desks.general.serves (set by --set desks)", "['flex']",
+         ("includes 'general' itself",), file="valid",
+         overrides=("desks={general: {counters: 2, serves: [flex]}, flex: {counters: 1}}",)),
+    Case("pick_without_serves", "desks.general.pick (set by --set desks.general.pick)",
+         "'longest_waiting'", ("no pick without serves",), file="valid",
+         overrides=("desks.general.pick=longest_waiting",)),
+    Case("unknown_pick", "desks.general.pick (set by --set desks.general.pick)", "'oldest'",
+         ("first_in_order", "longest_waiting"), file="valid",
+         overrides=("desks.general.pick=oldest",)),
+    Case("serves_desk_of_another_site", "sites.main.desks.general.serves[1] (set by --set sites)",
+         "'land'", ("a desk at this site: general",), file="valid",
+         overrides=("desks=null", "sites={main: {share: 0.6, desks: {general: {counters: 2, "
+                    "serves: [general, land]}}}, old_hq: {share: 0.4, desks: {general: "
+                    "{counters: 1}, land: {counters: 1}}}}")),
+    Case("option_serves_unknown_desk", "options.pool.desks.general.serves[1]", "'nope'",
+         ("a desk at this site: general",), file="valid",
+         overrides=("options={pool: {desks.general.serves: [general, nope]}}",)),
     # Options
     Case("option_missing_field", "options.extra.desks.nope.counters", "3",
          ("desks has no 'nope'", "general")),

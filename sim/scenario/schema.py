@@ -18,7 +18,6 @@ from sim.scenario.counter_groups import (
     SERVES_DESCRIPTION,
     Pick,
     Serves,
-    check_serving,
 )
 from sim.scenario.distributions import Duration
 from sim.scenario.limits import (
@@ -211,7 +210,6 @@ class Desk(StrictModel):
     @model_validator(mode="after")
     def _within_counters(self) -> Desk:
         check_schedule(self.schedule, self.counters, "counters")
-        check_serving(self.serves, self.pick)
         return self
 
 
