@@ -39,6 +39,8 @@ GOLDEN = {  # every bundled scenario, as tests/summary_digests.py prints them
         "075d89303fdcee4c28f9e398acd676929ef5f04fd545fa5d72507950e44fdc91",
     "theory/back_office_mmc.yaml":
         "19ab8d035a5fe94ec49a16d483bb26b9ee9bcbb7eedae56fe24ee13479979124",
+    "theory/pooled.yaml":
+        "1009c97ca00c377779f810edef0f53116c211de66f0e6db718c8e82cee09838c",
 }
 
 

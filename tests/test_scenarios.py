@@ -34,6 +34,7 @@ SCENARIOS = [BUNDLED / name for name in (
     "theory/erlang_a.yaml",
     "theory/md1.yaml",
     "theory/back_office_mmc.yaml",
+    "theory/pooled.yaml",
 )]
 
 
