@@ -19,6 +19,7 @@ runs exactly as before.
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -31,12 +32,12 @@ from sim.scenario.counter_groups import uses_groups
 from sim.scenario.schema import Scenario
 
 
-def peek(queue) -> int:
+def peek(queue: deque[int]) -> int:
     """The visit a queue would call next (the queue's `peek()`)."""
     return queue[0]
 
 
-def waiting_head(queue, outcome: list[int]) -> int | None:
+def waiting_head(queue: deque[int], outcome: list[int]) -> int | None:
     """The next visit of a queue that still waits; visits that gave up are dropped on the
     way, as the centre's own loop skips them."""
     while queue:
