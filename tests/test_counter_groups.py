@@ -8,7 +8,8 @@ counter idle while someone waits gives the same number in the system when servic
 alike and exponential): wait_mean, waited_share and utilisation must contain Erlang C's values,
 and the waits must be told apart from the separate desks' (two M/M/2). With one-way overflow
 (desk a's counters also serve b) the mean wait and the share who wait must lie strictly between
-the pooled and the separate values. The CHECKS intervals share one root seed, so each is taken
+the pooled and the separate values, and desks that serve only their own queues must match the
+two M/M/2 (the model without groups). The CHECKS intervals share one root seed, so each is taken
 at level 1 - 0.05 / CHECKS (Bonferroni).
 
 Identities (exact, any seed): every counter serving every queue by longest wait is one
@@ -43,8 +44,8 @@ REPLICATIONS = 20
 FAMILY_LEVEL = 0.05
 POOLED_OPTIONS = ("baseline", "first_in_order")  # every counter serves both queues
 POOLED_METRICS = ("wait_mean", "waited_share", "utilisation")
-BETWEEN_METRICS = ("wait_mean", "waited_share")
-CHECKS = len(POOLED_OPTIONS) * len(POOLED_METRICS) + len(BETWEEN_METRICS)
+BETWEEN_METRICS = ("wait_mean", "waited_share")  # under overflow, and of separate desks
+CHECKS = len(POOLED_OPTIONS) * len(POOLED_METRICS) + 2 * len(BETWEEN_METRICS)
 CONFIDENCE = 1 - FAMILY_LEVEL / CHECKS
 
 
@@ -100,6 +101,15 @@ def test_one_way_overflow_waits_between_separate_and_pooled(pooled_runs) -> None
         pooled, separate = getattr(theory["pooled"], metric), getattr(theory["separate"], metric)
         low, high = interval(replications, "overflow", metric)
         assert pooled < low and high < separate, (metric, pooled, low, high, separate)
+
+
+def test_desks_serving_only_their_own_queues_are_separate_erlang_c_queues(pooled_runs) -> None:
+    theory, replications = pooled_runs
+    for metric in BETWEEN_METRICS:
+        separate, pooled = getattr(theory["separate"], metric), getattr(theory["pooled"], metric)
+        low, high = interval(replications, "separate", metric)
+        assert low <= separate <= high, (metric, low, high, separate)
+        assert (high - low) / 2 < abs(separate - pooled) / 2, (metric, low, high, pooled)
 
 
 def centre(desks: dict, guidance: float = 0.0, work: bool = False,
