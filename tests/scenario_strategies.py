@@ -56,12 +56,13 @@ def scenario_documents() -> st.SearchStrategy[dict]:
     Calendars (lunch breaks, touching and round-the-clock sessions, Saturday sessions, holidays,
     weekday sets, cut-off), arrivals by `per_day` (profile, weekday factors, surges) or
     `per_hour`, one to three procedures on desks with schedules (zeros included) or on sites
-    with shares, guidance, patience, returns and `max_trips`, both `at_closing` rules, a back
-    office with both orders and policies, schedules and hand-offs, backlog, online shares
-    (numbers and dated lists), incomplete dossiers, priority tickets under both rules,
-    appointments under both rules (early, late and cancelled bookings, no-shows), every
-    disruption kind (outage moments lie inside the run), options by dotted paths and targets.
-    Runs are a few working days with modest demand.
+    with shares, desks whose counters also serve other desks' queues (`serves`, `pick`),
+    guidance, patience, returns and `max_trips`, both `at_closing` rules, a back office with
+    both orders and policies, schedules and hand-offs, backlog, online shares (numbers and
+    dated lists), incomplete dossiers, priority tickets under both rules, appointments under
+    both rules (early, late and cancelled bookings, no-shows; never with `serves`, which
+    `sim check` keeps apart), every disruption kind (outage moments lie inside the run),
+    options by dotted paths and targets. Runs are a few working days with modest demand.
 
     One rule is not kept by construction: under `serve_all` every served desk has a counter
     open at the day's last closing, in the file and in every option (options change sessions,
@@ -152,11 +153,33 @@ def _weights_to_shares(draw: Draw, count: int) -> list[float]:
 
 
 @st.composite
+def _serves(draw: Draw, name: str, names: list[str]) -> list[str]:
+    """What a desk's counters serve: the desk itself and maybe other desks of its site, in
+    any order."""
+    others = draw(st.lists(st.sampled_from([n for n in names if n != name] or [name]),
+                           unique=True))
+    served = [n for n in others if n != name]
+    served.insert(draw(st.integers(0, len(served))), name)
+    return served
+
+
+@st.composite
+def _with_serves(draw: Draw, desks: dict) -> dict:
+    """The desks of one site, some of whose counters also serve other desks' queues."""
+    for name, desk in desks.items():
+        if draw(st.integers(0, 2)) == 0:
+            desk["serves"] = draw(_serves(name, list(desks)))
+            if draw(st.booleans()):
+                desk["pick"] = draw(st.sampled_from(["first_in_order", "longest_waiting"]))
+    return desks
+
+
+@st.composite
 def _counter_side(draw: Draw) -> tuple[str, dict, list[str]]:
     """('desks' or 'sites', its section, the desk names used)."""
     names = draw(st.lists(st.sampled_from(DESK_NAMES), min_size=1, max_size=3, unique=True))
     if draw(st.booleans()):
-        return "desks", {name: draw(desk_specs()) for name in names}, names
+        return "desks", draw(_with_serves({name: draw(desk_specs()) for name in names})), names
     sites = SITE_NAMES[:draw(st.integers(1, 2))]
     shares = draw(_weights_to_shares(len(sites)))
     at_site: dict[str, set[str]] = {site: set() for site in sites}
@@ -166,8 +189,8 @@ def _counter_side(draw: Draw) -> tuple[str, dict, list[str]]:
     for site in sites:  # and every site with a desk
         if not at_site[site]:
             at_site[site].add(draw(st.sampled_from(names)))
-    return "sites", {site: {"share": share, "desks": {
-        name: draw(desk_specs()) for name in names if name in at_site[site]}}
+    return "sites", {site: {"share": share, "desks": draw(_with_serves({
+        name: draw(desk_specs()) for name in names if name in at_site[site]}))}
         for site, share in zip(sites, shares, strict=True)}, names
 
 
@@ -286,6 +309,13 @@ def _disruption(start: dt.date, horizon_end: float, desks: list[str], procedures
 
 
 # --- tickets and appointments ------------------------------------------------------------------
+def _has_serves(document: dict) -> bool:
+    """Whether a desk of the document serves other desks' queues."""
+    groups = ([document["desks"]] if "desks" in document else
+              [site["desks"] for site in document["sites"].values()])
+    return any(desk.get("serves") for desks in groups for desk in desks.values())
+
+
 def _tickets() -> st.SearchStrategy[dict]:
     """Priority classes with shares adding up to at most 1 (three of at most 0.3), and a rule."""
     classes = st.dictionaries(st.sampled_from(["elderly", "disabled", "pregnant"]),
@@ -352,6 +382,9 @@ def _option(draw: Draw, document: dict) -> dict:
         changes.append(st.integers(level, 4).map(lambda n, p=prefix: (f"{p}.counters", n)))
         changes.append(st.dictionaries(clocks(), st.integers(0, level), min_size=1,
                                        max_size=3).map(lambda s, p=prefix: (f"{p}.schedule", s)))
+        name, site_desks = prefix.rsplit(".", 1)[1], list(_at(document, prefix.rsplit(".", 1)[0]))
+        if "tickets" not in document and "appointments" not in document:
+            changes.append(_serves(name, site_desks).map(lambda s, p=prefix: (f"{p}.serves", s)))
     if "per_day" in document["arrivals"]:
         changes.append(number(1, 60).map(lambda n: ("arrivals.per_day", n)))
     else:
@@ -424,10 +457,11 @@ def _documents(draw: Draw) -> dict:
                                      "overdue_per_day": draw(number(0, 3)),
                                      "service": draw(durations(10))}
     ids = [p["id"] for p in document["procedures"]]
-    if draw(st.booleans()):
-        document["tickets"] = draw(_tickets())
-    if draw(st.booleans()):
-        document["appointments"] = draw(_appointments(document, side))
+    if not _has_serves(document):  # sim check keeps tickets and counter groups apart
+        if draw(st.booleans()):
+            document["tickets"] = draw(_tickets())
+        if draw(st.booleans()):
+            document["appointments"] = draw(_appointments(document, side))
     document["disruptions"] = draw(st.lists(
         _disruption(calendar["start"], timeline.closings[-1], desks, ids, first, last),
         max_size=3))

@@ -41,6 +41,8 @@ GOLDEN = {  # every bundled scenario, as tests/summary_digests.py prints them
         "19ab8d035a5fe94ec49a16d483bb26b9ee9bcbb7eedae56fe24ee13479979124",
     "theory/priority_mmc.yaml":
         "441c379da5bdac83672fd368ebd14d8600daa5ce7cc48efd0a27bf2d80cd41b5",
+    "theory/pooled.yaml":
+        "1009c97ca00c377779f810edef0f53116c211de66f0e6db718c8e82cee09838c",
 }
 
 

@@ -41,6 +41,7 @@ SCENARIOS = [BUNDLED / name for name in (
     "theory/md1.yaml",
     "theory/back_office_mmc.yaml",
     "theory/priority_mmc.yaml",
+    "theory/pooled.yaml",
 )]
 
 

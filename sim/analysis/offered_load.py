@@ -15,6 +15,7 @@ from sim.model.arrivals import build_intensity
 from sim.model.calendar import MINUTES_PER_DAY, build_timeline, planned_levels
 from sim.model.citizens import counter_pools, pool_fractions
 from sim.model.dossier_sources import online_share_on
+from sim.scenario.counter_groups import served_together
 from sim.scenario.schema import Scenario
 
 SLOT = 30.0
@@ -56,6 +57,33 @@ def offered_load(scenario: Scenario) -> pd.DataFrame:
                 best = row
         rows.append(best)
     return pd.DataFrame(rows)
+
+
+def group_load(scenario: Scenario, load: pd.DataFrame) -> pd.DataFrame:
+    """Desks whose counters serve each other's queues (`serves`), counted together: their
+    visitors, offered minutes and counter-minutes summed over the rows of `offered_load` (the
+    busiest day of each), and the load of the sum. Empty without such desks. The group's load
+    under 1 is needed for its queues to keep up, but with one-way help not enough: a desk
+    that nobody else serves must keep up on its own."""
+    single = scenario.sites is None
+    rows = []
+    for site, desks in served_together(scenario.site_desks()):
+        members = load[load["desk"].isin([name if single else f"{site}.{name}"
+                                          for name in desks])]
+        offered, capacity = members["offered_minutes"].sum(), members["counter_minutes"].sum()
+        rows.append({"desks": "+".join(members["desk"]), "visitors": members["visitors"].sum(),
+                     "offered_minutes": offered, "counter_minutes": capacity,
+                     "day_load": _ratio(offered, capacity)})
+    return pd.DataFrame(rows)
+
+
+def served_by_others(scenario: Scenario) -> set[str]:
+    """The desks (named as in `offered_load`) whose queues other desks' counters also serve:
+    their own counters' load overstates how loaded they are."""
+    single = scenario.sites is None
+    return {name if single else f"{site}.{name}"
+            for site, desks in scenario.site_desks().items() for server, desk in desks.items()
+            for name in desk.serves or [] if name != server}
 
 
 def _peak_load(offered: np.ndarray, counter_minutes: np.ndarray) -> float:

@@ -35,13 +35,14 @@ def scenario_warnings(scenario: Scenario) -> list[str]:
 
 
 def _desk_warnings(scenario: Scenario, timeline: Timeline) -> list[str]:
-    """Desks that no procedure uses, or whose schedule never opens a counter."""
+    """Desks that no procedure uses (and whose counters serve no other desk's queue), or
+    whose schedule never opens a counter."""
     warnings = []
     served = {p.desk for p in scenario.procedures}
     for site, desks in scenario.site_desks().items():
         prefix = "desks" if scenario.sites is None else f"sites.{site}.desks"
         for name, desk in desks.items():
-            if name not in served:
+            if name not in served and not served.intersection(desk.serves or []):
                 warnings.append(f"{prefix}.{name}: no procedure is served at this desk")
             elif all(level == 0 for _, level in counter_changes(timeline, desk)):
                 warnings.append(f"{prefix}.{name}: the schedule never opens a counter; "

@@ -9,7 +9,12 @@ from pathlib import Path
 import click
 import yaml
 
-from sim.analysis.offered_load import back_office_load, offered_load
+from sim.analysis.offered_load import (
+    back_office_load,
+    group_load,
+    offered_load,
+    served_by_others,
+)
 from sim.cli.common import (
     SCENARIO_PATH,
     ScenarioProblem,
@@ -52,15 +57,32 @@ def check(scenario: Path, sets: tuple[str, ...]) -> None:
         click.echo(f"offered load, option {name} (busiest day):")
         load = offered_load(option)
         click.echo(load.to_string(index=False, float_format=lambda x: f"{x:.2f}"))
+        helped = served_by_others(option)
         for row in load.itertuples():
-            if row.day_load >= 1:
+            if row.day_load >= 1 and row.desk not in helped:
                 overloaded = True
                 click.echo(f"warning: option {name}, desk {row.desk}: offered load "
                            f"{row.day_load:.2f} >= 1 on {row.busiest_day}; the queue grows all "
                            "day (add counters or hours)", err=True)
+        overloaded |= _report_groups(name, option, load)
         overloaded |= _report_back_office(name, option)
         click.echo("")
     click.echo(f"{scenario}: valid" + (" (with overloaded desks)" if overloaded else ""))
+
+
+def _report_groups(name: str, scenario: Scenario, load) -> bool:
+    """Print the load of desks whose counters serve each other's queues, counted together;
+    True when a group's is 1 or more."""
+    groups = group_load(scenario, load)
+    if groups.empty:
+        return False
+    click.echo("desks whose counters serve each other's queues, counted together:")
+    click.echo(groups.to_string(index=False, float_format=lambda x: f"{x:.2f}"))
+    for row in groups[groups["day_load"] >= 1].itertuples():
+        click.echo(f"warning: option {name}, desks {row.desks}: offered load "
+                   f"{row.day_load:.2f} >= 1 counted together; their queues grow all day",
+                   err=True)
+    return bool((groups["day_load"] >= 1).any())
 
 
 def _report_back_office(name: str, scenario: Scenario) -> bool:

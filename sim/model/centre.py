@@ -8,7 +8,8 @@ Citizens are moved by plain SimPy timeouts with callbacks rather than one genera
 citizen: a visit needs no control flow of its own, and callbacks keep the per-citizen cost close
 to that of a bare SimPy queue. The rest of the run lives next to it: opening hours, outages and
 closings as processes (`sim.model.opening`), what a visit at the counter comes to
-(`sim.model.counter_outcome`), counter staff helping the back office under `counter_first`
+(`sim.model.counter_outcome`), counters that serve several desks' queues
+(`sim.model.counter_groups`), counter staff helping the back office under `counter_first`
 (`sim.model.helping`), online and transferred dossiers (`sim.model.dossier_sources`), and the
 record of the run (`sim.model.record`).
 """
@@ -20,15 +21,14 @@ import math
 import numpy as np
 import simpy
 
-from sim.model.appointments import assign_tickets
 from sim.model.arrivals import Intensity, build_intensity
 from sim.model.back_office import SOURCES, BackOffice
 from sim.model.calendar import build_timeline
-from sim.model.citizens import Citizens, counter_pools, sample_citizens
+from sim.model.citizens import counter_pools
+from sim.model.counter_groups import Serving, counter_groups
 from sim.model.counter_outcome import CounterOutcome
 from sim.model.deadlines import WorkingCalendar
 from sim.model.desk import Desk
-from sim.model.desk_hours import arrivals_in_open_hours, pool_intensities
 from sim.model.disruptions import DisruptionPlan, plan_disruptions
 from sim.model.dossier_sources import backlog_dossiers, file_dossiers, online_dossiers
 from sim.model.helping import CounterHelp
@@ -46,10 +46,11 @@ from sim.model.record import (
     guidance_logs,
 )
 from sim.model.returns import ComingBack, TripDraws
+from sim.model.run_citizens import run_citizens
 from sim.model.second_visits import SecondVisits
 from sim.model.streams import streams
 from sim.model.tickets import install_queues
-from sim.model.visitors import Visitors
+from sim.model.visitors import Visitors, visitor_slots
 from sim.scenario.schema import Scenario
 
 ONLINE, BACKLOG = (SOURCES.index(s) for s in ("online", "backlog"))
@@ -75,12 +76,8 @@ class _CentreRun:
         self.intensity: Intensity = build_intensity(scenario.arrivals, scenario.calendar,
                                                     self.timeline)
         rngs = streams(seed)
-        self.pool_intensity = pool_intensities(scenario, self.timeline, self.intensity)
-        self.citizens: Citizens
-        self.citizens, self.no_show_slots = assign_tickets(
-            scenario, self.timeline,
-            arrivals_in_open_hours(sample_citizens(scenario, self.intensity, rngs),
-                                   self.intensity, self.pool_intensity), rngs)
+        self.pool_intensity, self.citizens, self.no_show_slots = run_citizens(
+            scenario, self.timeline, self.intensity, rngs)
         self.plan: DisruptionPlan = plan_disruptions(scenario, self.timeline, seed)
         self.slowed = bool(self.plan.slow_edges)
         self.serve_all = scenario.at_closing == "serve_all"
@@ -90,6 +87,9 @@ class _CentreRun:
         self._set_up_citizens()
         self._set_up_visits()
         self._set_up_second_visits(rngs)
+        self.groups = counter_groups(scenario, self.pools, self.desks, self.visits,
+                                     Serving(self.env, self._start, self._counter_free,
+                                             self.serve_queue))
 
     def _set_up_desks(self) -> None:
         """Counter pools (a desk at a site) and one guidance team per site."""
@@ -146,16 +146,10 @@ class _CentreRun:
         """The visit columns, each also bound to the run: the per-citizen code reaches it in
         one step."""
         visits = self.visits = Visits()
-        self.v_citizen = visits.citizen
-        self.v_trip = visits.trip
-        self.v_arrival = visits.arrival
-        self.v_start = visits.start
-        self.v_end = visits.end
-        self.v_outcome = visits.outcome
-        self.v_wait = visits.wait
-        self.v_guidance_wait = visits.guidance_wait
-        self.v_joined = visits.joined
-        self.v_desk = visits.desk
+        self.v_citizen, self.v_trip, self.v_arrival = visits.citizen, visits.trip, visits.arrival
+        self.v_start, self.v_end, self.v_outcome = visits.start, visits.end, visits.outcome
+        self.v_wait, self.v_guidance_wait = visits.wait, visits.guidance_wait
+        self.v_joined, self.v_desk = visits.joined, visits.desk
         # Patience timers restarted after guidance, by visit: the timer started at arrival
         # no longer counts for these visits.
         self.counter_timers: dict[int, simpy.Event] = {}
@@ -215,12 +209,23 @@ class _CentreRun:
         else:
             self._join(visit, self.desks[self.pool_of[citizen]])
 
+    def _server_at_once(self, visit: int, desk: Desk) -> Desk | None:
+        """The counters that call an arriving visit at once, if any. With ticket classes the
+        queue decides (a reserved counter may be free while others wait); with counter groups,
+        other desks' free counters may take a visit finding nobody waiting (`sim check` keeps
+        the two apart)."""
+        if self.classed:
+            return desk if self._counter_free(desk) and desk.queue.call_at_once(visit) else None
+        if desk.waiting:
+            return None
+        if self.groups is not None:
+            return self.groups.free_server(desk)
+        return desk if self._counter_free(desk) else None
+
     def _join(self, visit: int, desk: Desk) -> None:
-        # With ticket classes the queue decides (a reserved counter may be free while others
-        # wait); without, a free counter calls whoever finds nobody waiting.
-        if (self._counter_free(desk) and desk.queue.call_at_once(visit) if self.classed
-                else not desk.waiting and self._counter_free(desk)):
-            self._start(visit, desk)
+        server = self._server_at_once(visit, desk)
+        if server is not None:
+            self._start(visit, server)
             return
         self.v_joined[visit] = self.env.now
         self.v_desk[visit] = desk
@@ -233,6 +238,7 @@ class _CentreRun:
         now = self.env.now
         self.v_wait[visit] += now - self.v_joined[visit]
         self.v_outcome[visit] = IN_SERVICE
+        self.v_desk[visit] = desk  # the counters that serve it
         desk.busy += 1
         desk.record(now)
         citizen = self.v_citizen[visit]
@@ -291,7 +297,7 @@ class _CentreRun:
             self.v_outcome[visit] = (
                 SERVED if self.always_served[procedure]
                 else self.counter_outcome.outcome(visit, citizen, procedure, self.v_trip[visit]))
-        desk = self.desks[self.pool_of[citizen]]
+        desk = self.v_desk[visit]
         desk.busy -= 1
         if not self.serve_queue(desk):
             desk.record(now)
@@ -305,6 +311,8 @@ class _CentreRun:
         """
         outcome = self.v_outcome
         logged = False
+        if self.groups is not None and not desk.guidance:  # the loop below then finds nothing
+            logged = self.groups.serve(desk)
         while desk.waiting and self._counter_free(desk):
             visit = desk.queue.popleft()
             if visit is None:  # the free counters are reserved for visits not waiting
@@ -360,6 +368,8 @@ class _CentreRun:
         back), or under serve_all its counters stay open until its queue is empty."""
         if self.serve_all and desk.waiting:
             desk.overtime = True  # counters stay open until the queue is empty
+            if self.classed:  # reserved counters idle beside a queue now serve anyone
+                self.serve_queue(desk)
             return
         desk.set_scheduled(0)
         sent_home = [v for v in desk.queue if self.v_outcome[v] == WAITING]
@@ -372,19 +382,12 @@ class _CentreRun:
             self._maybe_return(visit)
 
     # --- result ---------------------------------------------------------------------------------
-    def _slots(self) -> np.ndarray | None:
-        """Each visitor's booked slot (nan: none; visitors added during the run book none);
-        None without appointments."""
-        slot = self.citizens.slot
-        if slot is None:
-            return None
-        return np.concatenate([slot, np.full(len(self.visitors.procedure) - len(slot), np.nan)])
-
     def _record(self) -> RunRecord:
         return RunRecord(
             seed=self.seed,
             desk_names=tuple(self.desk_names),
-            visits=self.visits.columns(self.visitors.columns(), self._slots()),
+            visits=self.visits.columns(self.visitors.columns(),
+                                      visitor_slots(self.citizens, self.visitors)),
             desk_logs=desk_logs(self.desk_names, self.desks),
             guidance_logs=guidance_logs(self.site_names, self.guides),
             back_office_log=np.asarray(self.back_office.log, dtype=float),

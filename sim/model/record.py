@@ -69,7 +69,7 @@ class Visits:
         self.wait: list[float] = []  # minutes in queues so far (with a guide: not counted)
         self.guidance_wait: list[float] = []  # minutes in the guidance queue; nan if none
         self.joined: list[float] = []  # when the visit joined its current queue
-        self.desk: list[Desk | None] = []  # the queue it waits in, once it has waited
+        self.desk: list[Desk | None] = []  # the queue it waits in, then the counters serving it
         self.ticket_class: list[int] = []  # sim.model.tickets codes; left empty (all walk-in)
         # without priority tickets and appointments
 

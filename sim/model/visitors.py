@@ -45,3 +45,12 @@ class Visitors:
                 "desk": np.asarray(self.pool, dtype=np.int64),
                 "purpose": np.asarray(self.purpose, dtype=np.int8),
                 "dossier": np.asarray(self.dossier, dtype=np.int64)}
+
+
+def visitor_slots(citizens: Citizens, visitors: Visitors) -> np.ndarray | None:
+    """Each visitor's booked slot (nan: none; visitors added during the run book none); None
+    without appointments."""
+    if citizens.slot is None:
+        return None
+    added = len(visitors.procedure) - len(citizens.slot)
+    return np.concatenate([citizens.slot, np.full(added, np.nan)])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 
+from sim.scenario.counter_groups import serving_problems, uses_groups
 from sim.scenario.errors import Problem
 from sim.scenario.problems import join_path
 from sim.scenario.schema import Procedure, Scenario
@@ -26,6 +27,8 @@ def cross_reference_problems(scenario: Scenario, prefix: str = "") -> list[Probl
 
     return [
         *_procedure_problems(scenario, at),
+        *serving_problems(scenario.site_desks(), {p.desk for p in scenario.procedures},
+                          scenario.sites is None, at),
         *_share_problems(scenario, at),
         *_backlog_problems(scenario, at),
         *_disruption_problems(scenario, at),
@@ -33,7 +36,18 @@ def cross_reference_problems(scenario: Scenario, prefix: str = "") -> list[Probl
         *_profile_problems(scenario, at),
         *appointment_problems(scenario, at),
         *second_visit_problems(scenario, at),
+        *_groups_with_tickets(scenario, at),
     ]
+
+
+def _groups_with_tickets(scenario: Scenario, at: At) -> list[Problem]:
+    """Counters that serve other desks' queues call first come, first served: they are not
+    yet combined with priority tickets or appointments, which call by ticket class."""
+    if not uses_groups(scenario.site_desks()):
+        return []
+    return [Problem(at(section), "given", "no tickets or appointments in a centre whose desks "
+                    "serve other desks' queues (serves): leave out one or the other")
+            for section in ("tickets", "appointments") if getattr(scenario, section) is not None]
 
 
 def _procedure_problems(scenario: Scenario, at: At) -> list[Problem]:

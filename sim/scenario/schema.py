@@ -13,6 +13,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from sim.scenario.counter_groups import (
+    PICK_DESCRIPTION,
+    SERVES_DESCRIPTION,
+    Pick,
+    Serves,
+)
 from sim.scenario.distributions import Duration
 from sim.scenario.labels import Label, label_field
 from sim.scenario.limits import (
@@ -196,7 +202,8 @@ class Procedure(StrictModel):
 
 
 class Desk(StrictModel):
-    """A pool of counters serving the same procedures from one first-come-first-served queue."""
+    """A pool of counters serving the same procedures from one first-come-first-served queue,
+    and with `serves` other desks' queues too (`sim.scenario.counter_groups`)."""
 
     counters: Annotated[int, Field(ge=1, le=MAX_COUNTERS)] = Field(
         description="counters (staffed) at the desk")
@@ -204,6 +211,8 @@ class Desk(StrictModel):
         default=None,
         description="open counters from each clock time on, within sessions; default all")
     label: Label | None = label_field("desk")
+    serves: Serves | None = Field(default=None, description=SERVES_DESCRIPTION)
+    pick: Pick | None = Field(default=None, description=PICK_DESCRIPTION)
 
     @model_validator(mode="after")
     def _within_counters(self) -> Desk:
