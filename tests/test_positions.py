@@ -88,5 +88,5 @@ def test_a_guidance_schedule_is_a_smaller_team_when_it_names_one_level(tmp_path:
 def test_a_guidance_schedule_above_its_staff_is_refused(tmp_path: Path) -> None:
     path = _write(tmp_path, GUIDED % '{staff: 2, schedule: {"07:30": 3}, '
                                      'service: {dist: exponential, mean: 6}}')
-    with pytest.raises(ScenarioError, match="guidance.*3 guides at 07:30 but there are only 2"):
+    with pytest.raises(ScenarioError, match=r"guidance.*3 guides at 07:30 but there are only 2"):
         load_scenario(path)

@@ -9,10 +9,12 @@ from rich.table import Table
 from rich.text import Text
 
 from sim.decide.compare import judge
+from sim.decide.staffing.headcount_judge import CENTRE, Judged
 from sim.decide.staffing.headcount_result import HeadcountResult
+from sim.output.metric_text import metric_amount, target_text
+from sim.output.recommendation_text import recommendation_sentence
 from sim.output.terminal import comparison_table_view
-from sim.output.recommendation_text import stored_sentence
-from sim.output.translations import N_, translator
+from sim.output.translations import N_, Translator, translator
 from sim.scenario.skills import BACK_OFFICE, GUIDANCE
 
 ROLE_WORDS = {GUIDANCE: N_("guidance"), BACK_OFFICE: N_("back office")}
@@ -37,6 +39,20 @@ def roster_table(result: HeadcountResult, lang: str = "en") -> Table:
     return table
 
 
+def _misses(t: Translator, result: HeadcountResult, judged: Judged) -> str:
+    """What falls short, in words: where, the target, and the bound that misses it."""
+    targets = {str(target): target for target in result.targets}
+    words = []
+    for row in judged.check[~judged.check["met"]].itertuples():
+        target = targets[row.target]
+        where = t.gettext("the whole centre") if row.desk == CENTRE else str(row.desk)
+        words.append(t.fill(t.gettext("{where}: {target} (safe-side bound {bound})"),
+                            where=where,
+                            target=target_text(t, target.metric, target.at_least, target.value),
+                            bound=metric_amount(t, target.metric, row.bound)))
+    return "; ".join(words)
+
+
 def verdict_lines(result: HeadcountResult, lang: str = "en") -> list[str]:
     """Whether the roster meets every target, on the search's and on fresh replications, and
     by how much it misses where it does not."""
@@ -44,16 +60,16 @@ def verdict_lines(result: HeadcountResult, lang: str = "en") -> list[str]:
     lines = [t.fill(t.gettext("{rounds} rounds of simulation, {replications} replications "
                               "each (seed {seed}); {switches} switches between roles; "
                               "overtime {overtime:.1f} staff-hours"),
-                    rounds=result.rounds, replications=result.replications, seed=result.seed,
+                    rounds=result.rounds, replications=result.replications, seed=str(result.seed),
                     switches=result.roster.switches(), overtime=result.confirmation.overtime)]
     for judged, words in ((result.judged, N_("on the search's replications")),
                           (result.confirmation, N_("on fresh replications (seed {seed})"))):
-        where = t.fill(t.gettext(words), seed=result.confirmation_seed)
+        where = t.fill(t.gettext(words), seed=str(result.confirmation_seed))
         if judged.met:
             lines.append(t.fill(t.gettext("every target met {where}"), where=where))
         else:
             lines.append(t.fill(t.gettext("NOT every target met {where}: {misses}"),
-                                where=where, misses="; ".join(judged.problems())))
+                                where=where, misses=_misses(t, result, judged)))
     if result.written is not None:
         lines.append(t.fill(t.gettext("option {option} written to {path}"),
                             option=result.option, path=str(result.written)))
@@ -70,7 +86,7 @@ def comparison_view(result: HeadcountResult, lang: str = "en") -> Group:
     costs = {o["option"]: o["cost_staff_hours"] for o in record["options"]}
     return Group(Text(t.gettext("The roster against the scenario as written"), style="bold"),
                  comparison_table_view(table, costs, lang),
-                 Text(stored_sentence(record, lang)))
+                 Text(recommendation_sentence(recommendation, lang)))
 
 
 def headcount_report(result: HeadcountResult, lang: str = "en") -> Group:

@@ -45,6 +45,7 @@ from sim.scenario.limits import MAX_COUNTERS, MAX_GUIDES
 from sim.scenario.load import scenario_from_document
 from sim.scenario.schema import Scenario
 from sim.scenario.skills import BACK_OFFICE, GUIDANCE, StaffGroup, everyone, read_skills
+from sim.scenario.types import level_at, schedule_points
 from sim.scenario.yaml_loader import read_yaml_file
 
 DEFAULT_OPTION = "headcount"
@@ -96,7 +97,9 @@ def staff_headcount(
     search = HeadcountSearch(document, judge, plan, rules, replications, seed, uniform,
                              max_rounds, progress or (lambda _: None))
     start = search.fitted(theory_roster(plan, rules, reserved_people(scenario), uniform))
-    roster, judged = search.run(start)
+    own = own_roster(scenario, plan, rules.roles)
+    starts = [start, *([own] if own.keeps(rules) and (own.uniform() or not uniform) else [])]
+    roster, judged = search.run(starts)
     confirmation_seed = fresh_seed(seed, replications)
     staffed = search.scenario(roster)
     results = judge.run({"baseline": scenario, option: staffed}, replications, confirmation_seed)
@@ -115,7 +118,7 @@ def staff_headcount(
         confirmation_seed=confirmation_seed, option=name, changes=changes, written=written,
         comments_kept=kept, uniform=uniform, rounds=search.rounds, seed=seed,
         replications=replications, history=tuple(search.history),
-        runtime_seconds=time.perf_counter() - started)
+        runtime_seconds=time.perf_counter() - started, judge=judge, staffed=staffed)
 
 
 def _check_request(scenario: Scenario, headcount: int, replications: int, max_rounds: int,
@@ -175,6 +178,24 @@ def theory_roster(plan: TheoryPlan, rules: Rules, reserved: dict[str, int], unif
         else:
             rows.append((reserved.get(role, 0),) * len(plan.blocks))
     return Roster(rules.roles, tuple(rows))
+
+
+def own_roster(scenario: Scenario, plan: TheoryPlan, roles: tuple[str, ...]) -> Roster:
+    """The scenario's own deployment as a roster: each desk's, the guides' and the back
+    office's people at the start of each block (their schedules, or all of them)."""
+    desks = {label: scenario.site_desks()[path.split(".")[-3] if path.startswith("sites.")
+                                          else "main"][path.split(".")[-1]]
+             for label, path in plan.paths.items()}
+    teams = {GUIDANCE: scenario.guidance, BACK_OFFICE: scenario.back_office}
+    rows = []
+    for role in roles:
+        if role in desks:
+            people, schedule = desks[role].counters, desks[role].schedule
+        else:
+            people, schedule = teams[role].staff, teams[role].schedule
+        points = schedule_points(schedule)
+        rows.append(tuple(level_at(points, block.start, people) for block in plan.blocks))
+    return Roster(roles, tuple(rows))
 
 
 def reserved_people(scenario: Scenario) -> dict[str, int]:

@@ -100,6 +100,7 @@ class Judge:
         per_desk = per_desk_metrics(visits, warmup, minutes, self.labels)
         check = pd.concat([check_frame(per_desk, self.desk_targets, self.labels, True),
                            self._centre_check(summary)], ignore_index=True)
+        check["met"] = check["met"].astype(bool)  # an empty frame beside makes them objects
         shortfall = sum(relative_shortfall(t, bound) for t, bound in zip(
             [*(t for _ in self.labels for t in self.desk_targets), *self.centre_targets],
             check["bound"], strict=True) if not np.isnan(bound))  # NaN: nobody came

@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.analysis.confidence import t_interval
 from sim.analysis.staffing.blocks import Block
 from sim.analysis.targets import Target
-from sim.decide.staffing.headcount_judge import Judged
+from sim.decide.staffing.headcount_judge import Judge, Judged
 from sim.decide.staffing.roster import Roster
 from sim.experiment.runner import Results
+from sim.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class HeadcountResult:
     replications: int
     history: tuple[str, ...]
     runtime_seconds: float
+    judge: Judge  # what the roster was judged by
+    staffed: Scenario  # the scenario with the roster in place
 
     @property
     def met(self) -> bool:
@@ -53,3 +57,15 @@ class HeadcountResult:
     def confirmed(self) -> bool:
         """Whether every target also held on the fresh replications."""
         return self.confirmation.met
+
+
+def paired_difference(first: HeadcountResult, second: HeadcountResult, replications: int,
+                      seed: int) -> tuple[float, float, float]:
+    """Mean and 95% interval of the first roster's shortfall minus the second's, replication
+    by replication, both simulated on the same citizens (common random numbers; below 0: the
+    first misses the targets by less)."""
+    results = first.judge.run({"first": first.staffed, "second": second.staffed},
+                              replications, seed)
+    difference = (first.judge.replication_shortfalls(results, "first")
+                  - first.judge.replication_shortfalls(results, "second"))
+    return t_interval(difference)

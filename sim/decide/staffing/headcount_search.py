@@ -72,11 +72,14 @@ class HeadcountSearch:
                 self._judged[roster] = self.judge.judge(results, name, roster.switches())
         return [self._judged[r] for r in rosters]
 
-    def run(self, start: Roster) -> tuple[Roster, Judged]:
-        """Rounds of moves from `start` until none helps or the rounds are spent; each round
-        also tries its moves all at once."""
-        roster, judged = start, self.evaluate([start])[0]
-        self.note(self._line("start", judged))
+    def run(self, starts: list[Roster]) -> tuple[Roster, Judged]:
+        """Rounds of moves from the best of `starts` until none helps or the rounds are spent;
+        each round also tries its moves all at once."""
+        found = self.evaluate(starts)
+        best = min(range(len(starts)), key=lambda i: found[i].key())
+        roster, judged = starts[best], found[best]
+        self.note(self._line("start" if best == 0 else "start (the scenario's own split)",
+                             judged))
         while self.rounds < self.max_rounds:
             moves = self.moves(roster, judged)
             if not moves:

@@ -46,10 +46,10 @@ class Rules:
                    for r, n in zip(self.roles, counts, strict=True)) and not self.deficit(counts)
 
     def deficit(self, counts: Sequence[int]) -> int:
-        """People missing for one block's counts: those beyond the headcount, plus the most by
-        which a set of roles asks for more people than the groups who can take one of them
-        (by Hall's theorem, none missing exactly when each person can get a role they are
-        skilled for)."""
+        """People missing for one block's counts: those beyond the headcount, or the most by
+        which a set of roles asks for more people than the groups who can take one of them,
+        whichever is more (by Hall's theorem, none missing exactly when each person can get a
+        role they are skilled for)."""
         over = max(sum(counts) - self.headcount, 0)
         wanted = [i for i, n in enumerate(counts) if n > 0]
         short = 0
@@ -58,7 +58,7 @@ class Rules:
                 names = {self.roles[i] for i in subset}
                 able = sum(g.count for g in self.groups if g.skills & names)
                 short = max(short, sum(counts[i] for i in subset) - able)
-        return over + short
+        return max(over, short)
 
 
 @dataclass(frozen=True)
