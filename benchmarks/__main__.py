@@ -18,6 +18,7 @@ BENCHMARKS: list[tuple[str, list[str], list[str]]] = [
      ["--citizens", "10000", "--repeats", "2"]),
     ("benchmarks.province", [], ["--quick"]),
     ("benchmarks.calibrate", [], ["--days", "20", "--per-day", "140"]),
+    ("benchmarks.headcount", [], ["--quick"]),
 ]
 
 
