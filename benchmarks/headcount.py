@@ -3,7 +3,7 @@
 Run from the repository root:
 
     .venv/bin/python -m benchmarks.headcount            # 18 people, the whole 8 weeks, 2 jobs
-    .venv/bin/python -m benchmarks.headcount --quick    # 8 working days, 2 rounds: checks the script
+    .venv/bin/python -m benchmarks.headcount --quick    # 8 working days, 2 rounds: a check
 
 The issue's aim: `sim staff scenarios/centres/mid_size_ward.yaml --headcount 18` finishes in
 under two minutes on 2 cores. It lives here, printed, rather than in a timed unit test. The

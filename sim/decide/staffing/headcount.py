@@ -41,6 +41,7 @@ from sim.experiment.executors import IN_PROCESS, Execution
 from sim.experiment.plan import DEFAULT_SEED, fresh_seed
 from sim.model.arrivals import build_intensity
 from sim.model.calendar import build_timeline
+from sim.model.citizens import counter_pools
 from sim.scenario.limits import MAX_COUNTERS, MAX_GUIDES
 from sim.scenario.load import scenario_from_document
 from sim.scenario.schema import Scenario
@@ -183,9 +184,8 @@ def theory_roster(plan: TheoryPlan, rules: Rules, reserved: dict[str, int], unif
 def own_roster(scenario: Scenario, plan: TheoryPlan, roles: tuple[str, ...]) -> Roster:
     """The scenario's own deployment as a roster: each desk's, the guides' and the back
     office's people at the start of each block (their schedules, or all of them)."""
-    desks = {label: scenario.site_desks()[path.split(".")[-3] if path.startswith("sites.")
-                                          else "main"][path.split(".")[-1]]
-             for label, path in plan.paths.items()}
+    single, sites = scenario.sites is None, scenario.site_desks()
+    desks = {pool.label(single): sites[pool.site][pool.desk] for pool in counter_pools(scenario)}
     teams = {GUIDANCE: scenario.guidance, BACK_OFFICE: scenario.back_office}
     rows = []
     for role in roles:
