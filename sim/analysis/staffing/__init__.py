@@ -17,10 +17,11 @@ The search has two steps, and the second one decides; a third confirms its answe
    is clearly (its whole interval) beyond a limit. While a desk fails, a counter is added in each
    block that is clearly beyond, or else in the block that contributes most to the failure;
    when three rounds of additions bring nothing, or every position is open where more are
-   needed, the targets are out of reach (within positions) and the closest counts are kept. Once every desk passes, a counter is taken away, one block per desk and
-   round, where theory for one counter fewer, scaled by how the simulation compared with theory
-   over the whole desk, stays clearly (90%) inside every limit; a removal stays only if the
-   simulation agrees. On a stationary M/M/c queue theory and simulation agree, no block can
+   needed, the targets are out of reach (within positions) and the closest counts are kept.
+   Once every desk passes, a counter is taken away, one block per desk and round, where theory
+   for one counter fewer, scaled by how the simulation compared with theory over the whole
+   desk, stays clearly (90%) inside every limit; a removal stays only if the simulation
+   agrees. On a stationary M/M/c queue theory and simulation agree, no block can
    spare a counter, and the answer is the Erlang C minimum.
 3. Confirmation. The counts were kept because they passed on the search's own seed, so they
    are simulated once more on as many fresh replications (root seed ``fresh_seed``: none of

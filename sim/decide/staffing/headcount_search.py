@@ -28,6 +28,7 @@ from sim.scenario.skills import BACK_OFFICE, GUIDANCE
 
 MOVES_PER_ROUND = 3
 _GUIDE_HARM = 0.5  # a guide is taken only where no counter can spare a person more cheaply
+_SHORT_HARM = 10.0  # above any harm of a role that meets its targets
 
 
 @dataclass
@@ -150,19 +151,20 @@ class HeadcountSearch:
                 ) -> list[tuple[float, str, int | None]]:
         """(harm, role, block) for taking one person from each other role, least harm first:
         a desk's harm is theory's violation with one counter fewer (below 0: still within
-        every limit), the back office's -1 while the dossiers are on target (else never), a
-        guide's a fixed middle value."""
+        every limit), the back office's -1, a guide's a fixed middle value; a role that falls
+        short itself (the back office while the dossiers do) comes after every other, so that
+        when everything falls short the simulation still weighs one shortfall against another."""
         blocks = [None] if self.uniform else ([block] if block is not None
                                               else range(roster.blocks))
-        failing = set(judged.failing())
+        failing = set(judged.failing()) | ({BACK_OFFICE} if CENTRE in judged.failing() else set())
         found = []
         for role in roster.roles:
-            if role == target or role in failing:
+            if role == target:
                 continue
             for where in blocks:
-                harm = self._harm(role, roster, where, math.inf if CENTRE in failing else -1.0)
+                harm = self._harm(role, roster, where, -1.0)
                 if math.isfinite(harm):
-                    found.append((harm, role, where))
+                    found.append((harm + (_SHORT_HARM if role in failing else 0.0), role, where))
         return sorted(found, key=lambda entry: entry[0])
 
     def _harm(self, role: str, roster: Roster, block: int | None, office: float) -> float:
