@@ -51,7 +51,7 @@ def timed(path: Path, args: argparse.Namespace, uniform: bool) -> HeadcountResul
     wall, used = time.perf_counter() - started, cpu_seconds() - cpu
     kind = "uniform split" if uniform else "hour by hour"
     print(f"{kind:>14}: {wall:6.1f} s wall, {used:6.1f} CPU s, {found.rounds} rounds; "
-          f"shortfall {found.confirmation.shortfall:.3f} on fresh replications"
+          f"mean shortfall {found.confirmation.score:.3f} on fresh replications"
           + ("" if uniform else f"; aim {AIM_SECONDS:.0f} s: "
              f"{'MET' if wall < AIM_SECONDS else 'NOT MET'} ({wall / AIM_SECONDS:.2f} of it)"))
     for role, counts in zip(found.roster.roles, found.roster.counts, strict=True):

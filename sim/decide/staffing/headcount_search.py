@@ -2,8 +2,8 @@
 
 Each round proposes a few moves (one person from one role to another in one block, or in every
 block for a uniform split), simulates them together with the roster they start from (common
-random numbers: the same seed every round), and keeps the best if it beats the roster: less
-shortfall, or as little with fewer staff-hours of overtime, or fewer switches. Moves are
+random numbers: the same seed every round), and keeps the best if it beats the roster (by
+`Judged.key`: every target met, then the mean shortfall, overtime, switches). Moves are
 proposed where they should help: while a desk falls short, a person for its worst block from the
 role that theory says can spare one best; while dossiers fall short, a person for the back office
 from the counters with most to spare; once every target is met, moves that smooth the day (fewer
