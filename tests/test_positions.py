@@ -68,6 +68,7 @@ def test_staff_stays_within_positions_and_says_so(tmp_path: Path) -> None:
     assert not result.met
     assert max(result.counters["counters"]) == 3
     assert any("positions" in line for line in result.history), result.history
+    assert "cannot be met within its positions" in result.report()
 
 
 def test_a_guidance_schedule_is_a_smaller_team_when_it_names_one_level(tmp_path: Path) -> None:
