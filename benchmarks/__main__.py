@@ -19,6 +19,7 @@ BENCHMARKS: list[tuple[str, list[str], list[str]]] = [
     ("benchmarks.province", [], ["--quick"]),
     ("benchmarks.country", ["--centres", "332", "--no-scaling"], ["--quick"]),
     ("benchmarks.calibrate", [], ["--days", "20", "--per-day", "140"]),
+    ("benchmarks.headcount", [], ["--quick"]),
 ]
 
 

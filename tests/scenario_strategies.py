@@ -135,9 +135,12 @@ def _arrivals(first: dt.date, last: dt.date, closes: int) -> st.SearchStrategy[d
 # --- desks and sites ---------------------------------------------------------------------------
 @st.composite
 def desk_specs(draw: Draw) -> dict:
-    """A desk: 1 to 3 counters, maybe a schedule by clock time (zeros included)."""
+    """A desk: 1 to 3 counters, maybe a schedule by clock time (zeros included), maybe
+    positions (as many as the counters or more)."""
     counters = draw(st.integers(1, 3))
     desk: dict = {"counters": counters}
+    if draw(st.booleans()):
+        desk["positions"] = counters + draw(st.integers(0, 2))
     if draw(st.booleans()):
         desk["schedule"] = draw(st.dictionaries(clocks(), st.integers(0, counters),
                                                 min_size=1, max_size=3))
@@ -437,9 +440,13 @@ def _documents(draw: Draw) -> dict:
                           calendar.get("sessions", Calendar.model_fields["sessions"].default)))),
                       side: counters}
     if draw(st.booleans()):
-        document["guidance"] = draw(st.fixed_dictionaries(
+        guidance = draw(st.fixed_dictionaries(
             {"staff": st.integers(1, 2), "service": durations(20)},
             optional={"incomplete_factor": number(0, 1)}))
+        if draw(st.booleans()):
+            guidance["schedule"] = draw(st.dictionaries(
+                clocks(), st.integers(0, guidance["staff"]), min_size=1, max_size=3))
+        document["guidance"] = guidance
     if draw(st.booleans()):
         document["back_office"] = draw(_back_office())
     sections = _Sections(desks, "guidance" in document, "back_office" in document,

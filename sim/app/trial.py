@@ -15,6 +15,7 @@ from sim.analysis.comparison import comparison_table
 from sim.analysis.targets import scenario_targets
 from sim.api import run_scenarios
 from sim.experiment.plan import DEFAULT_SEED
+from sim.scenario.labels import replace_options
 from sim.scenario.load import BASELINE, ScenarioSet, scenario_from_document
 from sim.scenario.yaml_loader import read_yaml_file
 
@@ -46,7 +47,7 @@ def short_scenarios(source: Path, changes: dict[str, object], days: int = DAYS) 
     document = read_yaml_file(source)
     trial = copy.deepcopy(document) if isinstance(document, dict) else document
     if isinstance(trial, dict):
-        trial["options"] = {SETTING: changes}
+        replace_options(trial, {SETTING: changes})
         days = min(days, int(trial.get("calendar", {}).get("working_days", days)))
     return scenario_from_document(trial, str(source), [f"calendar.working_days={days}"],
                                   [BASELINE, SETTING])

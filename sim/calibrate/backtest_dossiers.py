@@ -26,6 +26,7 @@ from sim.calibrate.fields import DOSSIER
 from sim.calibrate.working_days import WorkingDays
 from sim.model.centre import simulate
 from sim.scenario.document import scenario_document
+from sim.scenario.labels import replace_options
 from sim.scenario.load import validate_document
 from sim.scenario.schema import Scenario
 
@@ -45,7 +46,7 @@ class DossierPeriod:
 def period_scenario(baseline: Scenario, period: DossierPeriod, source: str) -> Scenario:
     """The scenario over the period, its backlog the dossiers open on the first day."""
     document = scenario_document(baseline)
-    document.pop("options", None)
+    replace_options(document, {})
     document["calendar"] = {**document["calendar"], "start": period.days[0].isoformat(),
                             "working_days": len(period.days),
                             "holidays": [d.isoformat() for d in period.closed]}

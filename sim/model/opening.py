@@ -42,7 +42,7 @@ def start_opening_hours(env: simpy.Environment, centre: Centre, scenario: Scenar
         changes = counter_changes(timeline, site_desks[pool.site][pool.desk])
         env.process(follow_schedule(env, centre, desk, changes))
     if guides:
-        team = DeskSpec(counters=scenario.guidance.staff)
+        team = DeskSpec(counters=scenario.guidance.staff, schedule=scenario.guidance.schedule)
         for guide in guides:
             env.process(follow_schedule(env, centre, guide, counter_changes(timeline, team)))
     for stop in stops:

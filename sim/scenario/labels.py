@@ -29,3 +29,13 @@ def label_field(what: str) -> Any:
     """The optional `label` field of a procedure, desk or site."""
     return Field(default=None, description=f"the {what}'s name on pages, {{vi, en}}; "
                                            "default: a readable form of the id")
+
+
+def replace_options(document: dict, options: dict) -> None:
+    """Give a scenario document other options in place of its own: the names (`labels`) of
+    the options it drops go with them, the baseline's stays."""
+    document["options"] = options
+    labels = document.get("labels")
+    if isinstance(labels, dict):
+        document["labels"] = {option: label for option, label in labels.items()
+                              if option in options or option == "baseline"}

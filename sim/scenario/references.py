@@ -151,10 +151,7 @@ def _closing_problems(scenario: Scenario, at: At) -> list[Problem]:
     problems = []
     for site, desks in scenario.site_desks().items():
         for name, desk in desks.items():
-            points = schedule_points(desk.schedule)
-            # Entries are whole minutes: the level a minute before is the level until closing.
-            shut = [text for minutes, text in sorted(closings.items())
-                    if level_at(points, minutes - 1, desk.counters) == 0]
+            shut = _shut_at(closings, desk.schedule, desk.counters)
             if name in served and shut:
                 where = ["desks", name] if scenario.sites is None else ["sites", site, "desks",
                                                                          name]
@@ -164,7 +161,22 @@ def _closing_problems(scenario: Scenario, at: At) -> list[Problem]:
                     "with at_closing serve_all the counters open then serve the waiting "
                     "citizens in overtime, and with none open they would wait overnight; "
                     "or at_closing send_home"))
+    guidance = scenario.guidance
+    if guidance is not None and (shut := _shut_at(closings, guidance.schedule, guidance.staff)):
+        problems.append(Problem(
+            at("guidance", "schedule"), guidance.schedule,
+            f"at least 1 guide on duty at the day's last closing ({', '.join(shut)}): with "
+            "at_closing serve_all those waiting for a guide would wait overnight; or "
+            "at_closing send_home"))
     return problems
+
+
+def _shut_at(closings: dict[int, str], schedule: dict[str, int] | None, level: int) -> list[str]:
+    """The closings (as written) at which a schedule has nobody at work. Entries are whole
+    minutes: the level a minute before is the level until closing."""
+    points = schedule_points(schedule)
+    return [text for minutes, text in sorted(closings.items())
+            if level_at(points, minutes - 1, level) == 0]
 
 
 def _profile_problems(scenario: Scenario, at: At) -> list[Problem]:

@@ -213,11 +213,21 @@ class Desk(StrictModel):
     label: Label | None = label_field("desk")
     serves: Serves | None = Field(default=None, description=SERVES_DESCRIPTION)
     pick: Pick | None = Field(default=None, description=PICK_DESCRIPTION)
+    positions: Annotated[int, Field(ge=1, le=MAX_COUNTERS)] | None = Field(
+        default=None, description="physical counters (desks and computers) the desk has: no "
+                                  "option or schedule may open more; default: no limit")
 
     @model_validator(mode="after")
     def _within_counters(self) -> Desk:
         check_schedule(self.schedule, self.counters, "counters")
+        if self.positions is not None and self.counters > self.positions:
+            raise ValueError(f"{self.counters} counters but the desk has only "
+                             f"{self.positions} positions (physical counters)")
         return self
+
+    def most_counters(self) -> int:
+        """The most counters that can ever be open at this desk: its positions, if given."""
+        return MAX_COUNTERS if self.positions is None else self.positions
 
 
 class WithinTarget(StrictModel):

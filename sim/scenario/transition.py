@@ -62,6 +62,14 @@ class Guidance(StrictModel):
     incomplete_factor: Share = Field(
         default=0.5, description="a guided citizen's chance of an incomplete dossier is "
                                  "multiplied by this")
+    schedule: dict[Clock, Annotated[int, Field(ge=0, le=MAX_GUIDES)]] | None = Field(
+        default=None, description="guides on duty from each clock time on, within sessions; "
+                                  "default: all of `staff`")
+
+    @model_validator(mode="after")
+    def _within_staff(self) -> Guidance:
+        check_schedule(self.schedule, self.staff, "guides")
+        return self
 
 
 class Handoff(StrictModel):

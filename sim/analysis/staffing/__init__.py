@@ -9,18 +9,19 @@ The search has two steps, and the second one decides; a third confirms its answe
    infinitely many counters with the desk's own service law, so that the load lags a peak) is
    read as a stationary queue with load ``m(t)`` every 5 minutes: Erlang C, or Erlang A when
    citizens give up. A block gets the fewest counters with which its visits, taken together,
-   meet every target.
+   meet every target, but never more than the desk's ``positions`` (its physical counters).
 2. Simulation, over the whole run (every day, not only the busiest). Each desk's ``schedule``
    is set to its block counts, and the scenario is simulated with one seed (common random
    numbers across rounds). A desk passes when every target holds on its own visits by the 95%
    confidence bound on the safe side (``ci_high`` for ``<=``, ``ci_low`` for ``>=``) and no block
    is clearly (its whole interval) beyond a limit. While a desk fails, a counter is added in each
    block that is clearly beyond, or else in the block that contributes most to the failure;
-   when three rounds of additions bring nothing, the targets are out of reach and the closest
-   counts are kept. Once every desk passes, a counter is taken away, one block per desk and
-   round, where theory for one counter fewer, scaled by how the simulation compared with theory
-   over the whole desk, stays clearly (90%) inside every limit; a removal stays only if the
-   simulation agrees. On a stationary M/M/c queue theory and simulation agree, no block can
+   when three rounds of additions bring nothing, or every position is open where more are
+   needed, the targets are out of reach (within positions) and the closest counts are kept.
+   Once every desk passes, a counter is taken away, one block per desk and round, where theory
+   for one counter fewer, scaled by how the simulation compared with theory over the whole
+   desk, stays clearly (90%) inside every limit; a removal stays only if the simulation
+   agrees. On a stationary M/M/c queue theory and simulation agree, no block can
    spare a counter, and the answer is the Erlang C minimum.
 3. Confirmation. The counts were kept because they passed on the search's own seed, so they
    are simulated once more on as many fresh replications (root seed ``fresh_seed``: none of

@@ -159,8 +159,9 @@ class TheoryPlan:
 
     blocks: tuple[Block, ...]
     counters: dict[str, tuple[int, ...]]
-    feasible: dict[str, tuple[bool, ...]]  # False: no count meets the targets in theory
+    feasible: dict[str, tuple[bool, ...]]  # False: no count within positions meets the targets
     paths: dict[str, str]
+    positions: dict[str, int]  # the most counters each desk can open (its physical counters)
     busiest_day: str
     model: str
     block_theory: dict[str, tuple[_BlockTheory, ...]] = field(repr=False)
@@ -187,7 +188,8 @@ def theory_schedule(scenario: Scenario, targets: Sequence[Target | str],
     grid = _RunGrid.of(scenario)
     selected = _select_pools(scenario, desks)
     theta = abandonment_rate(scenario.patience)
-    counters, feasible, paths, theories = {}, {}, {}, {}
+    counters, feasible, paths, theories, positions = {}, {}, {}, {}, {}
+    site_desks = scenario.site_desks()
     day_label = ""
     for pool, fraction in zip(counter_pools(scenario), pool_fractions(scenario), strict=True):
         if pool not in selected:
@@ -202,12 +204,15 @@ def theory_schedule(scenario: Scenario, targets: Sequence[Target | str],
         block_theories = _block_theories(grid, demand.per_minute, load, door, day.midnight,
                                          blocks, model, criteria)
         found = [t.fewest(minimum) for t in block_theories]
-        counters[demand.label] = tuple(f.counters for f in found)
-        feasible[demand.label] = tuple(f.feasible for f in found)
+        most = site_desks[pool.site][pool.desk].most_counters()
+        counters[demand.label] = tuple(min(f.counters, most) for f in found)
+        feasible[demand.label] = tuple(f.feasible and f.counters <= most for f in found)
+        positions[demand.label] = most
         paths[demand.label] = demand.path
         theories[demand.label] = block_theories
     model_name = QueueModel(1.0, theta, scenario.patience).name
-    return TheoryPlan(blocks, counters, feasible, paths, day_label, model_name, theories)
+    return TheoryPlan(blocks, counters, feasible, paths, positions, day_label, model_name,
+                      theories)
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,7 @@ class StaffingResult:
             check.to_string(index=False, float_format=lambda x: f"{x:.3g}"),
             "",
             "every target met" if self.met else "NOT every target met: see the check above",
+            *(line for line in self.history if "within its positions" in line),
             self._confirmation_line(),
         ]
         if self.written is not None:

@@ -19,7 +19,7 @@ import numpy as np
 from sim.analysis.staffing.blocks import DEFAULT_BLOCK_MINUTES
 from sim.analysis.staffing.check import Evaluation, block_frame, check_frame, per_desk_metrics
 from sim.analysis.staffing.criteria import staffing_targets, target_criterion
-from sim.analysis.staffing.theory_plan import MAX_COUNTERS, TheoryPlan, theory_schedule
+from sim.analysis.staffing.theory_plan import TheoryPlan, theory_schedule
 from sim.analysis.targets import Target, as_target, target_minutes
 from sim.decide.staffing.option_writer import write_staffed_copy
 from sim.decide.staffing.result import StaffingResult, option_changes
@@ -218,7 +218,7 @@ class _Search:
 
     def _caps(self, label: str) -> np.ndarray:
         theory = np.array(self.plan.counters[label])
-        return np.minimum(MAX_COUNTERS, np.maximum(3 * theory, theory + 10))
+        return np.minimum(self.plan.positions[label], np.maximum(3 * theory, theory + 10))
 
     def run(self) -> tuple[dict[str, list[int]], Evaluation, bool]:
         """Add, then take away, until a whole-schedule simulation meets every target (or the
@@ -263,8 +263,7 @@ class _Search:
                     counts[label][:] = best.counts
                     latest[label] = best.evaluation
                     gave_up.add(label)
-                    self._note(f"{label}: more counters no longer help; the targets are out "
-                               "of reach")
+                    self._note(f"{label}: " + self._out_of_reach(label, counts[label]))
                     continue
                 for block in where:
                     counts[label][block] += 1
@@ -275,6 +274,14 @@ class _Search:
                 return
             evaluation = self.evaluate(counts)
             latest.update(dict.fromkeys(self.labels, evaluation))
+
+    def _out_of_reach(self, label: str, counts: list[int]) -> str:
+        """Why a desk's additions stopped: every position open in some block, or more counters
+        stopped helping."""
+        if max(counts) >= self.plan.positions[label]:
+            return (f"every one of its {self.plan.positions[label]} positions is open; the "
+                    "targets cannot be met within its positions")
+        return "more counters no longer help; the targets are out of reach"
 
     def _take_away(self, counts: dict[str, list[int]], latest: dict[str, Evaluation],
                    tried: set[tuple[str, int]]) -> None:

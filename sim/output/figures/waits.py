@@ -42,7 +42,7 @@ def waits(results: Results, labels: Labels = None) -> Figure:
     >>> days = ["calendar.working_days=1"]  # a short run for the example
     >>> figure = waits(sim.run(sim.DEMO_SCENARIO, replications=1, overrides=days))
     >>> [line.get_label() for line in figure.axes[0].get_lines()][:2]
-    ['baseline', 'extra_general_counter']
+    ['Current staffing', 'One more general counter']
     >>> [float(line.get_xdata()[0]) for line in figure.axes[0].get_lines()
     ...  if line.get_gid() == "target"]
     [30.0, 15.0]

@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from sim.scenario.errors import Problem, ScenarioError
+from sim.scenario.labels import replace_options
 from sim.scenario.load import ScenarioSet, apply_changes, scenario_from_document
 from sim.scenario.problems import join_path, model_keys, problems_from
 from sim.scenario.province.schema import Centre, Province
@@ -105,23 +106,13 @@ def _template(folder: Path, name: str, cache: dict[str, dict], source: str, at: 
     return copy.deepcopy(cache[name])
 
 
-def _keep_labels_of(document: dict, options: dict) -> None:
-    """The province's own options replace the template's: the template's names of options it
-    drops go with them (the baseline's name stays)."""
-    labels = document.get("labels")
-    if isinstance(labels, dict):
-        document["labels"] = {option: label for option, label in labels.items()
-                              if option in options or option == "baseline"}
-
-
 def _centre_scenarios(template: dict, province: Province, centre: Centre, index: int,
                       source: str, options: tuple[str, ...]) -> ScenarioSet:
     prefix = join_path(["centres", index])
     document = apply_changes(template, centre.set, source, f"{prefix}.set")
     document["name"] = centre.name
     if province.options is not None:
-        document["options"] = province.options
-        _keep_labels_of(document, province.options)
+        replace_options(document, province.options)
     try:
         return scenario_from_document(document, source, options=options)
     except ScenarioError as err:
