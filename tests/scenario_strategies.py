@@ -328,18 +328,45 @@ def _tickets() -> st.SearchStrategy[dict]:
     return st.tuples(classes, rules).map(lambda pair: {"priority": pair[0], **pair[1]})
 
 
+def _named_desks(document: dict, side: str) -> list[tuple[str, dict]]:
+    """Every (desk name, desk) of the document, at every site."""
+    return (list(document[side].items()) if side == "desks" else
+            [item for site in document[side].values() for item in site["desks"].items()])
+
+
+def _open_levels(spec: dict) -> list[int]:
+    """The numbers of counters a desk has open, whenever it is open."""
+    return [spec["counters"], *(level for level in (spec.get("schedule") or {}).values()
+                                if level)]
+
+
 def _reservable(document: dict, side: str, desks: set[str]) -> bool:
-    """Whether every booked desk has at least 2 counters wherever it is (one can be reserved)."""
-    named = (list(document[side].items()) if side == "desks" else
-             [item for site in document[side].values() for item in site["desks"].items()])
-    return all(spec["counters"] >= 2 for name, spec in named if name in desks)
+    """Whether every booked desk has at least 2 counters open wherever and whenever it is open
+    (one can be reserved)."""
+    return all(min(_open_levels(spec)) >= 2 for name, spec in _named_desks(document, side)
+               if name in desks)
+
+
+def _never_closed(document: dict, side: str) -> set[str]:
+    """The desks whose schedule never closes them (bookings may fall at any hour there)."""
+    named = _named_desks(document, side)
+    closed = {name for name, spec in named if 0 in (spec.get("schedule") or {}).values()}
+    return {name for name, _ in named} - closed
+
+
+def _booked_desks(document: dict) -> set[str]:
+    """The desks of the procedures that book."""
+    shares = document.get("appointments", {}).get("shares", {})
+    return {p["desk"] for p in document["procedures"] if p["id"] in shares}
 
 
 @st.composite
 def _appointments(draw: Draw, document: dict, side: str) -> dict:
     """Shares of some procedures, one or two booking periods at least a slot long, any
-    punctuality (early or late), and either rule (reserved only where a desk has 2 counters)."""
-    procedures = document["procedures"]
+    punctuality (early or late), and either rule (reserved only where a desk has 2 counters
+    open whenever it opens); only procedures whose desk never closes book."""
+    procedures = [p for p in document["procedures"]
+                  if p["desk"] in _never_closed(document, side)]
     booked = draw(st.lists(st.sampled_from([p["id"] for p in procedures]), min_size=1,
                            unique=True))
     slot = draw(number(5, 60))
@@ -383,8 +410,10 @@ def _option(draw: Draw, document: dict) -> dict:
         if prefix.rsplit(".", 1)[1] in document.get("appointments", {}).get("reserved", {}):
             level = max(level, 2)  # a desk keeps a counter besides the reserved one
         changes.append(st.integers(level, 4).map(lambda n, p=prefix: (f"{p}.counters", n)))
-        changes.append(st.dictionaries(clocks(), st.integers(0, level), min_size=1,
-                                       max_size=3).map(lambda s, p=prefix: (f"{p}.schedule", s)))
+        if prefix.rsplit(".", 1)[1] not in _booked_desks(document):  # booked desks stay open
+            changes.append(st.dictionaries(clocks(), st.integers(0, level), min_size=1,
+                                           max_size=3).map(
+                lambda s, p=prefix: (f"{p}.schedule", s)))
         name, site_desks = prefix.rsplit(".", 1)[1], list(_at(document, prefix.rsplit(".", 1)[0]))
         if "tickets" not in document and "appointments" not in document:
             changes.append(_serves(name, site_desks).map(lambda s, p=prefix: (f"{p}.serves", s)))
@@ -467,7 +496,9 @@ def _documents(draw: Draw) -> dict:
     if not _has_serves(document):  # sim check keeps tickets and counter groups apart
         if draw(st.booleans()):
             document["tickets"] = draw(_tickets())
-        if draw(st.booleans()):
+        bookable = any(p["desk"] in _never_closed(document, side)
+                       for p in document["procedures"])
+        if bookable and draw(st.booleans()):
             document["appointments"] = draw(_appointments(document, side))
     document["disruptions"] = draw(st.lists(
         _disruption(calendar["start"], timeline.closings[-1], desks, ids, first, last),

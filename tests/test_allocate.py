@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from sim.cli import main
@@ -46,6 +47,19 @@ def test_the_busiest_desk_counts_its_open_counters() -> None:
     scenario = centre(desks={"general": {"counters": 3, "schedule": {"07:30": 1}},
                              "land": {"counters": 2}})
     assert with_one_more(scenario, "waiting").where == "general"
+
+
+def test_one_more_person_sits_only_where_a_position_is_free() -> None:
+    """General is the busier desk (1 counter against 2) but has no free position: the person
+    goes to land; with no free position anywhere, the allocation says so."""
+    general = {"counters": 1, "positions": 1}
+    scenario = centre(desks={"general": general, "land": {"counters": 2, "positions": 3}})
+    assert with_one_more(scenario, "waiting").where == "land"
+    assert with_one_more(centre(desks={"general": {"counters": 1}, "land": {"counters": 2}}),
+                         "waiting").where == "general"
+    full = centre(desks={"general": general, "land": {"counters": 2, "positions": 2}})
+    with pytest.raises(ValueError, match="positions"):
+        with_one_more(full, "waiting")
 
 
 def test_the_busiest_desk_counts_site_shares() -> None:

@@ -137,6 +137,10 @@ BAD = [
      "appointments.reserved.general", "fewer than the desk's 2 counters"),
     ({"appointments": {**DOCUMENT["appointments"], "hours": ["08:00-08:10"]}},
      "appointments", "shorter than one slot"),
+    ({"desks": {"general": {"counters": 2, "schedule": {"07:30": 2, "14:00": 1}}}},
+     "appointments.reserved.general", "fewer than the desk's 1 counters open"),
+    ({"desks": {"general": {"counters": 3, "schedule": {"07:30": 3, "13:30": 0}}}},
+     "appointments.hours[1]", "hours when desk general has a counter open"),
 ]
 
 

@@ -50,3 +50,15 @@ def test_a_holiday_the_day_before_the_start_is_warned_about() -> None:
     found = warnings_for("calendar.holidays=[2025-06-30, 2025-07-01]")
     assert found == ["calendar.holidays: 2025-06-30 lies outside the simulated days "
                      "(2025-07-01 to 2025-07-08)"]
+
+
+def test_a_desk_that_only_hands_over_results_is_not_called_unused() -> None:
+    """The urban ward's results counter has no procedure of its own, but its land pick-ups."""
+    urban = Path(__file__).parent.parent / "scenarios" / "centres" / "urban_ward_two_sites.yaml"
+    with_counter = load_scenario(urban, options=["results_counter"]).options["results_counter"]
+    assert not [w for w in scenario_warnings(with_counter) if "results" in w]
+    without = load_scenario(urban, overrides=["procedures[2].pickup.desk=null",
+                                              "procedures[3].pickup.desk=null",
+                                              "procedures[4].pickup.desk=null",
+                                              "sites.main.desks.results={counters: 1}"]).baseline
+    assert [w for w in scenario_warnings(without) if "results: no procedure" in w]

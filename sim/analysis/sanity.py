@@ -35,10 +35,10 @@ def scenario_warnings(scenario: Scenario) -> list[str]:
 
 
 def _desk_warnings(scenario: Scenario, timeline: Timeline) -> list[str]:
-    """Desks that no procedure uses (and whose counters serve no other desk's queue), or
-    whose schedule never opens a counter."""
+    """Desks that no visitor queues at (no procedure, results or inquiries use them) and whose
+    counters serve no other desk's queue, or whose schedule never opens a counter."""
     warnings = []
-    served = {p.desk for p in scenario.procedures}
+    served = scenario.visited_desks()
     for site, desks in scenario.site_desks().items():
         prefix = "desks" if scenario.sites is None else f"sites.{site}.desks"
         for name, desk in desks.items():

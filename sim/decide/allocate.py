@@ -92,10 +92,17 @@ def _busiest_desk(scenario: Scenario) -> tuple[str, str]:
     """(site, desk) of the likeliest bottleneck: the highest offered load on its busiest day,
     that is the minutes of service its citizens bring (its site's share of them) over the
     counter-minutes its schedule opens. A desk that never opens is left out: one more person
-    there would open nothing."""
+    there would open nothing; so is a desk whose counters fill its positions."""
     load = offered_load(scenario)
-    loads = np.where(load["counter_minutes"] > 0, load["day_load"], -np.inf)
-    pool = counter_pools(scenario)[int(np.argmax(loads))]
+    pools = counter_pools(scenario)
+    desks = scenario.site_desks()
+    room = np.array([desks[p.site][p.desk].counters < desks[p.site][p.desk].most_counters()
+                     for p in pools])
+    loads = np.where((load["counter_minutes"] > 0) & room, load["day_load"], -np.inf)
+    if not np.isfinite(loads).any():
+        raise ValueError(f"{scenario.name}: every desk that opens has as many counters as "
+                         "positions; one more person at a counter has nowhere to sit")
+    pool = pools[int(np.argmax(loads))]
     return pool.site, pool.desk
 
 

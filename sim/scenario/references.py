@@ -27,7 +27,7 @@ def cross_reference_problems(scenario: Scenario, prefix: str = "") -> list[Probl
 
     return [
         *_procedure_problems(scenario, at),
-        *serving_problems(scenario.site_desks(), {p.desk for p in scenario.procedures},
+        *serving_problems(scenario.site_desks(), scenario.visited_desks(),
                           scenario.sites is None, at),
         *_share_problems(scenario, at),
         *_backlog_problems(scenario, at),
@@ -147,7 +147,7 @@ def _closing_problems(scenario: Scenario, at: At) -> list[Problem]:
     for sessions in (calendar.sessions, calendar.saturday_sessions):
         if sessions:
             closings[session_minutes(sessions[-1]).closes] = sessions[-1].split("-")[1]
-    served = {p.desk for p in scenario.procedures}
+    served = scenario.visited_desks()
     problems = []
     for site, desks in scenario.site_desks().items():
         for name, desk in desks.items():

@@ -321,6 +321,16 @@ class Scenario(StrictModel):
             return {"main": dict(self.desks or {})}
         return {name: dict(site.desks) for name, site in self.sites.items()}
 
+    def visited_desks(self) -> set[str]:
+        """The desks visitors queue at: the procedures' desks, the desks that hand over their
+        results, and the desk that answers inquiries."""
+        desks = {p.desk for p in self.procedures}
+        desks.update(p.pickup.desk for p in self.procedures
+                     if p.pickup is not None and p.pickup.desk is not None)
+        if self.inquiries is not None:
+            desks.add(self.inquiries.desk)
+        return desks
+
     def desk_names(self) -> list[str]:
         """Every desk name used at any site, in order of first appearance."""
         names: dict[str, None] = {}
