@@ -76,6 +76,7 @@ def test_desks_of_several_sites_are_named_by_site_and_procedures() -> None:
     assert changes["sites.old_hq.desks.general.counters"] == 6
     words = desk_words(scenario, "main.general")
     assert words.startswith("main: ") and "general" not in words
+    assert words == "main: Chứng thực bản sao từ bản chính · Certified copies"
 
 
 def test_the_short_runs_meet_the_same_citizens() -> None:

@@ -26,11 +26,11 @@ GOLDEN = {  # every bundled scenario, as tests/summary_digests.py prints them
     "centres/urban_ward_two_sites.yaml":
         "0a95b03e56a3be8fe40d4ee5c9df3dc774b8e35e121559a1233833ecc0999777",
     "centres/mid_size_ward.yaml":
-        "ea54a430001646b84d175046fb635aea72acf006285340cae5eb2efa17615cc6",
+        "3ee4df1165f7ae915a2d45d64e33ade423c20d63dd00bc0110277e28ef9278df",
     "centres/rural_merged_commune.yaml":
-        "ccf03f9b12f39f36fcae58ecc7fd7cf9e7028949454792360d23b292e5f4f321",
+        "75b71923c1f30cedf145c905cfb2effd794eb999c3eb7063b49863eb2d5952b3",
     "centres/highland_commune.yaml":
-        "8e618fe2d7aa3a934023bdd04695c0be004a6c0b10b4265862b8d57ea8a8de12",
+        "4b7e3601283cb0e47a0e293bd692b293a515b035080ba89ef706c016dc2a96b7",
     "theory/mmc.yaml":
         "e13ac5b5e93e5ecd48b2453baa6879a4e5fb7692ebeed41e25b285a45f983e3d",
     "theory/erlang_a.yaml":

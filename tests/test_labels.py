@@ -48,7 +48,8 @@ def test_names_come_from_the_labels_or_a_numbered_word() -> None:
     assert two_sites.desk("old_hq.general") == "Trụ sở cũ – Quầy tiếp nhận chung"
 
 
-def test_every_bundled_scenario_names_its_options_and_desks() -> None:
+def test_every_bundled_scenario_names_its_options_desks_and_procedures() -> None:
+    checked = []
     for path in sorted(BUNDLED_SCENARIOS.rglob("*.yaml")):
         if path.parent.name == "records" and path.stem != "ward_truth":
             continue
@@ -57,6 +58,11 @@ def test_every_bundled_scenario_names_its_options_and_desks() -> None:
         assert set(options) <= set(scenario.labels), path
         desks = [d for desks in scenario.site_desks().values() for d in desks.values()]
         assert all(desk.label is not None for desk in desks), path
+        unnamed = [p.id for p in scenario.procedures if p.label is None]
+        assert unnamed == [], path
+        checked.append(path.relative_to(BUNDLED_SCENARIOS).as_posix())
+    assert {"demo.yaml", "centres/mid_size_ward.yaml", "records/ward_truth.yaml",
+            "theory/mmc.yaml"} <= set(checked)
 
 
 def test_labels_do_not_change_results() -> None:

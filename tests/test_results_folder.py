@@ -120,6 +120,12 @@ def test_province_folder_reports_and_plots_again(tmp_path: Path) -> None:
     written = _cli("plot", folder, "--format", "png", "--lang", "vi").split()
     assert written and all(Path(p).suffix == ".png" and Path(p).is_file() for p in written)
     assert (folder / "province.csv").read_text(encoding="utf-8") == before
+    _cli("plot", folder, "--format", "svg", "--lang", "en")
+    maps = {option: (folder / "figures" / f"province_map_{option}.svg").read_text(
+        encoding="utf-8") for option in ("baseline", "one_more_counter")}
+    assert "(Current staffing)" in maps["baseline"], "the map names the option as the page does"
+    assert "(One more counter)" in maps["one_more_counter"]
+    assert "one_more_counter" not in maps["one_more_counter"]
 
 
 @pytest.fixture(scope="module")

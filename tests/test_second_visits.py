@@ -19,8 +19,9 @@ from sim.model.deadlines import WorkingCalendar
 from sim.model.pickup import IN_PERSON, draw_width
 from sim.model.record import ABANDONED, INQUIRY, NOT_READY, PICKUP, SERVED, SUBMIT, RunRecord
 from sim.model.streams import streams
+from sim.scenario.bundled import BUNDLED_SCENARIOS
 from sim.scenario.errors import ScenarioError
-from sim.scenario.load import scenario_from_document
+from sim.scenario.load import load_scenario, scenario_from_document
 from sim.scenario.schema import Scenario
 
 ALPHA = 0.001  # per test; tests with several checks divide it among them (Bonferroni)
@@ -308,3 +309,19 @@ def test_transferred_dossiers_are_collected_from_their_due_date() -> None:
     assert first.sum() == 80
     promised = np.maximum(dossiers["due"][mine], dossiers["received"][mine])
     assert (visits["arrival"][first] // MINUTES_PER_DAY == promised // MINUTES_PER_DAY).all()
+
+
+@pytest.mark.parametrize("name", ["urban_ward_two_sites", "mid_size_ward",
+                                  "rural_merged_commune", "highland_commune"])
+def test_the_bundled_centres_hand_over_their_results(name: str) -> None:
+    path = BUNDLED_SCENARIOS / "centres" / f"{name}.yaml"
+    scenario = load_scenario(path, options=["baseline"]).baseline
+    with_work = [p.id for p in scenario.procedures if p.back_office is not None]
+    collected = [p.id for p in scenario.procedures if p.pickup is not None]
+    assert {"land_transfer", "land_first_certificate"} <= set(collected) <= set(with_work)
+    if name != "urban_ward_two_sites":  # the others collect every result with back-office work
+        assert collected == with_work
+    short = load_scenario(path, options=["baseline"],
+                          overrides=["calendar.working_days=15"]).baseline
+    visits = simulate(short, seed=3).visits
+    assert (visits["purpose"] == PICKUP).sum() > 0, name

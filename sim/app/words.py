@@ -7,6 +7,7 @@ import pandas as pd
 
 from sim.app.setting import desks
 from sim.output.metric_text import metric_amount, metric_name, metric_value
+from sim.output.names import Names
 from sim.output.translations import translator
 from sim.scenario.schema import Scenario
 
@@ -26,11 +27,15 @@ def metric_words(metric: str) -> str:
 
 
 def desk_words(scenario: Scenario, label: str) -> str:
-    """A desk in words: the names of the procedures it serves (the scenario's own words), with
-    its site when the centre has several."""
+    """A desk in words: the names of the procedures it serves (their labels, or the names
+    citizens know them by) in Vietnamese, then in English, with its site when the centre has
+    several."""
     pool = desks(scenario)[label]
-    names = [p.name for p in scenario.procedures if p.desk == pool.desk]
-    words = ", ".join(names[:SHOWN_PROCEDURES]) + ("…" if len(names) > SHOWN_PROCEDURES else "")
+    served = [p.id for p in scenario.procedures if p.desk == pool.desk]
+    more = "…" if len(served) > SHOWN_PROCEDURES else ""
+    words = " · ".join(", ".join(Names(scenario, lang).procedure(p)
+                                 for p in served[:SHOWN_PROCEDURES]) + more
+                       for lang in ("vi", "en"))
     return words if scenario.sites is None else f"{pool.site}: {words}"
 
 

@@ -50,8 +50,9 @@ def plot(results_dir: Path, lang: str, formats: tuple[str, ...]) -> None:
     with _readable_folder():
         if folder_kind(results_dir) == PROVINCE:
             found = load_province_results(results_dir)
+            first = next(iter(found.scenarios.values()), {}).get("baseline")
             written = save_province_map(found.ranking, found.name, results_dir / "figures",
-                                        lang, formats)
+                                        lang, formats, first)
         else:
             written = ResultPlots(load_results(results_dir, figures_only=True), lang=lang).save_all(
                 results_dir / "figures", formats)

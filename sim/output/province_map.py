@@ -10,6 +10,8 @@ from matplotlib.figure import Figure
 
 from sim.output.figures.style import DPI, save_figure, styled
 from sim.output.figures.text import figure_text
+from sim.output.names import option_name
+from sim.scenario.schema import Scenario
 
 
 def province_map(ranking: pd.DataFrame, name: str, option: str | None = None,
@@ -68,12 +70,15 @@ def centres_map(centres: pd.DataFrame, column: str, title: str, colour: str,
 
 
 def save_province_map(ranking: pd.DataFrame, name: str, folder: Path, lang: str = "en",
-                      formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
-    """The map in each format, one per option, into ``folder``."""
+                      formats: tuple[str, ...] = ("png", "svg"),
+                      scenario: Scenario | None = None) -> list[Path]:
+    """The map in each format, one per option, into ``folder``; ``scenario`` (a centre's, as
+    the province page takes it) names the option in each title, as the page does."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for option in ranking["option"].drop_duplicates():
-        figure = province_map(ranking, name, str(option), lang)
+        figure = province_map(ranking, name, str(option), lang,
+                              option_name(scenario, lang, str(option)))
         for extension in formats:
             written.append(save_figure(figure, folder / f"province_map_{option}.{extension}"))
     return written

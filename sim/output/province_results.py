@@ -101,7 +101,9 @@ def write_province_view(ranking: pd.DataFrame, name: str, provenance: str, folde
     """The province page and its maps, into ``folder`` (the results folder); ``scenarios``
     are each centre's baseline; for a country (`province_of` given) also the provinces
     ranked, provinces.csv, on the page."""
-    maps = save_province_map(ranking, name, folder / "figures", lang) if len(ranking) else []
+    first = next(iter(scenarios.values()), None)
+    maps = (save_province_map(ranking, name, folder / "figures", lang, scenario=first)
+            if len(ranking) else [])
     provinces = None
     if province_of is not None:
         provinces = rank_provinces(ranking, province_of)
