@@ -9,9 +9,8 @@ from typing import Any
 import click
 
 from sim.cli.common import ScenarioProblem
-from sim.cli.province import PROVINCE_PATH, MissingExtra, run_centres, run_options
+from sim.cli.province import PROVINCE_PATH, init_problems, run_centres, run_options
 from sim.scenario.errors import ScenarioError
-from sim.scenario.province.admin_units import AdminDataMissing
 from sim.scenario.province.country import load_country
 from sim.scenario.province.country_init import DEFAULT_TEMPLATES, KINDS, init_country
 
@@ -39,14 +38,8 @@ def init(out: Path, templates: tuple[str, ...], demand: Path | None,
          only: tuple[str, ...]) -> None:
     """Write a province file for every province (one centre per new commune-level unit, each
     from the template of its kind) and the country file that names them."""
-    try:
+    with init_problems():
         written = init_country(out, _templates(templates), demand, only)
-    except ScenarioError as err:
-        raise ScenarioProblem(err.message()) from None
-    except AdminDataMissing as err:
-        raise MissingExtra(str(err)) from None
-    except ValueError as err:
-        raise click.UsageError(str(err)) from None
     click.echo(f"country file written to {written}")
 
 

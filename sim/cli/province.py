@@ -3,7 +3,8 @@ province run (sim/output/province_run.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -96,17 +97,25 @@ def init(name: str, template: Path, demand: Path | None, out: Path | None) -> No
     """Write a province file for NAME with every new commune centre (codes, coordinates, areas,
     the old units merged into each) from administrative-unit data, with demand from --demand
     or a documented proxy."""
-    try:
+    with init_problems():
         province_name = find_province(name)
         target = out or Path(f"{file_stem(province_name)}.yaml")
         written = init_province(province_name, template, demand, target)
+    click.echo(f"province file written to {written}")
+
+
+@contextmanager
+def init_problems() -> Iterator[None]:
+    """What writing province files can meet, as the command's errors (exit code 2): a bad
+    template or demand file, the data package missing, a name that is no province."""
+    try:
+        yield
     except ScenarioError as err:
         raise ScenarioProblem(err.message()) from None
     except AdminDataMissing as err:
         raise MissingExtra(str(err)) from None
     except ValueError as err:
         raise click.UsageError(str(err)) from None
-    click.echo(f"province file written to {written}")
 
 
 def run_options(command: Callable) -> Callable:
