@@ -43,8 +43,8 @@ import yaml
 
 from sim.analysis.metrics import run_metrics
 from sim.experiment.executors import Execution
-from sim.experiment.plan import VISITS_MODES, Unit, kept_tables, unit_seed
-from sim.experiment.unit import FRAMES, write_unit
+from sim.experiment.plan import VISITS_MODES, Batch, Unit, kept_tables, unit_seed
+from sim.experiment.unit import FRAMES, write_batch
 from sim.model.centre import simulate
 from sim.output.province_run import run_province
 from sim.scenario.province.init import init_province
@@ -395,7 +395,8 @@ def _code_key(function: Callable[..., Any]) -> tuple[str, int, str]:
 
 
 def profile_units(plan: Plan, province: ProvinceSet, work: Path) -> None:
-    """cProfile of write_unit for the median-demand centre, split into its phases.
+    """cProfile of write_batch for the median-demand centre (its replications, one batch, as a
+    province run writes them), split into its phases, per unit.
 
     The profiler slows Python-heavy code (the simulation) more than C-heavy code (Parquet), so
     the shares lean towards simulate; the unprofiled time per unit is printed beside them.
@@ -407,34 +408,33 @@ def profile_units(plan: Plan, province: ProvinceSet, work: Path) -> None:
     scenario = province.scenarios[centre].baseline
     reps = range(plan.profile_replications)
 
-    def units(staging: Path) -> list[tuple[Any, ...]]:
-        return [(Unit(scenario, OPTION, r, unit_seed(SEED, r, centre), centre, position,
-                      kept_tables(plan.visits, r)), str(staging)) for r in reps]
+    def batch(staging: Path) -> tuple[Any, ...]:
+        return (Batch(tuple(Unit(scenario, OPTION, r, unit_seed(SEED, r, centre), centre,
+                                 position, kept_tables(plan.visits, r)) for r in reps)),
+                str(staging))
 
     plain = []
-    for unit in units(work / "plain"):
+    for attempt in range(3):
         started = time.perf_counter()
-        write_unit(*unit)
-        plain.append(time.perf_counter() - started)
+        write_batch(*batch(work / f"plain{attempt}"))
+        plain.append((time.perf_counter() - started) / len(reps))
     profiler = cProfile.Profile()
-    for unit in units(work / "profiled"):
-        profiler.runcall(write_unit, *unit)
+    profiler.runcall(write_batch, *batch(work / "profiled"))
     stats = pstats.Stats(profiler)
     cumulative = {key: value[3] for key, value in stats.stats.items()}  # key: (file, line, name)
-    total = cumulative.get(_code_key(write_unit), 0.0)
+    total = cumulative.get(_code_key(write_batch), 0.0)
     phases = {"simulate": _code_key(simulate), "run_metrics": _code_key(run_metrics),
               **{f"frame {name}": _code_key(build) for name, build in FRAMES.items()},
               "parquet writing (to_parquet)": _code_key(pd.DataFrame.to_parquet)}
 
-    blob = pickle.dumps(units(work / "x")[0])
+    blob = pickle.dumps(batch(work / "x"))
     started = time.perf_counter()
-    for _ in reps:
-        pickle.loads(pickle.dumps(units(work / "x")[0]))
+    pickle.loads(pickle.dumps(batch(work / "x")))
     transfer = (time.perf_counter() - started) / len(reps)
 
     per = len(reps)
     print()
-    print(f"== where the time goes: write_unit under cProfile, centre {centre} "
+    print(f"== where the time goes: write_batch under cProfile, centre {centre} "
           f"({scenario.arrivals.per_day:g} visitors a day, the median), {per} replications, "
           f"visits={plan.visits} ==")
     print(f"{'phase':34} {'ms/unit':>8} {'share':>6}")
@@ -448,8 +448,8 @@ def profile_units(plan: Plan, province: ProvinceSet, work: Path) -> None:
     print(f"{'other (ids, metrics, checksums)':34} {rest / per * 1e3:8.1f} {rest / total:6.0%}")
     print(f"{'total, profiled':34} {total / per * 1e3:8.1f}")
     print(f"{'total, not profiled (median)':34} {statistics.median(plain) * 1e3:8.1f}")
-    print(f"{'+ pickling the unit to a worker':34} {transfer * 1e3:8.1f}   "
-          f"({len(blob) / 1e3:.0f} kB a unit; paid by main and worker, not in the above)")
+    print(f"{'+ pickling the batch to a worker':34} {transfer * 1e3:8.1f}   "
+          f"({len(blob) / 1e3:.0f} kB a batch; paid by main and worker, not in the above)")
     if plan.top:
         print()
         stats.sort_stats("tottime").print_stats(plan.top)

@@ -448,7 +448,7 @@ def test_interrupted_write_publishes_nothing_and_resumes(tmp_path, failing_parqu
     assert not out.exists()
     assert siblings(out) == [".out.partial"]  # kept for --resume, and nothing else
     monkeypatch.undo()
-    monkeypatch.setattr(sim.experiment.unit, "write_unit", _no_unit)  # nothing runs again
+    monkeypatch.setattr(sim.experiment.unit, "write_batch", _no_unit)  # nothing runs again
     run_ok([*args, "--resume"])
     assert {p.name for p in out.iterdir()} == FILES
     assert siblings(out) == ["out"]
@@ -471,7 +471,7 @@ def test_interrupted_write_keeps_previous_results(tmp_path, failing_parquet) -> 
 
 
 def test_interrupted_experiment_publishes_nothing(tmp_path, monkeypatch) -> None:
-    original = sim.experiment.unit.write_unit
+    original = sim.experiment.unit.write_batch
     calls = []
 
     def stop_after_first(*args):
@@ -480,7 +480,7 @@ def test_interrupted_experiment_publishes_nothing(tmp_path, monkeypatch) -> None
         calls.append(original(*args))
         return calls[-1]
 
-    monkeypatch.setattr(sim.experiment.unit, "write_unit", stop_after_first)
+    monkeypatch.setattr(sim.experiment.unit, "write_batch", stop_after_first)
     out = tmp_path / "out"
     result = invoke(["run", str(TINY), "-n", "3", "-q", "--out", str(out)])
     assert result.exit_code == 130

@@ -73,9 +73,10 @@ def test_visits_modes(tmp_path: Path) -> None:
     assert set(pd.read_parquet(tmp_path / "sample" / "visits")["replication"]) == {0}
 
 
-def _stop_after_five_units(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Ctrl-C once five units are done (monkeypatch.undo() lets the rest run)."""
-    original = unit_module.write_unit
+def _stop_after_five_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C once five batches are done, each one option of one centre in its 3
+    replications (monkeypatch.undo() lets the rest run)."""
+    original = unit_module.write_batch
     calls = {"count": 0}
 
     def stop_after_five(*args: object) -> object:
@@ -84,22 +85,22 @@ def _stop_after_five_units(monkeypatch: pytest.MonkeyPatch) -> None:
         calls["count"] += 1
         return original(*args)
 
-    monkeypatch.setattr(unit_module, "write_unit", stop_after_five)
+    monkeypatch.setattr(unit_module, "write_batch", stop_after_five)
 
 
 def test_interrupted_run_resumes_where_it_stopped(sequential: Path, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """Stop after 5 units (Ctrl-C), then --resume: only the rest runs, and the results are
+    """Stop after 5 batches of 3 units (Ctrl-C), then --resume: only the rest runs, and the results are
     those of an uninterrupted run; nothing is published before the end."""
     out = tmp_path / "out"
-    _stop_after_five_units(monkeypatch)
+    _stop_after_five_batches(monkeypatch)
     province = load_province(PROVINCE)
     with pytest.raises(KeyboardInterrupt):
         run_province(province, 3, 8, out, Execution(), "all")
     assert not out.exists(), "nothing half-written is published"
     monkeypatch.undo()
     done = run_province(province, 3, 8, out, Execution(), "all", resume=True)
-    assert (done.resumed, done.repaired) == (5, 0)
+    assert (done.resumed, done.repaired) == (15, 0)
     for name in ("summary.csv", "replications.csv"):
         assert (out / name).read_bytes() == (sequential / name).read_bytes()
 
@@ -108,10 +109,10 @@ def test_resume_runs_again_the_units_whose_parts_were_damaged(
         sequential: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A truncated metrics part, a truncated daily part, a missing visits part, an unreadable
     index entry and one that lists no parts, of an interrupted run: --resume runs those five
-    units again, says so, and publishes the results of an uninterrupted run, with no damaged
+    batches (15 units) again, says so, and publishes the results of an uninterrupted run, with no damaged
     or stray part in it."""
     out = tmp_path / "out"
-    _stop_after_five_units(monkeypatch)
+    _stop_after_five_batches(monkeypatch)
     interrupted = _invoke_run("--out", str(out), "--visits", "all")
     assert interrupted.exit_code == 130, interrupted.output
     staging = tmp_path / ".out.partial"
@@ -126,7 +127,7 @@ def test_resume_runs_again_the_units_whose_parts_were_damaged(
     monkeypatch.undo()
     resumed = _invoke_run("--out", str(out), "--visits", "all", "--resume")
     assert resumed.exit_code == 0, resumed.output + repr(resumed.exception)
-    assert "re-ran 5 units whose parts were damaged" in resumed.output
+    assert "re-ran 15 units whose parts were damaged" in resumed.output
     for name in ("summary.csv", "replications.csv", "province.csv"):
         assert (out / name).read_bytes() == (sequential / name).read_bytes(), name
     for name in ("visits", "intervals", "dossiers", "daily"):
@@ -152,7 +153,7 @@ def _names(folder: Path) -> list[str]:
 def test_resume_of_a_run_whose_plan_is_damaged_is_refused(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
-    monkeypatch.setattr(unit_module, "write_unit", _interrupt)
+    monkeypatch.setattr(unit_module, "write_batch", _interrupt)
     assert _invoke_run("--out", str(out)).exit_code == 130
     monkeypatch.undo()
     (tmp_path / ".out.partial" / "plan.json").write_text('{"root_seed": 8', encoding="utf-8")
@@ -166,7 +167,7 @@ def test_resume_of_a_different_run_is_refused(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     province = load_province(PROVINCE)
-    monkeypatch.setattr(unit_module, "write_unit", _interrupt)
+    monkeypatch.setattr(unit_module, "write_batch", _interrupt)
     with pytest.raises(KeyboardInterrupt):
         run_province(province, 3, 8, out, Execution(), "all")
     monkeypatch.undo()
@@ -183,7 +184,7 @@ def test_resume_of_a_finished_run_does_nothing(tmp_path: Path,
     out = tmp_path / "out"
     run_cli("--out", str(out))
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
-    monkeypatch.setattr(unit_module, "write_unit", _interrupt)  # no unit may run again
+    monkeypatch.setattr(unit_module, "write_batch", _interrupt)  # no unit may run again
     result = CliRunner().invoke(main, ["province", "run", str(PROVINCE), "-n", "3", "--seed",
                                        "8", "--out", str(out), "--resume"])
     assert result.exit_code == 0, result.output + repr(result.exception)
@@ -231,9 +232,9 @@ def test_centre_ids_that_differ_only_in_punctuation_or_case_keep_their_results(
     result = CliRunner().invoke(main, ["province", "run", str(province), "-n", "2", "-q",
                                        "--visits", "all", "--out", str(out)])
     assert result.exit_code == 0, result.output + repr(result.exception)
-    units = len(ids) * 2 * 2  # centres x options x replications
+    parts = len(ids) * 2  # centres x options: a part holds a centre's replications
     for name in ("visits", "intervals", "dossiers", "daily"):
-        assert len(list((out / name).iterdir())) == units, name
+        assert len(list((out / name).iterdir())) == parts, name
         frame = pd.read_parquet(out / name)
         counts = frame.groupby("centre", observed=True)["replication"].nunique()
         assert counts.to_dict() == dict.fromkeys(ids, 2), name

@@ -50,7 +50,7 @@ def assert_same_folder(first: Path, second: Path) -> None:
 
 def stop_after(monkeypatch: pytest.MonkeyPatch, units: int) -> None:
     """Ctrl-C once `units` units are done (monkeypatch.undo() lets the rest run)."""
-    original = unit_module.write_unit
+    original = unit_module.write_batch
     done = []
 
     def stop(*args: object) -> object:
@@ -59,7 +59,7 @@ def stop_after(monkeypatch: pytest.MonkeyPatch, units: int) -> None:
         done.append(original(*args))
         return done[-1]
 
-    monkeypatch.setattr(unit_module, "write_unit", stop)
+    monkeypatch.setattr(unit_module, "write_batch", stop)
 
 
 def test_interrupted_run_resumes_to_the_uninterrupted_folder(
@@ -126,7 +126,7 @@ def test_resume_of_a_finished_run_does_nothing(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     out = run_ok(tmp_path / "out")
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
-    monkeypatch.setattr(unit_module, "write_unit", _no_unit)
+    monkeypatch.setattr(unit_module, "write_batch", _no_unit)
     result = CliRunner().invoke(main, ["run", str(TINY), "-n", "3", "--seed", "5",
                                        "--no-report", "--out", str(out), "--resume"])
     assert result.exit_code == 0, result.output + repr(result.exception)

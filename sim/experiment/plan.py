@@ -92,6 +92,47 @@ class Unit:
 
 
 @dataclass(frozen=True)
+class Batch:
+    """Units simulated and stored together, in replication order: every replication of one
+    option of one centre of a province (a small centre's run costs less than writing its
+    parts, so a province's parts are written per centre, not per replication), or a single
+    unit of a one-centre run (whose runs are few and long)."""
+
+    units: tuple[Unit, ...]
+
+    @property
+    def name(self) -> str:
+        """The file name of its parts: its first unit's, with the last replication added."""
+        first, last = self.units[0], self.units[-1]
+        return first.name if len(self.units) == 1 else f"{first.name}-{last.replication:04d}"
+
+    @property
+    def stored(self) -> tuple[str, ...]:
+        """What it stores a part of: the tables any of its units keeps, then metric rows."""
+        kept = {table for unit in self.units for table in unit.tables}
+        return (*(table for table in TABLES if table in kept), METRICS)
+
+    @property
+    def order(self) -> tuple[str, int, int]:
+        """Where its rows go in the result tables (option, centre, replication): the first
+        unit's option, centre position and replication; the option's place is the plan's."""
+        first = self.units[0]
+        return first.option, first.position, first.replication
+
+
+def batches(units: tuple[Unit, ...]) -> tuple[Batch, ...]:
+    """The units in batches: per option and centre of a province (in the order their first
+    unit comes), one by one for a run of one centre."""
+    if all(unit.centre is None for unit in units):
+        return tuple(Batch((unit,)) for unit in units)
+    groups: dict[tuple[str, int], list[Unit]] = {}
+    for unit in units:
+        groups.setdefault((unit.option, unit.position), []).append(unit)
+    return tuple(Batch(tuple(sorted(group, key=lambda u: u.replication)))
+                 for group in groups.values())
+
+
+@dataclass(frozen=True)
 class Plan:
     """Every unit of an experiment, in the order they run: replication by replication, and in
     each replication centre by centre and option by option."""
@@ -102,11 +143,6 @@ class Plan:
     centres: tuple[str, ...] | None  # None: a single-centre run
     visits: str
     units: tuple[Unit, ...]
-
-    def table_order(self) -> list[Unit]:
-        """The units in the order of the result tables: option, centre, replication."""
-        options = {name: i for i, name in enumerate(self.options)}
-        return sorted(self.units, key=lambda u: (options[u.option], u.position, u.replication))
 
     def seeds(self) -> tuple[int, ...]:
         """The seed of each replication of a single-centre run, at its index."""

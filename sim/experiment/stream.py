@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 
 from sim.experiment import unit as unit_module
 from sim.experiment.executors import IN_PROCESS, Execution
-from sim.experiment.plan import METRICS, Plan
+from sim.experiment.plan import METRICS, Batch, Plan, batches
 from sim.experiment.store import keep_only, part_path, prepare, verify_units
 
 RunUnits = Callable[[Plan], pd.DataFrame]  # runs a plan's units not yet done: their metrics
@@ -32,8 +32,17 @@ class Streamed:
 
     plan: Plan
     staging: Path
+    batches: tuple[Batch, ...]  # every batch of every round, each with its parts
     resumed: int  # units already done, kept from the interrupted run
     repaired: int  # units run again because the parts they had written were damaged
+
+    def table_parts(self, table: str) -> list[Path]:
+        """The parts of one table, in table order (option, centre, replication)."""
+        return table_parts(self.plan, self.batches, self.staging, table)
+
+    def read_metrics(self) -> pd.DataFrame:
+        """Every unit's metric rows (see `read_metrics`)."""
+        return read_metrics(self.plan, self.batches, self.staging)
 
 
 def staging_folder(out: Path) -> Path:
@@ -60,46 +69,60 @@ def run_streamed(rounds: Rounds, description: dict, staging: Path,
     staged = _Staged(staging, execution, on_unit_done,
                      prepare(staging, description, resume))
     plan = rounds(staged.run)
-    stored = {unit.name: unit.stored for unit in plan.units}
-    keep_only(staging, stored)
-    return Streamed(plan, staging, staged.resumed, staged.repaired)
+    keep_only(staging, {batch.name: batch.stored for batch in staged.batches})
+    return Streamed(plan, staging, tuple(staged.batches), staged.resumed, staged.repaired)
 
 
 @dataclass
 class _Staged:
-    """A staging folder being filled, round by round: the units run or found done so far."""
+    """A staging folder being filled, round by round: the batches run or found done so far."""
 
     staging: Path
     execution: Execution
     on_unit_done: Callable[[], None] | None
     resuming: bool
-    known: set[str] = field(default_factory=set)
+    batches: list[Batch] = field(default_factory=list)
+    known: set[str] = field(default_factory=set)  # the names of the units in those batches
     resumed: int = 0
     repaired: int = 0
 
     def run(self, plan: Plan) -> pd.DataFrame:
-        new = {unit.name: unit.stored for unit in plan.units if unit.name not in self.known}
-        done, damaged = verify_units(self.staging, new) if self.resuming else (set(), set())
-        self.resumed, self.repaired = self.resumed + len(done), self.repaired + len(damaged)
-        todo = [(unit, str(self.staging)) for unit in plan.units
-                if unit.name in new and unit.name not in done]
-        # Looked up at call time, so that a test can interrupt a run after some units.
-        for _ in self.execution.map(unit_module.write_unit, todo):
-            if self.on_unit_done is not None:
-                self.on_unit_done()
-        self.known.update(new)
-        return read_metrics(plan, self.staging)
+        new = batches(tuple(unit for unit in plan.units if unit.name not in self.known))
+        stored = {batch.name: batch.stored for batch in new}
+        done, damaged = verify_units(self.staging, stored) if self.resuming else (set(), set())
+        self.resumed += sum(len(b.units) for b in new if b.name in done)
+        self.repaired += sum(len(b.units) for b in new if b.name in damaged)
+        todo = [(batch, str(self.staging)) for batch in new if batch.name not in done]
+        # Looked up at call time, so that a test can interrupt a run after some batches.
+        written = self.execution.map(unit_module.write_batch, todo)
+        for (batch, _), _ in zip(todo, written, strict=True):
+            self._report(len(batch.units))
+        self.batches += new
+        self.known.update(unit.name for batch in new for unit in batch.units)
+        return read_metrics(plan, tuple(self.batches), self.staging)
+
+    def _report(self, units: int) -> None:
+        """Progress is counted in units, whatever the batches."""
+        for _ in range(units if self.on_unit_done is not None else 0):
+            self.on_unit_done()
 
 
-def table_parts(plan: Plan, staging: Path, table: str) -> list[Path]:
-    """The parts of one table, in table order (option, centre, replication)."""
-    return [part_path(staging, table, unit.name) for unit in plan.table_order()
-            if table in unit.stored]
+def table_parts(plan: Plan, stored: tuple[Batch, ...], staging: Path, table: str) -> list[Path]:
+    """The parts of one table, in table order (option, centre, replication): a batch holds
+    consecutive replications of one option and centre, so its part keeps that order."""
+    options = {name: i for i, name in enumerate(plan.options)}
+
+    def order(batch: Batch) -> tuple[int, int, int]:
+        option, position, replication = batch.order
+        return options[option], position, replication
+
+    return [part_path(staging, table, batch.name) for batch in sorted(stored, key=order)
+            if table in batch.stored]
 
 
-def read_metrics(plan: Plan, staging: Path) -> pd.DataFrame:
+def read_metrics(plan: Plan, stored: tuple[Batch, ...], staging: Path) -> pd.DataFrame:
     """Every unit's metric rows, in table order, the option column categorical in the
     plan's order of options."""
-    rows = pq.ParquetDataset(table_parts(plan, staging, METRICS)).read().to_pandas()
+    rows = pq.ParquetDataset(table_parts(plan, stored, staging, METRICS)).read().to_pandas()
     rows["option"] = pd.Categorical(rows["option"].astype(str), categories=list(plan.options))
     return rows

@@ -15,7 +15,7 @@ import pandas as pd
 from sim.analysis.daily_frames import daily_frame, dossiers_frame
 from sim.analysis.frames import intervals_frame, visits_frame
 from sim.analysis.metrics import run_metrics
-from sim.experiment.plan import METRICS, Unit
+from sim.experiment.plan import METRICS, Batch, Unit
 from sim.experiment.store import write_entry, write_part
 from sim.model.centre import simulate
 
@@ -52,16 +52,24 @@ def measure_unit(unit: Unit) -> Measured:
     return Measured(rows, frames)
 
 
-def write_unit(unit: Unit, staging: str) -> Written:
-    """Measure the unit and write its parts, then its index entry, which marks it done."""
-    measured = measure_unit(unit)
+def write_batch(batch: Batch, staging: str) -> Written:
+    """Measure the batch's units and write one part per table for all of them (their rows in
+    replication order), then the batch's index entry, which marks it done."""
+    measured = [measure_unit(unit) for unit in batch.units]
     folder = Path(staging)
     parts = {}
-    for table, frame in measured.frames.items():
-        parts.update(write_part(frame, folder, table, unit.name))
-    parts.update(write_part(pd.DataFrame(measured.rows), folder, METRICS, unit.name))
-    write_entry(folder, unit.name, parts)
-    return Written(unit.name)
+    for table in batch.stored[:-1]:
+        frames = [m.frames[table] for m in measured if table in m.frames]
+        parts.update(write_part(_joined(frames), folder, table, batch.name))
+    rows = pd.DataFrame([row for m in measured for row in m.rows])
+    parts.update(write_part(rows, folder, METRICS, batch.name))
+    write_entry(folder, batch.name, parts)
+    return Written(batch.name)
+
+
+def _joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """One unit's frame as it is, several concatenated (as the merge of parts would)."""
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
 def with_ids(frame: pd.DataFrame, ids: dict[str, object]) -> pd.DataFrame:

@@ -1,7 +1,8 @@
 """`sim province run`: every (option, centre, replication) unit streamed to disk, then the
 province folder: summaries with a centre column, the ranking, the page and maps, the manifest.
 
-The units' tables stay as the Parquet parts they were written as (one folder per table), so
+The replications of one option of one centre run as one batch (sim.experiment.plan.Batch) and
+write one part per table. The tables stay as these Parquet parts (one folder per table), so
 the main process never holds more than the metric rows.
 """
 
@@ -16,7 +17,7 @@ from sim.analysis.confidence import summarise
 from sim.analysis.ranking import rank_centres
 from sim.experiment.executors import IN_PROCESS, Execution
 from sim.experiment.plan import METRICS, province_plan
-from sim.experiment.stream import Streamed, one_round, read_metrics
+from sim.experiment.stream import Streamed, one_round
 from sim.output.json_file import write_json
 from sim.output.manifest import PROVINCE, package_versions
 from sim.output.province_results import provenance_line, resolved_documents, write_province_view
@@ -67,7 +68,7 @@ def _finish(province: ProvinceSet, resolved: dict[str, dict[str, dict]], descrip
             streamed: Streamed) -> None:
     """Summaries from the metric parts, the province view, and the manifest."""
     staging = streamed.staging
-    rows = read_metrics(streamed.plan, staging)
+    rows = streamed.read_metrics()
     rows.to_csv(staging / "replications.csv", index=False)
     summary = summarise(rows, by=("option", "centre", "metric"))
     summary.to_csv(staging / "summary.csv", index=False)

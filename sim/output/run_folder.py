@@ -26,7 +26,7 @@ from sim.experiment.executors import IN_PROCESS, Execution
 from sim.experiment.merge import merge_parts
 from sim.experiment.plan import METRICS, TABLES, run_plan
 from sim.experiment.runner import Results
-from sim.experiment.stream import Rounds, Streamed, one_round, read_metrics, table_parts
+from sim.experiment.stream import Rounds, Streamed, one_round
 from sim.output.json_file import write_json
 from sim.output.manifest import run_manifest
 from sim.output.report import write_report
@@ -117,8 +117,8 @@ def _finish(folder: StreamedFolder, streamed: Streamed, runtime: float) -> None:
     staging, plan, options = streamed.staging, streamed.plan, folder.options
     categories = table_categories(folder.scenarios)
     for table in TABLES:
-        merge_parts(table_parts(plan, staging, table), staging / f"{table}.parquet", categories)
-    replications = read_metrics(plan, staging)
+        merge_parts(streamed.table_parts(table), staging / f"{table}.parquet", categories)
+    replications = streamed.read_metrics()
     replications.to_csv(staging / "replications.csv", index=False)
     summary = summarise(replications)
     summary.to_csv(staging / "summary.csv", index=False)
