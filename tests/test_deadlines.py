@@ -70,3 +70,22 @@ def test_lateness_in_working_days(working: WorkingCalendar, completed: tuple[str
 def test_handoff_returns_at_close_after_working_days(working: WorkingCalendar) -> None:
     back = working.after_working_days(minutes("2025-07-04", "10:00"), 2)
     assert back == minutes("2025-07-08", "17:00")
+
+
+def test_one_dossier_at_a_time_gives_numpys_answers(working: WorkingCalendar) -> None:
+    """`due_one` and `after_working_days` count on a list of working days; they must give
+    NumPy's business-day answers exactly, on holidays, weekends, at and around the cut-off,
+    at midnight, and past the end of the list (where they hand over to NumPy)."""
+    rng = np.random.default_rng(7)
+    last = working.working_numbers[-1]
+    days = np.concatenate([rng.integers(0, last + 30, 400), [0, 61, 62, last - 1, last]])
+    clocks = np.concatenate([rng.uniform(0, 1440, 400), [900.0, 0.0, 899.999, 1439.5, 1020.0]])
+    for day, clock, count in zip(days, clocks, rng.integers(0, 40, len(days)), strict=True):
+        received = float(day) * 1440 + float(clock)
+        assert working.due_one(received, int(count)) == float(
+            working.due(np.array([received]), np.array([count]))[0])
+        date = working.dates(np.array([received]))
+        assert working.after_working_days(received, int(count)) == float(
+            working.closing_time(np.busday_offset(date, count, roll="forward",
+                                                  weekmask=working.weekmask,
+                                                  holidays=working.holidays))[0])

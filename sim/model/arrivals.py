@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -26,10 +27,16 @@ class Intensity:
     lengths: np.ndarray
     rates: np.ndarray
 
-    @property
+    @cached_property
     def cumulative(self) -> np.ndarray:
-        """Expected arrivals up to the end of each segment."""
+        """Expected arrivals up to the end of each segment (worked out once: returns and
+        collectors ask for it during the run)."""
         return np.cumsum(self.rates * self.lengths)
+
+    @cached_property
+    def _masses(self) -> dict[float, float]:
+        """`mass_until` of the times asked so far (the same midnights, again and again)."""
+        return {}
 
     @property
     def expected_total(self) -> float:
@@ -44,8 +51,11 @@ class Intensity:
 
     def mass_until(self, time: float) -> float:
         """Expected arrivals before ``time``."""
-        overlap = np.clip(time - self.starts, 0.0, self.lengths)
-        return float(np.sum(self.rates * overlap))
+        mass = self._masses.get(time)
+        if mass is None:
+            overlap = np.clip(time - self.starts, 0.0, self.lengths)
+            mass = self._masses[time] = float(np.sum(self.rates * overlap))
+        return mass
 
 
 def build_intensity(

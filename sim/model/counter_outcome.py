@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
 import simpy
 
 from sim.model.back_office import SOURCES, BackOffice
@@ -21,7 +20,7 @@ from sim.model.calendar import MINUTES_PER_DAY
 from sim.model.citizens import Citizens
 from sim.model.deadlines import WorkingCalendar
 from sim.model.disruptions import DisruptionPlan
-from sim.model.dossier_sources import due_times
+from sim.model.dossier_sources import NO_DEADLINE
 from sim.model.record import BLOCKED, INCOMPLETE, SERVED
 from sim.scenario.schema import Scenario
 
@@ -49,6 +48,8 @@ class CounterOutcome:
         self.procedure_ids = [p.id for p in procedures]
         self.always_served = [not p.incomplete and p.back_office is None
                               and p.id not in plan.blocked for p in procedures]
+        self.deadline_days = [p.deadline.working_days if p.deadline else None
+                              for p in procedures]
         self.due_cache: dict[tuple[int, float, bool], float] = {}
         # Told of each dossier received at the counter, with its citizen (pick-ups).
         self.on_dossier: Callable[[int, int], None] | None = None
@@ -84,6 +85,7 @@ class CounterOutcome:
         now = self.env.now
         key = (procedure, now // MINUTES_PER_DAY, now % MINUTES_PER_DAY >= self.working.cutoff)
         if key not in self.due_cache:
-            self.due_cache[key] = float(due_times(self.scenario, self.working,
-                                                  np.array([procedure]), np.array([now]))[0])
+            days = self.deadline_days[procedure]
+            self.due_cache[key] = (NO_DEADLINE if days is None
+                                   else self.working.due_one(now, days))
         return self.due_cache[key]

@@ -125,7 +125,7 @@ class Pickups:
         for a transferred dossier); one already overdue is promised on the day it arrives."""
         now = self.env.now
         if promised_days is not None:
-            return float(self.working.due(np.array([now]), np.array([promised_days]))[0])
+            return self.working.due_one(now, promised_days)
         return max(self.back_office.due[dossier], now)
 
     def _day(self, time: float, working_days: int) -> OpeningDay | None:
