@@ -16,6 +16,7 @@ from functools import cached_property
 import numpy as np
 
 from sim.model.calendar import MINUTES_PER_DAY, OpeningDay, Timeline
+from sim.model.memo import remember_last
 from sim.scenario.schema import WEEKDAYS, Arrivals, Calendar, clock_minutes, session_minutes
 
 
@@ -58,6 +59,7 @@ class Intensity:
         return mass
 
 
+@remember_last
 def build_intensity(
     arrivals: Arrivals,
     calendar: Calendar,
@@ -68,8 +70,8 @@ def build_intensity(
     optionally scaled per day (online filings follow the visitors' pattern, scaled)."""
     pieces = _merge_equal_neighbours([
         (start, length, rate * (day_scale(day) if day_scale else 1.0))
-        for day in timeline.days
-        for start, length, rate in _day_pieces(arrivals, calendar, day)
+        for day, day_pieces in _pieces_by_day(arrivals, calendar, timeline)
+        for start, length, rate in day_pieces
         if rate > 0 and length > 0
     ])
     pieces = [piece for piece in pieces if piece[2] > 0]
@@ -78,6 +80,15 @@ def build_intensity(
         return Intensity(empty, empty, empty)
     starts, lengths, rates = (np.array(column, dtype=float) for column in zip(*pieces, strict=True))
     return Intensity(starts, lengths, rates)
+
+
+@remember_last
+def _pieces_by_day(arrivals: Arrivals, calendar: Calendar, timeline: Timeline
+                   ) -> tuple[tuple[OpeningDay, list[tuple[float, float, float]]], ...]:
+    """Each opening day's (start, length, rate) pieces, before any scaling: online filings
+    scale the same pieces."""
+    profile = None if arrivals.per_hour is not None else _profile_segments(arrivals, calendar)
+    return tuple((day, _day_pieces(arrivals, profile, day)) for day in timeline.days)
 
 
 def _merge_equal_neighbours(
@@ -94,13 +105,13 @@ def _merge_equal_neighbours(
     return merged
 
 
-def _day_pieces(
-    arrivals: Arrivals, calendar: Calendar, day: OpeningDay
-) -> list[tuple[float, float, float]]:
+def _day_pieces(arrivals: Arrivals, profile: list[tuple[float, float, float]] | None,
+                day: OpeningDay) -> list[tuple[float, float, float]]:
+    """One day's pieces: per_hour over its sessions, or the day's share of per_day over the
+    profile's segments (None with per_hour)."""
     factor = _day_factor(arrivals, day)
-    if arrivals.per_hour is not None:
+    if profile is None:
         return [(a, b - a, arrivals.per_hour / 60 * factor) for a, b in day.sessions]
-    profile = _profile_segments(arrivals, calendar)
     normaliser = sum(length * weight for _, length, weight in profile)
     day_closes = day.closes - day.midnight
     pieces = []

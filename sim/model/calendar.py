@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sim.model.memo import remember_last
 from sim.scenario.opening_days import MINUTES_PER_DAY, opening_dates
 from sim.scenario.schema import Calendar, Desk, session_minutes
 from sim.scenario.types import level_at, schedule_points
@@ -59,6 +60,7 @@ class Timeline:
         return next((day for day in self.days if day.midnight > midnight), None)
 
 
+@remember_last
 def build_timeline(calendar: Calendar) -> Timeline:
     """Opening days from the start date until `working_days` working days have passed (which
     dates open is the calendar's rule, `sim.scenario.opening_days`), in absolute minutes."""
