@@ -559,3 +559,13 @@ def test_every_command_has_help(command) -> None:
     for word in {"run": ["--replications", "--seed", "--out", "--option", "--set", "--quiet"],
                  "check": ["--set"]}.get(command[0] if command else "", []):
         assert word in result.stdout
+
+
+def test_run_of_one_option_without_the_baseline_writes_its_report(tmp_path) -> None:
+    """`--option X` alone: nothing to pair X with, so the page shows X without differences
+    (it once failed looking for the baseline's column)."""
+    out = tmp_path / "out"
+    run_ok(["run", str(TINY), "-n", "2", "-q", "--option", "extra_general", "--report",
+            "--out", str(out)])
+    assert "report.html" in {p.name for p in out.iterdir()}
+    assert set(pd.read_csv(out / "summary.csv")["option"]) == {"extra_general"}

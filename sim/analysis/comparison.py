@@ -27,6 +27,9 @@ def paired_differences(replications: pd.DataFrame, baseline: str = BASELINE) -> 
     values = replications.astype({"option": str}).pivot_table(
         index=["metric", "replication"], columns="option", values="value", sort=False,
         dropna=False)
+    if baseline not in values.columns:  # options run without the baseline: none to pair with
+        return pd.DataFrame(columns=["option", "metric", "diff_mean", "diff_ci_low",
+                                     "diff_ci_high"])
     return pd.DataFrame([
         _difference(option, metric, diff) for option in values.columns
         for metric, diff in (values[option] - values[baseline]).groupby(level="metric",
