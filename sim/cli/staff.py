@@ -46,8 +46,9 @@ from sim.scenario.errors import ScenarioError
 @click.option("--headcount", type=click.IntRange(min=1), default=None, metavar="N",
               help="Assign these N people to counters, guidance and back office per block.")
 @click.option("--skills", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="With --headcount: YAML or CSV of groups of people and their roles; "
-                   "default: everyone can work everywhere.")
+              help="With --headcount: YAML or CSV of groups of people and their roles; it "
+                   "replaces the scenario's skills section; default: that section, or else "
+                   "everyone can work everywhere.")
 @click.option("--uniform", is_flag=True,
               help="With --headcount: the same split in every block.")
 @click.option("--rounds", type=click.IntRange(min=0), default=DEFAULT_ROUNDS,
