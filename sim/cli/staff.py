@@ -65,7 +65,8 @@ def staff(scenario: Path, targets: tuple[str, ...], desks: tuple[str, ...], out:
     Starts from queueing theory (modified offered load with Erlang C, or Erlang A when citizens
     give up) per block, then checks and adjusts by simulation until the targets hold there too.
     Prints the schedule and writes it as a new option `staffed` into a copy of SCENARIO, ready
-    for `sim compare`. Counters stay within each desk's `positions`.
+    for `sim compare`. Counters stay within each desk's `positions`. Desks whose counters
+    serve each other's queues (`serves`) are sized together, on their pooled load.
 
     With --headcount N: assigns N people, block by block, to each desk's counters, the guidance
     team and the back office (as --skills allows) to meet every target with the least overtime
