@@ -110,22 +110,16 @@ def _busiest_desk(scenario: Scenario) -> tuple[str, str]:
     minutes = dict(zip(pools, load["counter_minutes"], strict=True))
     seats = {pool for pool, spec in zip(pools, specs, strict=True)
              if minutes[pool] > 0 and spec.counters < spec.most_counters()}
-    pressure = np.array([_pressure(offered, [minutes[s] for s in servers.get(pool, [])])
-                         for pool, offered in zip(pools, load["offered_minutes"], strict=True)])
+    capacity = np.array([sum(minutes[s] for s in servers.get(pool, [])) for pool in pools])
+    offered = load["offered_minutes"].to_numpy(dtype=float)
+    # A queue that no open counter serves has no seat to offer: its pressure does not matter.
+    pressure = np.divide(offered, capacity, out=np.zeros(len(pools)), where=capacity > 0)
     for queue in np.argsort(-pressure, kind="stable"):
         for server in servers.get(pools[queue], []):
             if server in seats:
                 return server.site, server.desk
     raise ValueError(f"{scenario.name}: every desk that opens has as many counters as "
                      "positions; one more person at a counter has nowhere to sit")
-
-
-def _pressure(offered: float, counter_minutes: list[float]) -> float:
-    """Offered minutes over the counter-minutes that serve them (inf: nobody serves them)."""
-    capacity = sum(counter_minutes)
-    if capacity > 0:
-        return float(offered / capacity)
-    return float("inf") if offered > 0 else 0.0
 
 
 def greedy_one_at_a_time(province: ProvinceSet, extra_staff: int, replications: int, seed: int,
