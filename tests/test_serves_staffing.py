@@ -26,9 +26,12 @@ from sim.analysis.theory import erlang_c
 from sim.decide.staffing import staff
 from sim.decide.staffing.units import search_plan
 from sim.scenario.load import scenario_from_document
+from sim.scenario.paths import with_change
 from sim.scenario.yaml_loader import read_yaml_file
 
-POOLED = Path(__file__).resolve().parent.parent / "scenarios" / "theory" / "pooled.yaml"
+ROOT = Path(__file__).resolve().parent.parent
+POOLED = ROOT / "scenarios" / "theory" / "pooled.yaml"
+WARD = ROOT / "scenarios" / "centres" / "urban_ward_two_sites.yaml"
 TARGET = 3.0  # minutes of mean wait
 LONGEST = {"pick": "longest_waiting"}
 
@@ -100,3 +103,28 @@ def test_positions_bound_each_desk_of_a_unit() -> None:
     split = searched.per_desk(searched.plan.counters)
     assert set(split["pool"]) == {1}
     assert {a + b for a, b in zip(split["a"], split["b"], strict=True)} == {4}
+
+
+def test_at_several_sites_only_desks_linked_at_their_own_site_alone_are_pooled() -> None:
+    """The two-site ward with a group serving main's land queue (land stands only at main):
+    they are one unit, the group keeping 1 counter; old_hq's general and civil status, linked
+    at old_hq but also standing at main, keep the theory of their own loads."""
+    document = read_yaml_file(WARD)
+    for section in ("tickets", "appointments"):  # not yet combined with serves
+        document.pop(section, None)
+    document = with_change(document, "sites.main.desks.flex", {"counters": 1, "serves": ["land"]})
+    document = with_change(document, "sites.old_hq.desks.general.serves",
+                           ["general", "civil_status"])
+    target = (as_target("wait_p90<=30"),)
+    linked = search_plan(scenario_from_document(document, "ward", options=["baseline"]).baseline,
+                         target, None, 240)
+    plain = search_plan(scenario_from_document(read_yaml_file(WARD) | {
+        "tickets": None, "appointments": None}, "ward", options=["baseline"]).baseline,
+        target, None, 240)
+    assert [unit.desks for unit in linked.units if len(unit.desks) > 1] == [
+        ("main.land", "main.flex")]
+    split = linked.per_desk(linked.plan.counters)
+    assert set(split["main.flex"]) == {1}
+    assert split["main.land"] == tuple(c - 1 for c in plain.plan.counters["main.land"])
+    assert {label: split[label] for label in plain.plan.counters if label != "main.land"} == {
+        label: counts for label, counts in plain.plan.counters.items() if label != "main.land"}

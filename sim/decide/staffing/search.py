@@ -2,7 +2,9 @@
 
 `staff` is the entry point: it reads the scenario and targets, asks the theory step for a plan,
 runs the simulation rounds that add and take away counters (`_Search`), confirms the answer on
-fresh replications, and writes the staffed copy.
+fresh replications, and writes the staffed copy. The rounds size units (`units.py`): a desk, or
+desks whose counters serve each other's queues (`serves`), whose counters are counted together
+and whose every queue is judged.
 """
 
 from __future__ import annotations
@@ -88,7 +90,7 @@ def staff(
     if out is not None:
         comment = (f"sim staff: {', '.join(map(str, targets))}; {plan.model} per "
                    + checked_how(block_minutes, replications, seed, met, not unconfirmed,
-                                  confirmation_seed))
+                                 confirmation_seed))
         written, kept, name = write_staffed_copy(path, out, option, changes, comment)
     return StaffingResult(
         source=str(path), targets=targets, blocks=plan.blocks,
@@ -112,7 +114,8 @@ class _Tried:
 
 
 class _Search:
-    """Simulation rounds: add counters while a desk fails, then take away what is not needed."""
+    """Simulation rounds: add counters while a unit (a desk, or desks linked by `serves`)
+    fails, then take away what is not needed."""
 
     def __init__(self, document: dict, source: str, scenario: Scenario,
                  targets: tuple[Target, ...], searched: SearchPlan, seed: int,
