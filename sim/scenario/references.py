@@ -11,6 +11,7 @@ from sim.scenario.errors import Problem
 from sim.scenario.problems import join_path
 from sim.scenario.schema import Procedure, Scenario
 from sim.scenario.second_visits import second_visit_problems
+from sim.scenario.skills import role_problems, scenario_roles
 from sim.scenario.ticket_references import appointment_problems
 from sim.scenario.transition import Blocked, OnlinePeriod, Outage
 from sim.scenario.types import clock_minutes, level_at, schedule_points, session_minutes
@@ -37,6 +38,8 @@ def cross_reference_problems(scenario: Scenario, prefix: str = "") -> list[Probl
         *appointment_problems(scenario, at),
         *second_visit_problems(scenario, at),
         *_groups_with_tickets(scenario, at),
+        *([] if scenario.skills is None else role_problems(
+            scenario.skills, scenario_roles(scenario), lambda *parts: at("skills", *parts))),
     ]
 
 

@@ -33,6 +33,7 @@ from sim.scenario.limits import (
     MAX_WORKING_DAYS,
 )
 from sim.scenario.second_visits import Inquiries, Pickup, ReturnLag
+from sim.scenario.skills import SKILLS_DESCRIPTION, SkillsFile
 from sim.scenario.strict import StrictModel
 from sim.scenario.tickets import Appointments, Tickets
 from sim.scenario.transition import (
@@ -305,6 +306,7 @@ class Scenario(StrictModel):
     options: dict[Identifier, OptionChanges] = Field(
         default={"baseline": {}}, description="staffing options: dotted-path changes to this file")
     targets: Targets = Field(default_factory=Targets)
+    skills: SkillsFile | None = Field(default=None, description=SKILLS_DESCRIPTION)
     labels: dict[Identifier, Label] = Field(
         default={}, description="the options' names on pages, by option id (baseline too): "
                                 "{vi, en}; default: a readable form of the id")

@@ -45,7 +45,7 @@ from sim.model.citizens import counter_pools
 from sim.scenario.limits import MAX_COUNTERS, MAX_GUIDES
 from sim.scenario.load import scenario_from_document
 from sim.scenario.schema import Scenario
-from sim.scenario.skills import BACK_OFFICE, GUIDANCE, StaffGroup, everyone, read_skills
+from sim.scenario.skills import BACK_OFFICE, GUIDANCE, StaffGroup, staff_groups
 from sim.scenario.types import level_at, schedule_points
 from sim.scenario.yaml_loader import read_yaml_file
 
@@ -90,7 +90,7 @@ def staff_headcount(
     desk_targets = tuple(t for t in found if t.metric in TARGET_METRICS)
     plan = theory_schedule(scenario, desk_targets, None, block_minutes)
     roles = _roles(scenario, plan)
-    groups = read_skills(Path(skills), roles) if skills else everyone(headcount, roles)
+    groups = staff_groups(Path(skills) if skills else None, scenario.skills, headcount, roles)
     rules = _rules(scenario, plan, roles, headcount, groups)
     judge = Judge(scenario, str(path), found, tuple(plan.counters), plan.blocks,
                   tuple(target_criterion(t, target_minutes(scenario)) for t in desk_targets),
