@@ -90,8 +90,8 @@ def _stop_after_five_batches(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_interrupted_run_resumes_where_it_stopped(sequential: Path, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """Stop after 5 batches of 3 units (Ctrl-C), then --resume: only the rest runs, and the results are
-    those of an uninterrupted run; nothing is published before the end."""
+    """Stop after 5 batches of 3 units (Ctrl-C), then --resume: only the rest runs, and the
+    results are those of an uninterrupted run; nothing is published before the end."""
     out = tmp_path / "out"
     _stop_after_five_batches(monkeypatch)
     province = load_province(PROVINCE)
@@ -109,8 +109,8 @@ def test_resume_runs_again_the_units_whose_parts_were_damaged(
         sequential: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A truncated metrics part, a truncated daily part, a missing visits part, an unreadable
     index entry and one that lists no parts, of an interrupted run: --resume runs those five
-    batches (15 units) again, says so, and publishes the results of an uninterrupted run, with no damaged
-    or stray part in it."""
+    batches (15 units) again, says so, and publishes the results of an uninterrupted run, with
+    no damaged or stray part in it."""
     out = tmp_path / "out"
     _stop_after_five_batches(monkeypatch)
     interrupted = _invoke_run("--out", str(out), "--visits", "all")

@@ -44,6 +44,7 @@ from sim.scenario.transition import (
     Guidance,
     OnlineShare,
     ProcedureBackOffice,
+    SiteGuides,
 )
 from sim.scenario.types import (
     WEEKDAYS,
@@ -262,6 +263,9 @@ class Site(StrictModel):
     share: Share = Field(description="share of citizens who go to this site")
     desks: Annotated[dict[Identifier, Desk], Field(min_length=1)]
     label: Label | None = label_field("site")
+    guidance: SiteGuides | None = Field(
+        default=None, description="this site's guides and their schedule; default: the "
+                                  "centre's guidance.staff and guidance.schedule")
 
 
 OptionChanges = dict[str, Any]
@@ -322,6 +326,17 @@ class Scenario(StrictModel):
         if self.sites is None:
             return {"main": dict(self.desks or {})}
         return {name: dict(site.desks) for name, site in self.sites.items()}
+
+    def site_guidance(self, site: str) -> tuple[int, dict[str, int] | None]:
+        """A site's guides and their schedule: the site's own `guidance`, else the centre's
+        (with one site, the centre's); (0, None) without guidance."""
+        if self.guidance is None:
+            return 0, None
+        own = self.sites[site].guidance if self.sites and site in self.sites else None
+        if own is None:
+            return self.guidance.staff, self.guidance.schedule
+        return (own.staff if own.staff is not None else self.guidance.staff,
+                own.schedule if own.schedule is not None else self.guidance.schedule)
 
     def visited_desks(self) -> set[str]:
         """The desks visitors queue at: the procedures' desks, the desks that hand over their

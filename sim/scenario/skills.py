@@ -119,12 +119,19 @@ def groups_of(spec: SkillsFile) -> tuple[StaffGroup, ...]:
 def scenario_roles(scenario: Scenario) -> tuple[str, ...]:
     """The roles a scenario's people can take: every desk that has counters (``site.desk`` at
     a centre with several sites, a group of counters without procedures too), then guidance
-    and the back office where the scenario has them (as `sim staff --headcount` staffs them)."""
+    (each site's, ``site.guidance``, with several sites) and the back office where the
+    scenario has them (as `sim staff --headcount` staffs them)."""
     single = scenario.sites is None
     desks = [name if single else f"{site}.{name}"
              for site, names in scenario.site_desks().items() for name in names]
-    return (*desks, *([GUIDANCE] if scenario.guidance else []),
-            *([BACK_OFFICE] if scenario.back_office else []))
+    sites = [None] if single else list(scenario.sites)
+    guides = [guidance_role(site) for site in sites] if scenario.guidance else []
+    return (*desks, *guides, *([BACK_OFFICE] if scenario.back_office else []))
+
+
+def guidance_role(site: str | None) -> str:
+    """The role of a site's guidance team (``<site>.guidance``), or of a centre's only team."""
+    return GUIDANCE if site is None else f"{site}.{GUIDANCE}"
 
 
 def staff_groups(path: Path | None, section: SkillsFile | None, headcount: int,
