@@ -81,7 +81,7 @@ def test_the_headcount_search_counts_the_section_people(tmp_path: Path) -> None:
     before any simulation, exit 2)."""
     done = CliRunner().invoke(main, ["staff", str(_write(tmp_path, SECTION)), "--headcount",
                                      "4", "--out", str(tmp_path / "out")])
-    assert done.exit_code == 2 and "has 3 people but the headcount is 4" in done.output, \
+    assert done.exit_code == 2 and "list 3 people but the headcount is 4" in done.output, \
         done.output
     assert not (tmp_path / "out").exists()
 
