@@ -24,7 +24,7 @@ def planned_staff_hours(scenario: Scenario) -> float:
     plans = [(desk.counters, desk.schedule) for desks in scenario.site_desks().values()
              for desk in desks.values()]
     if scenario.guidance is not None:
-        plans += [(scenario.guidance.staff, None)] * len(scenario.site_desks())
+        plans += [(scenario.site_guidance(site)[0], None) for site in scenario.site_desks()]
     if scenario.back_office is not None:
         plans.append((scenario.back_office.staff, scenario.back_office.schedule))
     return sum(_hours(timeline, staff, schedule) for staff, schedule in plans)

@@ -2,19 +2,25 @@
 
 Offered load is the work that arrives (visitors x minutes each) divided by the counter-minutes
 open to do it. Above 1 over a day, the queue grows all day whatever the luck; above 1 in a
-half-hour, a queue builds at that time and has to be worked off later.
+half-hour, a queue builds at that time and has to be worked off later. The visitors are the
+citizens who come to submit (first trips) and the expected pick-up and inquiry visits at the
+desk (`sim.analysis.staffing.visit_demand`, which states its approximations).
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
+from sim.analysis.back_office_work import back_office_load as back_office_load  # re-exported
+from sim.analysis.staffing.demand import Visits
+from sim.analysis.staffing.visit_demand import second_visits
 from sim.analysis.timeweighted import step_integral
 from sim.model.arrivals import build_intensity
 from sim.model.calendar import MINUTES_PER_DAY, build_timeline, planned_levels
 from sim.model.citizens import counter_pools, pool_fractions
-from sim.model.dossier_sources import online_share_on
 from sim.scenario.counter_groups import served_together
 from sim.scenario.schema import Scenario
 
@@ -28,8 +34,12 @@ def offered_load(scenario: Scenario) -> pd.DataFrame:
     intensity = build_intensity(scenario.arrivals, scenario.calendar, timeline)
     rows = []
     single = scenario.sites is None
-    for pool, fraction in zip(counter_pools(scenario), pool_fractions(scenario), strict=True):
+    minutes = math.ceil(timeline.closings[-1]) + 1
+    others = second_visits(scenario, timeline, minutes)
+    for pool, fraction, extra in zip(counter_pools(scenario), pool_fractions(scenario), others,
+                                     strict=True):
         desk = scenario.site_desks()[pool.site][pool.desk]
+        visits, minutes_of = _running_totals(extra, minutes)
         procedures = [p for p in scenario.procedures if p.desk == pool.desk]
         share = fraction * sum(p.share for p in procedures)
         work = fraction * sum(p.share * p.service.expected() for p in procedures)  # per visitor
@@ -42,12 +52,13 @@ def offered_load(scenario: Scenario) -> pd.DataFrame:
             edges = day.midnight + SLOT * np.arange(MINUTES_PER_DAY / SLOT + 1)
             mass = np.diff([intensity.mass_until(t) for t in edges])
             counter_minutes = step_integral(times, levels, edges)
-            offered = mass * work
+            at = np.minimum(edges.astype(int), minutes)
+            offered = mass * work + np.diff(minutes_of[at])
             peak = _peak_load(offered, counter_minutes)
             row = {
                 "desk": name,
                 "busiest_day": day.date.isoformat(),
-                "visitors": float(mass.sum() * share),
+                "visitors": float(mass.sum() * share + visits[at[-1]] - visits[at[0]]),
                 "offered_minutes": float(offered.sum()),
                 "counter_minutes": float(counter_minutes.sum()),
                 "day_load": _ratio(offered.sum(), counter_minutes.sum()),
@@ -57,6 +68,16 @@ def offered_load(scenario: Scenario) -> pd.DataFrame:
                 best = row
         rows.append(best)
     return pd.DataFrame(rows)
+
+
+def _running_totals(extra: list[Visits], minutes: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pick-up and inquiry visits, and their minutes of service, that have arrived by
+    each whole minute of the run (0 at minute 0)."""
+    visits, work = np.zeros(minutes + 1), np.zeros(minutes + 1)
+    for kind in extra:
+        visits[1:] += np.cumsum(kind.per_minute)
+        work[1:] += np.cumsum(kind.per_minute) * kind.service.expected()
+    return visits, work
 
 
 def group_load(scenario: Scenario, load: pd.DataFrame) -> pd.DataFrame:
@@ -101,30 +122,3 @@ def _ratio(offered: float, capacity: float) -> float:
     if capacity > 0:
         return float(offered / capacity)
     return float("inf") if offered > 0 else 0.0
-
-
-def back_office_load(scenario: Scenario) -> dict[str, float] | None:
-    """Staff-hours of back-office work per ordinary working day (counter and online dossiers,
-    with each procedure's online share on the start date) against the staff's hours, and the
-    transferred backlog in staff-hours; None without a back office."""
-    office = scenario.back_office
-    if office is None or scenario.arrivals.per_day is None:
-        return None
-    new_work = 0.0
-    for procedure in scenario.procedures:
-        if procedure.back_office is None:
-            continue
-        online = online_share_on(procedure, scenario.calendar.start)
-        visitors = scenario.arrivals.per_day * procedure.share
-        new_work += visitors / (1 - online) * procedure.back_office.hours.expected()
-    hours = {p.id: p.back_office.hours.expected() for p in scenario.procedures if p.back_office}
-    backlog = sum(item.count * hours[item.procedure] for item in scenario.backlog)
-    capacity = office.staff * office.hours_per_day
-    spare = capacity - new_work
-    return {
-        "new_work_per_day": new_work,
-        "capacity_per_day": capacity,
-        "load": new_work / capacity if capacity > 0 else float("inf"),
-        "backlog_hours": backlog,
-        "backlog_days_at_spare_capacity": backlog / spare if spare > 0 else float("inf"),
-    }

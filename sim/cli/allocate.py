@@ -27,7 +27,8 @@ from sim.output.translations import LANGUAGES, translator
               help="How many extra people to place.")
 @click.option("--objective", type=click.Choice(OBJECTIVES), default="waiting",
               show_default=True,
-              help="waiting: total minutes waited (a counter at the busiest desk); overdue: "
+              help="waiting: total minutes waited (a counter at a desk that serves the "
+                   "busiest queue, a group of counters too); overdue: "
                    "dossiers overdue at the end (one more back-office person).")
 @click.option("--replications", "-n", type=click.IntRange(min=2), default=DEFAULT_REPLICATIONS,
               show_default=True)

@@ -46,8 +46,9 @@ from sim.scenario.errors import ScenarioError
 @click.option("--headcount", type=click.IntRange(min=1), default=None, metavar="N",
               help="Assign these N people to counters, guidance and back office per block.")
 @click.option("--skills", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="With --headcount: YAML or CSV of groups of people and their roles; "
-                   "default: everyone can work everywhere.")
+              help="With --headcount: YAML or CSV of groups of people and their roles; it "
+                   "replaces the scenario's skills section; default: that section, or else "
+                   "everyone can work everywhere.")
 @click.option("--uniform", is_flag=True,
               help="With --headcount: the same split in every block.")
 @click.option("--rounds", type=click.IntRange(min=0), default=DEFAULT_ROUNDS,
@@ -64,7 +65,8 @@ def staff(scenario: Path, targets: tuple[str, ...], desks: tuple[str, ...], out:
     Starts from queueing theory (modified offered load with Erlang C, or Erlang A when citizens
     give up) per block, then checks and adjusts by simulation until the targets hold there too.
     Prints the schedule and writes it as a new option `staffed` into a copy of SCENARIO, ready
-    for `sim compare`. Counters stay within each desk's `positions`.
+    for `sim compare`. Counters stay within each desk's `positions`. Desks whose counters
+    serve each other's queues (`serves`) are sized together, on their pooled load.
 
     With --headcount N: assigns N people, block by block, to each desk's counters, the guidance
     team and the back office (as --skills allows) to meet every target with the least overtime

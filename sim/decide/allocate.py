@@ -2,8 +2,9 @@
 works, and the greedy marginal analysis by simulation that places people one at a time.
 
 Each extra person goes to the centre where one more person cuts the objective most: total
-waiting minutes (a counter at the centre's busiest desk, the one with the highest offered load
-over its open counter-minutes) or dossiers overdue at the end (one more
+waiting minutes (a counter at a desk that serves the centre's busiest queue, the one with the
+highest offered load over the open counter-minutes that serve it, `serves` counted; a group of
+counters without procedures is such a desk too) or dossiers overdue at the end (one more
 back-office staff member). Gains are paired differences on common random numbers
 (the same seeds with and without the extra person), so small gains are not noise. After a
 centre receives someone, only its own next gain is simulated again.
@@ -27,7 +28,8 @@ from sim.analysis.offered_load import offered_load
 from sim.experiment.executors import IN_PROCESS, Execution
 from sim.experiment.plan import unit_seed
 from sim.model.centre import simulate
-from sim.model.citizens import counter_pools
+from sim.model.citizens import Pool, counter_pools
+from sim.model.counter_groups import servers_of
 from sim.scenario.load import BASELINE
 from sim.scenario.province.load import ProvinceSet
 from sim.scenario.schema import Scenario
@@ -89,21 +91,35 @@ def with_one_more(scenario: Scenario, objective: str) -> Placement:
 
 
 def _busiest_desk(scenario: Scenario) -> tuple[str, str]:
-    """(site, desk) of the likeliest bottleneck: the highest offered load on its busiest day,
-    that is the minutes of service its citizens bring (its site's share of them) over the
-    counter-minutes its schedule opens. A desk that never opens is left out: one more person
-    there would open nothing; so is a desk whose counters fill its positions."""
+    """(site, desk) where one more person relieves the likeliest bottleneck.
+
+    The bottleneck is the queue with the highest offered load on its busiest day: the minutes
+    of service its citizens bring (its site's share of them) over the counter-minutes of every
+    desk whose counters serve it (its own and, with `serves`, other desks' and groups of
+    counters without procedures). The person sits at the first of those desks (its own desk
+    first, then the others in the scenario's order) that opens and has a free position: a
+    desk that never opens would open nothing, a desk whose counters fill its positions has
+    nowhere to sit. So when a queue's own desk is full, the person joins a group of counters
+    that serves it. Without `serves` this is the desk with the highest load itself."""
     load = offered_load(scenario)
     pools = counter_pools(scenario)
     desks = scenario.site_desks()
-    room = np.array([desks[p.site][p.desk].counters < desks[p.site][p.desk].most_counters()
-                     for p in pools])
-    loads = np.where((load["counter_minutes"] > 0) & room, load["day_load"], -np.inf)
-    if not np.isfinite(loads).any():
-        raise ValueError(f"{scenario.name}: every desk that opens has as many counters as "
-                         "positions; one more person at a counter has nowhere to sit")
-    pool = pools[int(np.argmax(loads))]
-    return pool.site, pool.desk
+    specs = [desks[p.site][p.desk] for p in pools]
+    servers = servers_of({pool: [Pool(pool.site, name) for name in spec.serves or [pool.desk]]
+                          for pool, spec in zip(pools, specs, strict=True)})
+    minutes = dict(zip(pools, load["counter_minutes"], strict=True))
+    seats = {pool for pool, spec in zip(pools, specs, strict=True)
+             if minutes[pool] > 0 and spec.counters < spec.most_counters()}
+    capacity = np.array([sum(minutes[s] for s in servers.get(pool, [])) for pool in pools])
+    offered = load["offered_minutes"].to_numpy(dtype=float)
+    # A queue that no open counter serves has no seat to offer: its pressure does not matter.
+    pressure = np.divide(offered, capacity, out=np.zeros(len(pools)), where=capacity > 0)
+    for queue in np.argsort(-pressure, kind="stable"):
+        for server in servers.get(pools[queue], []):
+            if server in seats:
+                return server.site, server.desk
+    raise ValueError(f"{scenario.name}: every desk that opens has as many counters as "
+                     "positions; one more person at a counter has nowhere to sit")
 
 
 def greedy_one_at_a_time(province: ProvinceSet, extra_staff: int, replications: int, seed: int,

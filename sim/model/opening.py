@@ -41,10 +41,10 @@ def start_opening_hours(env: simpy.Environment, centre: Centre, scenario: Scenar
     for pool, desk in zip(pools, desks, strict=True):
         changes = counter_changes(timeline, site_desks[pool.site][pool.desk])
         env.process(follow_schedule(env, centre, desk, changes))
-    if guides:
-        team = DeskSpec(counters=scenario.guidance.staff, schedule=scenario.guidance.schedule)
-        for guide in guides:
-            env.process(follow_schedule(env, centre, guide, counter_changes(timeline, team)))
+    for site, guide in zip(site_desks, guides, strict=False):  # no guides: no guidance
+        staff, schedule = scenario.site_guidance(site)
+        team = DeskSpec(counters=staff, schedule=schedule)
+        env.process(follow_schedule(env, centre, guide, counter_changes(timeline, team)))
     for stop in stops:
         hit = [desk for desk, pool in zip(desks, pools, strict=True)
                if stop.desks is None or pool.desk in stop.desks]

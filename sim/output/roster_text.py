@@ -11,13 +11,25 @@ from rich.text import Text
 from sim.decide.compare import judge
 from sim.decide.staffing.headcount_judge import CENTRE, Judged
 from sim.decide.staffing.headcount_result import HeadcountResult
+from sim.decide.staffing.roster import guidance_site
 from sim.output.metric_text import metric_amount, target_text
+from sim.output.names import Names
 from sim.output.recommendation_text import recommendation_sentence
 from sim.output.terminal import comparison_table_view
 from sim.output.translations import N_, Translator, translator
 from sim.scenario.skills import BACK_OFFICE, GUIDANCE
 
 ROLE_WORDS = {GUIDANCE: N_("guidance"), BACK_OFFICE: N_("back office")}
+
+
+def role_name(names: Names, role: str) -> str:
+    """What a page calls a role: a desk by its name (a results counter or a feedback desk as
+    any other), a site's guidance team by its site's name, the others by their word."""
+    t = names.t
+    site = guidance_site(role)
+    if site is not None:
+        return t.fill(t.gettext("guidance at {site}"), site=names.site(site))
+    return t.gettext(ROLE_WORDS[role]) if role in ROLE_WORDS else names.desk(role)
 
 
 def roster_table(result: HeadcountResult, lang: str = "en") -> Table:
@@ -29,9 +41,9 @@ def roster_table(result: HeadcountResult, lang: str = "en") -> Table:
     table = Table(title=Text(t.fill(title, people=result.headcount)), title_justify="left",
                   caption=t.gettext("counters open per desk; people per role"))
     table.add_column(t.gettext("block"), no_wrap=True)
+    names = Names(result.judge.baseline, lang)
     for role in result.roster.roles:
-        table.add_column(Text(t.gettext(ROLE_WORDS[role]) if role in ROLE_WORDS else role),
-                         justify="right")
+        table.add_column(Text(role_name(names, role)), justify="right")
     table.add_column(t.gettext("at work"), justify="right")
     for index, block in enumerate(result.blocks):
         counts = result.roster.block(index)
@@ -42,10 +54,11 @@ def roster_table(result: HeadcountResult, lang: str = "en") -> Table:
 def _misses(t: Translator, result: HeadcountResult, judged: Judged) -> str:
     """What falls short, in words: where, the target, and the bound that misses it."""
     targets = {str(target): target for target in result.targets}
+    names = Names(result.judge.baseline, t.lang)
     words = []
     for row in judged.check[~judged.check["met"]].itertuples():
         target = targets[row.target]
-        where = t.gettext("the whole centre") if row.desk == CENTRE else str(row.desk)
+        where = t.gettext("the whole centre") if row.desk == CENTRE else names.desk(row.desk)
         words.append(t.fill(t.gettext("{where}: {target} (safe-side bound {bound})"),
                             where=where,
                             target=target_text(t, target.metric, target.at_least, target.value),

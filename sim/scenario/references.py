@@ -11,6 +11,7 @@ from sim.scenario.errors import Problem
 from sim.scenario.problems import join_path
 from sim.scenario.schema import Procedure, Scenario
 from sim.scenario.second_visits import second_visit_problems
+from sim.scenario.skills import role_problems, scenario_roles
 from sim.scenario.ticket_references import appointment_problems
 from sim.scenario.transition import Blocked, OnlinePeriod, Outage
 from sim.scenario.types import clock_minutes, level_at, schedule_points, session_minutes
@@ -33,10 +34,13 @@ def cross_reference_problems(scenario: Scenario, prefix: str = "") -> list[Probl
         *_backlog_problems(scenario, at),
         *_disruption_problems(scenario, at),
         *_closing_problems(scenario, at),
+        *_site_guidance_problems(scenario, at),
         *_profile_problems(scenario, at),
         *appointment_problems(scenario, at),
         *second_visit_problems(scenario, at),
         *_groups_with_tickets(scenario, at),
+        *([] if scenario.skills is None else role_problems(
+            scenario.skills, scenario_roles(scenario), lambda *parts: at("skills", *parts))),
     ]
 
 
@@ -161,13 +165,40 @@ def _closing_problems(scenario: Scenario, at: At) -> list[Problem]:
                     "with at_closing serve_all the counters open then serve the waiting "
                     "citizens in overtime, and with none open they would wait overnight; "
                     "or at_closing send_home"))
-    guidance = scenario.guidance
-    if guidance is not None and (shut := _shut_at(closings, guidance.schedule, guidance.staff)):
-        problems.append(Problem(
-            at("guidance", "schedule"), guidance.schedule,
-            f"at least 1 guide on duty at the day's last closing ({', '.join(shut)}): with "
-            "at_closing serve_all those waiting for a guide would wait overnight; or "
-            "at_closing send_home"))
+    for site in scenario.site_desks() if scenario.guidance is not None else ():
+        staff, schedule = scenario.site_guidance(site)
+        if shut := _shut_at(closings, schedule, staff):
+            problems.append(Problem(
+                at(*_guides_path(scenario, site), "schedule"), schedule,
+                f"at least 1 guide on duty at the day's last closing ({', '.join(shut)}): with "
+                "at_closing serve_all those waiting for a guide would wait overnight; or "
+                "at_closing send_home"))
+    return problems
+
+
+def _guides_path(scenario: Scenario, site: str) -> list[str]:
+    """Where a site's guides are written: its own `guidance`, else the centre's."""
+    own = scenario.sites is not None and scenario.sites[site].guidance is not None
+    return ["sites", site, "guidance"] if own else ["guidance"]
+
+
+def _site_guidance_problems(scenario: Scenario, at: At) -> list[Problem]:
+    """A site's own guides need the centre's guidance section (what a guide does), and their
+    schedule no more guides than the site has."""
+    problems = []
+    for site, spec in (scenario.sites or {}).items():
+        if spec.guidance is None:
+            continue
+        if scenario.guidance is None:
+            problems.append(Problem(at("sites", site, "guidance"), "a site's guides",
+                                    "a site's guidance only with the top-level guidance "
+                                    "section (staff, service)"))
+            continue
+        staff, schedule = scenario.site_guidance(site)
+        over = {clock: n for clock, n in (schedule or {}).items() if n > staff}
+        if over:
+            problems.append(Problem(at("sites", site, "guidance", "schedule"), schedule,
+                                    f"at most {staff} guides (the site's staff) at any time"))
     return problems
 
 

@@ -33,6 +33,7 @@ from sim.scenario.limits import (
     MAX_WORKING_DAYS,
 )
 from sim.scenario.second_visits import Inquiries, Pickup, ReturnLag
+from sim.scenario.skills import SKILLS_DESCRIPTION, SkillsFile
 from sim.scenario.strict import StrictModel
 from sim.scenario.tickets import Appointments, Tickets
 from sim.scenario.transition import (
@@ -43,6 +44,7 @@ from sim.scenario.transition import (
     Guidance,
     OnlineShare,
     ProcedureBackOffice,
+    SiteGuides,
 )
 from sim.scenario.types import (
     WEEKDAYS,
@@ -261,6 +263,9 @@ class Site(StrictModel):
     share: Share = Field(description="share of citizens who go to this site")
     desks: Annotated[dict[Identifier, Desk], Field(min_length=1)]
     label: Label | None = label_field("site")
+    guidance: SiteGuides | None = Field(
+        default=None, description="this site's guides and their schedule; default: the "
+                                  "centre's guidance.staff and guidance.schedule")
 
 
 OptionChanges = dict[str, Any]
@@ -305,6 +310,7 @@ class Scenario(StrictModel):
     options: dict[Identifier, OptionChanges] = Field(
         default={"baseline": {}}, description="staffing options: dotted-path changes to this file")
     targets: Targets = Field(default_factory=Targets)
+    skills: SkillsFile | None = Field(default=None, description=SKILLS_DESCRIPTION)
     labels: dict[Identifier, Label] = Field(
         default={}, description="the options' names on pages, by option id (baseline too): "
                                 "{vi, en}; default: a readable form of the id")
@@ -320,6 +326,17 @@ class Scenario(StrictModel):
         if self.sites is None:
             return {"main": dict(self.desks or {})}
         return {name: dict(site.desks) for name, site in self.sites.items()}
+
+    def site_guidance(self, site: str) -> tuple[int, dict[str, int] | None]:
+        """A site's guides and their schedule: the site's own `guidance`, else the centre's
+        (with one site, the centre's); (0, None) without guidance."""
+        if self.guidance is None:
+            return 0, None
+        own = self.sites[site].guidance if self.sites and site in self.sites else None
+        if own is None:
+            return self.guidance.staff, self.guidance.schedule
+        return (own.staff if own.staff is not None else self.guidance.staff,
+                own.schedule if own.schedule is not None else self.guidance.schedule)
 
     def visited_desks(self) -> set[str]:
         """The desks visitors queue at: the procedures' desks, the desks that hand over their

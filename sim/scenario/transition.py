@@ -72,6 +72,17 @@ class Guidance(StrictModel):
         return self
 
 
+class SiteGuides(StrictModel):
+    """A site's own guidance team at a centre with several sites: its guides and their hours
+    (what a guide does, `service` and `incomplete_factor`, stays the centre's `guidance`)."""
+
+    staff: Annotated[int, Field(ge=1, le=MAX_GUIDES)] | None = Field(
+        default=None, description="guides on duty at this site; default: guidance.staff")
+    schedule: dict[Clock, Annotated[int, Field(ge=0, le=MAX_GUIDES)]] | None = Field(
+        default=None, description="guides on duty at this site from each clock time on; "
+                                  "default: guidance.schedule")
+
+
 class Handoff(StrictModel):
     """An outside body (land-registry branch, tax office) that holds a dossier for a while."""
 

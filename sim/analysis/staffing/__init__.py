@@ -4,7 +4,8 @@ The search has two steps, and the second one decides; a third confirms its answe
 
 1. Theory, per desk and time block (default: each hour of the opening sessions). The desk's
    own demand (the procedures' share of visitors x the site's fraction x the trips that an
-   incomplete dossier causes) gives its counter visits per minute on the busiest ordinary day.
+   incomplete dossier causes, and the expected pick-ups and inquiries that come to the desk:
+   ``visit_demand``) gives its counter visits per minute on the busiest ordinary day.
    Its modified offered load ``m(t) = integral of lambda(u) P(S > t - u) du`` (the load on
    infinitely many counters with the desk's own service law, so that the load lags a peak) is
    read as a stationary queue with load ``m(t)`` every 5 minutes: Erlang C, or Erlang A when
@@ -42,16 +43,18 @@ Approximations of the theory step (the simulation corrects them, at the price of
   waiting and the exact mean wait until service (exact for Erlang C, on the safe side
   otherwise: giving up ahead in the queue makes the true tail lighter).
 * Returns of citizens who gave up or were sent home, guidance, disruptions and back-office help
-  are left to the simulation.
+  are left to the simulation; so are pick-up trips that find the result not ready, and when a
+  transferred dossier asked about is completed is a fluid approximation (``visit_demand``).
 
 The package follows those steps, one job per module (each imports only the ones above it):
-``criteria`` (the targets, read in `sim.analysis.targets`, as per-visit quantities averaged
-over a block), ``blocks`` (the stretches of a day), ``demand`` (visits and offered load per
-desk), ``formulas`` (Erlang C and A), ``theory_plan`` (step 1), ``check`` (judging one
-simulation; the wait statistics are those of `sim.analysis.waits`). Steps 2 and 3 run
-simulations, so they are a decision above the experiment layer: ``sim.decide.staffing``
-(``search``, with `staff` the entry point, ``result`` and ``option_writer``). The names below
-are re-exported so that callers import from ``sim.analysis.staffing`` alone.
+``criteria`` (the targets, read in `sim.analysis.targets`, as per-visit quantities averaged over
+a block), ``blocks`` (the stretches of a day), ``demand`` (visits and offered load per desk),
+``visit_demand`` (the pick-ups and inquiries among them), ``formulas`` (Erlang C and A),
+``theory_plan`` (step 1), ``check`` (judging one simulation; the wait statistics are those of
+`sim.analysis.waits`). Steps 2 and 3 run simulations, so they are a decision above the
+experiment layer: ``sim.decide.staffing`` (``search``, with `staff` the entry point, ``result``
+and ``option_writer``). The names below are re-exported so that callers import from
+``sim.analysis.staffing`` alone.
 """
 
 from sim.analysis.staffing.blocks import DEFAULT_BLOCK_MINUTES, Block, time_blocks

@@ -9,6 +9,7 @@ staffing (the service laws' survival functions come from the distributions thems
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +18,7 @@ from scipy.signal import fftconvolve
 from sim.model.arrivals import Intensity
 from sim.model.calendar import MINUTES_PER_DAY
 from sim.model.citizens import Pool
+from sim.scenario.distributions import DistributionModel
 from sim.scenario.schema import Scenario
 
 GRID = 1.0  # minutes per step of the demand and offered-load grid
@@ -50,30 +52,50 @@ class DeskDemand:
     kernel: np.ndarray
 
 
+@dataclass(frozen=True)
+class Visits:
+    """Expected visits of one kind at one pool, per minute of the run, and their service law
+    (the submissions of one procedure, or pick-ups, or inquiries:
+    `sim.analysis.staffing.visit_demand`)."""
+
+    per_minute: np.ndarray
+    service: DistributionModel
+
+
 def desk_demand(scenario: Scenario, arrivals_per_minute: np.ndarray, pool: Pool,
-                fraction: float) -> DeskDemand:
-    """The demand of one pool, from the centre's expected visitors per minute."""
+                fraction: float, others: Sequence[Visits] = ()) -> DeskDemand:
+    """The demand of one pool, from the centre's expected visitors per minute (its procedures'
+    submissions) and the pool's `others` (pick-ups and inquiries). The service law is the
+    mixture over the whole run, weighted by each kind's expected visits (a simplification
+    where the mixture changes over the day)."""
     single = scenario.sites is None
-    path = pool.path(single)
     procedures = [p for p in scenario.procedures if p.desk == pool.desk]
-    weights = np.array([fraction * p.share * visits_per_citizen(scenario, p)
-                        for p in procedures])
-    if not procedures or weights.sum() <= 0:
-        return DeskDemand(pool.label(single), path, np.zeros_like(arrivals_per_minute), 1.0,
-                          np.array([1.0]))
+    own = np.array([fraction * p.share * visits_per_citizen(scenario, p) for p in procedures])
+    others = [v for v in others if v.per_minute.any()]
+    total = float(arrivals_per_minute.sum()) or 1.0  # the others' visits per visitor
+    weights = np.array([*own, *(v.per_minute.sum() / total for v in others)])
+    if weights.sum() <= 0:
+        return DeskDemand(pool.label(single), pool.path(single),
+                          np.zeros_like(arrivals_per_minute), 1.0, np.array([1.0]))
     share = weights / weights.sum()
-    service_mean = float(sum(s * p.service.expected() for s, p in zip(share, procedures,
-                                                                       strict=True)))
-    longest = max(float(p.service.ppf(np.array([1 - 1e-7]))[0]) for p in procedures)
+    laws = [*(p.service for p in procedures), *(v.service for v in others)]
+    service_mean = float(sum(s * law.expected() for s, law in zip(share, laws, strict=True)))
+    per_minute = arrivals_per_minute * own.sum() + sum((v.per_minute for v in others),
+                                                       np.zeros_like(arrivals_per_minute))
+    return DeskDemand(pool.label(single), pool.path(single), per_minute,
+                      max(service_mean, 1e-9), _kernel(share, laws))
+
+
+def _kernel(share: np.ndarray, laws: Sequence[DistributionModel]) -> np.ndarray:
+    """Mean survival of the service mixture over [j - 1/2, j + 1/2) (over [0, 1/2) for
+    j = 0): a visit that arrived in the middle of a minute's step, seen in the middle of a
+    later step."""
+    longest = max(float(law.ppf(np.array([1 - 1e-7]))[0]) for law in laws)
     steps = int(min(math.ceil(longest) + 2, 7 * MINUTES_PER_DAY))
-    # Mean survival over [j - 1/2, j + 1/2) (over [0, 1/2) for j = 0): a visit that arrived in
-    # the middle of a minute's step, seen in the middle of a later step.
     fine = (np.arange((steps + 1) * _SUBSTEPS) + 0.5) / _SUBSTEPS
-    mixed = sum(s * p.service.sf(fine) for s, p in zip(share, procedures, strict=True))
+    mixed = sum(s * law.sf(fine) for s, law in zip(share, laws, strict=True))
     cuts = np.concatenate([[0], _SUBSTEPS // 2 + _SUBSTEPS * np.arange(steps)])
-    kernel = np.add.reduceat(mixed, cuts) / _SUBSTEPS
-    return DeskDemand(pool.label(single), path, arrivals_per_minute * weights.sum(),
-                      max(service_mean, 1e-9), kernel)
+    return np.add.reduceat(mixed, cuts) / _SUBSTEPS
 
 
 def arrivals_per_minute(intensity: Intensity, minutes: int) -> np.ndarray:

@@ -24,6 +24,7 @@ from sim.analysis.staffing.demand import (
     offered_load_curve,
 )
 from sim.analysis.staffing.formulas import QueueModel, abandonment_rate
+from sim.analysis.staffing.visit_demand import second_visits
 from sim.analysis.targets import Target, as_target, target_minutes
 from sim.model.arrivals import build_intensity
 from sim.model.calendar import MINUTES_PER_DAY, Timeline, build_timeline
@@ -191,10 +192,12 @@ def theory_schedule(scenario: Scenario, targets: Sequence[Target | str],
     counters, feasible, paths, theories, positions = {}, {}, {}, {}, {}
     site_desks = scenario.site_desks()
     day_label = ""
-    for pool, fraction in zip(counter_pools(scenario), pool_fractions(scenario), strict=True):
+    others = second_visits(scenario, grid.timeline, len(grid.visitors))
+    for pool, fraction, extra in zip(counter_pools(scenario), pool_fractions(scenario), others,
+                                     strict=True):
         if pool not in selected:
             continue
-        demand = desk_demand(scenario, grid.visitors, pool, fraction)
+        demand = desk_demand(scenario, grid.visitors, pool, fraction, extra)
         load = offered_load_curve(demand, grid.open_mask)
         door = demand.per_minute * ~grid.open_mask
         day = _busiest_day(scenario, grid.timeline, load, door, demand.service_mean)

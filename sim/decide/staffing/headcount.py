@@ -1,14 +1,16 @@
 """`sim staff --headcount N`: who of a centre's N people sits where, block by block.
 
 A centre's leader has a headcount, not a budget of counters: this search assigns the N people,
-in each time block of the day, to the desks' counters (within each desk's positions), the
-guidance team and the back office, as their skills allow, so that every target is met (waits,
+in each time block of the day, to the desks' counters (within each desk's positions; a results
+counter and a feedback desk are desks too), the guidance team (each site's, with several sites)
+and the back office, as their skills allow, so that every target is met (waits,
 dossiers on time) with the fewest staff-hours of overtime and the fewest switches between roles;
 where no roster meets every target, the one that misses them least.
 
 1. Start from theory: each desk's counters per block from the modified offered load with
-   Erlang C or A (`sim.analysis.staffing`), within positions; the guidance team as the scenario
-   has it; everyone else in the back office. Where that asks for more people than there are
+   Erlang C or A (`sim.analysis.staffing`, which counts pick-ups and inquiries at their desks),
+   within positions; each guidance team as the scenario has it (a site's own `guidance`, else
+   the centre's); everyone else in the back office. Where that asks for more people than there are
    (or than the skills allow), the counter theory says can best be spared goes first.
 2. Improve by simulation (`headcount_search`): moves of one person between roles in one block,
    judged on common random numbers.
@@ -36,7 +38,13 @@ from sim.decide.staffing.headcount_judge import Judge
 from sim.decide.staffing.headcount_result import HeadcountResult
 from sim.decide.staffing.headcount_search import HeadcountSearch
 from sim.decide.staffing.option_writer import write_staffed_copy
-from sim.decide.staffing.roster import Roster, Rules, roster_changes
+from sim.decide.staffing.roster import (
+    Roster,
+    Rules,
+    guidance_site,
+    is_guidance,
+    roster_changes,
+)
 from sim.experiment.executors import IN_PROCESS, Execution
 from sim.experiment.plan import DEFAULT_SEED, fresh_seed
 from sim.model.arrivals import build_intensity
@@ -45,7 +53,7 @@ from sim.model.citizens import counter_pools
 from sim.scenario.limits import MAX_COUNTERS, MAX_GUIDES
 from sim.scenario.load import scenario_from_document
 from sim.scenario.schema import Scenario
-from sim.scenario.skills import BACK_OFFICE, GUIDANCE, StaffGroup, everyone, read_skills
+from sim.scenario.skills import BACK_OFFICE, StaffGroup, guidance_role, staff_groups
 from sim.scenario.types import level_at, schedule_points
 from sim.scenario.yaml_loader import read_yaml_file
 
@@ -90,7 +98,7 @@ def staff_headcount(
     desk_targets = tuple(t for t in found if t.metric in TARGET_METRICS)
     plan = theory_schedule(scenario, desk_targets, None, block_minutes)
     roles = _roles(scenario, plan)
-    groups = read_skills(Path(skills), roles) if skills else everyone(headcount, roles)
+    groups = staff_groups(Path(skills) if skills else None, scenario.skills, headcount, roles)
     rules = _rules(scenario, plan, roles, headcount, groups)
     judge = Judge(scenario, str(path), found, tuple(plan.counters), plan.blocks,
                   tuple(target_criterion(t, target_minutes(scenario)) for t in desk_targets),
@@ -130,9 +138,6 @@ def _check_request(scenario: Scenario, headcount: int, replications: int, max_ro
     if not re.fullmatch(r"[a-z][a-z0-9_]*", option) or option == "baseline":
         raise ValueError(f"option name {option!r}: lower-case letters, digits and _, "
                          "starting with a letter, and not 'baseline'")
-    if scenario.sites is not None and scenario.guidance is not None:
-        raise ValueError("the headcount search places guides only at a centre with one site "
-                         "(each site has its own guidance team)")
 
 
 def _all_targets(scenario: Scenario, targets: Sequence[Target | str]) -> tuple[Target, ...]:
@@ -146,19 +151,28 @@ def _all_targets(scenario: Scenario, targets: Sequence[Target | str]) -> tuple[T
 
 
 def _roles(scenario: Scenario, plan: TheoryPlan) -> tuple[str, ...]:
-    """Every desk, then the guidance team and the back office where the scenario has them."""
-    return (*plan.counters, *([GUIDANCE] if scenario.guidance else []),
-            *([BACK_OFFICE] if scenario.back_office else []))
+    """Every desk, then the guidance team (each site's, with several sites) and the back
+    office where the scenario has them. A desk may not be called as another role is."""
+    sites = [None] if scenario.sites is None else list(scenario.sites)
+    guides = [guidance_role(site) for site in sites] if scenario.guidance else []
+    roles = (*plan.counters, *guides, *([BACK_OFFICE] if scenario.back_office else []))
+    clash = sorted({role for role in roles if roles.count(role) > 1})
+    if clash:
+        raise ValueError(f"a desk is called {clash[0]!r}, as a role of the headcount search "
+                         "is: rename the desk")
+    return roles
 
 
 def _rules(scenario: Scenario, plan: TheoryPlan, roles: tuple[str, ...], headcount: int,
            groups: tuple[StaffGroup, ...]) -> Rules:
     people = sum(g.count for g in groups)
     if people != headcount:
-        raise ValueError(f"the skills file has {people} people but the headcount is "
-                         f"{headcount}: give the same number")
-    most = {**plan.positions, GUIDANCE: MAX_GUIDES, BACK_OFFICE: MAX_COUNTERS}
-    fewest = {**dict.fromkeys(plan.counters, 1), GUIDANCE: 1, BACK_OFFICE: 0}
+        raise ValueError(f"the skills (the --skills file, or the scenario's skills section) "
+                         f"list {people} people but the headcount is {headcount}: give the "
+                         "same number")
+    guides = [role for role in roles if is_guidance(role)]
+    most = {**plan.positions, **dict.fromkeys(guides, MAX_GUIDES), BACK_OFFICE: MAX_COUNTERS}
+    fewest = {**dict.fromkeys(plan.counters, 1), **dict.fromkeys(guides, 1), BACK_OFFICE: 0}
     if sum(fewest[r] for r in roles) > headcount:
         raise ValueError(f"a headcount of {headcount} cannot keep one person at each desk "
                          "and one guide: at least " + str(sum(fewest[r] for r in roles)))
@@ -186,23 +200,27 @@ def own_roster(scenario: Scenario, plan: TheoryPlan, roles: tuple[str, ...]) -> 
     office's people at the start of each block (their schedules, or all of them)."""
     single, sites = scenario.sites is None, scenario.site_desks()
     desks = {pool.label(single): sites[pool.site][pool.desk] for pool in counter_pools(scenario)}
-    teams = {GUIDANCE: scenario.guidance, BACK_OFFICE: scenario.back_office}
     rows = []
     for role in roles:
         if role in desks:
             people, schedule = desks[role].counters, desks[role].schedule
+        elif is_guidance(role):
+            people, schedule = scenario.site_guidance(guidance_site(role) or "main")
         else:
-            people, schedule = teams[role].staff, teams[role].schedule
+            people, schedule = scenario.back_office.staff, scenario.back_office.schedule
         points = schedule_points(schedule)
         rows.append(tuple(level_at(points, block.start, people) for block in plan.blocks))
     return Roster(roles, tuple(rows))
 
 
 def reserved_people(scenario: Scenario) -> dict[str, int]:
-    """The guides as the scenario has them, and the back-office staff that the run's dossier
-    work needs on an average day at `_BACK_OFFICE_UTILISATION`: new dossiers (the ordinary
-    day's work times the run's mean demand factor) plus the backlog spread over the run."""
-    reserved = {GUIDANCE: scenario.guidance.staff if scenario.guidance else 0}
+    """Each site's guides as the scenario has them, and the back-office staff that the run's
+    dossier work needs on an average day at `_BACK_OFFICE_UTILISATION`: new dossiers (the
+    ordinary day's work times the run's mean demand factor) plus the backlog spread over the
+    run."""
+    single = scenario.sites is None
+    reserved = {guidance_role(None if single else site): scenario.site_guidance(site)[0]
+                for site in scenario.site_desks()}
     load = back_office_load(scenario)
     if load is None or scenario.back_office is None:
         return reserved

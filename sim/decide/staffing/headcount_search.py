@@ -20,11 +20,11 @@ import numpy as np
 
 from sim.analysis.staffing.theory_plan import TheoryPlan
 from sim.decide.staffing.headcount_judge import CENTRE, Judge, Judged
-from sim.decide.staffing.roster import Move, Roster, Rules, roster_changes
+from sim.decide.staffing.roster import Move, Roster, Rules, is_guidance, roster_changes
 from sim.scenario.load import scenario_from_document
 from sim.scenario.paths import with_change
 from sim.scenario.schema import Scenario
-from sim.scenario.skills import BACK_OFFICE, GUIDANCE
+from sim.scenario.skills import BACK_OFFICE
 
 MOVES_PER_ROUND = 3
 _GUIDE_HARM = 0.5  # a guide is taken only where no counter can spare a person more cheaply
@@ -176,7 +176,7 @@ class HeadcountSearch:
             return math.inf
         if role == BACK_OFFICE:
             return office
-        if role == GUIDANCE:
+        if is_guidance(role):
             return _GUIDE_HARM
         return self._violation(role, roster, block, -1)
 

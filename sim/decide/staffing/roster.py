@@ -1,11 +1,13 @@
 """A roster: how many of a centre's people take each role in each time block.
 
-The roles are the desks' counters (one role per desk), the guidance team and the back office.
-A roster is what the headcount search changes one person at a time, and what it writes into the
-scenario as an option: each desk's ``schedule``, the guidance ``schedule`` and the back office's
-``schedule``. This module knows the rules a roster must keep (no more people than the headcount
-in a block, no more counters than a desk's positions, each person in a role they are skilled
-for) and nothing of how a roster is judged.
+The roles are the desks' counters (one role per desk, a results counter or a feedback desk too),
+the guidance team (with several sites, each site's: ``<site>.guidance``) and the back office. A
+roster is what the headcount search changes one person at a time, and what it writes into the
+scenario as an option: each desk's ``schedule``, the guidance ``schedule`` (a site's
+``sites.<site>.guidance.schedule``) and the back office's ``schedule``. This module knows the
+rules a roster must keep (no more people than the headcount in a block, no more counters than a
+desk's positions, each person in a role they are skilled for) and nothing of how a roster is
+judged.
 """
 
 from __future__ import annotations
@@ -17,6 +19,15 @@ from dataclasses import dataclass
 from sim.analysis.staffing.blocks import Block
 from sim.decide.staffing.result import compact_schedule
 from sim.scenario.skills import BACK_OFFICE, GUIDANCE, StaffGroup
+
+
+def guidance_site(role: str) -> str | None:
+    """The site of a guidance role (None for the one team of a centre with one site)."""
+    return role.removesuffix("." + GUIDANCE) if role.endswith("." + GUIDANCE) else None
+
+
+def is_guidance(role: str) -> bool:
+    return role == GUIDANCE or role.endswith("." + GUIDANCE)
 
 
 @dataclass(frozen=True)
@@ -108,14 +119,17 @@ class Roster:
 def roster_changes(roster: Roster, blocks: Sequence[Block], paths: dict[str, str]
                    ) -> dict[str, object]:
     """The dotted-path changes that put a roster into a scenario: for each desk its most open
-    counters and its schedule, for the guidance team and the back office their staff and
-    schedule. A team with nobody in any block keeps one member on paper (the schema's least)
-    with a schedule of 0 (the back office may have 0 staff)."""
+    counters and its schedule, for each guidance team (a site's under its ``guidance``) and
+    the back office their staff and schedule. A team with nobody in any block keeps one
+    member on paper (the schema's least) with a schedule of 0 (the back office may have 0
+    staff)."""
     changes: dict[str, object] = {}
     for role in roster.roles:
         counts = roster.of(role)
-        if role == GUIDANCE:
-            path, field, least = "guidance", "staff", 1
+        if is_guidance(role):
+            site = guidance_site(role)
+            path = "guidance" if site is None else f"sites.{site}.guidance"
+            field, least = "staff", 1
         elif role == BACK_OFFICE:
             path, field, least = "back_office", "staff", 0
         else:

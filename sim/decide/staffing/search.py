@@ -2,7 +2,9 @@
 
 `staff` is the entry point: it reads the scenario and targets, asks the theory step for a plan,
 runs the simulation rounds that add and take away counters (`_Search`), confirms the answer on
-fresh replications, and writes the staffed copy.
+fresh replications, and writes the staffed copy. The rounds size units (`units.py`): a desk, or
+desks whose counters serve each other's queues (`serves`), whose counters are counted together
+and whose every queue is judged.
 """
 
 from __future__ import annotations
@@ -15,14 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from sim.analysis.staffing.blocks import DEFAULT_BLOCK_MINUTES
 from sim.analysis.staffing.check import Evaluation, block_frame, check_frame, per_desk_metrics
-from sim.analysis.staffing.criteria import staffing_targets, target_criterion
-from sim.analysis.staffing.theory_plan import TheoryPlan, theory_schedule
-from sim.analysis.targets import Target, as_target, target_minutes
+from sim.analysis.staffing.criteria import target_criterion
+from sim.analysis.targets import Target, target_minutes
 from sim.decide.staffing.option_writer import write_staffed_copy
+from sim.decide.staffing.request import checked_how, search_targets
 from sim.decide.staffing.result import StaffingResult, option_changes
+from sim.decide.staffing.units import SearchPlan, search_plan
 from sim.experiment.plan import DEFAULT_SEED, fresh_seed
 from sim.experiment.runner import DEFAULT_REPLICATIONS, run_experiment
 from sim.model.calendar import build_timeline
@@ -67,58 +71,36 @@ def staff(
     path = Path(scenario_path)
     document = read_yaml_file(path)
     scenario = scenario_from_document(document, str(path), options=["baseline"]).baseline
-    targets = _search_targets(scenario, targets)
+    targets = search_targets(scenario, targets)
     if replications < 1 or max_evaluations < 1:
         raise ValueError("replications and max_evaluations must be at least 1")
     if not re.fullmatch(r"[a-z][a-z0-9_]*", option) or option == "baseline":
         raise ValueError(f"option name {option!r}: lower-case letters, digits and _, "
                          "starting with a letter, and not 'baseline'")
-    plan = theory_schedule(scenario, targets, desks, block_minutes)
+    searched = search_plan(scenario, targets, desks, block_minutes)
+    plan = searched.plan
     say(f"theory ({plan.model}, busiest day {plan.busiest_day}): "
         + "; ".join(f"{label} {list(c)}" for label, c in plan.counters.items()))
-    search = _Search(document, str(path), scenario, targets, plan, seed, replications,
+    search = _Search(document, str(path), scenario, targets, searched, seed, replications,
                      conservative, max_evaluations, say)
     counts, evaluation, met = search.run()
     confirmation, confirmation_seed, unconfirmed = search.confirm(counts)
-    changes = option_changes(plan.paths, plan.blocks, counts)
+    changes = option_changes(plan.paths, plan.blocks, searched.per_desk(counts))
     written, kept, name = None, True, option
     if out is not None:
         comment = (f"sim staff: {', '.join(map(str, targets))}; {plan.model} per "
-                   + _checked_how(block_minutes, replications, seed, met, not unconfirmed,
-                                  confirmation_seed))
+                   + checked_how(block_minutes, replications, seed, met, not unconfirmed,
+                                 confirmation_seed))
         written, kept, name = write_staffed_copy(path, out, option, changes, comment)
     return StaffingResult(
-        source=str(path), targets=targets, blocks=plan.blocks, theory=dict(plan.counters),
-        counters={label: tuple(c) for label, c in counts.items()}, met=met,
+        source=str(path), targets=targets, blocks=plan.blocks,
+        theory=searched.per_desk(plan.counters), counters=searched.per_desk(counts), met=met,
         check=evaluation.check, summary=evaluation.summary, option=name, changes=changes,
         written=written, comments_kept=kept, model=plan.model, busiest_day=plan.busiest_day,
         replications=replications, seed=seed, evaluations=search.evaluations,
         history=tuple(search.history), runtime_seconds=time.perf_counter() - started,
         confirmation=confirmation.check, confirmation_seed=confirmation_seed,
         unconfirmed=tuple(unconfirmed))
-
-
-def _checked_how(block_minutes: int | None, replications: int, seed: int, met: bool,
-                 confirmed: bool, confirmation_seed: int) -> str:
-    """How the staffing was found and checked, for the comment of the written copy."""
-    return (f"{'block' if block_minutes is None else f'{block_minutes} min'}, checked "
-            f"with {replications} replications, seed {seed}"
-            + ("" if met else "; TARGETS NOT MET")
-            + ("; confirmed" if confirmed else "; NOT CONFIRMED")
-            + f" on {replications} fresh replications, seed {confirmation_seed}")
-
-
-def _search_targets(scenario: Scenario, targets: Sequence[Target | str]) -> tuple[Target, ...]:
-    """The targets given (parsed), or else the scenario's own; refused when there are none or
-    one cannot guide staffing."""
-    found = tuple(as_target(t) for t in targets) or staffing_targets(scenario)
-    if not found:
-        raise ValueError("no targets: give some (e.g. wait_p90<=30) or add `targets` to "
-                         "the scenario")
-    if scenario.patience is None and any(t.metric == "abandoned_share" for t in found):
-        raise ValueError("the scenario has no patience, so nobody gives up: an "
-                         "abandoned_share target cannot guide staffing")
-    return found
 
 
 @dataclass(frozen=True)
@@ -132,18 +114,20 @@ class _Tried:
 
 
 class _Search:
-    """Simulation rounds: add counters while a desk fails, then take away what is not needed."""
+    """Simulation rounds: add counters while a unit (a desk, or desks linked by `serves`)
+    fails, then take away what is not needed."""
 
     def __init__(self, document: dict, source: str, scenario: Scenario,
-                 targets: tuple[Target, ...], plan: TheoryPlan, seed: int, replications: int,
-                 conservative: bool, max_evaluations: int, say: Callable[[str], None]):
+                 targets: tuple[Target, ...], searched: SearchPlan, seed: int,
+                 replications: int, conservative: bool, max_evaluations: int,
+                 say: Callable[[str], None]):
         self.document, self.source, self.scenario = document, source, scenario
-        self.targets, self.plan = targets, plan
+        self.targets, self.plan, self.searched = targets, searched.plan, searched
         self.criteria = tuple(target_criterion(t, target_minutes(scenario)) for t in targets)
         self.seed, self.replications, self.conservative = seed, replications, conservative
         self.max_evaluations, self.say = max_evaluations, say
         self.timeline = build_timeline(scenario.calendar)
-        self.labels = list(plan.counters)
+        self.labels = list(self.plan.counters)
         self.cache: dict[tuple, Evaluation] = {}
         self.history: list[str] = []
         self.evaluations = 0
@@ -179,17 +163,19 @@ class _Search:
 
     def _simulate(self, counts: dict[str, list[int]], seed: int) -> Evaluation:
         document = self.document
-        for change, value in option_changes(self.plan.paths, self.plan.blocks, counts).items():
+        per_desk = self.searched.per_desk(counts)
+        for change, value in option_changes(self.plan.paths, self.plan.blocks, per_desk).items():
             document = with_change(document, change, value)
         scenario = scenario_from_document(document, self.source, options=["baseline"]).baseline
         results = run_experiment(ScenarioSet(self.source, self.scenario, {"staffed": scenario}),
                                  self.replications, seed)
-        per_desk = per_desk_metrics(results.visits, scenario.warmup_minutes,
-                                    target_minutes(scenario), self.labels)
+        queues = self.searched.queues
+        metrics = per_desk_metrics(results.visits, scenario.warmup_minutes,
+                                   target_minutes(scenario), queues)
         evaluation = Evaluation(
-            check=check_frame(per_desk, self.targets, self.labels, self.conservative),
-            blocks=block_frame(results.visits, scenario.warmup_minutes, self.timeline,
-                                self.plan.blocks, self.criteria, self.labels),
+            check=check_frame(metrics, self.targets, queues, self.conservative),
+            blocks=block_frame(self.searched.by_unit(results.visits), scenario.warmup_minutes,
+                               self.timeline, self.plan.blocks, self.criteria, self.labels),
             summary=results.summary.drop(columns="option"))
         return evaluation
 
@@ -214,7 +200,15 @@ class _Search:
         return (found.visits > 0) & np.any(found.low > limits, axis=1)
 
     def _ok(self, label: str, evaluation: Evaluation) -> bool:
-        return evaluation.met(label) and not self._block_fails(label, evaluation).any()
+        checked = self._checked(label, evaluation)
+        return bool(checked["met"].all()) and not self._block_fails(label, evaluation).any()
+
+    def _checked(self, label: str, evaluation: Evaluation) -> pd.DataFrame:
+        """The check's rows of a unit's desks that had visits (a desk nobody came to has
+        nothing to fall short of), desk by desk and target by target."""
+        check = evaluation.check
+        return check[check["desk"].isin(self.searched.unit(label).desks)
+                     & check["mean"].notna()]
 
     def _caps(self, label: str) -> np.ndarray:
         theory = np.array(self.plan.counters[label])
@@ -228,8 +222,8 @@ class _Search:
         gave_up: set[str] = set()
         while True:
             evaluation = self.evaluate(counts)
-            # Desks share no counters, so each desk is judged by the last simulation in which
-            # it had its present counts.
+            # Units share no counters (desks linked by serves are one unit), so each unit is
+            # judged by the last simulation in which it had its present counts.
             latest = dict.fromkeys(self.labels, evaluation)
             self._add(counts, latest, gave_up)
             if all(self._ok(label, latest[label]) for label in self.labels):
@@ -310,11 +304,13 @@ class _Search:
                            + ("taken away" if kept else "needed"))
 
     def _gap(self, label: str, evaluation: Evaluation, blocks: bool = True) -> float:
-        """Total relative shortfall of a desk: targets by their bounds, and (with `blocks`)
-        blocks by their means."""
-        check = evaluation.check[evaluation.check["desk"] == label]
+        """Total relative shortfall of a unit: targets by their bounds (at each of its desks),
+        and (with `blocks`) blocks by their means."""
+        check = self._checked(label, evaluation)
+        targets = {str(target): target for target in self.targets}
         gap = 0.0
-        for target, bound in zip(self.targets, check["bound"], strict=True):
+        for name, bound in zip(check["target"], check["bound"], strict=True):
+            target = targets[name]
             if not math.isfinite(bound):
                 return math.inf
             gap += target.shortfall(bound) / target.value
@@ -339,8 +335,9 @@ class _Search:
         found = evaluation.blocks[label]
         limits = np.array([c.limit for c in self.criteria])
         lengths = np.array([b.end - b.start for b in self.plan.blocks], dtype=float)
-        check = evaluation.check[evaluation.check["desk"] == label]
-        failed = [i for i, met in enumerate(check["met"]) if not met]
+        check = self._checked(label, evaluation)
+        failed = [i for i, target in enumerate(self.targets)
+                  if not check.loc[check["target"] == str(target), "met"].all()]
         columns = failed or list(range(len(self.targets)))
         score = (found.visits[:, None] * found.mean[:, columns] / limits[columns]).sum(axis=1)
         score = np.where(room & (found.visits > 0), score / lengths, -np.inf)
@@ -371,7 +368,7 @@ class _Search:
                  / (weight @ np.where(usable[:, None], now, 0.0) + floors * weight.sum()))
         best, best_score = None, _SPARE_MARGIN
         for block, theory in enumerate(theories):
-            if counts[block] <= 1 or (label, block) in tried:
+            if counts[block] <= len(self.searched.unit(label).desks) or (label, block) in tried:
                 continue
             fewer = theory.statistics(counts[block] - 1)
             if not np.all(np.isfinite(fewer)):
