@@ -12,7 +12,12 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.analysis.official_indicators import STATES, month_starts, run_indicators
+from sim.analysis.official_indicators import (
+    STATES,
+    month_starts,
+    monthly_indicators,
+    run_indicators,
+)
 from sim.model.calendar import MINUTES_PER_DAY, build_timeline
 
 START = dt.date(2025, 7, 1)
@@ -100,3 +105,20 @@ def test_the_months_of_a_run_add_up_to_its_dossier_table(run: tuple) -> None:
                     > np.floor(judged["due"] / MINUTES_PER_DAY)) & finished
     assert table["finished_late"].sum() == late_by_date.sum()
     assert np.allclose(table["progress_score"], 20 * table["on_time_rate"])
+
+
+def test_runs_counted_together_are_counted_as_each_alone() -> None:
+    """A province page counts every replication of every centre in one pass: each run's rows
+    are those of the run counted alone, in the order the runs first appear."""
+    results = sim.run(FIXTURE, replications=3, seed=5,
+                      overrides=["calendar.start=2025-07-24", "calendar.working_days=10"])
+    scenario = results.scenarios.baseline
+    end = build_timeline(scenario.calendar).days[-1].closes
+    dossiers = results.dossiers.iloc[::-1]  # the last option's last replication first
+    together = monthly_indicators(dossiers, scenario.calendar.start, end)
+    assert list(together["replication"].unique()) == [2, 1, 0]
+    for (option, replication), rows in together.groupby(["option", "replication"], sort=False):
+        run = (dossiers["option"] == option) & (dossiers["replication"] == replication)
+        alone = run_indicators(dossiers[run], scenario.calendar.start, end)
+        pd.testing.assert_frame_equal(rows.drop(columns=["option", "replication"])
+                                      .reset_index(drop=True), alone)

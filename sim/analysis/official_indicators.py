@@ -58,8 +58,10 @@ def _day(minutes: pd.Series) -> np.ndarray:
 
 
 def month_counts(received: np.ndarray, due: np.ndarray, done: np.ndarray,
-                 first: int, last: int) -> dict[str, int]:
-    """The counts of one month (days ``first`` to ``last``) of one run's dossiers, by day."""
+                 first: int, last: int, runs: np.ndarray, count: int) -> dict[str, np.ndarray]:
+    """The counts of one month (days ``first`` to ``last``) of the dossiers, by day, for each
+    of ``count`` runs (``runs``: each dossier's run number): all runs in one pass, since a
+    province page counts every replication of every centre."""
     before = received < first
     open_at_start = np.isnan(done) | (done >= first)
     carried = before & open_at_start
@@ -67,13 +69,13 @@ def month_counts(received: np.ndarray, due: np.ndarray, done: np.ndarray,
     handled = carried | new
     finished = handled & ~np.isnan(done) & (done <= last)
     still_open = handled & ~finished
-    counts = {"received": new, "carried_over": carried, "to_handle": handled,
-              "finished_early": finished & (done < due),
-              "finished_on_date": finished & (done == due),
-              "finished_late": finished & (done > due),
-              "open_past_due": still_open & (due <= last),
-              "open_in_time": still_open & (due > last)}
-    counts = {name: int(mask.sum()) for name, mask in counts.items()}
+    masks = {"received": new, "carried_over": carried, "to_handle": handled,
+             "finished_early": finished & (done < due),
+             "finished_on_date": finished & (done == due),
+             "finished_late": finished & (done > due),
+             "open_past_due": still_open & (due <= last),
+             "open_in_time": still_open & (due > last)}
+    counts = {name: np.bincount(runs[mask], minlength=count) for name, mask in masks.items()}
     counts["late"] = counts["finished_late"] + counts["open_past_due"]
     return counts
 
@@ -81,19 +83,8 @@ def month_counts(received: np.ndarray, due: np.ndarray, done: np.ndarray,
 def run_indicators(dossiers: pd.DataFrame, start: dt.date, end_minutes: float) -> pd.DataFrame:
     """The months of one run's dossiers (no option or replication column needed): a row per
     month with the counts, the on-time rate and the progress score."""
-    judged = dossiers[np.isfinite(dossiers["due"].to_numpy(dtype=float))]
-    received, due, done = (_day(judged[c]) for c in ("received", "due", "completed"))
-    end_day = int(end_minutes // MINUTES_PER_DAY)
-    months = month_starts(start, end_day)
-    rows = []
-    for number, first_date in enumerate(months):
-        first = (first_date - start).days
-        last = (months[number + 1] - start).days - 1 if number + 1 < len(months) else end_day
-        counts = month_counts(received, due, done, first, last)
-        rate = 1 - counts["late"] / counts["to_handle"] if counts["to_handle"] else np.nan
-        rows.append({"month": first_date.strftime("%Y-%m"), **counts, "on_time_rate": rate,
-                     "progress_score": PROGRESS_POINTS * rate})
-    return pd.DataFrame(rows, columns=["month", *INDICATORS])
+    table = grouped_indicators(dossiers.assign(run=0), ["run"], start, end_minutes)
+    return table.drop(columns="run").reset_index(drop=True)
 
 
 def monthly_indicators(dossiers: pd.DataFrame, start: dt.date,
@@ -101,14 +92,40 @@ def monthly_indicators(dossiers: pd.DataFrame, start: dt.date,
     """The months of every run of a dossier table (columns option, replication, received, due,
     completed), with the counts of :func:`run_indicators`: one row per option, replication
     and month, in the table's order of options."""
-    parts = [run_indicators(group, start, end_minutes).assign(option=option,
-                                                               replication=replication)
-             for (option, replication), group in
-             dossiers.groupby(["option", "replication"], sort=False, observed=True)]
-    if not parts:
-        return pd.DataFrame(columns=["option", "replication", "month", *INDICATORS])
-    table = pd.concat(parts, ignore_index=True)
-    return table[["option", "replication", "month", *INDICATORS]]
+    return grouped_indicators(dossiers, ["option", "replication"], start, end_minutes)
+
+
+def grouped_indicators(dossiers: pd.DataFrame, keys: list[str], start: dt.date,
+                       end_minutes: float) -> pd.DataFrame:
+    """A row per run (the ``keys`` columns, in the order runs first appear) and month: the
+    counts, the on-time rate and the progress score. A run whose dossiers have no deadline
+    still has its months, with nothing to handle."""
+    grouped = dossiers.groupby(keys, sort=False, observed=True)
+    runs = grouped.ngroup().to_numpy()
+    count = grouped.ngroups
+    judged = np.isfinite(dossiers["due"].to_numpy(dtype=float))
+    received, due, done = (_day(dossiers[c])[judged] for c in ("received", "due", "completed"))
+    end_day = int(end_minutes // MINUTES_PER_DAY)
+    months = month_starts(start, end_day)
+    columns: dict[str, list[np.ndarray]] = {name: [] for name in INDICATORS}
+    for number, first_date in enumerate(months):
+        first = (first_date - start).days
+        last = (months[number + 1] - start).days - 1 if number + 1 < len(months) else end_day
+        counts = month_counts(received, due, done, first, last, runs[judged], count)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rate = np.where(counts["to_handle"] > 0,
+                            1 - counts["late"] / counts["to_handle"], np.nan)
+        for name in COUNTS:
+            columns[name].append(counts[name])
+        columns["on_time_rate"].append(rate)
+        columns["progress_score"].append(PROGRESS_POINTS * rate)
+    first_rows = grouped.head(1) if count else dossiers.iloc[:0]
+    table = pd.DataFrame({key: np.repeat(first_rows[key].to_numpy(), len(months))
+                          for key in keys})
+    table["month"] = [d.strftime("%Y-%m") for d in months] * count
+    for name, values in columns.items():
+        table[name] = np.stack(values, axis=1).reshape(-1) if count else []
+    return table[[*keys, "month", *INDICATORS]]
 
 
 def indicator_summary(monthly: pd.DataFrame) -> pd.DataFrame:

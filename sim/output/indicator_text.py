@@ -10,7 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis.official_indicators import indicator_summary, monthly_indicators
+from sim.analysis.official_indicators import (
+    grouped_indicators,
+    indicator_summary,
+    monthly_indicators,
+)
 from sim.experiment.runner import Results
 from sim.model.calendar import build_timeline
 from sim.output.names import Names
@@ -50,12 +54,19 @@ def province_indicator_rows(folder: Path, centres: dict[str, tuple[str, Calendar
         return []
     dossiers = pd.read_parquet(parts, columns=[*DOSSIER_COLUMNS, "centre"],
                                filters=[("option", "==", option)])
-    monthly = [monthly_indicators(group.assign(option=centre), centres[centre][1].start,
-                                  run_end(centres[centre][1]))
-               for centre, group in dossiers.groupby("centre", sort=True) if centre in centres]
+    dossiers["centre"] = dossiers["centre"].astype(str)
+    dossiers = dossiers[dossiers["centre"].isin(centres)].sort_values("centre", kind="stable")
+    by_calendar: dict[tuple[dt.date, float], list[str]] = {}  # centres counted together
+    for centre in dossiers["centre"].unique():
+        calendar = centres[centre][1]
+        by_calendar.setdefault((calendar.start, run_end(calendar)), []).append(centre)
+    monthly = [grouped_indicators(dossiers[dossiers["centre"].isin(group)],
+                                  ["centre", "replication"], start, end)
+               for (start, end), group in by_calendar.items()]
     if not monthly:
         return []
-    return _rows(pd.concat(monthly, ignore_index=True), lambda c: centres[c][0], t)
+    table = pd.concat(monthly, ignore_index=True).rename(columns={"centre": "option"})
+    return _rows(table.sort_values("option", kind="stable"), lambda c: centres[c][0], t)
 
 
 def run_end(calendar: Calendar) -> float:
