@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sim.analysis.daily_frames import daily_frame, dossiers_frame
@@ -44,24 +45,34 @@ class Written:
 
 def measure_unit(unit: Unit) -> Measured:
     """Simulate the unit and measure it: every metric, and the tables it keeps."""
+    rows, tables = _measure(unit)
+    return Measured(rows, {name: with_ids(frame, unit.ids) for name, frame in tables.items()})
+
+
+def _measure(unit: Unit) -> tuple[list[dict], dict[str, pd.DataFrame]]:
+    """The unit's metric rows (with ids) and its tables (without them)."""
     record = simulate(unit.scenario, unit.seed)
-    ids = unit.ids
-    rows = [{**ids, "seed": unit.seed, "metric": name, "value": value}
+    rows = [{**unit.ids, "seed": unit.seed, "metric": name, "value": value}
             for name, value in run_metrics(record, unit.scenario).items()]
-    frames = {name: with_ids(FRAMES[name](record, unit.scenario), ids) for name in unit.tables}
-    return Measured(rows, frames)
+    return rows, {name: FRAMES[name](record, unit.scenario) for name in unit.tables}
 
 
 def write_batch(batch: Batch, staging: str) -> Written:
     """Measure the batch's units and write one part per table for all of them (their rows in
-    replication order), then the batch's index entry, which marks it done."""
-    measured = [measure_unit(unit) for unit in batch.units]
+    replication order, the ids put in once for the whole part), then the batch's index
+    entry, which marks it done."""
+    measured = [_measure(unit) for unit in batch.units]
     folder = Path(staging)
     parts = {}
     for table in batch.stored[:-1]:
-        frames = [m.frames[table] for m in measured if table in m.frames]
-        parts.update(write_part(_joined(frames), folder, table, batch.name))
-    rows = pd.DataFrame([row for m in measured for row in m.rows])
+        kept = [(unit, tables[table]) for unit, (_, tables) in zip(batch.units, measured,
+                                                                    strict=True)
+                if table in tables]
+        frame = _joined([frame for _, frame in kept])
+        ids = {**kept[0][0].ids, "replication": np.repeat(
+            [unit.replication for unit, _ in kept], [len(frame) for _, frame in kept])}
+        parts.update(write_part(with_ids(frame, ids), folder, table, batch.name))
+    rows = pd.DataFrame([row for unit_rows, _ in measured for row in unit_rows])
     parts.update(write_part(rows, folder, METRICS, batch.name))
     write_entry(folder, batch.name, parts)
     return Written(batch.name)
