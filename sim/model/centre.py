@@ -6,8 +6,9 @@ streams, so the same scenario and seed give the same record in any process.
 
 Citizens are moved by plain SimPy timeouts with callbacks rather than one generator process per
 citizen: a visit needs no control flow of its own, and callbacks keep the per-citizen cost close
-to that of a bare SimPy queue. The rest of the run lives next to it: opening hours, outages and
-closings as processes (`sim.model.opening`), what a visit at the counter comes to
+to that of a bare SimPy queue (the first trips too: `sim.model.first_trips`). The rest of the
+run lives next to it: opening hours, outages and closings as processes (`sim.model.opening`),
+what a visit at the counter comes to
 (`sim.model.counter_outcome`), counters that serve several desks' queues
 (`sim.model.counter_groups`), counter staff helping the back office under `counter_first`
 (`sim.model.helping`), online and transferred dossiers (`sim.model.dossier_sources`), and the
@@ -31,6 +32,7 @@ from sim.model.deadlines import WorkingCalendar
 from sim.model.desk import Desk
 from sim.model.disruptions import DisruptionPlan, plan_disruptions
 from sim.model.dossier_sources import backlog_dossiers, file_dossiers, online_dossiers
+from sim.model.first_trips import FirstTrips
 from sim.model.helping import CounterHelp
 from sim.model.opening import DayClosed, start_opening_hours
 from sim.model.record import (
@@ -163,7 +165,7 @@ class _CentreRun:
 
     def run(self) -> RunRecord:
         env = self.env
-        env.process(self._first_trips())
+        FirstTrips(env, self.citizens.arrival, self._arrive).start()
         for dossiers, source, told in ((self.online, ONLINE, None),
                                        (self.backlog, BACKLOG, self.second.backlog_filed)):
             if len(dossiers.time):
@@ -177,15 +179,6 @@ class _CentreRun:
         return self._record()
 
     # --- arrivals -------------------------------------------------------------------------------
-    def _first_trips(self):
-        """Citizens arrive in time order (a desk's own hours may reorder them)."""
-        env = self.env
-        arrival = self.citizens.arrival
-        times = arrival.tolist()
-        for citizen in np.argsort(arrival, kind="stable").tolist():
-            yield env.timeout(times[citizen] - env.now)
-            self._arrive(citizen, 1)
-
     def _arrive(self, citizen: int, trip: int) -> None:
         visit = len(self.v_citizen)
         now = self.env.now
