@@ -195,9 +195,6 @@ class _CentreRun:
         if self.classed:  # visitors added during the run (about a dossier) walk in
             tickets = self.first_ticket if trip == 1 else self.later_ticket
             self.v_class.append(tickets[citizen] if citizen < self.first_added else WALK_IN)
-        if self.citizens.patience is not None:  # patience covers the time in queues only
-            timer = self.env.timeout(self.draws.patience(citizen, trip), visit)
-            timer.callbacks.append(self._give_up)
         if trip == 1 and self.guides and self.guided[citizen]:
             self._join(visit, self.guides[self.site_of[citizen]])
         else:
@@ -223,6 +220,19 @@ class _CentreRun:
         desk.queue.append(visit)
         desk.waiting += 1
         desk.record(self.env.now)
+        if self.citizens.patience is not None:  # patience covers the time in queues only
+            self._start_patience(visit, desk)
+
+    def _start_patience(self, visit: int, desk: Desk) -> None:
+        """A visit that queues gives up when its trip's patience, less its time in earlier
+        queues (a guide's), runs out: 0 or more, for help may start in the very minute it
+        runs out. A visit served at once needs no timer. After guidance the new timer is the
+        one that counts: `_give_up` ignores the guide queue's."""
+        patience = self.draws.patience(self.v_citizen[visit], self.v_trip[visit])
+        timer = self.env.timeout(max(patience - self.v_wait[visit], 0.0), visit)
+        timer.callbacks.append(self._give_up)
+        if not desk.guidance and not math.isnan(self.v_guidance_wait[visit]):
+            self.counter_timers[visit] = timer
 
     # --- service --------------------------------------------------------------------------------
     def _start(self, visit: int, desk: Desk) -> None:
@@ -262,12 +272,6 @@ class _CentreRun:
             desk.set_scheduled(max(desk.scheduled, 1))
         self.v_outcome[visit] = WAITING
         self.v_joined[visit] = self.env.now
-        patience = self.citizens.patience
-        if patience is not None:  # the patience left after the guidance queue (0 or more:
-            # help may start in the very minute patience runs out)
-            left = float(patience[citizen, self.v_trip[visit] - 1]) - self.v_wait[visit]
-            timer = self.counter_timers[visit] = self.env.timeout(max(left, 0.0), visit)
-            timer.callbacks.append(self._give_up)
         self._join(visit, desk)
 
     def _leave(self, visit: int, outcome: int) -> None:
