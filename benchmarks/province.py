@@ -41,16 +41,19 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from benchmarks.mmc import make_queue, mmc_document, sim_run_replication
 from sim.analysis.metrics import run_metrics
 from sim.experiment.executors import Execution
 from sim.experiment.plan import VISITS_MODES, Batch, Unit, kept_tables, unit_seed
 from sim.experiment.unit import FRAMES, write_batch
 from sim.model.centre import simulate
 from sim.output.province_run import run_province
+from sim.scenario.load import scenario_from_document
 from sim.scenario.province.init import init_province
 from sim.scenario.province.load import ProvinceSet, load_province
 
 AIM_SECONDS = 120.0
+RICH_AIM = 2.0  # the rich model's CPU per citizen, all in, against an M/M/c sim run replication
 AIM_MB = 2000.0  # "2 GB", read as decimal megabytes: the stricter reading of the two
 MB = 1e6
 CONTENDED = 0.1  # above this share of the CPUs busy with other work, say the times are inflated
@@ -315,6 +318,11 @@ def month(plan: Plan, province_file: Path, work: Path) -> None:
           f"{(main_cpu + worker_cpu) / run.citizens * 1e6:.1f} us CPU "
           f"(CPU: main {main_cpu:.1f} s, workers {worker_cpu:.1f} s; "
           f"{run.units / run.seconds:.1f} units/s)")
+    rich = (main_cpu + worker_cpu) / run.citizens * 1e6
+    reference = mmc_cpu_per_citizen()
+    print(f"against M/M/c      {rich / reference:8.1f} x   the CPU per citizen of one `sim run` "
+          f"replication of an M/M/c queue, {reference:.1f} us (aim: within {RICH_AIM:g}x: "
+          f"{'MET' if rich / reference <= RICH_AIM else 'NOT MET'})")
     print(f"results written    {run.out_mb:8.1f} MB  (removed after measuring)")
     busy = others_share(run.others, run.seconds)
     print(f"other processes    {percent(busy):>8}     of the machine's "
@@ -341,6 +349,21 @@ def month(plan: Plan, province_file: Path, work: Path) -> None:
     if busy is not None and busy > CONTENDED:
         print(f"         other processes took {busy:.0%} of the CPUs: the wall time overstates "
               "an idle machine's; the CPU seconds above do not, rerun when the machine is idle")
+
+
+def mmc_cpu_per_citizen(citizens: int = 60_000, repeats: int = 3) -> float:
+    """CPU microseconds per citizen of one `sim run` replication (simulate, metrics, frames)
+    of the M/M/c queue of benchmarks.mmc, the median of a few repeats: the yardstick of the
+    rich model's cost per citizen."""
+    queue = make_queue(citizens, 4, 0.8)
+    scenario = scenario_from_document(mmc_document(queue), "mmc.yaml",
+                                      options=["baseline"]).baseline
+    costs = []
+    for repeat in range(repeats):
+        started = time.process_time()
+        metrics, _ = sim_run_replication(scenario, SEED + repeat)
+        costs.append((time.process_time() - started) / metrics["arrived"] * 1e6)
+    return statistics.median(costs)
 
 
 def memory_verdict(bound: float, label: str, sampled: float | None) -> str:
