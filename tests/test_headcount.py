@@ -20,7 +20,7 @@ from sim.scenario.yaml_loader import read_yaml_file
 BUNDLED = Path(__file__).parents[1] / "scenarios" / "centres"
 TINY = Path(__file__).parent / "fixtures" / "tiny.yaml"
 HEADCOUNT = 18  # the ward's 9 counters, 2 guides and 7 seconded back-office officials
-ROUNDS = 8  # of both phases: the uniform split's, then the blocks'
+ROUNDS = 6  # of both phases: the uniform split's, then the blocks'
 
 
 @pytest.fixture(scope="module")
