@@ -8,8 +8,9 @@ does not, or its paired shortfall difference has a one-sided 95% bound below 0).
 proposed where they should help: while a desk falls short, a person for its worst block from the
 role that theory says can spare one best; while dossiers fall short, a person for the back office
 from the counters with most to spare; once every target is met, moves that smooth the day (fewer
-switches); a round whose moves all fail tries the next ones. A phase stops when no untried
-move is left or the rounds (of both phases together) are spent.
+switches); a round whose moves all fail tries the next ones. A phase stops when no untried move
+is left or the rounds (of both phases together) are spent, the whole-day phase also when two
+rounds in a row find nothing (`PATIENCE`).
 
 The search runs in two phases. The first moves people for the whole day: the best uniform split,
 which is all that `uniform=True` asks for. The second starts from that split (or from theory's
@@ -40,6 +41,12 @@ from sim.scenario.schema import Scenario
 from sim.scenario.skills import BACK_OFFICE
 
 MOVES_PER_ROUND = 3
+#: The whole-day phase ends after this many rounds in a row find nothing: its moves are few (one
+#: per pair of roles) and come best first (where theory says they help most), so those left
+#: after two failed rounds seldom help. The block phase has a move per block for each of those
+#: and a good one may come late (on the mid-size ward, after three failed rounds): it goes on
+#: until its rounds are spent or no untried move is left.
+PATIENCE = 2
 _START_WORDS = {True: "start", False: "block by block from"}
 _OTHER_START = " (another start)"
 _GUIDE_HARM = 0.5  # a guide is taken only where no counter can spare a person more cheaply
@@ -100,15 +107,17 @@ class HeadcountSearch:
 
     def _phase(self, starts: Sequence[Roster], whole_day: bool) -> tuple[Roster, Judged]:
         """Rounds of moves (acting on the whole day or on one block) from the first of
-        `starts`, or another that beats it, until no untried move is left or the rounds are
-        spent; each round also tries its moves all at once."""
+        `starts`, or another that beats it, until no untried move is left, the rounds are
+        spent or (for the whole day) `PATIENCE` rounds in a row find nothing; each round also
+        tries its moves all at once."""
         self.whole_day = whole_day
         found = self.evaluate(list(starts))
         best = _winner(found[0], found)
         roster, judged = starts[best], found[best]
         self.note(self._line(_START_WORDS[whole_day] + ("" if best == 0 else _OTHER_START),
                              judged))
-        while self.rounds < self.max_rounds:
+        failed = 0
+        while self.rounds < self.max_rounds and not (whole_day and failed >= PATIENCE):
             moves = self.moves(roster, judged)
             if not moves:
                 break
@@ -122,7 +131,9 @@ class HeadcountSearch:
             best = _winner(judged, found)
             if best is None:
                 self.note(f"round {self.rounds}: none of {len(moves)} moves helped")
+                failed += 1
                 continue
+            failed = 0
             roster, judged = trials[best], found[best]
             chosen = moves[best:best + 1] or moves
             self.note(self._line(f"round {self.rounds}: " + ", ".join(
