@@ -22,7 +22,7 @@ where no roster meets every target, the one that misses them least.
 
 With ``uniform=True`` the search stops after the first phase: the best uniform split of the same
 people, for comparison; it is where the block-by-block search starts, on the same replications,
-so that this can only end better on them.
+so that this ends no worse on them.
 """
 
 from __future__ import annotations

@@ -19,9 +19,9 @@ Why: a change that helps the whole day (a person more at the busiest desk) takes
 move but one move per block otherwise, so a search of one-block moves alone spends its rounds
 crossing the distance a few whole-day moves cover, and ends (as it did on the mid-size ward)
 worse than the uniform split that lies inside its own search space. Started from that split, it
-can only end better on its own replications; and as it keeps only moves that beat the roster
-beyond noise, not the luckiest of many on the same few replications, what it finds holds on
-fresh ones.
+ends no worse on its own replications; and as it keeps only moves that beat the roster
+beyond noise, not the luckiest of many on the same few replications, what it finds is likely to
+hold on fresh ones (on the mid-size ward it does: benchmarks/README.md).
 """
 
 from __future__ import annotations
