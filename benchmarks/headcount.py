@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from sim.decide.staffing.headcount import staff_headcount
+from sim.decide.staffing.headcount import DEFAULT_ROUNDS, staff_headcount
 from sim.decide.staffing.headcount_result import HeadcountResult, paired_difference
 from sim.experiment.executors import Execution
 from sim.scenario.paths import with_change
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare", type=int, default=10,
                         help="fresh replications of the paired comparison")
     args = parser.parse_args(argv)
-    args.rounds = args.rounds if args.rounds is not None else (2 if args.quick else 15)
+    args.rounds = args.rounds if args.rounds is not None else (2 if args.quick else DEFAULT_ROUNDS)
     with tempfile.TemporaryDirectory() as folder:
         path = WARD
         if args.quick:

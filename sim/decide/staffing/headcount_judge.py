@@ -8,7 +8,10 @@ the safe side: a roster meets the targets when each bound does. Each replication
 the sum over targets of how far that replication's value lies beyond the target, relative to the
 target; rosters are ranked by meeting every target, then by their mean shortfall (what the paired
 comparison of two rosters measures, and steadier over few replications than the bounds), then by
-fewer staff-hours of overtime, then by fewer switches between roles.
+fewer staff-hours of overtime, then by fewer switches between roles. A search keeps a change only
+when it `beats` the roster it changes beyond the noise of the replications (`Judged.beats`): the
+lowest of many rosters judged on the same few replications is partly the luck of those
+replications, and a change that wins only by luck loses again on fresh ones.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.analysis.confidence import t_interval
 from sim.analysis.staffing.blocks import Block
 from sim.analysis.staffing.check import BlockValues, block_frame, check_frame, per_desk_metrics
 from sim.analysis.staffing.criteria import Criterion
@@ -30,6 +34,8 @@ from sim.scenario.schema import Scenario
 
 OVERTIME_METRIC = "overtime_staff_hours"
 CENTRE = "centre"  # the check's desk column for targets judged on the whole centre
+#: The upper end of a two-sided 90% interval is a one-sided 95% bound.
+ONE_SIDED_95 = 0.90
 
 
 def relative_shortfall(target: Target, value: float) -> float:
@@ -45,7 +51,7 @@ class Judged:
     """One roster's simulation as the search judges it."""
 
     shortfall: float  # summed over targets, by the safe-side bounds; 0: every target met
-    score: float  # mean over replications of each replication's own shortfall
+    shortfalls: np.ndarray  # each replication's own shortfall
     overtime: float  # staff-hours of overtime, mean over replications
     switches: int
     check: pd.DataFrame  # desk (or centre), target, mean, ci_low, ci_high, bound, met
@@ -56,10 +62,28 @@ class Judged:
     def met(self) -> bool:
         return self.shortfall == 0
 
+    @property
+    def score(self) -> float:
+        """The mean over replications of each replication's own shortfall."""
+        return float(np.mean(self.shortfalls))
+
     def key(self) -> tuple[bool, float, float, int]:
         """Smaller is better: every target met, then the mean shortfall, then overtime, then
         switches."""
         return (not self.met, round(self.score, 9), round(self.overtime, 6), self.switches)
+
+    def beats(self, other: Judged) -> bool:
+        """Whether this roster is better than `other`, both simulated on the same citizens,
+        beyond the noise of the replications: it meets every target where the other does not;
+        or, as both do or both do not, each replication's shortfall minus the other's has its
+        one-sided 95% bound below 0; or, with every replication's shortfall the same (both meet
+        every target in each), `key` prefers it (less overtime, then fewer switches)."""
+        if self.met != other.met:
+            return self.met
+        difference = self.shortfalls - other.shortfalls
+        if not np.any(difference):
+            return self.key() < other.key()
+        return bool(t_interval(difference, ONE_SIDED_95)[2] < 0)
 
     def failing(self) -> list[str]:
         """The desks (or ``centre``) with a target not met."""
@@ -110,8 +134,8 @@ class Judge:
             check["bound"], strict=True) if not np.isnan(bound))  # NaN: nobody came
         overtime = _metric(summary, OVERTIME_METRIC)
         runs = results.replications[results.replications["option"] == option]
-        score = float(np.mean(self._shortfalls(per_desk, runs, len(results.seeds))))
-        return Judged(float(shortfall), score, overtime, switches, check,
+        shortfalls = self._shortfalls(per_desk, runs, len(results.seeds))
+        return Judged(float(shortfall), shortfalls, overtime, switches, check,
                       block_frame(visits, warmup, self.timeline, self.blocks, self.criteria,
                                   self.labels), summary)
 

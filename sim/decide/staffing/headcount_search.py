@@ -2,18 +2,32 @@
 
 Each round proposes a few moves (one person from one role to another in one block, or in every
 block for a uniform split), simulates them together with the roster they start from (common
-random numbers: the same seed every round), and keeps the best if it beats the roster (by
-`Judged.key`: every target met, then the mean shortfall, overtime, switches). Moves are
+random numbers: the same seed every round), and keeps the best only if it beats the roster
+beyond the noise of the replications (`Judged.beats`: it meets every target where the roster
+does not, or its paired shortfall difference has a one-sided 95% bound below 0). Moves are
 proposed where they should help: while a desk falls short, a person for its worst block from the
 role that theory says can spare one best; while dossiers fall short, a person for the back office
 from the counters with most to spare; once every target is met, moves that smooth the day (fewer
-switches). The search stops when a round finds nothing better or its rounds are spent.
+switches); a round whose moves all fail tries the next ones. A phase stops when no untried move
+is left or the rounds (of both phases together) are spent, the whole-day phase also when two
+rounds in a row find nothing (`PATIENCE`).
+
+The search runs in two phases. The first moves people for the whole day: the best uniform split,
+which is all that `uniform=True` asks for. The second starts from that split (or from theory's
+block-by-block roster or the scenario's own, only if one beats it) and moves people in one block.
+Why: a change that helps the whole day (a person more at the busiest desk) takes one whole-day
+move but one move per block otherwise, so a search of one-block moves alone spends its rounds
+crossing the distance a few whole-day moves cover, and ends (as it did on the mid-size ward)
+worse than the uniform split that lies inside its own search space. Started from that split, it
+ends no worse on its own replications; and as it keeps only moves that beat the roster
+beyond noise, not the luckiest of many on the same few replications, what it finds is likely to
+hold on fresh ones (on the mid-size ward it does: benchmarks/README.md).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,6 +41,14 @@ from sim.scenario.schema import Scenario
 from sim.scenario.skills import BACK_OFFICE
 
 MOVES_PER_ROUND = 3
+#: The whole-day phase ends after this many rounds in a row find nothing: its moves are few (one
+#: per pair of roles) and come best first (where theory says they help most), so those left
+#: after two failed rounds seldom help. The block phase has a move per block for each of those
+#: and a good one may come late (on the mid-size ward, after three failed rounds): it goes on
+#: until its rounds are spent or no untried move is left.
+PATIENCE = 2
+_START_WORDS = {True: "start", False: "block by block from"}
+_OTHER_START = " (another start)"
 _GUIDE_HARM = 0.5  # a guide is taken only where no counter can spare a person more cheaply
 _SHORT_HARM = 10.0  # above any harm of a role that meets its targets
 
@@ -45,6 +67,7 @@ class HeadcountSearch:
     max_rounds: int
     say: Callable[[str], None]
     rounds: int = 0
+    whole_day: bool = True  # the phase: moves act on every block at once
     history: list[str] = field(default_factory=list)
     _tried: set = field(default_factory=set)
     _judged: dict = field(default_factory=dict)
@@ -73,15 +96,28 @@ class HeadcountSearch:
                 self._judged[roster] = self.judge.judge(results, name, roster.switches())
         return [self._judged[r] for r in rosters]
 
-    def run(self, starts: list[Roster]) -> tuple[Roster, Judged]:
-        """Rounds of moves from the best of `starts` until none helps or the rounds are spent;
-        each round also tries its moves all at once."""
-        found = self.evaluate(starts)
-        best = min(range(len(starts)), key=lambda i: found[i].key())
+    def run(self, starts: list[Roster], block_starts: Sequence[Roster] = ()
+            ) -> tuple[Roster, Judged]:
+        """The whole-day phase from the best of the uniform `starts`; then, unless the search
+        is uniform, the block phase from the best of its result and `block_starts`."""
+        roster, judged = self._phase(starts, whole_day=True)
+        if self.uniform:
+            return roster, judged
+        return self._phase([roster, *block_starts], whole_day=False)
+
+    def _phase(self, starts: Sequence[Roster], whole_day: bool) -> tuple[Roster, Judged]:
+        """Rounds of moves (acting on the whole day or on one block) from the first of
+        `starts`, or another that beats it, until no untried move is left, the rounds are
+        spent or (for the whole day) `PATIENCE` rounds in a row find nothing; each round also
+        tries its moves all at once."""
+        self.whole_day = whole_day
+        found = self.evaluate(list(starts))
+        best = _winner(found[0], found)
         roster, judged = starts[best], found[best]
-        self.note(self._line("start" if best == 0 else "start (the scenario's own split)",
+        self.note(self._line(_START_WORDS[whole_day] + ("" if best == 0 else _OTHER_START),
                              judged))
-        while self.rounds < self.max_rounds:
+        failed = 0
+        while self.rounds < self.max_rounds and not (whole_day and failed >= PATIENCE):
             moves = self.moves(roster, judged)
             if not moves:
                 break
@@ -92,14 +128,16 @@ class HeadcountSearch:
             if len(moves) > 1 and together.keeps(self.rules):
                 trials.append(together)  # all of them at once: far from the targets, faster
             found = self.evaluate(trials)
-            best = min(range(len(trials)), key=lambda i: found[i].key())
-            if found[best].key() < judged.key():
-                roster, judged = trials[best], found[best]
-                chosen = moves[best:best + 1] or moves
-                self.note(self._line(f"round {self.rounds}: " + ", ".join(
-                    _move_text(m, self) for m in chosen), judged))
-            else:
+            best = _winner(judged, found)
+            if best is None:
                 self.note(f"round {self.rounds}: none of {len(moves)} moves helped")
+                failed += 1
+                continue
+            failed = 0
+            roster, judged = trials[best], found[best]
+            chosen = moves[best:best + 1] or moves
+            self.note(self._line(f"round {self.rounds}: " + ", ".join(
+                _move_text(m, self) for m in chosen), judged))
         return roster, judged
 
     def _line(self, what: str, judged: Judged) -> str:
@@ -137,7 +175,7 @@ class HeadcountSearch:
     def _worst_blocks(self, label: str, judged: Judged) -> list[int | None]:
         """The desk's blocks by how much they add to its shortfall (visits times the excess
         over each limit, or over the limits themselves when no block exceeds one)."""
-        if self.uniform:
+        if self.whole_day:
             return [None]
         found = judged.blocks[label]
         limits = np.array([c.limit for c in self.judge.criteria])
@@ -154,7 +192,7 @@ class HeadcountSearch:
         every limit), the back office's -1, a guide's a fixed middle value; a role that falls
         short itself (the back office while the dossiers do) comes after every other, so that
         when everything falls short the simulation still weighs one shortfall against another."""
-        blocks = [None] if self.uniform else ([block] if block is not None
+        blocks = [None] if self.whole_day else ([block] if block is not None
                                               else range(roster.blocks))
         failing = set(judged.failing()) | ({BACK_OFFICE} if CENTRE in judged.failing() else set())
         found = []
@@ -187,12 +225,12 @@ class HeadcountSearch:
         counts, theories = roster.of(role), self.plan.block_theory[role]
         return max(theories[b].violation(counts[b] + people) for b in where)
 
-    def fitted(self, roster: Roster) -> Roster:
+    def fitted(self, roster: Roster, whole_day: bool) -> Roster:
         """The roster made to keep the rules, block by block (or the whole day at once for a
-        uniform split): people taken from the roles theory minds least until none is missing,
-        then the people left over given to the back office, or else to the desks that need
-        them most."""
-        for block in [None] if self.uniform else range(roster.blocks):
+        uniform split, `whole_day`): people taken from the roles theory minds least until none
+        is missing, then the people left over given to the back office, or else to the desks
+        that need them most."""
+        for block in [None] if whole_day else range(roster.blocks):
             roster = self._fill(self._trim(roster, block), block)
         return roster
 
@@ -228,7 +266,7 @@ class HeadcountSearch:
     def _smoothing(self, roster: Roster) -> list[Move]:
         """Moves that leave fewer switches: one person from a role whose count in a block
         stands above its neighbours' to one whose count stands below them."""
-        if self.uniform:
+        if self.whole_day:
             return []
         moves = []
         for block in range(roster.blocks):
@@ -239,6 +277,15 @@ class HeadcountSearch:
                      if all(roster.of(r)[block] < roster.of(r)[b] for b in sides)]
             moves += [Move(a, b, block) for a in above for b in below]
         return [m for m in moves if roster.moved(m).switches() < roster.switches()]
+
+
+def _winner(incumbent: Judged, found: list[Judged]) -> int | None:
+    """The index of the best of `found` (by `Judged.key`) if it beats the incumbent beyond the
+    noise of the replications (`Judged.beats`), else None (the incumbent itself: index 0)."""
+    best = min(range(len(found)), key=lambda i: found[i].key())
+    if found[best].beats(incumbent):
+        return best
+    return 0 if found[0] is incumbent else None
 
 
 def _together(roster: Roster, moves: list[Move]) -> Roster:
