@@ -12,14 +12,17 @@ import numpy as np
 from sim.analysis.timeweighted import span_integrals, step_total
 from sim.model.calendar import Timeline, build_timeline, planned_levels
 from sim.model.desk import DeskLog
+from sim.model.memo import remember_last
 from sim.model.record import RunRecord
 from sim.scenario.schema import Scenario
 
 MINUTES_PER_HOUR = 60.0
 
 
+@remember_last
 def planned_staff_hours(scenario: Scenario) -> float:
-    """Staff-hours the scenario schedules at counters, guidance and back office."""
+    """Staff-hours the scenario schedules at counters, guidance and back office (remembered:
+    every replication of a batch asks it of the same scenario)."""
     timeline = build_timeline(scenario.calendar)
     plans = [(desk.counters, desk.schedule) for desks in scenario.site_desks().values()
              for desk in desks.values()]

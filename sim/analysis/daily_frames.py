@@ -12,7 +12,7 @@ from sim.analysis.frames import timestamps
 from sim.analysis.timeweighted import span_integrals, summed_steps
 from sim.model.back_office import SOURCES, BackOfficeLog
 from sim.model.calendar import MINUTES_PER_DAY
-from sim.model.deadlines import WorkingCalendar
+from sim.model.deadlines import WorkingCalendar, working_calendar
 from sim.model.desk import DeskLog
 from sim.model.record import (
     ABANDONED,
@@ -46,7 +46,7 @@ def dossiers_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
         "completed_time": timestamps(scenario, dossiers["completed"]),
         "work_hours": dossiers["work"],
         "trips": dossiers["trips"],
-        "late_days": _late_days(dossiers, WorkingCalendar(scenario.calendar), record.horizon_end),
+        "late_days": _late_days(dossiers, working_calendar(scenario.calendar), record.horizon_end),
     })
 
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from sim.analysis.timeweighted import step_total
 from sim.model.back_office import SOURCES, BackOfficeLog
-from sim.model.deadlines import WorkingCalendar
+from sim.model.deadlines import WorkingCalendar, working_calendar
 from sim.model.record import RunRecord
 from sim.scenario.schema import Scenario
 
@@ -24,7 +24,7 @@ COUNTER, BACKLOG = SOURCES.index("counter"), SOURCES.index("backlog")
 
 def dossier_metrics(record: RunRecord, scenario: Scenario) -> dict[str, float]:
     """Deadline, backlog and back-office metrics of one run."""
-    working = WorkingCalendar(scenario.calendar)
+    working = working_calendar(scenario.calendar)
     dossiers = record.dossiers
     end = record.horizon_end
     counted = dossiers["received"] >= record.warmup_end

@@ -28,7 +28,7 @@ from sim.model.calendar import build_timeline
 from sim.model.citizens import counter_pools
 from sim.model.counter_groups import Serving, counter_groups
 from sim.model.counter_outcome import CounterOutcome
-from sim.model.deadlines import WorkingCalendar
+from sim.model.deadlines import working_calendar
 from sim.model.desk import Desk
 from sim.model.disruptions import DisruptionPlan, plan_disruptions
 from sim.model.dossier_sources import backlog_dossiers, file_dossiers, online_dossiers
@@ -74,7 +74,7 @@ class _CentreRun:
         self.env = simpy.Environment()
         self.timeline = build_timeline(scenario.calendar)
         self.horizon_end = self.timeline.closings[-1]
-        self.working = WorkingCalendar(scenario.calendar)
+        self.working = working_calendar(scenario.calendar)
         self.intensity: Intensity = build_intensity(scenario.arrivals, scenario.calendar,
                                                     self.timeline)
         rngs = streams(seed)

@@ -14,6 +14,7 @@ import bisect
 import numpy as np
 
 from sim.model.calendar import MINUTES_PER_DAY
+from sim.model.memo import remember_last
 from sim.scenario.schema import WEEKDAYS, Calendar, clock_minutes, session_minutes
 
 _DAYS_AFTER = 400  # days after the run whose working days are listed
@@ -109,3 +110,10 @@ class WorkingCalendar:
         count = np.busday_count(self.dates(due), self.dates(np.where(late, completed, due)),
                                 weekmask=self.weekmask, holidays=self.holidays)
         return np.where(late, np.maximum(count, 1), 0)
+
+
+@remember_last
+def working_calendar(calendar: Calendar) -> WorkingCalendar:
+    """The calendar's working-day arithmetic, built once for the same calendar object (a run
+    and its measures ask for it again and again)."""
+    return WorkingCalendar(calendar)

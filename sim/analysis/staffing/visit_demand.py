@@ -43,7 +43,7 @@ from sim.analysis.staffing.demand import Visits, arrivals_per_minute
 from sim.model.arrivals import build_intensity
 from sim.model.calendar import MINUTES_PER_DAY, Timeline
 from sim.model.citizens import counter_pools, pool_fractions
-from sim.model.deadlines import WorkingCalendar
+from sim.model.deadlines import WorkingCalendar, working_calendar
 from sim.model.desk_hours import pool_intensities
 from sim.scenario.distributions import as_distribution
 from sim.scenario.schema import Scenario
@@ -78,7 +78,7 @@ class _Run:
         intensity = build_intensity(scenario.arrivals, scenario.calendar, timeline)
         pools = pool_intensities(scenario, timeline, intensity)
         dates = np.array([day.date for day in timeline.days], dtype="datetime64[D]")
-        return cls(timeline, WorkingCalendar(scenario.calendar), dates,
+        return cls(timeline, working_calendar(scenario.calendar), dates,
                    [arrivals_per_minute(p, minutes) for p in pools], minutes)
 
     def later(self, dates: np.ndarray, working_days: int) -> np.ndarray:
