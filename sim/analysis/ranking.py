@@ -28,7 +28,11 @@ def rank_centres(summary: pd.DataFrame, province: ProvinceSet) -> pd.DataFrame:
     """One row per option, centre and target: the mean, its CI, the verdict and the shortfall
     in the target's unit; each centre's count of targets missed and unclear, and its `rank`
     (1: the centre that misses most)."""
-    by_key = summary.set_index(["option", "centre", "metric"])
+    by_key = {(option, centre, metric): (mean, low, high)
+              for option, centre, metric, mean, low, high in zip(
+                  summary["option"].astype(str), summary["centre"].astype(str),
+                  summary["metric"], summary["mean"], summary["ci_low"], summary["ci_high"],
+                  strict=True)}
     rows = [row for centre in province.centres
             for row in _centre_rows(by_key, centre, province.scenarios[centre.id])]
     table = pd.DataFrame(rows, columns=COLUMNS[:-3])
@@ -37,32 +41,33 @@ def rank_centres(summary: pd.DataFrame, province: ProvinceSet) -> pd.DataFrame:
     return _ranked(table)
 
 
-def _centre_rows(by_key: pd.DataFrame, centre: Centre, scenarios: ScenarioSet) -> list[dict]:
-    """The rows of one centre: each option's targets that the summary has a metric for."""
+def _centre_rows(by_key: dict[tuple, tuple[float, float, float]], centre: Centre,
+                 scenarios: ScenarioSet) -> list[dict]:
+    """The rows of one centre: each option's targets that the summary has a metric for
+    (`by_key`: (option, centre, metric) -> mean, ci_low, ci_high)."""
     rows = []
     for option, scenario in scenarios.options.items():
         for target in scenario_targets(scenario.targets):
-            key = (option, centre.id, target.metric)
-            if key not in by_key.index:
+            found = by_key.get((option, centre.id, target.metric))
+            if found is None:
                 continue
-            row = by_key.loc[key]
+            mean, low, high = found
             rows.append({
                 "option": option, "centre": centre.id, "name": centre.name,
                 "kind": centre.kind, "latitude": centre.latitude,
                 "longitude": centre.longitude, "metric": target.metric,
-                "target": target.describe(), "mean": row["mean"], "ci_low": row["ci_low"],
-                "ci_high": row["ci_high"],
-                "meets_target": target.verdict(row["ci_low"], row["ci_high"]),
-                "short_by": target.shortfall(row["mean"]),
+                "target": target.describe(), "mean": mean, "ci_low": low, "ci_high": high,
+                "meets_target": target.verdict(low, high), "short_by": target.shortfall(mean),
             })
     return rows
 
 
 def _ranked(table: pd.DataFrame) -> pd.DataFrame:
     """The table with each centre's counts of targets missed and unclear, and its rank."""
-    verdicts = table.groupby(["option", "centre"], sort=False)["meets_target"]
-    table["missed"] = verdicts.transform(lambda v: int((v == NO).sum()))
-    table["unclear"] = verdicts.transform(lambda v: int((v == UNCLEAR).sum()))
+    keys = [table["option"], table["centre"]]
+    for column, verdict in (("missed", NO), ("unclear", UNCLEAR)):
+        table[column] = (table["meets_target"] == verdict).groupby(keys, sort=False).transform(
+            "sum").astype(int)
     ranks = pd.concat([_option_ranks(group) for _, group in
                        table.groupby("option", sort=False)], ignore_index=True)
     table = table.merge(ranks, on=["option", "centre"], how="left")

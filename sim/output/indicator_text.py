@@ -77,15 +77,19 @@ def run_end(calendar: Calendar) -> float:
 def _rows(monthly: pd.DataFrame, name: Callable[[str], str], t: Translator) -> list[dict]:
     if monthly.empty or not monthly["to_handle"].sum():
         return []
-    summary = indicator_summary(monthly).set_index(["option", "month", "metric"])
+    summary = indicator_summary(monthly)
+    cells = {(option, month, metric): {"mean": mean, "ci_low": low, "ci_high": high}
+             for option, month, metric, mean, low, high in zip(
+                 summary["option"], summary["month"], summary["metric"], summary["mean"],
+                 summary["ci_low"], summary["ci_high"], strict=True)}
     return [{"option": name(option), "month": t.month(dt.date.fromisoformat(month + "-01")),
-             "cells": [_cell(t, summary.loc[(option, month, metric)], decimals)
+             "cells": [_cell(t, cells[(option, month, metric)], decimals)
                        for metric, _, decimals in COLUMNS]}
             for option, month in monthly[["option", "month"]].drop_duplicates().itertuples(
                 index=False)]
 
 
-def _cell(t: Translator, row: pd.Series, decimals: int | None) -> dict:
+def _cell(t: Translator, row: dict[str, float], decimals: int | None) -> dict:
     """A mean; a share with its interval, cut to the shares there can be (0 to 100%)."""
     share = decimals is None
     write = (lambda v: t.percent(v, 1)) if share else (lambda v: t.number(v, decimals))

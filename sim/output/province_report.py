@@ -72,20 +72,21 @@ def province_rows(provinces: pd.DataFrame, lang: str) -> list[dict[str, object]]
 
 def _rows(t: Translator, baseline: pd.DataFrame) -> tuple[list[dict], int]:
     """The centres that do not meet every target, in rank order (at most TOP), and how many
-    there are."""
-    rows, missing = [], 0
-    for (rank, centre, centre_name), group in baseline.groupby(["rank", "centre", "name"],
-                                                               sort=True):
-        failing = group[group["meets_target"] != "yes"]
-        missing += not failing.empty
-        if len(rows) < TOP and not failing.empty:
-            rows.append({"rank": rank, "centre": centre, "name": centre_name,
-                         "missed": int((group["meets_target"] == "no").sum()),
-                         "unclear": int((group["meets_target"] == "unclear").sum()),
-                         "misses": [{"verdict": r.meets_target,
-                                     "text": _miss(t, r.metric, r.target, r.mean)}
-                                    for r in failing.itertuples()]})
-    return rows, missing
+    there are (counted at once: a country has thousands of centres, the page shows TOP)."""
+    failing = baseline["meets_target"] != "yes"
+    keys = ["rank", "centre", "name"]
+    missing_centres = baseline.loc[failing, keys].drop_duplicates().sort_values(keys)
+    shown = missing_centres.head(TOP).merge(baseline, on=keys, how="left", sort=False)
+    rows = []
+    for (rank, centre, centre_name), group in shown.groupby(keys, sort=True):
+        misses = group[group["meets_target"] != "yes"]
+        rows.append({"rank": rank, "centre": centre, "name": centre_name,
+                     "missed": int((group["meets_target"] == "no").sum()),
+                     "unclear": int((group["meets_target"] == "unclear").sum()),
+                     "misses": [{"verdict": r.meets_target,
+                                 "text": _miss(t, r.metric, r.target, r.mean)}
+                                for r in misses.itertuples()]})
+    return rows, len(missing_centres)
 
 
 def _miss(t: Translator, metric: str, stored: str, mean: float) -> str:
