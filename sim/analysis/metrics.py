@@ -42,10 +42,22 @@ def metric_names(scenario: Scenario, desk_names: list[str] | tuple[str, ...]) ->
     return names + ticket_metric_names(scenario) + trip_metric_names(scenario)
 
 
+def counted_visits(record: RunRecord) -> np.ndarray:
+    """Which visits the metrics count: those that arrive after the warm-up."""
+    return record.visits["arrival"] >= record.warmup_end
+
+
+def total_waiting(record: RunRecord) -> float:
+    """Minutes waited by the counted visits, as ``arrived * wait_mean`` of `run_metrics`
+    (NaN without visits): the allocation's objective, without the other metrics."""
+    wait = record.visits["wait"][counted_visits(record)]
+    return float(len(wait)) * float(wait.mean()) if len(wait) else np.nan
+
+
 def run_metrics(record: RunRecord, scenario: Scenario) -> dict[str, float]:
     """Every metric of one run, keyed by the names of `metric_names`."""
     visits = record.visits
-    counted = visits["arrival"] >= record.warmup_end
+    counted = counted_visits(record)
     outcome = visits["outcome"][counted]
     waits = VisitWaits(wait=visits["wait"][counted],
                        reached=~np.isnan(visits["start"][counted]),

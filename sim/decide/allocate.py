@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.confidence import t_interval
-from sim.analysis.metrics import run_metrics
+from sim.analysis.metrics import run_metrics, total_waiting
 from sim.analysis.offered_load import offered_load
 from sim.experiment.executors import IN_PROCESS, Execution
 from sim.experiment.plan import unit_seed
@@ -55,10 +55,9 @@ def objective_values(scenario: Scenario, centre: str, replications: int, seed: i
     """The objective in each replication: total waiting minutes, or overdue dossiers."""
     values = []
     for replication in range(replications):
-        metrics = run_metrics(simulate(scenario, unit_seed(seed, replication, centre)),
-                              scenario)
-        values.append(metrics["arrived"] * metrics["wait_mean"] if objective == "waiting"
-                      else metrics.get("overdue", 0.0))
+        record = simulate(scenario, unit_seed(seed, replication, centre))
+        values.append(total_waiting(record) if objective == "waiting"
+                      else run_metrics(record, scenario).get("overdue", 0.0))
     return np.nan_to_num(np.array(values))
 
 
