@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 from scipy import stats
+from test_second_visits import land_centre
 
 from sim.analysis.offered_load import offered_load
 from sim.analysis.staffing import theory_schedule
@@ -26,23 +27,13 @@ CONFIDENCE = 0.95
 
 
 def centre(**changes: object) -> dict:
-    """A land desk whose results are handed over at a results counter, done within minutes by
-    the back office (no wasted trip), and counters enough that nobody is sent home."""
-    document = {
-        "name": "visits", "calendar": {"start": "2025-07-01", "working_days": 15},
-        "arrivals": {"per_day": 40},
-        "procedures": [{
-            "id": "land", "name": "Đất đai", "share": 1.0, "desk": "land",
-            "service": {"dist": "exponential", "mean": 5},
-            "back_office": {"hours": {"dist": "deterministic", "mean": 0.01}},
-            "deadline": {"working_days": 2},
-            "pickup": {"in_person": 0.6, "service": {"dist": "exponential", "mean": 3},
-                       "lag_days": {"dist": "uniform", "low": 0, "high": 3},
-                       "desk": "results"}}],
-        "desks": {"land": {"counters": 4}, "results": {"counters": 3}},
-        "back_office": {"staff": 2, "hours_per_day": 6},
-        "at_closing": "serve_all",
-    }
+    """The land centre of tests/test_second_visits.py for 15 days, its results handed over at a
+    results counter after 0 to 3 days, done within minutes by the back office (no wasted
+    trip), and counters enough that nobody is sent home."""
+    document = land_centre(15, name="visits",
+                           desks={"land": {"counters": 4}, "results": {"counters": 3}})
+    document["procedures"][0]["pickup"].update(
+        lag_days={"dist": "uniform", "low": 0, "high": 3}, desk="results")
     document.update(changes)
     return document
 
