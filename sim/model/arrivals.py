@@ -59,7 +59,6 @@ class Intensity:
         return mass
 
 
-@remember_last
 def build_intensity(
     arrivals: Arrivals,
     calendar: Calendar,
@@ -67,7 +66,22 @@ def build_intensity(
     day_scale: Callable[[OpeningDay], float] | None = None,
 ) -> Intensity:
     """The run's arrival rate in absolute time, from per_day + profile or from per_hour,
-    optionally scaled per day (online filings follow the visitors' pattern, scaled)."""
+    optionally scaled per day (online filings follow the visitors' pattern, scaled). The
+    unscaled one is remembered on its own: a scaled call (a new closure each time) would
+    otherwise push it out of the memory between one run and the next."""
+    if day_scale is None:
+        return _visitors_intensity(arrivals, calendar, timeline)
+    return _scaled_intensity(arrivals, calendar, timeline, day_scale)
+
+
+@remember_last
+def _visitors_intensity(arrivals: Arrivals, calendar: Calendar, timeline: Timeline
+                        ) -> Intensity:
+    return _scaled_intensity(arrivals, calendar, timeline, None)
+
+
+def _scaled_intensity(arrivals: Arrivals, calendar: Calendar, timeline: Timeline,
+                      day_scale: Callable[[OpeningDay], float] | None) -> Intensity:
     pieces = _merge_equal_neighbours([
         (start, length, rate * (day_scale(day) if day_scale else 1.0))
         for day, day_pieces in _pieces_by_day(arrivals, calendar, timeline)
