@@ -9,7 +9,7 @@ Under `counter_first`, counter staff take pieces of back-office work when nobody
 desk (the centre drives that, through `take` and `work_done`).
 
 Queued dossiers are handed to free dedicated staff on duty at once, in the same instant that
-they are queued or that staff become free or come on duty, not when a staff process next looks:
+they are queued or that staff become free or come on duty, not when a staff member next looks:
 so no one on duty sits idle while a dossier waits, and counters get only what dedicated staff
 cannot take.
 """
@@ -65,6 +65,7 @@ class BackOffice:
         self.hand: list[int | None] = [None] * spec.staff  # the dossier each member holds
         self.free = list(range(spec.staff))  # members with empty hands, a heap
         self.bell: list[simpy.Event | None] = [None] * spec.staff  # a sleeping member's alarm
+        self.piece = [0.0] * spec.staff  # minutes of the piece each member is working on
         self.busy = 0  # dedicated staff processing now
         self.log: list[tuple[float, int, int, int, int]] = [(0.0, 0, 0, 0, 0)]  # BackOfficeLog
         self.open = 0
@@ -154,12 +155,12 @@ class BackOffice:
 
     # --- dedicated staff ------------------------------------------------------------------------
     def start(self) -> None:
-        """Start the duty roster and one process per dedicated staff member."""
+        """Start the duty roster and every dedicated staff member."""
         if self.spec.staff == 0:
             return
         self.env.process(self._roster())
         for member in range(self.spec.staff):
-            self.env.process(self._staff_member(member))
+            self._next_piece(member)
 
     def on_duty(self, time: float) -> int:
         """Dedicated staff at work at ``time``."""
@@ -188,30 +189,39 @@ class BackOffice:
     def _ring(self, member: int) -> None:
         bell, self.bell[member] = self.bell[member], None
         if bell is not None:
-            bell.succeed()
+            bell.succeed(member)
 
-    def _staff_member(self, member: int):
-        """Works on the dossier in hand while on duty, across sessions and days, until it is
-        processed: a file in hand is not put back for another."""
+    def _next_piece(self, member: int) -> None:
+        """The member works on the dossier in hand while on duty, across sessions and days,
+        until it is processed (a file in hand is not put back for another), one piece up to
+        the next change of duty at a time; otherwise waits for the bell. Callbacks rather than
+        a process per member: no generator to resume for every piece."""
         env = self.env
-        while True:
-            dossier = self.hand[member]
-            if dossier is None or member >= self.on_duty(env.now):
-                bell = self.bell[member] = env.event()
-                yield bell  # rung when handed a dossier, or on duty again with one in hand
-                continue
-            next_change = self.duty_times[bisect.bisect_right(self.duty_times, env.now)] \
-                if env.now < self.duty_times[-1] else math.inf
-            minutes = min(self.remaining[dossier] / self.rate, next_change - env.now)
-            self.busy += 1
-            self._record()
-            yield env.timeout(minutes)
-            self.busy -= 1
-            self._record()
-            if self._credit(dossier, minutes * self.rate):
-                self.hand[member] = None
-                heapq.heappush(self.free, member)
-                self._hand_out()
+        dossier = self.hand[member]
+        if dossier is None or member >= self.on_duty(env.now):
+            bell = self.bell[member] = env.event()
+            bell.callbacks.append(self._rung)  # handed a dossier, or on duty again with one
+            return
+        next_change = self.duty_times[bisect.bisect_right(self.duty_times, env.now)] \
+            if env.now < self.duty_times[-1] else math.inf
+        minutes = self.piece[member] = min(self.remaining[dossier] / self.rate,
+                                           next_change - env.now)
+        self.busy += 1
+        self._record()
+        env.timeout(minutes, member).callbacks.append(self._piece_done)
+
+    def _rung(self, event: simpy.Event) -> None:
+        self._next_piece(event.value)
+
+    def _piece_done(self, event: simpy.Event) -> None:
+        member = event.value
+        self.busy -= 1
+        self._record()
+        if self._credit(self.hand[member], self.piece[member] * self.rate):
+            self.hand[member] = None
+            heapq.heappush(self.free, member)
+            self._hand_out()
+        self._next_piece(member)
 
     def _record(self) -> None:
         self.log.append((self.env.now, self.on_duty(self.env.now) if self.spec.staff else 0,

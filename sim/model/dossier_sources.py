@@ -6,17 +6,19 @@ the back office during it (`file_dossiers`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import simpy
 
-from sim.model.arrivals import build_intensity, sample_arrival_times
+from sim.model.arrivals import Intensity, build_intensity, sample_arrival_times
 from sim.model.back_office import BackOffice
 from sim.model.calendar import OpeningDay, Timeline
 from sim.model.citizens import handoff_delay_of, per_procedure, work_of
 from sim.model.deadlines import WorkingCalendar
+from sim.model.memo import remember_last
 from sim.model.streams import item_keys, item_stream
 from sim.scenario.distributions import as_distribution
 from sim.scenario.schema import Procedure, Scenario
@@ -73,15 +75,8 @@ def online_dossiers(scenario: Scenario, timeline: Timeline, working: WorkingCale
     so that an online share s means s of the procedure's dossiers are filed online. Each
     procedure's filings, work and hand-off delays come from its own streams."""
     parts = []
-    for index, proc in enumerate(scenario.procedures):
-        if proc.back_office is None:
-            continue
-
-        def scale(day: OpeningDay, proc: Procedure = proc) -> float:
-            s = online_share_on(proc, day.date)
-            return proc.share * s / (1 - s)
-
-        intensity = build_intensity(scenario.arrivals, scenario.calendar, timeline, scale)
+    for index, intensity in _online_intensities(scenario, timeline):
+        proc = scenario.procedures[index]
         filed = sample_arrival_times(intensity, item_stream(seed, "online", proc.id))
         work, delay = _work_and_delay(scenario, index, len(filed),
                                       item_stream(seed, "online_work", proc.id))
@@ -89,6 +84,23 @@ def online_dossiers(scenario: Scenario, timeline: Timeline, working: WorkingCale
         parts.append((filed, procedure, due_times(scenario, working, procedure, filed), work,
                       delay))
     return _in_time_order(parts)
+
+
+@remember_last
+def _online_intensities(scenario: Scenario, timeline: Timeline
+                        ) -> tuple[tuple[int, Intensity], ...]:
+    """Each back-office procedure's (index, online filing intensity): the same in every run
+    of a scenario, so worked out once for a batch of its replications."""
+    return tuple((index, build_intensity(scenario.arrivals, scenario.calendar, timeline,
+                                         functools.partial(_online_scale, proc)))
+                 for index, proc in enumerate(scenario.procedures)
+                 if proc.back_office is not None)
+
+
+def _online_scale(procedure: Procedure, day: OpeningDay) -> float:
+    """Online filings per visitor of the procedure on a day: share x s / (1 - s)."""
+    s = online_share_on(procedure, day.date)
+    return procedure.share * s / (1 - s)
 
 
 def backlog_dossiers(scenario: Scenario, timeline: Timeline, working: WorkingCalendar,
