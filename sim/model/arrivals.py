@@ -9,9 +9,11 @@ the same citizens when an option leaves the demand alone.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -43,12 +45,24 @@ class Intensity:
     def expected_total(self) -> float:
         return float(self.cumulative[-1]) if len(self.rates) else 0.0
 
+    @cached_property
+    def _lists(self) -> tuple[list[float], list[float], list[float], list[float]]:
+        """cumulative, starts, lengths and rates as lists, for `time_at_one`."""
+        return (self.cumulative.tolist(), self.starts.tolist(), self.lengths.tolist(),
+                self.rates.tolist())
+
     def time_at(self, mass: np.ndarray) -> np.ndarray:
         """Inverse of the cumulative intensity: when the expected count reaches ``mass``."""
         cumulative = self.cumulative
         segment = np.minimum(np.searchsorted(cumulative, mass, side="right"), len(cumulative) - 1)
-        before = cumulative[segment] - self.rates[segment] * self.lengths[segment]
-        return self.starts[segment] + (mass - before) / self.rates[segment]
+        return _inverse((cumulative, self.starts, self.lengths, self.rates), segment, mass)
+
+    def time_at_one(self, mass: float) -> float:
+        """`time_at` of one mass (the same numbers), without numpy's cost per call: returns,
+        collectors and inquiries ask for one time at a time during the run."""
+        cumulative = self._lists[0]
+        segment = min(bisect.bisect_right(cumulative, mass), len(cumulative) - 1)
+        return _inverse(self._lists, segment, mass)
 
     def mass_until(self, time: float) -> float:
         """Expected arrivals before ``time``."""
@@ -57,6 +71,14 @@ class Intensity:
             overlap = np.clip(time - self.starts, 0.0, self.lengths)
             mass = self._masses[time] = float(np.sum(self.rates * overlap))
         return mass
+
+
+def _inverse(columns: tuple, segment: Any, mass: Any) -> Any:
+    """Within ``segment`` (cumulative, starts, lengths, rates: arrays or lists), the time at
+    which the expected count reaches ``mass``."""
+    cumulative, starts, lengths, rates = columns
+    before = cumulative[segment] - rates[segment] * lengths[segment]
+    return starts[segment] + (mass - before) / rates[segment]
 
 
 def build_intensity(
@@ -169,8 +191,21 @@ def sample_arrival_times(intensity: Intensity, rng: np.random.Generator) -> np.n
 
 def time_on_day(intensity: Intensity, day: OpeningDay, uniforms: np.ndarray) -> np.ndarray:
     """Arrival clock times on a given day, distributed like that day's arrivals (for returns)."""
-    low = intensity.mass_until(day.midnight)
-    high = intensity.mass_until(day.midnight + MINUTES_PER_DAY)
+    low, high = _day_masses(intensity, day)
     if high <= low:  # nobody is expected that day: return at opening
         return np.full(len(uniforms), day.sessions[0][0])
     return intensity.time_at(low + uniforms * (high - low))
+
+
+def time_on_day_one(intensity: Intensity, day: OpeningDay, uniform: float) -> float:
+    """`time_on_day` of one uniform (the same number): a return is drawn one at a time."""
+    low, high = _day_masses(intensity, day)
+    if high <= low:
+        return day.sessions[0][0]
+    return intensity.time_at_one(low + uniform * (high - low))
+
+
+def _day_masses(intensity: Intensity, day: OpeningDay) -> tuple[float, float]:
+    """Expected arrivals before the day's midnight, and before the next one."""
+    return (intensity.mass_until(day.midnight),
+            intensity.mass_until(day.midnight + MINUTES_PER_DAY))

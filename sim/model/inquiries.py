@@ -147,7 +147,7 @@ class Inquiries:
         intensity = self.intensities[pool]
         low = intensity.mass_until(day.midnight)
         high = intensity.mass_until(day.midnight + MINUTES_PER_DAY)
-        clock = (float(intensity.time_at(np.array([low + (when - whole) * (high - low)]))[0])
+        clock = (intensity.time_at_one(low + (when - whole) * (high - low))
                  if high > low else day.sessions[0][0])
         return max(clock, now), pool
 

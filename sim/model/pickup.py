@@ -142,7 +142,7 @@ class Pickups:
         low = intensity.mass_until(max(day.midnight, now))
         high = intensity.mass_until(day.midnight + MINUTES_PER_DAY)
         if high > low:
-            return float(intensity.time_at(np.array([low + uniform * (high - low)]))[0])
+            return intensity.time_at_one(low + uniform * (high - low))
         if now < day.midnight:
             return day.sessions[0][0]  # nobody is expected that day: at opening
         later = self.timeline.next_day_after(now)
@@ -167,8 +167,7 @@ class Pickups:
             day = self._day(self.env.now, again)
             clock, _ = self.draws.clock_and_lag(citizen, trip)
             if day is not None:
-                self._schedule(citizen, trip + 1, self._time(self.pool_of[row], day,
-                                                             float(clock[0])))
+                self._schedule(citizen, trip + 1, self._time(self.pool_of[row], day, clock))
         return NOT_READY
 
 

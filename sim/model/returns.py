@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
-from sim.model.arrivals import Intensity, time_on_day
+from sim.model.arrivals import Intensity, time_on_day_one
 from sim.model.calendar import Timeline
 from sim.model.citizens import Citizens
 from sim.scenario.distributions import as_distribution
@@ -76,13 +76,13 @@ class TripDraws:
             return bool(self.base_returns[citizen, trip - 1] < probability)
         return bool(self.rows[citizen - self.first_added].returns[trip - 1] < probability)
 
-    def clock_and_lag(self, citizen: int, trip: int) -> tuple[np.ndarray, int]:
-        """The uniform of the next trip's clock time (as a one-element array) and its lag."""
+    def clock_and_lag(self, citizen: int, trip: int) -> tuple[float, int]:
+        """The uniform of the next trip's clock time and its lag."""
         if citizen < self.first_added:
-            return (self.base_clock[citizen, trip - 1 : trip],
+            return (float(self.base_clock[citizen, trip - 1]),
                     int(self.base_lag[citizen, trip - 1]))
         row = self.rows[citizen - self.first_added]
-        return row.clock[trip - 1 : trip], int(row.lag[trip - 1])
+        return float(row.clock[trip - 1]), int(row.lag[trip - 1])
 
 
 class ComingBack:
@@ -115,7 +115,7 @@ class ComingBack:
             day = self.timeline.days[later] if later < len(self.timeline.days) else None
         if day is None:
             return  # the day of the return lies beyond the simulated horizon
-        when = max(float(time_on_day(self.intensity_of(citizen), day, uniform)[0]), self.env.now)
+        when = max(time_on_day_one(self.intensity_of(citizen), day, uniform), self.env.now)
         back = self.env.timeout(when - self.env.now, (citizen, trip + 1))
         back.callbacks.append(self._on_return)
 
