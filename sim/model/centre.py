@@ -385,7 +385,7 @@ class _CentreRun:
                                       visitor_slots(self.citizens, self.visitors)),
             desk_logs=desk_logs(self.desk_names, self.desks),
             guidance_logs=guidance_logs(self.site_names, self.guides),
-            back_office_log=np.asarray(self.back_office.log, dtype=float),
+            back_office_log=self.back_office.log_array(),
             dossiers=self.back_office.columns(),
             timeline=self.timeline,
             warmup_end=self.scenario.warmup_minutes,
