@@ -142,16 +142,14 @@ def handoff_delay_of(scenario: Scenario, procedure) -> object | None:
 def _choose_sites(scenario: Scenario, procedure: np.ndarray,
                   uniforms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each citizen's site, among the sites that have their procedure's desk, by site share."""
-    pools = counter_pools(scenario)
     sites = list(scenario.site_desks())
-    site = np.zeros(len(procedure), dtype=np.int64)
+    site_of_pool = np.array([sites.index(p.site) for p in counter_pools(scenario)],
+                            dtype=np.int64)
     pool = np.zeros(len(procedure), dtype=np.int64)
     for index, proc in enumerate(scenario.procedures):
         chosen = procedure == index
-        pick = pools_chosen(scenario, proc.desk, uniforms[chosen])
-        pool[chosen] = pick
-        site[chosen] = [sites.index(pools[i].site) for i in pick]
-    return site, pool
+        pool[chosen] = pools_chosen(scenario, proc.desk, uniforms[chosen])
+    return site_of_pool[pool], pool
 
 
 def pools_chosen(scenario: Scenario, desk: str, uniforms: np.ndarray) -> np.ndarray:

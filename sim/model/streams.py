@@ -45,9 +45,22 @@ STREAMS: tuple[str, ...] = (
 
 def streams(seed: int) -> dict[str, np.random.Generator]:
     """Independent generators, one per random quantity, for a run with this seed."""
-    children = np.random.SeedSequence(seed).spawn(len(STREAMS))
-    return {name: np.random.Generator(np.random.PCG64(child))
-            for name, child in zip(STREAMS, children, strict=True)}
+    return _Streams(seed)
+
+
+class _Streams(dict):
+    """The generators of one run, each made when first asked for: a run uses about half of
+    them, and making one costs as much as simulating a few citizens. Each is spawned from the
+    seed by its place in STREAMS, so when it is made changes none of its numbers."""
+
+    def __init__(self, seed: int) -> None:
+        super().__init__()
+        self.children = dict(zip(STREAMS, np.random.SeedSequence(seed).spawn(len(STREAMS)),
+                                 strict=True))
+
+    def __missing__(self, name: str) -> np.random.Generator:
+        made = self[name] = np.random.Generator(np.random.PCG64(self.children[name]))
+        return made
 
 
 def item_stream(seed: int, stream: str, key: str) -> np.random.Generator:
