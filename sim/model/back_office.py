@@ -143,9 +143,10 @@ class BackOffice:
                 lambda event: self._complete(event.value))
 
     def _complete(self, dossier: int) -> None:
-        if self.env.now > self.horizon_end:
+        now = self.env.now
+        if now > self.horizon_end:
             return  # finished by counter staff after the last closing: outside the horizon
-        self.completed[dossier] = self.env.now
+        self.completed[dossier] = now
         self.open -= 1
         self._record()
 
@@ -200,15 +201,16 @@ class BackOffice:
         the next change of duty at a time; otherwise waits for the bell. Callbacks rather than
         a process per member: no generator to resume for every piece."""
         env = self.env
+        now = env.now
         dossier = self.hand[member]
-        if dossier is None or member >= self.on_duty(env.now):
+        if dossier is None or member >= self.on_duty(now):
             bell = self.bell[member] = env.event()
             bell.callbacks.append(self._rung)  # handed a dossier, or on duty again with one
             return
-        next_change = self.duty_times[bisect.bisect_right(self.duty_times, env.now)] \
-            if env.now < self.duty_times[-1] else math.inf
+        next_change = self.duty_times[bisect.bisect_right(self.duty_times, now)] \
+            if now < self.duty_times[-1] else math.inf
         minutes = self.piece[member] = min(self.remaining[dossier] / self.rate,
-                                           next_change - env.now)
+                                           next_change - now)
         self.busy += 1
         self._record()
         env.timeout(minutes, member).callbacks.append(self._piece_done)
@@ -228,8 +230,9 @@ class BackOffice:
 
     def _record(self) -> None:
         now = self.env.now
-        self.log.extend((now, self.on_duty(now) if self.staffed else 0, self.busy, self.open,
-                         len(self.heap)))
+        on_duty = (self.duty_levels[bisect.bisect_right(self.duty_times, now) - 1]
+                   if self.staffed else 0)  # on_duty(now), inline: this runs for every change
+        self.log.extend((now, on_duty, self.busy, self.open, len(self.heap)))
 
     def log_array(self) -> np.ndarray:
         """The log as a float array with columns BackOfficeLog."""

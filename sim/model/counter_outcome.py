@@ -46,8 +46,11 @@ class CounterOutcome:
         self.guided_factor = scenario.guidance.incomplete_factor if scenario.guidance else 1.0
         self.has_back_office = [p.back_office is not None for p in procedures]
         self.procedure_ids = [p.id for p in procedures]
+        self.ever_blocked = [p.id in plan.blocked for p in procedures]
         self.always_served = [not p.incomplete and p.back_office is None
-                              and p.id not in plan.blocked for p in procedures]
+                              and not blocked for p, blocked in zip(procedures,
+                                                                    self.ever_blocked,
+                                                                    strict=True)]
         self.deadline_days = [p.deadline.working_days if p.deadline else None
                               for p in procedures]
         self.due_cache: dict[tuple[int, float, bool], float] = {}
@@ -57,7 +60,8 @@ class CounterOutcome:
     def outcome(self, visit: int, citizen: int, procedure: int, trip: int) -> int:
         """Served, or told to come back: an incomplete dossier, or a procedure blocked today."""
         now = self.env.now
-        blocked_until = self.plan.blocked_until(self.procedure_ids[procedure], now)
+        blocked_until = (self.plan.blocked_until(self.procedure_ids[procedure], now)
+                         if self.ever_blocked[procedure] else None)
         if blocked_until is not None:
             # The block ends at midnight after its last day: come back on the first opening
             # day from then on (a minute before midnight is still the block's last day).
