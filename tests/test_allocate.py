@@ -101,12 +101,19 @@ def test_merge_takes_the_largest_next_gain_first_ties_to_the_centre_listed_first
 
 def test_merge_says_which_curves_it_ran_out_of() -> None:
     """b's one simulated gain is used at step 2; what b has left to cut (996 minutes) bounds
-    its next gain above a's 3, so b's next gain is needed. a, run out at the last step, needs
-    nothing more."""
+    its next gain above a's 3, so b's next gain is needed, and its bound holds the third place
+    until it is known: a's 3 may come third or not."""
     steps, short = merge([curve("a", [5, 3]), curve("b", [4])], 3)
-    assert [s.centre for s in steps] == ["a", "b", "a"]
+    assert [s.centre for s in steps] == ["a", "b"]
     assert short == {"b"}
-    assert merge([curve("a", [5]), curve("b", [4])], 3)[1] == {"a", "b"}, "too few gains"
+
+
+def test_a_bound_holds_its_place_so_only_the_curves_within_the_k_places_go_deeper() -> None:
+    """a's bound (995) comes second and holds that place; b's 4 comes third, and b's own
+    bound, fourth, is not needed for 3 people until a's next gain is known."""
+    steps, short = merge([curve("a", [5]), curve("b", [4])], 3)
+    assert [s.centre for s in steps] == ["a", "b"]
+    assert short == {"a"}
 
 
 def test_a_centre_with_less_left_to_cut_than_the_gains_placed_is_not_simulated_further(

@@ -11,11 +11,13 @@ do not.
 
 A curve is simulated only as deep as the merge needs: the baseline of every centre first; a
 centre whose next gain is not simulated stands in the merge with a bound of it (what it has
-left to cut), and where that bound would come first the centre is simulated one person
-deeper, together with every other such centre. A centre that could not gain as much as the
-K-th person placed is never simulated beyond its baseline. (Going twice as deep each time
-needs fewer rounds but simulated about 30% more levels than the one-at-a-time greedy on a
-sample of 12 centres: benchmarks/country.py.)
+left to cut), which holds its place among the K; every centre whose bound falls within the K
+places is simulated one person deeper, all of them together, and the merge is done again. A
+centre that could not gain as much as the K-th person placed is never simulated beyond its
+baseline. (Going twice as deep each time needs fewer rounds but simulated about 30% more
+levels than the one-at-a-time greedy on a sample of 12 centres; letting the merge run on past
+a bound, as if it placed nobody, simulated every centre's next level whenever the known gains
+could not fill the K places: benchmarks/country.py.)
 """
 
 from __future__ import annotations
@@ -91,14 +93,16 @@ def merge(all_curves: Sequence[Curve], extra_staff: int) -> tuple[list[Step], se
 
     A centre whose next gain is not simulated yet stands in the queue with a bound of it: the
     mean objective it has now (the objective is never negative, so no person can cut more).
-    Where such a bound comes first, the placement needs that centre's next gain: the centres
-    returned. The steps are those of the one-at-a-time greedy when none is returned.
+    Where such a bound comes within the `extra_staff` places, the placement needs that
+    centre's next gain: the centres returned. The bound holds its place meanwhile, so the
+    centres after the last place are not asked for. The steps are those of the one-at-a-time
+    greedy when none is returned.
     """
     heap = [_entry(curve, position, 0) for position, curve in enumerate(all_curves)]
     heapq.heapify(heap)
     steps: list[Step] = []
     short: set[str] = set()
-    while heap and len(steps) < extra_staff:
+    while heap and len(steps) + len(short) < extra_staff:  # a bound holds its place
         _, position, k, bound = heapq.heappop(heap)
         curve = all_curves[position]
         if bound:
