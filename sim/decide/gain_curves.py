@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.analysis.confidence import t_interval
-from sim.decide.allocate import Step, objective_values, with_one_more
+from sim.decide.allocate import Placement, Step, objective_values, with_one_more
 from sim.experiment.executors import IN_PROCESS, Execution
 from sim.scenario.load import BASELINE
 from sim.scenario.province.load import ProvinceSet
@@ -74,18 +74,34 @@ def simulate_levels(all_curves: Sequence[Curve], depth: dict[str, int], replicat
                     seed: int, objective: str, execution: Execution = IN_PROCESS,
                     on_done: Callable[[], None] | None = None) -> None:
     """Simulate every level not yet simulated up to each centre's `depth`, all in parallel:
-    one unit per centre and level, with every replication inside it."""
+    one unit per centre and level, with every replication inside it. A curve's deepest level,
+    when not built yet, is built in its unit from the level before: finding the busiest desk
+    costs about a tenth of simulating the level, and in this process it held up every round."""
     todo = []
     for curve in all_curves:
-        curve.deepen(depth[curve.centre], objective)
+        curve.deepen(depth[curve.centre] - 1, objective)
         todo += [(curve, level) for level in range(len(curve.values), depth[curve.centre] + 1)]
-    units = [(curve.levels[level], curve.centre, replications, seed, objective)
+    units = [(curve.levels[-1] if level == len(curve.levels) else curve.levels[level],
+              level == len(curve.levels), curve.centre, replications, seed, objective)
              for curve, level in todo]
-    for (curve, level), values in zip(todo, execution.map(objective_values, units), strict=True):
+    for (curve, level), (values, placement) in zip(todo, execution.map(level_values, units),
+                                                   strict=True):
         assert level == len(curve.values), "levels come back in submission order"
+        if placement is not None:
+            curve.levels.append(placement.scenario)
+            curve.wheres.append(placement.where)
         curve.values.append(values)
         if on_done is not None:
             on_done()
+
+
+def level_values(scenario: Scenario, build: bool, centre: str, replications: int, seed: int,
+                 objective: str) -> tuple[np.ndarray, Placement | None]:
+    """The objective in each replication of the scenario, or (with `build`) of the scenario
+    with one more person, and that placement."""
+    placement = with_one_more(scenario, objective) if build else None
+    return objective_values(placement.scenario if placement else scenario, centre,
+                            replications, seed, objective), placement
 
 
 def merge(all_curves: Sequence[Curve], extra_staff: int) -> tuple[list[Step], set[str]]:
