@@ -55,7 +55,8 @@ def objective_values(scenario: Scenario, centre: str, replications: int, seed: i
     """The objective in each replication: total waiting minutes, or overdue dossiers."""
     values = []
     for replication in range(replications):
-        record = simulate(scenario, unit_seed(seed, replication, centre))
+        record = simulate(scenario, unit_seed(seed, replication, centre),
+                          visits_only=objective == "waiting")
         values.append(total_waiting(record) if objective == "waiting"
                       else run_metrics(record, scenario).get("overdue", 0.0))
     return np.nan_to_num(np.array(values))

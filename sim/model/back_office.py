@@ -48,10 +48,11 @@ class BackOffice:
     """Dossier queue, dedicated staff and the record of every dossier of one run."""
 
     def __init__(self, env: simpy.Environment, scenario: Scenario, timeline: Timeline,
-                 working: WorkingCalendar, horizon_end: float):
+                 working: WorkingCalendar, horizon_end: float, works: bool = True):
         spec = scenario.back_office or BackOfficeSpec(staff=0, hours_per_day=1)
         self.env = env
         self.spec = spec
+        self.works = works  # False: dossiers are received and recorded, never processed
         self.working = working
         self.horizon_end = horizon_end
         ordinary_minutes = sum(b - a for a, b in map(session_minutes, scenario.calendar.sessions))
@@ -102,9 +103,10 @@ class BackOffice:
         self.trips.append(trips)
         self.completed.append(math.nan)
         self.open += 1
-        self._queue(dossier)
-        for offer in self.on_new_work:
-            offer()
+        if self.works:
+            self._queue(dossier)
+            for offer in self.on_new_work:
+                offer()
         return dossier
 
     def take(self) -> int | None:

@@ -69,6 +69,16 @@ def due_times(scenario: Scenario, working: WorkingCalendar, procedure: np.ndarra
     return due
 
 
+def dossiers_without_visit(scenario: Scenario, timeline: Timeline, working: WorkingCalendar,
+                           seed: int, drawn: bool = True) -> tuple[DossierBatch, DossierBatch]:
+    """The run's online filings and transferred backlog; none unless `drawn` (a run that
+    leaves the back office out)."""
+    if not drawn:
+        return DossierBatch.empty(), DossierBatch.empty()
+    return (online_dossiers(scenario, timeline, working, seed),
+            backlog_dossiers(scenario, timeline, working, seed))
+
+
 def online_dossiers(scenario: Scenario, timeline: Timeline, working: WorkingCalendar,
                     seed: int) -> DossierBatch:
     """Online filings: visitors' daily pattern scaled by share x s / (1 - s) per procedure,

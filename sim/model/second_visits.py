@@ -29,6 +29,15 @@ from sim.model.visitors import Visitors
 from sim.scenario.schema import Scenario
 
 
+def back_office_feeds_visits(scenario: Scenario) -> bool:
+    """Whether the back office's progress can change a visit: collectors and inquirers come
+    about dossiers and find them done or not, and under counter_first the counters' staff
+    work on dossiers between citizens."""
+    office = scenario.back_office
+    return (uses_pickup(scenario) or scenario.inquiries is not None
+            or (office is not None and office.policy == "counter_first"))
+
+
 class SecondVisits:
     """Collectors and inquiries of one run (either may be absent)."""
 
