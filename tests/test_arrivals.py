@@ -373,3 +373,15 @@ def test_time_on_day_with_random_uniforms_follows_the_profile() -> None:
     p = 270 / PROFILE_MASS
     before = np.sum(times - tuesday.midnight < 570)
     assert abs(before - n * p) <= stats.norm.ppf(1 - ALPHA / 2) * np.sqrt(n * p * (1 - p))
+
+
+def test_masses_until_gives_the_numbers_of_mass_until() -> None:
+    """Many segments (numpy sums more than 128 numbers in blocks) and times before, inside and
+    after them: the same floats, bit for bit, so offered loads do not move."""
+    rng = np.random.default_rng(5)
+    starts = np.cumsum(rng.uniform(1, 30, 300))
+    intensity = Intensity(starts, rng.uniform(0.5, 20, 300), rng.uniform(0.001, 3, 300))
+    times = np.concatenate([rng.uniform(-10, starts[-1] + 50, 500), starts[:50], [0.0]])
+    expected = [Intensity(starts, intensity.lengths, intensity.rates).mass_until(float(t))
+                for t in times]
+    assert intensity.masses_until(times).tolist() == expected

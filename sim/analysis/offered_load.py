@@ -50,7 +50,7 @@ def offered_load(scenario: Scenario) -> pd.DataFrame:
         best = None
         for day in timeline.days:
             edges = day.midnight + SLOT * np.arange(MINUTES_PER_DAY / SLOT + 1)
-            mass = np.diff([intensity.mass_until(t) for t in edges])
+            mass = np.diff(intensity.masses_until(edges))
             counter_minutes = step_integral(times, levels, edges)
             at = np.minimum(edges.astype(int), minutes)
             offered = mass * work + np.diff(minutes_of[at])
