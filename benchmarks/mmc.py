@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 import simpy
 
+from sim.analysis.columns import tidy_frame
 from sim.analysis.metrics import run_metrics
 from sim.analysis.theory import erlang_c
 from sim.experiment.runner import run_experiment
@@ -166,7 +167,7 @@ def sim_run_replication(scenario: Scenario, seed: int) -> tuple[dict[str, float]
     The frames come from the runner's own registry, so a table added there is timed here too.
     """
     record = simulate(scenario, seed)
-    return run_metrics(record, scenario), {name: build(record, scenario)
+    return run_metrics(record, scenario), {name: tidy_frame([build(record, scenario)])
                                            for name, build in FRAMES.items()}
 
 

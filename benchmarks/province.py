@@ -42,6 +42,7 @@ import pandas as pd
 import yaml
 
 from benchmarks.mmc import make_queue, mmc_document, sim_run_replication
+from sim.analysis.columns import tidy_frame
 from sim.analysis.metrics import run_metrics
 from sim.experiment.executors import Execution
 from sim.experiment.plan import VISITS_MODES, Batch, Unit, kept_tables, unit_seed
@@ -448,6 +449,7 @@ def profile_units(plan: Plan, province: ProvinceSet, work: Path) -> None:
     total = cumulative.get(_code_key(write_batch), 0.0)
     phases = {"simulate": _code_key(simulate), "run_metrics": _code_key(run_metrics),
               **{f"frame {name}": _code_key(build) for name, build in FRAMES.items()},
+              "frames as DataFrames (tidy_frame)": _code_key(tidy_frame),
               "parquet writing (to_parquet)": _code_key(pd.DataFrame.to_parquet)}
 
     blob = pickle.dumps(batch(work / "x"))

@@ -14,7 +14,8 @@ import math
 
 import numpy as np
 
-from sim.analysis.frames import SLOT_MINUTES, intervals_frame
+from sim.analysis.columns import tidy_frame
+from sim.analysis.frames import SLOT_MINUTES, intervals_columns
 from sim.analysis.timeweighted import step_integral, summed_steps
 from sim.model.back_office import DONE, SOURCES
 from sim.model.calendar import MINUTES_PER_DAY
@@ -195,7 +196,7 @@ def check_intervals(record: RunRecord, scenario: Scenario, label: str) -> None:
     busy and open means times 30 minutes to the areas of the desk's log over the opening days,
     their arrivals and waits to the desk's visits."""
     visits = record.visits
-    table = intervals_frame(record, scenario)
+    table = tidy_frame([intervals_columns(record, scenario)])
     midnights = np.array([day.midnight for day in record.timeline.days])
     days = np.column_stack([midnights, midnights + MINUTES_PER_DAY]).ravel()
     for index, (desk, log) in enumerate(record.desk_logs.items()):

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.analysis.daily_frames import daily_frame
+from sim.analysis.columns import tidy_frame
+from sim.analysis.daily_frames import daily_columns
 from sim.analysis.trip_metrics import trip_metrics
 from sim.model.back_office import SOURCES
 from sim.model.calendar import MINUTES_PER_DAY
@@ -257,7 +258,7 @@ def test_the_daily_table_counts_visits_by_purpose() -> None:
     document["procedures"][0]["back_office"]["hours"] = {"dist": "exponential", "mean": 0.4}
     scenario = scenario_of(document)
     record = simulate(scenario, seed=8)
-    daily = daily_frame(record, scenario)
+    daily = tidy_frame([daily_columns(record, scenario)])
     purposes = daily[["submit_visits", "pickup_visits", "inquiry_visits"]].sum(axis=1)
     assert (purposes == daily["arrivals"]).all()
     assert (daily[["pickup_visits", "inquiry_visits", "not_ready"]].sum() > 0).all()

@@ -27,7 +27,8 @@ from sample_path_checks import (
 )
 from scenario_strategies import scenario_documents
 
-from sim.analysis.frames import SLOT_MINUTES, intervals_frame
+from sim.analysis.columns import tidy_frame
+from sim.analysis.frames import SLOT_MINUTES, intervals_columns
 from sim.analysis.timeweighted import step_integral
 from sim.experiment.plan import Unit
 from sim.experiment.unit import measure_unit
@@ -155,7 +156,7 @@ def test_the_last_half_hour_before_a_closed_day_is_half_an_hour() -> None:
     scenario = scenario_from_document(document, "friday.yaml").baseline
     record = simulate(scenario, seed=1)
     assert record.visits["end"].max() > 2 * MINUTES_PER_DAY, "overtime into Saturday intended"
-    table = intervals_frame(record, scenario)
+    table = tidy_frame([intervals_columns(record, scenario)])
     assert (table["busy_mean"] <= 1).all() and (table["open_mean"] <= 1).all()
     log = record.desk_logs["general"]
     last = table[(table["day"] == 1) & (table["time"] == "23:30")].iloc[0]

@@ -1,4 +1,5 @@
-"""Tidy per-run tables of the back office: one row per dossier, and one row per opening day.
+"""Tidy per-run tables of the back office: one row per dossier, and one row per opening day,
+each as its columns (`sim.analysis.columns.tidy_frame` makes them a DataFrame).
 
 Times are simulated minutes since 00:00 of the start date, as in the visits table.
 """
@@ -6,9 +7,8 @@ Times are simulated minutes since 00:00 of the start date, as in the visits tabl
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
-from sim.analysis.frames import timestamps
+from sim.analysis.columns import Clock, Coded, Columns
 from sim.analysis.timeweighted import span_integrals, summed_steps
 from sim.model.back_office import SOURCES, BackOfficeLog
 from sim.model.calendar import MINUTES_PER_DAY
@@ -29,25 +29,24 @@ from sim.scenario.schema import Scenario
 BACKLOG = SOURCES.index("backlog")
 
 
-def dossiers_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
+def dossiers_columns(record: RunRecord, scenario: Scenario) -> Columns:
     """One row per dossier: where it came from, when it was received, due and completed, and
     how many working days late it was (or is, at the end, when still open)."""
-    dossiers = record.dossiers
-    return pd.DataFrame({
-        "procedure": pd.Categorical.from_codes(dossiers["procedure"],
-                                               [p.id for p in scenario.procedures]),
-        "source": pd.Categorical.from_codes(dossiers["source"], list(SOURCES)),
+    dossiers, start = record.dossiers, scenario.calendar.start
+    return {
+        "procedure": Coded(dossiers["procedure"], tuple(p.id for p in scenario.procedures)),
+        "source": Coded(dossiers["source"], tuple(SOURCES)),
         "citizen": dossiers["citizen"],
         "received": dossiers["received"],
         "due": dossiers["due"],
         "completed": dossiers["completed"],
-        "received_time": timestamps(scenario, dossiers["received"]),
-        "due_time": timestamps(scenario, dossiers["due"]),
-        "completed_time": timestamps(scenario, dossiers["completed"]),
+        "received_time": Clock(dossiers["received"], start),
+        "due_time": Clock(dossiers["due"], start),
+        "completed_time": Clock(dossiers["completed"], start),
         "work_hours": dossiers["work"],
         "trips": dossiers["trips"],
         "late_days": _late_days(dossiers, working_calendar(scenario.calendar), record.horizon_end),
-    })
+    }
 
 
 def _late_days(dossiers: dict[str, np.ndarray], working: WorkingCalendar,
@@ -62,18 +61,18 @@ def _late_days(dossiers: dict[str, np.ndarray], working: WorkingCalendar,
     return late_days
 
 
-def daily_frame(record: RunRecord, scenario: Scenario) -> pd.DataFrame:
+def daily_columns(record: RunRecord, scenario: Scenario) -> Columns:
     """One row per opening day: visits and what became of them, the back office's open and
     overdue dossiers at the end of the day, and staff on counters and in the back office."""
     days = record.timeline.days
     midnights = np.array([day.midnight for day in days])
-    return pd.DataFrame({
+    return {
         "day": np.arange(1, len(days) + 1),
-        "date": pd.to_datetime([day.date for day in days]).astype("datetime64[ms]"),
+        "date": np.array([day.date for day in days], dtype="datetime64[ms]"),
         **_visit_counts(record.visits, midnights),
         **_dossier_counts(record.dossiers, midnights),
         **_staff_means(record, days),
-    })
+    }
 
 
 def _visit_counts(visits: dict[str, np.ndarray], midnights: np.ndarray) -> dict[str, np.ndarray]:

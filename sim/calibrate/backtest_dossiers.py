@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.analysis.daily_frames import daily_frame
+from sim.analysis.columns import tidy_frame
+from sim.analysis.daily_frames import daily_columns
 from sim.analysis.dossier_metrics import dossier_metrics
 from sim.calibrate.dossier_fit import backlog_days_left
 from sim.calibrate.fields import DOSSIER
@@ -87,6 +88,7 @@ def simulated_dossiers(scenario: Scenario, seeds: list[int]) -> tuple[np.ndarray
     per_day, on_time = [], []
     for seed in seeds:
         record = simulate(scenario, seed)
-        per_day.append(daily_frame(record, scenario)["completed"].to_numpy(dtype=float))
+        daily = tidy_frame([daily_columns(record, scenario)])
+        per_day.append(daily["completed"].to_numpy(dtype=float))
         on_time.append(dossier_metrics(record, scenario)["on_time_share"])
     return np.array(per_day), np.array(on_time)

@@ -2,7 +2,8 @@
 in-memory experiment) or write them to the staging folder of a streamed one.
 
 Either way the same function measures it, so a streamed run and an in-memory one give the
-same numbers.
+same numbers. A table is made a DataFrame once per part: one unit's in memory, all the units'
+of a batch when written (pandas' cost per DataFrame outweighs a small centre's run).
 """
 
 from __future__ import annotations
@@ -13,18 +14,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.daily_frames import daily_frame, dossiers_frame
-from sim.analysis.frames import intervals_frame, visits_frame
+from sim.analysis.columns import Columns, row_count, tidy_frame
+from sim.analysis.daily_frames import daily_columns, dossiers_columns
+from sim.analysis.frames import intervals_columns, visits_columns
 from sim.analysis.metrics import run_metrics
 from sim.experiment.plan import METRICS, Batch, Unit
 from sim.experiment.store import write_entry, write_part
 from sim.model.centre import simulate
 
-FRAMES = {  # tidy per-run tables, each written as <name>.parquet
-    "visits": visits_frame,
-    "intervals": intervals_frame,
-    "dossiers": dossiers_frame,
-    "daily": daily_frame,
+FRAMES = {  # tidy per-run tables (their columns; tidy_frame makes them DataFrames), each
+    # written as <name>.parquet
+    "visits": visits_columns,
+    "intervals": intervals_columns,
+    "dossiers": dossiers_columns,
+    "daily": daily_columns,
 }
 
 
@@ -46,11 +49,12 @@ class Written:
 def measure_unit(unit: Unit) -> Measured:
     """Simulate the unit and measure it: every metric, and the tables it keeps."""
     rows, tables = _measure(unit)
-    return Measured(rows, {name: with_ids(frame, unit.ids) for name, frame in tables.items()})
+    return Measured(rows, {name: with_ids(tidy_frame([columns]), unit.ids)
+                           for name, columns in tables.items()})
 
 
-def _measure(unit: Unit) -> tuple[list[dict], dict[str, pd.DataFrame]]:
-    """The unit's metric rows (with ids) and its tables (without them)."""
+def _measure(unit: Unit) -> tuple[list[dict], dict[str, Columns]]:
+    """The unit's metric rows (with ids) and its tables' columns (without ids)."""
     record = simulate(unit.scenario, unit.seed)
     rows = [{**unit.ids, "seed": unit.seed, "metric": name, "value": value}
             for name, value in run_metrics(record, unit.scenario).items()]
@@ -68,19 +72,14 @@ def write_batch(batch: Batch, staging: str) -> Written:
         kept = [(unit, tables[table]) for unit, (_, tables) in zip(batch.units, measured,
                                                                     strict=True)
                 if table in tables]
-        frame = _joined([frame for _, frame in kept])
+        frame = tidy_frame([columns for _, columns in kept])
         ids = {**kept[0][0].ids, "replication": np.repeat(
-            [unit.replication for unit, _ in kept], [len(frame) for _, frame in kept])}
+            [unit.replication for unit, _ in kept], [row_count(columns) for _, columns in kept])}
         parts.update(write_part(with_ids(frame, ids), folder, table, batch.name))
     rows = pd.DataFrame([row for unit_rows, _ in measured for row in unit_rows])
     parts.update(write_part(rows, folder, METRICS, batch.name))
     write_entry(folder, batch.name, parts)
     return Written(batch.name)
-
-
-def _joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """One unit's frame as it is, several concatenated (as the merge of parts would)."""
-    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
 def with_ids(frame: pd.DataFrame, ids: dict[str, object]) -> pd.DataFrame:

@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 from ruamel.yaml import YAML
 
-from sim.analysis.daily_frames import dossiers_frame
-from sim.analysis.frames import visits_frame
+from sim.analysis.columns import tidy_frame
+from sim.analysis.daily_frames import dossiers_columns
+from sim.analysis.frames import visits_columns
 from sim.calibrate.example.codes import counter_codes, mapping_document
 from sim.calibrate.example.kiosk import kiosk_tickets
 from sim.calibrate.example.portal import portal_dossiers
@@ -64,9 +65,10 @@ def example_records(truth: Path = TRUTH, seed: int = SEED,
     record = simulate(scenario, seed)
     rng = [np.random.default_rng([seed, stream]) for stream in range(4)]
     counters = {name: desk.counters for name, desk in (scenario.desks or {}).items()}
-    tickets = kiosk_tickets(record, visits_frame(record, scenario), counters, rng[0])
-    dossiers = portal_dossiers(dossiers_frame(record, scenario), scenario, record.horizon_end,
-                               rng[1])
+    visits = tidy_frame([visits_columns(record, scenario)])
+    tickets = kiosk_tickets(record, visits, counters, rng[0])
+    dossiers = portal_dossiers(tidy_frame([dossiers_columns(record, scenario)]), scenario,
+                               record.horizon_end, rng[1])
     start = scenario.calendar.start
     mapping = mapping_document({p.id: p.name for p in scenario.procedures},
                                {p.id: p.desk for p in scenario.procedures}, counters)
