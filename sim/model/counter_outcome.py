@@ -36,12 +36,7 @@ class CounterOutcome:
         self.env = env
         self.scenario = scenario
         self.citizens = citizens
-        # Lists, read once per visit (numpy scalars are slow to make and would leak into
-        # env.now through the dossier's times: `sim.model.visitors`).
         self.guided: list[bool] = citizens.guided.tolist()
-        self.incomplete: list[list[float]] = citizens.incomplete.tolist()  # by citizen, trip
-        self.work: list[float] = citizens.work.tolist()
-        self.delay_days: list[float] = citizens.delay_days.tolist()
         self.plan = plan
         self.back_office = back_office
         self.working = working
@@ -75,13 +70,15 @@ class CounterOutcome:
         share = self.incomplete_share[procedure]
         if share and trip == 1 and self.guided[citizen]:
             share *= self.guided_factor
-        if share and self.incomplete[citizen][trip - 1] < share:
+        # .item(): a Python float, not a numpy scalar (slow to make, and it would leak into
+        # env.now through the dossier's times: `sim.model.visitors`).
+        if share and self.citizens.incomplete.item(citizen, trip - 1) < share:
             self.come_back(visit, now)
             return INCOMPLETE
         if self.has_back_office[procedure]:
             dossier = self.back_office.receive(procedure, COUNTER, self.due(procedure),
-                                               self.work[citizen],
-                                               self.delay_days[citizen], trips=trip,
+                                               self.citizens.work.item(citizen),
+                                               self.citizens.delay_days.item(citizen), trips=trip,
                                                citizen=citizen)
             if self.on_dossier is not None:
                 self.on_dossier(citizen, dossier)

@@ -46,11 +46,12 @@ class TripDraws:
     def __init__(self, scenario: Scenario, citizens: Citizens, lag_uniforms: np.ndarray):
         self.scenario = scenario
         self.first_added = len(citizens)
-        # By citizen and trip, as lists: read one at a time during the run.
-        self.base_patience = None if citizens.patience is None else citizens.patience.tolist()
-        self.base_returns = None if citizens.returns is None else citizens.returns.tolist()
-        self.base_clock = citizens.return_clock.tolist()
-        self.base_lag = lag_days(scenario, lag_uniforms).tolist()
+        # By citizen and trip. Arrays, read with .item(): most are never read, and a list of
+        # lists for every citizen costs more to make than the reads it saves.
+        self.base_patience = citizens.patience
+        self.base_returns = citizens.returns
+        self.base_clock = citizens.return_clock
+        self.base_lag = lag_days(scenario, lag_uniforms)
         self.rows: list[TripRow] = []
 
     def add(self, uniforms: np.ndarray) -> None:
@@ -65,7 +66,7 @@ class TripDraws:
 
     def patience(self, citizen: int, trip: int) -> float:
         if citizen < self.first_added:
-            return self.base_patience[citizen][trip - 1]
+            return self.base_patience.item(citizen, trip - 1)
         return float(self.rows[citizen - self.first_added].patience[trip - 1])
 
     def returns(self, citizen: int, trip: int) -> bool:
@@ -74,13 +75,14 @@ class TripDraws:
         if probability <= 0:
             return False
         if citizen < self.first_added:
-            return self.base_returns[citizen][trip - 1] < probability
+            return self.base_returns.item(citizen, trip - 1) < probability
         return bool(self.rows[citizen - self.first_added].returns[trip - 1] < probability)
 
     def clock_and_lag(self, citizen: int, trip: int) -> tuple[float, int]:
         """The uniform of the next trip's clock time and its lag."""
         if citizen < self.first_added:
-            return self.base_clock[citizen][trip - 1], self.base_lag[citizen][trip - 1]
+            return (self.base_clock.item(citizen, trip - 1),
+                    self.base_lag.item(citizen, trip - 1))
         row = self.rows[citizen - self.first_added]
         return float(row.clock[trip - 1]), int(row.lag[trip - 1])
 
