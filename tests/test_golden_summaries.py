@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 from summary_digests import BUNDLED, province_digest, summary_digest
 
+from sim.experiment import stream
+
 GOLDEN = {  # every bundled scenario, as tests/summary_digests.py prints them
     "demo.yaml":
         "321c096f1fc3043012ccaa0f4d69abdaa9ed0c1d5055aa18e2c1363a1706c55e",
@@ -61,3 +63,15 @@ def test_province_summary_csv_is_unchanged(tmp_path: Path) -> None:
     assert province_digest(PROVINCE, tmp_path / "results") == PROVINCE_GOLDEN, (
         "the province's summary.csv changed; if that is meant, update PROVINCE_GOLDEN (see "
         "the docstring)")
+
+
+def test_the_province_summary_made_a_batch_at_a_time_is_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A country's metric rows are summarised a few hundred batches at a time; one batch at a
+    time gives the same summary.csv and replications.csv as all at once."""
+    monkeypatch.setattr(stream, "CHUNK_BATCHES", 1)
+    assert province_digest(PROVINCE, tmp_path / "one") == PROVINCE_GOLDEN
+    monkeypatch.setattr(stream, "CHUNK_BATCHES", 10**6)
+    province_digest(PROVINCE, tmp_path / "all")
+    assert ((tmp_path / "one" / "replications.csv").read_bytes()
+            == (tmp_path / "all" / "replications.csv").read_bytes())

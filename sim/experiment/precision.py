@@ -102,12 +102,12 @@ class PrecisionRounds:
     cap: int = DEFAULT_CAP
     outcome: PrecisionOutcome | None = None
 
-    def __call__(self, run: Callable[[Plan], pd.DataFrame]) -> Plan:
+    def __call__(self, run: Callable[[Plan], Callable[[], pd.DataFrame]]) -> Plan:
         plans: list[Plan] = []
 
         def run_more(first: int, more: int) -> pd.DataFrame:
             plans.append(run_plan(self.scenarios, self.seed, range(first + more), self.visits))
-            return summarise(run(plans[-1]))
+            return summarise(run(plans[-1])())
 
         self.outcome = replicate_to_precision(run_more, self.precision, self.metrics, self.cap)
         return plans[-1]

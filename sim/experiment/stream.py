@@ -10,7 +10,7 @@ above this layer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,8 +22,11 @@ from sim.experiment.executors import IN_PROCESS, Execution
 from sim.experiment.plan import METRICS, Batch, Plan, batches
 from sim.experiment.store import keep_only, part_path, prepare, verify_units
 
-RunUnits = Callable[[Plan], pd.DataFrame]  # runs a plan's units not yet done: their metrics
+# Runs a plan's units not yet done; reads their metric rows back when called (a plan run once
+# never needs them before the end, and a country's are large).
+RunUnits = Callable[[Plan], Callable[[], pd.DataFrame]]
 Rounds = Callable[[RunUnits], Plan]  # runs one plan, or growing ones; returns the last
+CHUNK_BATCHES = 500  # metric parts read at a time where the rows are summarised in chunks
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,13 @@ class Streamed:
     def read_metrics(self) -> pd.DataFrame:
         """Every unit's metric rows (see `read_metrics`)."""
         return read_metrics(self.plan, self.batches, self.staging)
+
+    def metric_chunks(self) -> Iterator[pd.DataFrame]:
+        """Every unit's metric rows, in table order, CHUNK_BATCHES batches at a time: a
+        batch's rows are never split between two chunks, and never all in memory at once."""
+        parts = self.table_parts(METRICS)
+        for start in range(0, len(parts), CHUNK_BATCHES):
+            yield _metric_rows(self.plan, parts[start:start + CHUNK_BATCHES])
 
 
 def staging_folder(out: Path) -> Path:
@@ -86,7 +96,7 @@ class _Staged:
     resumed: int = 0
     repaired: int = 0
 
-    def run(self, plan: Plan) -> pd.DataFrame:
+    def run(self, plan: Plan) -> Callable[[], pd.DataFrame]:
         new = batches(tuple(unit for unit in plan.units if unit.name not in self.known))
         stored = {batch.name: batch.stored for batch in new}
         done, damaged = verify_units(self.staging, stored) if self.resuming else (set(), set())
@@ -99,7 +109,8 @@ class _Staged:
             self._report(len(batch.units))
         self.batches += new
         self.known.update(unit.name for batch in new for unit in batch.units)
-        return read_metrics(plan, tuple(self.batches), self.staging)
+        done_so_far = tuple(self.batches)
+        return lambda: read_metrics(plan, done_so_far, self.staging)
 
     def _report(self, units: int) -> None:
         """Progress is counted in units, whatever the batches."""
@@ -123,6 +134,11 @@ def table_parts(plan: Plan, stored: tuple[Batch, ...], staging: Path, table: str
 def read_metrics(plan: Plan, stored: tuple[Batch, ...], staging: Path) -> pd.DataFrame:
     """Every unit's metric rows, in table order, the option column categorical in the
     plan's order of options."""
-    rows = pq.ParquetDataset(table_parts(plan, stored, staging, METRICS)).read().to_pandas()
+    return _metric_rows(plan, table_parts(plan, stored, staging, METRICS))
+
+
+def _metric_rows(plan: Plan, parts: list[Path]) -> pd.DataFrame:
+    """The metric rows of these parts, the option column categorical in the plan's order."""
+    rows = pq.ParquetDataset(parts).read().to_pandas()
     rows["option"] = pd.Categorical(rows["option"].astype(str), categories=list(plan.options))
     return rows

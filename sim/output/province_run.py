@@ -3,7 +3,7 @@ province folder: summaries with a centre column, the ranking, the page and maps,
 
 The replications of one option of one centre run as one batch (sim.experiment.plan.Batch) and
 write one part per table. The tables stay as these Parquet parts (one folder per table), so
-the main process never holds more than the metric rows.
+the main process never holds more than a few hundred batches' metric rows and the summary.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
+
+import pandas as pd
 
 from sim.analysis.confidence import summarise
 from sim.analysis.ranking import rank_centres
@@ -64,13 +66,25 @@ def _description(province: ProvinceSet, resolved: dict[str, dict[str, dict]],
             "centres": [c.id for c in province.centres], "scenarios_sha256": digest}
 
 
+def _replications_and_summary(streamed: Streamed) -> pd.DataFrame:
+    """replications.csv written, and the summary made, a few hundred batches at a time: a
+    batch holds every replication of one option of one centre, so a chunk's summary is that of
+    its own groups, and a country's metric rows are never all in memory at once."""
+    summaries = []
+    with open(streamed.staging / "replications.csv", "w", encoding="utf-8", newline="") as file:
+        for number, rows in enumerate(streamed.metric_chunks()):
+            rows.to_csv(file, index=False, header=number == 0)
+            summaries.append(summarise(rows, by=("option", "centre", "metric")))
+    summary = pd.concat(summaries, ignore_index=True)
+    assert not summary.duplicated(["option", "centre", "metric"]).any(), "a group was split"
+    return summary
+
+
 def _finish(province: ProvinceSet, resolved: dict[str, dict[str, dict]], description: dict,
             streamed: Streamed) -> None:
     """Summaries from the metric parts, the province view, and the manifest."""
     staging = streamed.staging
-    rows = streamed.read_metrics()
-    rows.to_csv(staging / "replications.csv", index=False)
-    summary = summarise(rows, by=("option", "centre", "metric"))
+    summary = _replications_and_summary(streamed)
     summary.to_csv(staging / "summary.csv", index=False)
     ranking = rank_centres(summary, province)
     ranking.to_csv(staging / "province.csv", index=False)
