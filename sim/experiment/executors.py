@@ -7,6 +7,7 @@ executor runs it and with however many workers.
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import time
@@ -41,7 +42,7 @@ def run_units(function: Callable[..., Any], units: Sequence[Unit], jobs: int = 1
         # Never more workers than units; each worker ends when the main process dies (kill -9
         # of `sim` must not leave simulations running).
         with ProcessPoolExecutor(max_workers=min(jobs, len(units)),
-                                 initializer=_die_with_parent) as pool:
+                                 initializer=_worker_start) as pool:
             # Submission-ordered map; a small chunk keeps the progress bar moving.
             yield from pool.map(function, *zip(*units, strict=True), chunksize=1)
     else:
@@ -52,8 +53,12 @@ def run_units(function: Callable[..., Any], units: Sequence[Unit], jobs: int = 1
 PARENT_CHECK_SECONDS = 0.5
 
 
-def _die_with_parent() -> None:
-    """Worker initialiser: a watcher thread ends the worker once its parent has gone."""
+def _worker_start() -> None:
+    """Worker initialiser: a watcher thread ends the worker once its parent has gone; and what
+    the worker inherited (a forked worker holds the parent's loaded country) is frozen out of
+    the cycle collector's sight, so that collecting never touches, and so copies, those pages,
+    as Python's documentation of gc.freeze advises for fork without exec."""
+    gc.freeze()
     parent = os.getppid()
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
