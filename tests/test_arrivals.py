@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.model.arrivals import Intensity, build_intensity, sample_arrival_times, time_on_day
+from sim.model.arrivals import Intensity, build_intensity, sample_arrival_times
+from sim.model.arrivals import time_on_day as one_time_on_day
 from sim.model.calendar import MINUTES_PER_DAY, Timeline, build_timeline
 from sim.scenario.schema import Arrivals, Calendar
 
@@ -311,6 +312,12 @@ def test_sampler_spreads_points_uniformly_inside_the_peak(peaked_draws) -> None:
 
 
 # --- time_on_day -------------------------------------------------------------------------------
+
+
+def time_on_day(intensity: Intensity, day, uniforms: np.ndarray) -> np.ndarray:
+    """`sim.model.arrivals.time_on_day` of each uniform."""
+    return np.array([one_time_on_day(intensity, day, float(u)) for u in uniforms])
+
 
 def returning_model():
     return model({"per_day": 306, "profile": PROFILE,

@@ -195,18 +195,11 @@ def sample_arrival_times(intensity: Intensity, rng: np.random.Generator) -> np.n
     return intensity.time_at(points[points < total])
 
 
-def time_on_day(intensity: Intensity, day: OpeningDay, uniforms: np.ndarray) -> np.ndarray:
-    """Arrival clock times on a given day, distributed like that day's arrivals (for returns)."""
+def time_on_day(intensity: Intensity, day: OpeningDay, uniform: float) -> float:
+    """An arrival clock time on a given day, distributed like that day's arrivals (a return
+    trip's, drawn one at a time)."""
     low, high = _day_masses(intensity, day)
     if high <= low:  # nobody is expected that day: return at opening
-        return np.full(len(uniforms), day.sessions[0][0])
-    return intensity.time_at(low + uniforms * (high - low))
-
-
-def time_on_day_one(intensity: Intensity, day: OpeningDay, uniform: float) -> float:
-    """`time_on_day` of one uniform (the same number): a return is drawn one at a time."""
-    low, high = _day_masses(intensity, day)
-    if high <= low:
         return day.sessions[0][0]
     return intensity.time_at_one(low + uniform * (high - low))
 

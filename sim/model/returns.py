@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
-from sim.model.arrivals import Intensity, time_on_day_one
+from sim.model.arrivals import Intensity, time_on_day
 from sim.model.calendar import Timeline
 from sim.model.citizens import Citizens
 from sim.scenario.distributions import as_distribution
@@ -117,7 +117,7 @@ class ComingBack:
             day = self.timeline.days[later] if later < len(self.timeline.days) else None
         if day is None:
             return  # the day of the return lies beyond the simulated horizon
-        when = max(time_on_day_one(self.intensity_of(citizen), day, uniform), self.env.now)
+        when = max(time_on_day(self.intensity_of(citizen), day, uniform), self.env.now)
         back = self.env.timeout(when - self.env.now, (citizen, trip + 1))
         back.callbacks.append(self._on_return)
 
