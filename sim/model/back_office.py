@@ -27,6 +27,7 @@ import simpy
 
 from sim.model.calendar import Timeline, planned_levels
 from sim.model.deadlines import WorkingCalendar
+from sim.model.desk import flat_log_array
 from sim.scenario.schema import Scenario, session_minutes
 from sim.scenario.transition import BackOffice as BackOfficeSpec
 
@@ -238,7 +239,7 @@ class BackOffice:
 
     def log_array(self) -> np.ndarray:
         """The log as a float array with columns BackOfficeLog."""
-        return np.asarray(self.log, dtype=float).reshape(-1, len(BackOfficeLog))
+        return flat_log_array(self.log, len(BackOfficeLog))
 
     # --- result ---------------------------------------------------------------------------------
     def columns(self) -> dict[str, np.ndarray]:

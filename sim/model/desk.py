@@ -69,4 +69,9 @@ class Desk:
 
     def log_array(self) -> np.ndarray:
         """The log as a float array with columns DeskLog."""
-        return np.asarray(self.log, dtype=float).reshape(-1, len(LOG_COLUMNS))
+        return flat_log_array(self.log, len(LOG_COLUMNS))
+
+
+def flat_log_array(log: list[float], columns: int) -> np.ndarray:
+    """A log kept as one flat list of rows (time, ...) as a float array of `columns` columns."""
+    return np.asarray(log, dtype=float).reshape(-1, columns)
