@@ -12,11 +12,14 @@ from click.testing import CliRunner, Result
 
 from sim.cli import main
 from sim.decide.gain_curves import allocate
+from sim.experiment import stream
 from sim.experiment import unit as unit_module
 from sim.experiment.executors import Execution
 from sim.experiment.store import ResumeError
 from sim.experiment.work import estimate_work
+from sim.output.indicator_text import province_indicator_rows
 from sim.output.province_run import run_province
+from sim.output.translations import translator
 from sim.scenario.province.load import load_province
 
 FIXTURES = Path(__file__).parent / "fixtures" / "province"
@@ -45,6 +48,19 @@ def test_every_centre_and_option_is_in_every_table(sequential: Path) -> None:
         frame = pd.read_parquet(sequential / name)
         assert sorted(frame["centre"].astype(str).unique()) == CENTRES, name
     assert not (sequential / "metrics").exists()
+
+
+def test_the_page_counts_a_country_s_dossiers_a_few_parts_at_a_time_as_all_at_once(
+        sequential: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The province page's monthly indicators read the dossier parts a few hundred at a time
+    (a country's dossiers do not fit in memory): one part at a time gives the same rows."""
+    province = load_province(PROVINCE)
+    centres = {c: (c, s.baseline.calendar) for c, s in province.scenarios.items()}
+    monkeypatch.setattr(stream, "CHUNK_BATCHES", 10**6)
+    together = province_indicator_rows(sequential, centres, "baseline", translator("en"))
+    monkeypatch.setattr(stream, "CHUNK_BATCHES", 1)
+    assert len(together) >= len(CENTRES)
+    assert province_indicator_rows(sequential, centres, "baseline", translator("en")) == together
 
 
 def test_centres_take_their_own_changes() -> None:

@@ -9,12 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from sim.analysis.official_indicators import (
     grouped_indicators,
     indicator_summary,
     monthly_indicators,
 )
+from sim.experiment import stream
 from sim.experiment.runner import Results
 from sim.model.calendar import build_timeline
 from sim.output.names import Names
@@ -49,24 +51,34 @@ def province_indicator_rows(folder: Path, centres: dict[str, tuple[str, Calendar
     """The rows of :func:`indicator_rows` for each centre of a province folder (``centres``:
     id -> its name on the page and its calendar) under one option, read from the folder's
     dossier parts; empty when the folder keeps none."""
-    parts = folder / "dossiers"
-    if not parts.is_dir() or not any(parts.iterdir()):
+    files = sorted((folder / "dossiers").glob("*.parquet"))
+    monthly = [table for start in range(0, len(files), stream.CHUNK_BATCHES)
+               for table in _centre_months(files[start:start + stream.CHUNK_BATCHES],
+                                           centres, option)]
+    if not monthly:
         return []
-    dossiers = pd.read_parquet(parts, columns=[*DOSSIER_COLUMNS, "centre"],
-                               filters=[("option", "==", option)])
+    table = pd.concat(monthly, ignore_index=True)
+    assert not table.duplicated(["centre", "replication", "month"]).any(), "a run was split"
+    table = table.rename(columns={"centre": "option"})
+    return _rows(table.sort_values("option", kind="stable"), lambda c: centres[c][0], t)
+
+
+def _centre_months(files: list[Path], centres: dict[str, tuple[str, Calendar]],
+                   option: str) -> list[pd.DataFrame]:
+    """The months of every run (centre, replication) of these dossier parts under the option.
+    Why parts a few hundred at a time: a country's dossiers do not fit in memory at once, and
+    a part holds one option of one centre, so no run is split between two reads."""
+    dossiers = pq.ParquetDataset(files, filters=[("option", "==", option)]).read(
+        columns=[*DOSSIER_COLUMNS, "centre"]).to_pandas()
     dossiers["centre"] = dossiers["centre"].astype(str)
     dossiers = dossiers[dossiers["centre"].isin(centres)].sort_values("centre", kind="stable")
     by_calendar: dict[tuple[dt.date, float], list[str]] = {}  # centres counted together
     for centre in dossiers["centre"].unique():
         calendar = centres[centre][1]
         by_calendar.setdefault((calendar.start, run_end(calendar)), []).append(centre)
-    monthly = [grouped_indicators(dossiers[dossiers["centre"].isin(group)],
-                                  ["centre", "replication"], start, end)
-               for (start, end), group in by_calendar.items()]
-    if not monthly:
-        return []
-    table = pd.concat(monthly, ignore_index=True).rename(columns={"centre": "option"})
-    return _rows(table.sort_values("option", kind="stable"), lambda c: centres[c][0], t)
+    return [grouped_indicators(dossiers[dossiers["centre"].isin(group)],
+                               ["centre", "replication"], start, end)
+            for (start, end), group in by_calendar.items()]
 
 
 def run_end(calendar: Calendar) -> float:
