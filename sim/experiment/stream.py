@@ -26,7 +26,7 @@ from sim.experiment.store import keep_only, part_path, prepare, verify_units
 # never needs them before the end, and a country's are large).
 RunUnits = Callable[[Plan], Callable[[], pd.DataFrame]]
 Rounds = Callable[[RunUnits], Plan]  # runs one plan, or growing ones; returns the last
-CHUNK_BATCHES = 500  # metric parts read at a time where the rows are summarised in chunks
+CHUNK_BATCHES = 100  # parts read at a time where a table is summarised by chunks
 
 
 @dataclass(frozen=True)

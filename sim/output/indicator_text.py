@@ -66,7 +66,7 @@ def province_indicator_rows(folder: Path, centres: dict[str, tuple[str, Calendar
 def _centre_months(files: list[Path], centres: dict[str, tuple[str, Calendar]],
                    option: str) -> list[pd.DataFrame]:
     """The months of every run (centre, replication) of these dossier parts under the option.
-    Why parts a few hundred at a time: a country's dossiers do not fit in memory at once, and
+    Why a hundred parts at a time: a country's dossiers do not fit in memory at once, and
     a part holds one option of one centre, so no run is split between two reads."""
     dossiers = pq.ParquetDataset(files, filters=[("option", "==", option)]).read(
         columns=[*DOSSIER_COLUMNS, "centre"]).to_pandas()

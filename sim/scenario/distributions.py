@@ -12,11 +12,15 @@ looks at which distribution it holds.
 The inverse CDFs keep the formulas the model has always sampled with, not scipy's ``ppf``:
 scipy's ``log1p`` and its ``loc``/``scale`` arithmetic round differently in the last bit, and a
 last bit changes a citizen's draw, hence the results of every earlier run with the same seed.
+For the same reason the logarithms and exponentials are the C library's (`_by_element`), not
+numpy's: numpy's vectorised ``log1p`` and ``exp`` take other code paths on processors with
+AVX-512 and round differently, so the same seed gave other results on another machine.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Annotated, Any, Literal, Protocol
 
@@ -50,6 +54,14 @@ def _freeze(family: Any, *shape: float, **where: Any) -> Frozen:
     most of a millisecond, and the theory step asks for the same ones again and again (a cache
     keyed on values, not on the model, so that a copied and changed model is never stale)."""
     return family(*shape, **where)
+
+
+def _by_element(function: Callable[[float], float], values: np.ndarray) -> np.ndarray:
+    """``function`` (one of `math`'s) of each value: the C library's result whatever the
+    processor, where numpy's loops for the same function depend on its vector instructions."""
+    flat = np.asarray(values, dtype=float)
+    return np.fromiter(map(function, flat.ravel().tolist()), dtype=float,
+                       count=flat.size).reshape(flat.shape)
 
 
 def _point_masses(values: Sequence[float]) -> Frozen:
@@ -115,7 +127,7 @@ class Exponential(DistributionModel):
         return self.mean
 
     def ppf(self, uniforms: np.ndarray) -> np.ndarray:
-        return -self.mean * np.log1p(-uniforms)  # numpy's log1p, as always (not scipy's)
+        return -self.mean * _by_element(math.log1p, -uniforms)  # not scipy's log1p
 
     def extent(self) -> list[tuple[str, float]]:
         return [("mean", self.mean)]
@@ -225,19 +237,19 @@ class Lognormal(DistributionModel):
 
     def normal(self) -> tuple[float, float]:
         """(mu, sigma) of the normal law of the logarithm: the one conversion from mean, cv."""
-        sigma = np.sqrt(np.log1p(self.cv**2))
-        return np.log(self.mean) - sigma**2 / 2, sigma
+        sigma = math.sqrt(math.log1p(self.cv**2))
+        return math.log(self.mean) - sigma**2 / 2, sigma
 
     def frozen(self) -> Frozen:
         mu, sigma = self.normal()
-        return _freeze(stats.lognorm, sigma, scale=np.exp(mu))
+        return _freeze(stats.lognorm, sigma, scale=math.exp(mu))
 
     def expected(self) -> float:
         return self.mean
 
     def ppf(self, uniforms: np.ndarray) -> np.ndarray:
         mu, sigma = self.normal()
-        return np.exp(mu + sigma * ndtri(uniforms))
+        return _by_element(math.exp, mu + sigma * ndtri(uniforms))
 
     def extent(self) -> list[tuple[str, float]]:
         return [("mean", self.mean)]
