@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import ast
 import math
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -153,11 +156,11 @@ UNIFORMS = np.concatenate([[0.0, 1e-12, 0.5, 1 - 1e-7], np.random.default_rng(3)
 def test_inverse_cdfs_are_the_models_formulas_bit_for_bit() -> None:
     """The draws of every earlier run: a formula rounded otherwise (scipy's ppf) fails here."""
     u, mean, cv = UNIFORMS, 23.7, 0.65
-    sigma = np.sqrt(np.log1p(cv**2))
-    expected = {
-        Exponential(dist="exponential", mean=mean): -mean * np.log1p(-u),
+    sigma = math.sqrt(math.log1p(cv**2))
+    expected = {  # the C library's log1p and exp, one value at a time
+        Exponential(dist="exponential", mean=mean): -mean * np.array([math.log1p(-x) for x in u]),
         Lognormal(dist="lognormal", mean=mean, cv=cv):
-            np.exp(np.log(mean) - sigma**2 / 2 + sigma * ndtri(u)),
+            np.array([math.exp(x) for x in math.log(mean) - sigma**2 / 2 + sigma * ndtri(u)]),
         Gamma(dist="gamma", mean=mean, cv=cv): gammaincinv(1 / cv**2, u) * mean * cv**2,
         Uniform(dist="uniform", low=2.5, high=9.25): 2.5 + u * (9.25 - 2.5),
         Deterministic(dist="deterministic", mean=mean): np.full(u.shape, mean),
@@ -170,6 +173,29 @@ def test_inverse_cdfs_are_the_models_formulas_bit_for_bit() -> None:
                           high - np.sqrt((1 - u) * (high - low) * (high - mode)))
     dist = Triangular(dist="triangular", low=low, mode=mode, high=high)
     assert np.array_equal(dist.ppf(u), triangular)
+
+
+DRAWS = """
+import hashlib, sys
+import numpy as np
+sys.path.insert(0, {tests!r})
+from test_distributions import EVERY, UNIFORMS
+print(hashlib.sha256(b"".join(d.ppf(UNIFORMS).tobytes() for d in EVERY)).hexdigest())
+"""
+
+
+def test_the_draws_are_the_same_without_the_processor_s_vector_instructions() -> None:
+    """numpy's log1p and exp round differently with AVX-512; the same seed must give the same
+    citizens on every machine. A process with every vector extension numpy dispatches to
+    turned off (NPY_DISABLE_CPU_FEATURES) draws the same numbers as this one. (On a machine
+    without those extensions both take the same path: the check matters where they exist.)"""
+    from numpy._core._multiarray_umath import __cpu_dispatch__
+
+    code = DRAWS.format(tests=str(Path(__file__).parent))
+    plain = {**os.environ, "NPY_DISABLE_CPU_FEATURES": " ".join(__cpu_dispatch__)}
+    digests = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                              text=True, check=True).stdout for env in (os.environ, plain)]
+    assert digests[0] == digests[1]
 
 
 @pytest.mark.parametrize("dist", EVERY, ids=label)
