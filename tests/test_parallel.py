@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from sim.cli import main
+from sim.experiment import executors
 
 TINY = Path(__file__).parent / "fixtures" / "tiny.yaml"
 CSV_FILES = ("summary.csv", "replications.csv")
@@ -42,8 +43,11 @@ def test_local_processes_give_identical_results(sequential: Path, tmp_path: Path
     assert_same(sequential, run_into(tmp_path / "out", "--jobs", jobs))
 
 
-def test_dask_cluster_gives_identical_results(sequential: Path, tmp_path: Path) -> None:
+def test_dask_cluster_gives_identical_results(sequential: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """One unit in flight per worker: the 4 units go in a window of 2, results in order."""
     distributed = pytest.importorskip("distributed")
+    monkeypatch.setattr(executors, "DASK_UNITS_PER_THREAD", 1)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
                                   dashboard_address=None, processes=True) as cluster:
         assert_same(sequential, run_into(tmp_path / "out", "--scheduler",

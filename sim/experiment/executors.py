@@ -11,6 +11,7 @@ import gc
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ def run_units(function: Callable[..., Any], units: Sequence[Unit], jobs: int = 1
 
 
 PARENT_CHECK_SECONDS = 0.5
+DASK_UNITS_PER_THREAD = 4  # units submitted ahead per worker thread of a Dask cluster
 
 
 def _worker_start() -> None:
@@ -79,6 +81,13 @@ def _on_dask(function: Callable[..., Any], units: Sequence[Unit],
                            "pip install -e '.[cluster]'") from None
 
     with Client(scheduler) as client:
-        futures = client.map(function, *zip(*units, strict=True), pure=False)
-        for future in futures:  # in submission order, each as soon as it is done
-            yield future.result()
+        # A few units per worker thread in flight, not every unit at once: the scheduler then
+        # holds a bounded number of tasks (with their scenarios), however many centres.
+        ahead = DASK_UNITS_PER_THREAD * max(1, sum(client.nthreads().values()))
+        waiting: deque[Any] = deque()
+        for unit in units:
+            waiting.append(client.submit(function, *unit, pure=False))
+            if len(waiting) >= ahead:
+                yield waiting.popleft().result()  # in submission order
+        while waiting:
+            yield waiting.popleft().result()
