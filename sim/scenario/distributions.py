@@ -57,8 +57,8 @@ def _freeze(family: Any, *shape: float, **where: Any) -> Frozen:
 
 
 def _by_element(function: Callable[[float], float], values: np.ndarray) -> np.ndarray:
-    """``function`` (one of `math`'s) of each value: the C library's result whatever the
-    processor, where numpy's loops for the same function depend on its vector instructions."""
+    """``function`` (one of `math`'s) of each value: the C library's result with or without the
+    processor's AVX-512, where numpy's loops for the same function depend on it."""
     flat = np.asarray(values, dtype=float)
     return np.fromiter(map(function, flat.ravel().tolist()), dtype=float,
                        count=flat.size).reshape(flat.shape)
