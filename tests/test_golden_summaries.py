@@ -67,7 +67,7 @@ def test_province_summary_csv_is_unchanged(tmp_path: Path) -> None:
 
 def test_the_province_summary_made_a_batch_at_a_time_is_the_same(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A country's metric rows are summarised a hundred batches at a time; one batch at a
+    """A country's metric rows are summarised CHUNK_BATCHES batches at a time; one batch at a
     time gives the same summary.csv and replications.csv as all at once."""
     monkeypatch.setattr(stream, "CHUNK_BATCHES", 1)
     assert province_digest(PROVINCE, tmp_path / "one") == PROVINCE_GOLDEN

@@ -52,7 +52,7 @@ def test_every_centre_and_option_is_in_every_table(sequential: Path) -> None:
 
 def test_the_page_counts_a_country_s_dossiers_by_chunks_of_parts_as_all_at_once(
         sequential: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The province page's monthly indicators read the dossier parts a hundred at a time
+    """The province page's monthly indicators read the dossier parts CHUNK_BATCHES at a time
     (a country's dossiers do not fit in memory): one part at a time gives the same rows."""
     province = load_province(PROVINCE)
     centres = {c: (c, s.baseline.calendar) for c, s in province.scenarios.items()}

@@ -50,9 +50,15 @@ class Streamed:
     def metric_chunks(self) -> Iterator[pd.DataFrame]:
         """Every unit's metric rows, in table order, CHUNK_BATCHES batches at a time: a
         batch's rows are never split between two chunks, and never all in memory at once."""
-        parts = self.table_parts(METRICS)
-        for start in range(0, len(parts), CHUNK_BATCHES):
-            yield _metric_rows(self.plan, parts[start:start + CHUNK_BATCHES])
+        for chunk in chunks(self.table_parts(METRICS)):
+            yield _metric_rows(self.plan, chunk)
+
+
+def chunks(parts: list[Path]) -> Iterator[list[Path]]:
+    """The parts, CHUNK_BATCHES at a time, in their order: what a summary read by chunks
+    reads at once (a batch writes one part per table, so a chunk never splits a batch)."""
+    for start in range(0, len(parts), CHUNK_BATCHES):
+        yield parts[start:start + CHUNK_BATCHES]
 
 
 def staging_folder(out: Path) -> Path:

@@ -52,9 +52,8 @@ def province_indicator_rows(folder: Path, centres: dict[str, tuple[str, Calendar
     id -> its name on the page and its calendar) under one option, read from the folder's
     dossier parts; empty when the folder keeps none."""
     files = sorted((folder / "dossiers").glob("*.parquet"))
-    monthly = [table for start in range(0, len(files), stream.CHUNK_BATCHES)
-               for table in _centre_months(files[start:start + stream.CHUNK_BATCHES],
-                                           centres, option)]
+    monthly = [table for chunk in stream.chunks(files)
+               for table in _centre_months(chunk, centres, option)]
     if not monthly:
         return []
     table = pd.concat(monthly, ignore_index=True)
@@ -66,7 +65,7 @@ def province_indicator_rows(folder: Path, centres: dict[str, tuple[str, Calendar
 def _centre_months(files: list[Path], centres: dict[str, tuple[str, Calendar]],
                    option: str) -> list[pd.DataFrame]:
     """The months of every run (centre, replication) of these dossier parts under the option.
-    Why a hundred parts at a time: a country's dossiers do not fit in memory at once, and
+    Why CHUNK_BATCHES parts at a time: a country's dossiers do not fit in memory at once, and
     a part holds one option of one centre, so no run is split between two reads."""
     dossiers = pq.ParquetDataset(files, filters=[("option", "==", option)]).read(
         columns=[*DOSSIER_COLUMNS, "centre"]).to_pandas()

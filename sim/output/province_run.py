@@ -3,7 +3,7 @@ province folder: summaries with a centre column, the ranking, the page and maps,
 
 The replications of one option of one centre run as one batch (sim.experiment.plan.Batch) and
 write one part per table. The tables stay as these Parquet parts (one folder per table), so
-the main process never holds more than a hundred batches' metric rows and the summary.
+the main process never holds more than CHUNK_BATCHES batches' metric rows and the summary.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def _description(province: ProvinceSet, resolved: dict[str, dict[str, dict]],
 
 
 def _replications_and_summary(streamed: Streamed) -> pd.DataFrame:
-    """replications.csv written, and the summary made, a hundred batches at a time: a
+    """replications.csv written, and the summary made, CHUNK_BATCHES batches at a time: a
     batch holds every replication of one option of one centre, so a chunk's summary is that of
     its own groups, and a country's metric rows are never all in memory at once."""
     summaries = []
