@@ -3,6 +3,7 @@ local worker processes, or a Dask distributed cluster (a LocalCluster on 127.0.0
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -52,3 +53,49 @@ def test_dask_cluster_gives_identical_results(sequential: Path, tmp_path: Path,
                                   dashboard_address=None, processes=True) as cluster:
         assert_same(sequential, run_into(tmp_path / "out", "--scheduler",
                                          cluster.scheduler_address))
+
+
+def _first_waits_for_the_last(index: int, last: int, marker: str) -> bool:
+    """Unit 0 waits (up to a minute) for the last unit to have run; the others mark that."""
+    flag = Path(marker)
+    if index == last:
+        flag.touch()
+    if index:
+        return True
+    for _ in range(600):
+        if flag.exists():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_on_dask_a_slow_unit_does_not_hold_back_the_others(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two threads and a window of one unit each: while unit 0 runs, the other thread must
+    get through every later unit (a window refilled only in order would wait for unit 0
+    first, which waits for the last unit: it would time out and say False); the results
+    still come back in submission order."""
+    distributed = pytest.importorskip("distributed")
+    monkeypatch.setattr(executors, "DASK_UNITS_PER_THREAD", 1)
+    units = [(index, 7, str(tmp_path / "last ran")) for index in range(8)]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1,
+                                  dashboard_address=None, processes=False) as cluster:
+        came_back = list(executors.run_units(_first_waits_for_the_last, units,
+                                             scheduler=cluster.scheduler_address))
+    assert came_back == [True] * 8
+
+
+def _square(value: int) -> int:
+    return value * value
+
+
+def test_on_dask_an_adaptive_cluster_with_no_worker_yet_runs_every_unit() -> None:
+    """With no worker at the start, the first units are submitted all the same (an adaptive
+    cluster starts workers for tasks waiting), and the results come back in order."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=0, threads_per_worker=1,
+                                  dashboard_address=None, processes=False) as cluster:
+        cluster.adapt(minimum=0, maximum=2, interval="100ms")
+        squares = list(executors.run_units(_square, [(value,) for value in range(30)],
+                                           scheduler=cluster.scheduler_address))
+    assert squares == [value * value for value in range(30)]

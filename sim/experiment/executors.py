@@ -11,10 +11,10 @@ import gc
 import os
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 Unit = tuple[Any, ...]
@@ -75,19 +75,33 @@ def _on_dask(function: Callable[..., Any], units: Sequence[Unit],
              scheduler: str) -> Iterator[Any]:
     """Run on an existing Dask distributed cluster (its scheduler's address)."""
     try:
-        from distributed import Client  # optional: only a cluster run needs it
+        from distributed import Client, as_completed  # optional: only a cluster run needs it
     except ModuleNotFoundError:
         raise RuntimeError("running on a Dask cluster needs the package distributed: "
                            "pip install -e '.[cluster]'") from None
 
     with Client(scheduler) as client:
         # A few units per worker thread in flight, not every unit at once: the scheduler then
-        # holds a bounded number of tasks (with their scenarios), however many centres.
-        ahead = DASK_UNITS_PER_THREAD * max(1, sum(client.nthreads().values()))
-        waiting: deque[Any] = deque()
-        for unit in units:
-            waiting.append(client.submit(function, *unit, pure=False))
-            if len(waiting) >= ahead:
-                yield waiting.popleft().result()  # in submission order
-        while waiting:
-            yield waiting.popleft().result()
+        # holds a bounded number of tasks (with their scenarios), however many centres. Any
+        # unit that finishes frees its place, so that one slow unit does not hold back the
+        # rest; results wait in `finished` until those before them are in. What waits there
+        # is small (a streamed unit hands back its name) or kept by the caller anyway.
+        queued = iter(enumerate(units))
+        position: dict[str, int] = {}  # a running task's key -> its unit's place in `units`
+        running = as_completed(loop=client.loop)
+        finished: dict[int, Any] = {}
+        next_out = 0
+        while True:
+            # Counted again as units finish: an adaptive cluster may have no worker at first.
+            ahead = DASK_UNITS_PER_THREAD * max(1, sum(client.nthreads().values()))
+            for index, unit in islice(queued, max(0, ahead - running.count())):
+                future = client.submit(function, *unit, pure=False)
+                position[future.key] = index
+                running.add(future)
+            if running.is_empty():
+                break
+            done = next(running)
+            finished[position.pop(done.key)] = done.result()
+            while next_out in finished:  # in submission order
+                yield finished.pop(next_out)
+                next_out += 1

@@ -111,7 +111,9 @@ class _Staged:
         todo = [(batch, str(self.staging)) for batch in new if batch.name not in done]
         # Looked up at call time, so that a test can interrupt a run after some batches.
         written = self.execution.map(unit_module.write_batch, todo)
-        for (batch, _), _ in zip(todo, written, strict=True):
+        for (batch, _), result in zip(todo, written, strict=True):
+            # Executors hand results back in submission order; a batch is done when its own is.
+            assert result.name == batch.name, f"{result.name} came back for {batch.name}"
             self._report(len(batch.units))
         self.batches += new
         self.known.update(unit.name for batch in new for unit in batch.units)
