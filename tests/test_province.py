@@ -3,6 +3,7 @@ streaming parts, resuming an interrupted run, the ranking, and allocating extra 
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
+from sim.analysis.official_indicators import monthly_indicators
 from sim.cli import main
 from sim.decide.gain_curves import allocate
 from sim.experiment import stream
@@ -17,6 +19,7 @@ from sim.experiment import unit as unit_module
 from sim.experiment.executors import Execution
 from sim.experiment.store import ResumeError
 from sim.experiment.work import estimate_work
+from sim.output import indicator_text
 from sim.output.indicator_text import province_indicator_rows
 from sim.output.province_run import run_province
 from sim.output.translations import translator
@@ -50,17 +53,44 @@ def test_every_centre_and_option_is_in_every_table(sequential: Path) -> None:
     assert not (sequential / "metrics").exists()
 
 
-def test_the_page_counts_a_country_s_dossiers_by_chunks_of_parts_as_all_at_once(
-        sequential: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_page_counts_each_centre_s_dossiers_as_a_whole_folder_read_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The province page's monthly indicators read the dossier parts CHUNK_BATCHES at a time
-    (a country's dossiers do not fit in memory): one part at a time gives the same rows."""
-    province = load_province(PROVINCE)
+    (a country's dossiers do not fit in memory) and count centres on the same calendar
+    together. With one centre's run crossing into August on its own calendar, and one part
+    or all parts at a time, the rows are those of each centre's dossiers read whole from the
+    folder and counted on that centre's own calendar."""
+    province_file = tmp_path / "province" / "province.yaml"
+    shutil.copytree(FIXTURES, province_file.parent)
+    text = province_file.read_text(encoding="utf-8")
+    province_file.write_text(text.replace('{id: "103", name: "Xã Ba", latitude: 20.1, '
+                                          'longitude: 105.5}',
+                                          '{id: "103", name: "Xã Ba", latitude: 20.1, '
+                                          'longitude: 105.5, set: {calendar.start: 2025-07-30}}'),
+                             encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["province", "run", str(province_file), "-n", "3",
+                                       "--seed", "8", "-q", "--out", str(out)])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    province = load_province(province_file)
     centres = {c: (c, s.baseline.calendar) for c, s in province.scenarios.items()}
-    monkeypatch.setattr(stream, "CHUNK_BATCHES", 10**6)
-    together = province_indicator_rows(sequential, centres, "baseline", translator("en"))
-    monkeypatch.setattr(stream, "CHUNK_BATCHES", 1)
-    assert len(together) >= len(CENTRES)
-    assert province_indicator_rows(sequential, centres, "baseline", translator("en")) == together
+    assert centres["103"][1].start != centres["101"][1].start
+    t = translator("en")
+
+    def whole_folder(centre: str) -> pd.DataFrame:
+        dossiers = pd.read_parquet(out / "dossiers", filters=[("option", "==", "baseline"),
+                                                              ("centre", "==", centre)])
+        calendar = centres[centre][1]
+        return monthly_indicators(dossiers.assign(option=centre), calendar.start,
+                                  indicator_text.run_end(calendar))
+
+    expected = indicator_text._rows(pd.concat([whole_folder(c) for c in sorted(centres)],
+                                              ignore_index=True), lambda c: c, t)
+    assert {row["month"] for row in expected if row["option"] == "103"} == {
+        t.month(dt.date(2025, 7, 1)), t.month(dt.date(2025, 8, 1))}
+    for chunk in (1, 10**6):
+        monkeypatch.setattr(stream, "CHUNK_BATCHES", chunk)
+        assert province_indicator_rows(out, centres, "baseline", t) == expected, chunk
 
 
 def test_centres_take_their_own_changes() -> None:
