@@ -205,6 +205,20 @@ def test_the_draws_are_the_same_without_the_processor_s_vector_instructions() ->
     assert runs[0].stdout == runs[1].stdout
 
 
+def test_the_draws_at_the_edges_are_numpy_s_limits_not_an_error() -> None:
+    """`math` raises where numpy gives a limit: a uniform of exactly 1 (log1p of -1) and an
+    exponential past the largest float. The draws keep numpy's -inf and inf there, and the
+    other values of the same array are the C library's as everywhere else."""
+    exponential = Exponential(dist="exponential", mean=10)
+    draws = exponential.ppf(np.array([0.0, 0.5, 1.0]))
+    assert draws.tolist() == [0.0, -10 * math.log1p(-0.5), math.inf]
+    huge = Lognormal(dist="lognormal", mean=1e307, cv=1.0)
+    mu, sigma = huge.normal()
+    uniforms = np.array([0.5, 1 - 1e-12])
+    assert mu + sigma * ndtri(uniforms[1]) > math.log(sys.float_info.max)
+    assert huge.ppf(uniforms).tolist() == [math.exp(mu + sigma * ndtri(0.5)), math.inf]
+
+
 @pytest.mark.parametrize("dist", EVERY, ids=label)
 def test_ppf_keeps_the_shape_of_the_uniforms(dist: DistributionModel) -> None:
     grid = np.random.default_rng(5).random((40, 3))

@@ -60,8 +60,31 @@ def _by_element(function: Callable[[float], float], values: np.ndarray) -> np.nd
     """``function`` (one of `math`'s) of each value: the C library's result with or without the
     processor's AVX-512, where numpy's loops for the same function depend on it."""
     flat = np.asarray(values, dtype=float)
-    return np.fromiter(map(function, flat.ravel().tolist()), dtype=float,
-                       count=flat.size).reshape(flat.shape)
+    listed = flat.ravel().tolist()
+    try:
+        return np.fromiter(map(function, listed), dtype=float,
+                           count=flat.size).reshape(flat.shape)
+    except (ValueError, OverflowError):  # log1p(-1), or exp past the largest float
+        edges = _AT_EDGES[function]
+        return np.fromiter(map(edges, listed), dtype=float,
+                           count=flat.size).reshape(flat.shape)
+
+
+def _with_numpy_at_edges(function: Callable[[float], float],
+                         numpy_function: np.ufunc) -> Callable[[float], float]:
+    """``function``, but numpy's limit (-inf, inf) where `math` raises: the draw at a
+    uniform of exactly 1, or beyond the largest float, as numpy gives it on every machine."""
+    def at_edges(value: float) -> float:
+        try:
+            return function(value)
+        except (ValueError, OverflowError):
+            with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+                return float(numpy_function(value))
+    return at_edges
+
+
+_AT_EDGES = {math.log1p: _with_numpy_at_edges(math.log1p, np.log1p),
+             math.exp: _with_numpy_at_edges(math.exp, np.exp)}
 
 
 def _point_masses(values: Sequence[float]) -> Frozen:
