@@ -6,9 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from scenario_strategies import scenario_documents
+from test_scenarios import BUNDLED, SCENARIOS
 
 from sim.scenario.errors import ScenarioError
-from sim.scenario.load import load_scenario, scenario_from_document
+from sim.scenario.load import load_scenario, scenario_from_document, validate_document
 from sim.scenario.schema import Scenario
 from sim.scenario.yaml_loader import read_yaml_file
 
@@ -53,3 +56,27 @@ def test_an_absent_field_without_defaults_must_be_set_whole() -> None:
     with pytest.raises(ScenarioError) as caught:
         load_scenario(VALID, overrides=["patience.mean=30"])
     assert "set patience whole" in str(caught.value)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.relative_to(BUNDLED).as_posix())
+def test_the_baseline_option_is_the_file_validated_again_without_its_options(
+        path: Path) -> None:
+    """The baseline option is made from the validated file, not validated a second time (a
+    country loads 3,321 centres): it must equal that second validation, field for field."""
+    document = read_yaml_file(path)
+    loaded = scenario_from_document(document, str(path))
+    again = validate_document({key: value for key, value in document.items()
+                               if key != "options"}, str(path), "options.baseline")
+    assert loaded.options["baseline"] == again
+    assert loaded.options["baseline"].options == {"baseline": {}}
+
+
+@settings(max_examples=60, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(document=scenario_documents())
+def test_the_baseline_option_of_any_valid_file_is_its_second_validation(
+        document: dict) -> None:
+    loaded = scenario_from_document(document, "drawn.yaml")
+    again = validate_document({key: value for key, value in document.items()
+                               if key != "options"}, "drawn.yaml", "options.baseline")
+    assert loaded.options["baseline"] == again
