@@ -65,7 +65,9 @@ def _by_element(function: Callable[[float], float], values: np.ndarray) -> np.nd
         return np.fromiter(map(function, listed), dtype=float,
                            count=flat.size).reshape(flat.shape)
     except (ValueError, OverflowError):  # log1p(-1), or exp past the largest float
-        edges = _AT_EDGES[function]
+        edges = _AT_EDGES.get(function)
+        if edges is None:
+            raise
         return np.fromiter(map(edges, listed), dtype=float,
                            count=flat.size).reshape(flat.shape)
 
