@@ -62,31 +62,26 @@ def _by_element(function: Callable[[float], float], values: np.ndarray) -> np.nd
     flat = np.asarray(values, dtype=float)
     listed = flat.ravel().tolist()
     try:
-        return np.fromiter(map(function, listed), dtype=float,
-                           count=flat.size).reshape(flat.shape)
+        mapped = np.fromiter(map(function, listed), dtype=float, count=flat.size)
     except (ValueError, OverflowError):  # log1p(-1), or exp past the largest float
-        edges = _AT_EDGES.get(function)
-        if edges is None:
-            raise
-        return np.fromiter(map(edges, listed), dtype=float,
-                           count=flat.size).reshape(flat.shape)
+        mapped = np.fromiter((_at_edges(function, value) for value in listed), dtype=float,
+                             count=flat.size)
+    return mapped.reshape(flat.shape)
 
 
-def _with_numpy_at_edges(function: Callable[[float], float],
-                         numpy_function: np.ufunc) -> Callable[[float], float]:
-    """``function``, but numpy's limit (-inf, inf) where `math` raises: the draw at a
+_NUMPY_TWINS = {math.log1p: np.log1p, math.exp: np.exp}
+
+
+def _at_edges(function: Callable[[float], float], value: float) -> float:
+    """``function(value)``, but numpy's limit (-inf, inf) where `math` raises: the draw at a
     uniform of exactly 1, or beyond the largest float, as numpy gives it on every machine."""
-    def at_edges(value: float) -> float:
-        try:
-            return function(value)
-        except (ValueError, OverflowError):
-            with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-                return float(numpy_function(value))
-    return at_edges
-
-
-_AT_EDGES = {math.log1p: _with_numpy_at_edges(math.log1p, np.log1p),
-             math.exp: _with_numpy_at_edges(math.exp, np.exp)}
+    try:
+        return function(value)
+    except (ValueError, OverflowError):
+        if function not in _NUMPY_TWINS:
+            raise
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            return float(_NUMPY_TWINS[function](value))
 
 
 def _point_masses(values: Sequence[float]) -> Frozen:
