@@ -65,9 +65,7 @@ def test_the_baseline_option_is_the_file_validated_again_without_its_options(
     country loads 3,321 centres): it must equal that second validation, field for field."""
     document = read_yaml_file(path)
     loaded = scenario_from_document(document, str(path))
-    again = validate_document({key: value for key, value in document.items()
-                               if key != "options"}, str(path), "options.baseline")
-    assert loaded.options["baseline"] == again
+    assert loaded.options["baseline"] == _validated_again(document, str(path))
     assert loaded.options["baseline"].options == {"baseline": {}}
 
 
@@ -77,6 +75,10 @@ def test_the_baseline_option_is_the_file_validated_again_without_its_options(
 def test_the_baseline_option_of_any_valid_file_is_its_second_validation(
         document: dict) -> None:
     loaded = scenario_from_document(document, "drawn.yaml")
-    again = validate_document({key: value for key, value in document.items()
-                               if key != "options"}, "drawn.yaml", "options.baseline")
-    assert loaded.options["baseline"] == again
+    assert loaded.options["baseline"] == _validated_again(document, "drawn.yaml")
+
+
+def _validated_again(document: dict, source: str) -> Scenario:
+    """The file without its options, through the schema and the cross-field checks again."""
+    return validate_document({key: value for key, value in document.items()
+                              if key != "options"}, source, "options.baseline")
