@@ -21,7 +21,8 @@ import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 INDEX = "index"
 PLAN = "plan.json"
@@ -67,12 +68,12 @@ def check_same_run(earlier: dict, plan: dict, what: str) -> None:
                           "start again")
 
 
-def write_part(frame: pd.DataFrame, staging: Path, table: str, name: str) -> Checksums:
+def write_part(rows: pa.Table, staging: Path, table: str, name: str) -> Checksums:
     """Write one unit's table as ``table/name.parquet``; its checksum, for the index entry."""
     folder = staging / table
     folder.mkdir(parents=True, exist_ok=True)
     temporary = folder / f".{name}.tmp"  # hidden: Parquet readers skip it
-    frame.to_parquet(temporary, index=False)
+    pq.write_table(rows, temporary)
     checksum = _checksum(temporary)
     relative = _part(name, table)
     os.replace(temporary, staging / relative)

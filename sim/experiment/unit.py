@@ -2,8 +2,9 @@
 in-memory experiment) or write them to the staging folder of a streamed one.
 
 Either way the same function measures it, so a streamed run and an in-memory one give the
-same numbers. A table is made a DataFrame once per part: one unit's in memory, all the units'
-of a batch when written (pandas' cost per DataFrame outweighs a small centre's run).
+same numbers. In memory a unit's tables are DataFrames; a batch's parts are written from Arrow
+tables of the same types and values, made without a DataFrame (pandas' cost per DataFrame
+outweighs writing a small centre's part).
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from sim.analysis.columns import Columns, row_count, tidy_frame
+from sim.analysis.columns import Columns, arrow_table, row_count, tidy_frame
 from sim.analysis.daily_frames import daily_columns, dossiers_columns
 from sim.analysis.frames import intervals_columns, visits_columns
 from sim.analysis.metrics import run_metrics
@@ -48,23 +50,25 @@ class Written:
 
 def measure_unit(unit: Unit) -> Measured:
     """Simulate the unit and measure it: every metric, and the tables it keeps."""
-    rows, tables = _measure(unit)
+    metrics, tables = _measure(unit)
+    rows = [{**unit.ids, "seed": unit.seed, "metric": name, "value": value}
+            for name, value in metrics.items()]
     return Measured(rows, {name: with_ids(tidy_frame([columns]), unit.ids)
                            for name, columns in tables.items()})
 
 
-def _measure(unit: Unit) -> tuple[list[dict], dict[str, Columns]]:
-    """The unit's metric rows (with ids) and its tables' columns (without ids)."""
+def _measure(unit: Unit) -> tuple[dict[str, float], dict[str, Columns]]:
+    """The unit's metrics and its tables' columns (without ids)."""
     record = simulate(unit.scenario, unit.seed)
-    rows = [{**unit.ids, "seed": unit.seed, "metric": name, "value": value}
-            for name, value in run_metrics(record, unit.scenario).items()]
-    return rows, {name: FRAMES[name](record, unit.scenario) for name in unit.tables}
+    return (run_metrics(record, unit.scenario),
+            {name: FRAMES[name](record, unit.scenario) for name in unit.tables})
 
 
 def write_batch(batch: Batch, staging: str) -> Written:
     """Measure the batch's units and write one part per table for all of them (their rows in
     replication order, the ids put in once for the whole part), then the batch's index
-    entry, which marks it done."""
+    entry, which marks it done. The parts are Arrow tables of the very types and values
+    pandas would write of the in-memory run's DataFrames, made without them."""
     measured = [_measure(unit) for unit in batch.units]
     folder = Path(staging)
     parts = {}
@@ -72,14 +76,26 @@ def write_batch(batch: Batch, staging: str) -> Written:
         kept = [(unit, tables[table]) for unit, (_, tables) in zip(batch.units, measured,
                                                                     strict=True)
                 if table in tables]
-        frame = tidy_frame([columns for _, columns in kept])
-        ids = {**kept[0][0].ids, "replication": np.repeat(
-            [unit.replication for unit, _ in kept], [row_count(columns) for _, columns in kept])}
-        parts.update(write_part(with_ids(frame, ids), folder, table, batch.name))
-    rows = pd.DataFrame([row for unit_rows, _ in measured for row in unit_rows])
-    parts.update(write_part(rows, folder, METRICS, batch.name))
+        parts.update(write_part(_with_replications(kept), folder, table, batch.name))
+    metrics = [(unit, _metric_columns(unit, unit_metrics))
+               for unit, (unit_metrics, _) in zip(batch.units, measured, strict=True)]
+    parts.update(write_part(_with_replications(metrics), folder, METRICS, batch.name))
     write_entry(folder, batch.name, parts)
     return Written(batch.name)
+
+
+def _with_replications(kept: list[tuple[Unit, Columns]]) -> pa.Table:
+    """The units' columns end to end as one table, each row with its unit's ids."""
+    ids = {**kept[0][0].ids, "replication": np.repeat(
+        [unit.replication for unit, _ in kept], [row_count(columns) for _, columns in kept])}
+    return arrow_table([columns for _, columns in kept], ids)
+
+
+def _metric_columns(unit: Unit, metrics: dict[str, float]) -> Columns:
+    """A unit's metric rows as columns: its seed, each metric's name and value."""
+    return {"seed": np.full(len(metrics), unit.seed, dtype=np.int64),
+            "metric": np.array(list(metrics), dtype=object),
+            "value": np.fromiter(metrics.values(), dtype=float, count=len(metrics))}
 
 
 def with_ids(frame: pd.DataFrame, ids: dict[str, object]) -> pd.DataFrame:
