@@ -17,6 +17,7 @@ BENCHMARKS: list[tuple[str, list[str], list[str]]] = [
     ("benchmarks.mmc", ["--citizens", "100000", "--repeats", "3"],
      ["--citizens", "10000", "--repeats", "2"]),
     ("benchmarks.province", [], ["--quick"]),
+    ("benchmarks.ladder", [], ["--quick"]),
     ("benchmarks.country", ["--centres", "332", "--no-scaling"], ["--quick"]),
     ("benchmarks.calibrate", [], ["--days", "20", "--per-day", "140"]),
     ("benchmarks.headcount", [], ["--quick"]),
