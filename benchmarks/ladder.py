@@ -15,8 +15,9 @@ step's cost is what a province run's worker pays for one centre: `write_batch` o
 replications (simulate, metrics, tables, Parquet parts), in CPU microseconds per citizen (the
 'arrived' metric), the median over batches. Beside it, the M/M/c yardstick of
 `benchmarks.province` (one `sim run` replication of 60,000 citizens) and each step's ratio
-to it. The first step tells what the size of a commune's run costs by itself, before any
-richness: the aim of 2x is measured against a run a hundred times longer.
+to it, and to the first step. The first step tells what the size of a commune's run costs by
+itself, before any richness (the aim of 2x is measured against a run a hundred times longer);
+the ratio to it, what the richness costs at the same size and on the same path.
 """
 
 from __future__ import annotations
@@ -108,11 +109,14 @@ def main(argv: list[str] | None = None) -> None:
           f"replications, median of {batches} batches ==")
     print(f"yardstick: one `sim run` replication of an M/M/c queue, {yardstick:.1f} us of CPU "
           f"per citizen (aim: each commune within {RICH_AIM:g}x)")
-    print(f"{'step':48} {'us/citizen':>10} {'x M/M/c':>8}")
+    print(f"{'step':48} {'us/citizen':>10} {'x M/M/c':>8} {'x step 1':>9}")
+    first = None
     with tempfile.TemporaryDirectory(prefix="sim-bench-ladder-") as folder:
-        for label, document in steps():
-            cost = cost_per_citizen(document, replications, batches, Path(folder) / label[:8])
-            print(f"{label:48} {cost:10.1f} {cost / yardstick:8.2f}", flush=True)
+        for number, (label, document) in enumerate(steps()):
+            cost = cost_per_citizen(document, replications, batches, Path(folder) / str(number))
+            first = first or cost
+            print(f"{label:48} {cost:10.1f} {cost / yardstick:8.2f} {cost / first:9.2f}",
+                  flush=True)
 
 
 if __name__ == "__main__":
