@@ -14,7 +14,7 @@ country, the figures are also scaled to the country (linearly in centres, from t
 units per second), and said to be scaled.
 
 The country is written the way a planner gets one: `init_country` from the vietnamadminunits
-data, every kind of unit taking the commune template of benchmarks/province.py (22 working
+data, every kind of unit taking the commune template of benchmarks/commune.py (22 working
 days), then `load_country`. The machine may be shared: CPU seconds and the share of the CPUs
 other processes took are printed beside every wall time.
 """
@@ -29,9 +29,8 @@ from pathlib import Path
 
 import yaml
 
-from benchmarks.province import (
-    SEED,
-    TEMPLATE,
+from benchmarks.commune import SEED, TEMPLATE, subset
+from benchmarks.measuring import (
     PssSampler,
     RunTiming,
     cpu_seconds,
@@ -39,7 +38,6 @@ from benchmarks.province import (
     others_share,
     percent,
     scratch,
-    subset,
     timed_run,
 )
 from sim.decide.allocate import greedy_one_at_a_time

@@ -6,7 +6,7 @@ Run from the repository root:
     .venv/bin/python -m benchmarks.ladder             # 10 replications a step, 5 batches
     .venv/bin/python -m benchmarks.ladder --quick     # 3 replications, 2 batches: checks the script
 
-Each step is a scenario of the commune's calendar and demand (`benchmarks.province.TEMPLATE`,
+Each step is a scenario of the commune's calendar and demand (`benchmarks.commune.TEMPLATE`,
 28 visitors a day, 22 working days), each adding one part of the model to the step before: one
 desk with exponential service and nothing else (an M/M/c queue open in the commune's hours);
 then the commune's procedures and desks; incomplete dossiers with returns; patience; guidance;
@@ -32,7 +32,9 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from benchmarks.province import RICH_AIM, SEED, TEMPLATE, mmc_cpu_per_citizen
+from benchmarks.commune import SEED, TEMPLATE
+from benchmarks.measuring import mmc_cpu_per_citizen
+from benchmarks.province import RICH_AIM
 from sim.experiment.plan import METRICS, Batch, Unit, kept_tables, unit_seed
 from sim.experiment.store import part_path
 from sim.experiment.unit import write_batch

@@ -11,8 +11,8 @@ replications) on 2 cores in under 2 minutes and under 2 GB. They live here, prin
 in timed unit tests, which fail at random on shared machines.
 
 The province file is written the way a planner gets one: `init_province` from the
-vietnamadminunits data (demand from its proxy) over a commune-centre template written by this
-script, then `load_province`. The month is timed first, in a fresh process, so its peak memory
+vietnamadminunits data (demand from its proxy) over the commune-centre template of
+`benchmarks.commune`, then `load_province`. The month is timed first, in a fresh process, so its peak memory
 is not inflated by the scaling runs or the profile that follow.
 """
 
@@ -26,94 +26,37 @@ import os
 import pickle
 import pstats
 import resource
-import shutil
 import statistics
-import sys
-import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
-from benchmarks.mmc import make_queue, mmc_document, sim_run_replication
+from benchmarks.commune import OPTION, SEED, subset, write_province
+from benchmarks.measuring import (
+    PssSampler,
+    cpu_seconds,
+    maxrss_mb,
+    mmc_cpu_per_citizen,
+    others_share,
+    percent,
+    scratch,
+    timed_run,
+)
 from sim.analysis.columns import tidy_frame
 from sim.analysis.metrics import run_metrics
-from sim.experiment.executors import Execution
 from sim.experiment.plan import VISITS_MODES, Batch, Unit, kept_tables, unit_seed
 from sim.experiment.unit import FRAMES, write_batch
 from sim.model.centre import simulate
-from sim.output.province_run import run_province
-from sim.scenario.load import scenario_from_document
-from sim.scenario.province.init import init_province
 from sim.scenario.province.load import ProvinceSet, load_province
 
 AIM_SECONDS = 120.0
 RICH_AIM = 2.0  # the rich model's CPU per citizen, all in, against an M/M/c sim run replication
 AIM_MB = 2000.0  # "2 GB", read as decimal megabytes: the stricter reading of the two
-MB = 1e6
 CONTENDED = 0.1  # above this share of the CPUs busy with other work, say the times are inflated
-SEED = 20250701
-OPTION = "baseline"  # the template has no options, so units = centres x replications
-
-# A commune centre of the size most of a province's centres are: three old communes merged, two
-# general counters and a civil-status counter, two officials on dossiers, land dossiers handed
-# over from the abolished district. Values follow scenarios/centres/rural_merged_commune.yaml,
-# simplified; arrivals.per_day is replaced per centre by init's proxy (8-99 a day in Thanh Hóa).
-TEMPLATE: dict[str, Any] = {
-    "name": "Benchmark commune centre",
-    "description": "A mid-size merged rural commune; one month from the reform's first day.",
-    "calendar": {
-        "start": "2025-07-01", "working_days": 22, "weekdays": ["mon", "tue", "wed", "thu", "fri"],
-        "sessions": ["07:30-11:30", "13:30-17:00"], "cutoff": "15:00",
-    },
-    "arrivals": {
-        "per_day": 28,
-        "profile": {"07:00": 0.5, "07:30": 1.6, "09:30": 1.3, "10:30": 0.8, "11:30": 0.0,
-                    "13:30": 0.9, "15:00": 0.5, "16:30": 0.2, "17:00": 0.0},
-        "weekday_factor": {"mon": 1.1},
-        "surges": [{"from": "2025-07-07", "to": "2025-07-18", "factor": 1.3}],
-    },
-    "procedures": [
-        {"id": "certification", "name": "Chứng thực bản sao từ bản chính", "share": 0.6,
-         "desk": "general", "service": {"dist": "gamma", "mean": 10, "cv": 0.5},
-         "incomplete": 0.05},
-        {"id": "civil_status", "name": "Đăng ký khai sinh, khai tử, kết hôn", "share": 0.15,
-         "desk": "civil_status", "service": {"dist": "gamma", "mean": 12, "cv": 0.6},
-         "guidance": 0.3, "incomplete": 0.15,
-         "back_office": {"hours": {"dist": "lognormal", "mean": 0.2, "cv": 0.5}},
-         "deadline": {"working_days": 0}, "online_share": 0.2},
-        {"id": "land_transfer", "name": "Đăng ký biến động đất đai", "share": 0.1,
-         "desk": "general", "service": {"dist": "lognormal", "mean": 20, "cv": 0.6},
-         "guidance": 0.3, "incomplete": 0.25,
-         "back_office": {"hours": {"dist": "lognormal", "mean": 0.6, "cv": 0.6},
-                         "handoff": "registry"},
-         "deadline": {"working_days": 8}, "online_share": 0.1},
-        {"id": "social_protection", "name": "Trợ cấp xã hội, bảo trợ xã hội", "share": 0.15,
-         "desk": "general", "service": {"dist": "triangular", "low": 5, "mode": 10, "high": 20},
-         "incomplete": 0.1},
-    ],
-    "desks": {"general": {"counters": 2}, "civil_status": {"counters": 1}},
-    "guidance": {"staff": 1, "service": {"dist": "exponential", "mean": 8}},
-    "back_office": {
-        "staff": 2, "hours_per_day": 6, "order": "earliest_deadline",
-        "handoffs": {"registry": {"delay_days": {"dist": "triangular", "low": 2, "mode": 4,
-                                                 "high": 9}}},
-    },
-    "backlog": [{"procedure": "land_transfer", "count": 30, "spread_days": 5,
-                 "days_left": {"dist": "uniform", "low": -1, "high": 8}}],
-    "patience": {"dist": "gamma", "mean": 180, "cv": 0.5},
-    "return_probability": 0.7,
-    "max_trips": 3,
-    "at_closing": "send_home",
-    "targets": {"wait_p90": 40, "on_time_share": 0.9},  # so the ranking and map are made too
-}
-
 
 @dataclass(frozen=True)
 class Plan:
@@ -134,155 +77,11 @@ class Plan:
 # --- set-up -----------------------------------------------------------------------------------
 
 
-def write_province(name: str, folder: Path) -> Path:
-    """The template and the province file, written as `sim province init` writes them."""
-    template = folder / "centre_template.yaml"
-    template.write_text(yaml.safe_dump(TEMPLATE, allow_unicode=True, sort_keys=False),
-                        encoding="utf-8")
-    return init_province(name, template, None, folder / "province.yaml")
-
-
-def subset(province: ProvinceSet, count: int | None) -> ProvinceSet:
-    """``count`` centres spread evenly through the file, so small runs keep the demand mix."""
-    centres = province.centres
-    if count is None or count >= len(centres):
-        return province
-    chosen = [centres[i * len(centres) // count] for i in range(count)]
-    return ProvinceSet(province.source, province.province.model_copy(update={"centres": chosen}),
-                       {c.id: province.scenarios[c.id] for c in chosen})
 
 
 # --- measuring --------------------------------------------------------------------------------
 
 
-def maxrss_mb(who: int) -> float:
-    """Peak resident set of RUSAGE_SELF, or of the largest waited-for child (RUSAGE_CHILDREN)."""
-    peak = resource.getrusage(who).ru_maxrss
-    return peak / MB if sys.platform == "darwin" else peak * 1024 / MB  # bytes vs KiB
-
-
-def cpu_seconds(who: int) -> float:
-    usage = resource.getrusage(who)
-    return usage.ru_utime + usage.ru_stime
-
-
-class PssSampler:
-    """Peak of the summed PSS of this process and its descendants, sampled in a thread.
-
-    Why: getrusage gives each process's own peak, never the processes' peak together, and RSS
-    counts a page shared after fork once per process. PSS splits shared pages between their
-    sharers, so the sum is what the run occupies. Linux only (`peak_mb` stays None elsewhere);
-    a spike shorter than the interval can be missed.
-    """
-
-    def __init__(self, interval: float = 1.0) -> None:
-        self.interval = interval
-        self.peak_mb: float | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> PssSampler:
-        if Path("/proc/self/smaps_rollup").is_file():
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join()
-
-    def _run(self) -> None:
-        while True:
-            total = sum(_pss_kib(pid) for pid in _family(os.getpid())) * 1024 / MB
-            self.peak_mb = max(self.peak_mb or 0.0, total)
-            if self._stop.wait(self.interval):
-                return
-
-
-def _family(root: int) -> list[int]:
-    """``root`` and every process descended from it, from the parent ids in /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                stat = Path(entry.path, "stat").read_text()
-            except OSError:  # ended meanwhile
-                continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])  # after the (command name)
-            children.setdefault(parent, []).append(int(entry.name))
-    family, frontier = [root], [root]
-    while frontier:
-        frontier = [child for pid in frontier for child in children.get(pid, [])]
-        family += frontier
-    return family
-
-
-def _pss_kib(pid: int) -> int:
-    try:
-        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
-    except OSError:
-        return 0
-    return next((int(line.split()[1]) for line in text.splitlines()
-                 if line.startswith("Pss:")), 0)
-
-
-@dataclass
-class RunTiming:
-    """One run_province call: wall time, when units finished, and what it simulated."""
-
-    units: int
-    seconds: float
-    citizens: int
-    first_unit: float  # seconds from the call to the first unit's result
-    last_unit: float  # ... to the last unit's result; the rest is the summaries and the map
-    out_mb: float
-    cpu: float  # CPU seconds of this process and its reaped workers: contention does not add
-    others: float | None  # CPU seconds the rest of the machine used meanwhile
-
-
-def timed_run(province: ProvinceSet, replications: int, jobs: int, visits: str,
-              out: Path, scheduler: str | None = None) -> RunTiming:
-    """run_province with its clock, unit by unit; the results folder is removed afterwards."""
-    done: list[float] = []
-    cpu_before = cpu_seconds(resource.RUSAGE_SELF) + cpu_seconds(resource.RUSAGE_CHILDREN)
-    busy_before = machine_busy()
-    started = time.perf_counter()
-    folder = run_province(province, replications, SEED, out,
-                          execution=Execution(jobs=jobs, scheduler=scheduler),
-                          visits=visits,
-                          on_unit_done=lambda: done.append(time.perf_counter())).folder
-    seconds = time.perf_counter() - started
-    cpu = cpu_seconds(resource.RUSAGE_SELF) + cpu_seconds(resource.RUSAGE_CHILDREN) - cpu_before
-    busy_after = machine_busy()
-    others = (None if busy_before is None or busy_after is None
-              else busy_after - busy_before - cpu)
-    # By chunks of two columns: a country's replications.csv read whole would be this
-    # process's peak memory, and the sampler would count it against the run.
-    citizens = int(sum(rows.loc[rows["metric"] == "arrived", "value"].sum()
-                       for rows in pd.read_csv(folder / "replications.csv",
-                                               usecols=["metric", "value"], chunksize=500_000)))
-    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-    shutil.rmtree(folder)
-    return RunTiming(len(done), seconds, citizens, done[0] - started, done[-1] - started,
-                     size / MB, cpu, others)
-
-
-def machine_busy() -> float | None:
-    """CPU seconds the whole machine has been busy (or stolen by the hypervisor); Linux only."""
-    try:
-        ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
-    except OSError:
-        return None
-    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # less idle, iowait
-
-
-def others_share(others: float | None, seconds: float) -> float | None:
-    """What other processes took of the machine while we ran: they slow runs and speed-ups."""
-    return None if others is None else max(0.0, others) / (seconds * (os.cpu_count() or 1))
-
-
-def percent(share: float | None) -> str:
-    return "n/a" if share is None else f"{share:.0%}"
 
 
 # --- the month --------------------------------------------------------------------------------
@@ -355,19 +154,6 @@ def month(plan: Plan, province_file: Path, work: Path) -> None:
               "an idle machine's; the CPU seconds above do not, rerun when the machine is idle")
 
 
-def mmc_cpu_per_citizen(citizens: int = 60_000, repeats: int = 3) -> float:
-    """CPU microseconds per citizen of one `sim run` replication (simulate, metrics, frames)
-    of the M/M/c queue of benchmarks.mmc, the median of a few repeats: the yardstick of the
-    rich model's cost per citizen."""
-    queue = make_queue(citizens, 4, 0.8)
-    scenario = scenario_from_document(mmc_document(queue), "mmc.yaml",
-                                      options=["baseline"]).baseline
-    costs = []
-    for repeat in range(repeats):
-        started = time.process_time()
-        metrics, _ = sim_run_replication(scenario, SEED + repeat)
-        costs.append((time.process_time() - started) / metrics["arrived"] * 1e6)
-    return statistics.median(costs)
 
 
 def memory_verdict(bound: float, label: str, sampled: float | None) -> str:
@@ -486,10 +272,6 @@ def profile_units(plan: Plan, province: ProvinceSet, work: Path) -> None:
 # --- main -------------------------------------------------------------------------------------
 
 
-@contextmanager
-def scratch() -> Iterator[Path]:
-    with tempfile.TemporaryDirectory(prefix="sim-bench-province-") as folder:
-        yield Path(folder)
 
 
 def centre_counts(text: str) -> tuple[int | None, ...]:
