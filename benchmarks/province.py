@@ -12,8 +12,8 @@ in timed unit tests, which fail at random on shared machines.
 
 The province file is written the way a planner gets one: `init_province` from the
 vietnamadminunits data (demand from its proxy) over the commune-centre template of
-`benchmarks.commune`, then `load_province`. The month is timed first, in a fresh process, so its peak memory
-is not inflated by the scaling runs or the profile that follow.
+`benchmarks.commune`, then `load_province`. The month is timed first, in a fresh process, so
+its peak memory is not inflated by the scaling runs or the profile that follow.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+import pyarrow.parquet as pq
 
 from benchmarks.commune import OPTION, SEED, subset, write_province
 from benchmarks.measuring import (
@@ -46,7 +46,7 @@ from benchmarks.measuring import (
     scratch,
     timed_run,
 )
-from sim.analysis.columns import tidy_frame
+from sim.analysis.columns import arrow_table
 from sim.analysis.metrics import run_metrics
 from sim.experiment.plan import VISITS_MODES, Batch, Unit, kept_tables, unit_seed
 from sim.experiment.unit import FRAMES, write_batch
@@ -238,8 +238,8 @@ def profile_units(plan: Plan, province: ProvinceSet, work: Path) -> None:
     total = cumulative.get(_code_key(write_batch), 0.0)
     phases = {"simulate": _code_key(simulate), "run_metrics": _code_key(run_metrics),
               **{f"frame {name}": _code_key(build) for name, build in FRAMES.items()},
-              "frames as DataFrames (tidy_frame)": _code_key(tidy_frame),
-              "parquet writing (to_parquet)": _code_key(pd.DataFrame.to_parquet)}
+              "tables as Arrow (arrow_table)": _code_key(arrow_table),
+              "parquet writing (write_table)": _code_key(pq.write_table)}
 
     blob = pickle.dumps(batch(work / "x"))
     started = time.perf_counter()
@@ -270,8 +270,6 @@ def profile_units(plan: Plan, province: ProvinceSet, work: Path) -> None:
 
 
 # --- main -------------------------------------------------------------------------------------
-
-
 
 
 def centre_counts(text: str) -> tuple[int | None, ...]:
