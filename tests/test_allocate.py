@@ -160,6 +160,11 @@ def test_sim_allocate_writes_the_table_the_files_the_map_and_the_province_page(
     page = (results / "report.html").read_text(encoding="utf-8")
     assert "Nơi cán bộ tăng cường giúp nhiều nhất" in page, "the page in its own language (vi)"
     assert page.count("Phường Hai (102)") >= (steps["centre"] == "102").sum()
+    counters = (steps["where"] == "general").sum()
+    assert counters, "the busy test province's people go to its counters"
+    assert out.output.count("General counters: one more counter") == counters
+    assert page.count("Quầy tiếp nhận chung: thêm một quầy") == counters
+    assert "general:" not in out.output and "general:" not in page, "words, not the desk's id"
 
 
 def test_sim_allocate_of_a_broken_file_names_it(tmp_path: Path) -> None:

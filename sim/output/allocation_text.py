@@ -39,11 +39,18 @@ def gain_unit(t: Translator, objective: str) -> str:
     return t.gettext(GAIN_UNITS[objective])
 
 
-def where_text(t: Translator, where: str) -> str:
-    """Where the person works, in words: the back office, or a counter of a named desk."""
+def desk_column(lang: str) -> str:
+    """The column of allocation.csv that names each step's desk in ``lang``."""
+    return f"desk_{lang}"
+
+
+def where_text(t: Translator, where: str, desk: str | float | None) -> str:
+    """Where the person works, in words: the back office, or one more counter at a desk called
+    by its name (by its id in an allocation written before desks were named)."""
     if where == BACK_OFFICE:
         return t.gettext("back office")
-    return t.gettext("a counter at desk {desk}").format(desk=where)
+    named = desk if isinstance(desk, str) and desk else where
+    return t.gettext("{desk}: one more counter").format(desk=named)
 
 
 def crosses_zero(low: float, high: float) -> bool:
@@ -55,12 +62,13 @@ def allocation_rows(steps: pd.DataFrame, lang: str) -> list[dict[str, object]]:
     """The rows of the allocation table as a page shows them, numbers written the language's
     way; `doubtful` marks a gain whose interval holds 0."""
     t = translator(lang)
+    desks = steps[desk_column(lang)] if desk_column(lang) in steps else [None] * len(steps)
     return [{"step": int(row.step), "centre": str(row.centre), "name": str(row.name),
-             "where": where_text(t, str(row.where)), "gain": t.number(row.gain, 1),
+             "where": where_text(t, str(row.where), desk), "gain": t.number(row.gain, 1),
              "interval": f"{t.number(row.gain_ci_low, 1)} – {t.number(row.gain_ci_high, 1)}",
              "cumulative": t.number(row.cumulative_gain, 1),
              "doubtful": crosses_zero(row.gain_ci_low, row.gain_ci_high)}
-            for row in steps.itertuples()]
+            for row, desk in zip(steps.itertuples(), desks, strict=True)]
 
 
 def allocation_words(steps: pd.DataFrame, objective: str, lang: str) -> dict[str, str]:
