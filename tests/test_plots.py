@@ -29,6 +29,7 @@ from sim.output.figures.style import save_figure
 from sim.output.figures.text import figure_text
 from sim.output.figures.waits import waits, waits_by_time_of_day
 from sim.output.plots import ResultPlots
+from sim.output.province_map import province_map
 from sim.output.translations import LANGUAGES
 
 TINY = Path(__file__).parent / "fixtures" / "tiny.yaml"
@@ -336,3 +337,22 @@ def test_same_figure_same_svg(tiny: Results, tmp_path: Path) -> None:
     first = save_figure(waits(tiny), tmp_path / "a.svg").read_bytes()
     second = save_figure(waits(tiny), tmp_path / "b.svg").read_bytes()
     assert first == second
+
+
+def test_the_province_map_greys_centres_not_shown_to_meet_every_target() -> None:
+    """Green means every target met: a centre that misses none clearly but has a target whose
+    interval crosses it is grey, and the colours step by whole targets."""
+    ranking = pd.DataFrame({
+        "option": ["baseline"] * 4, "centre": ["1", "2", "3", "4"],
+        "name": ["Xã A", "Xã B", "Xã C", "Xã D"], "latitude": [21.0, 21.1, 21.2, 21.3],
+        "longitude": [105.0, 105.1, 105.2, 105.3], "missed": [0, 0, 1, 3],
+        "unclear": [0, 2, 1, 0], "rank": [4, 3, 2, 1]})
+    figure = province_map(ranking, "Tỉnh", lang="vi")
+    axes = figure.axes[0]
+    coloured, grey = axes.collections
+    assert coloured.get_array().tolist() == [0, 1, 3], "centres 1, 3 and 4 by targets missed"
+    assert len(grey.get_offsets()) == 1 and tuple(grey.get_offsets()[0]) == (105.1, 21.1)
+    assert [t.get_text() for t in axes.get_legend().get_texts()] == [
+        "không chỉ tiêu nào chưa đạt rõ ràng, nhưng chưa chắc đạt tất cả (độ tin cậy 95%)"]
+    assert figure.axes[1].get_yticks().tolist() == [0, 1, 2, 3], "whole targets on the bar"
+    assert sorted(t.get_text() for t in axes.texts) == ["Xã C", "Xã D"], "those that miss"

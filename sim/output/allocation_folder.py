@@ -24,7 +24,7 @@ from sim.output.folder import write_files
 from sim.output.json_file import write_json
 from sim.output.manifest import PROVINCE, package_versions
 from sim.output.names import Names
-from sim.output.province_map import centres_map
+from sim.output.province_map import STAFF_COLOURS, centres_map
 from sim.output.province_page import ALLOCATION, STEPS, write_province_page
 from sim.output.results_io import folder_kind_or_none
 from sim.output.translations import LANGUAGES
@@ -72,7 +72,7 @@ def allocation_map(centres: pd.DataFrame, name: str, lang: str = "en") -> Figure
     text = figure_text(lang)
     with styled():
         return centres_map(centres, "people", text["allocation.title"].format(name=name),
-                           text["allocation.colour"], lang)
+                           text["allocation.colour"], lang, colours=STAFF_COLOURS)
 
 
 def default_folder(results: Path, stem: str) -> Path:

@@ -6,12 +6,18 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
+from matplotlib.colors import BoundaryNorm
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from sim.output.figures.style import DPI, save_figure, styled
 from sim.output.figures.text import figure_text
 from sim.output.names import option_name
 from sim.scenario.schema import Scenario
+
+TARGETS_COLOURS = "RdYlGn_r"  # targets missed: green none, red many
+STAFF_COLOURS = "Blues"  # people placed: pale none, dark many; no red, nothing is wrong
 
 
 def province_map(ranking: pd.DataFrame, name: str, option: str | None = None,
@@ -21,7 +27,7 @@ def province_map(ranking: pd.DataFrame, name: str, option: str | None = None,
 
     >>> ranking = pd.DataFrame({"option": ["baseline"] * 2, "centre": ["1", "2"],
     ...     "name": ["Xã A", "Xã B"], "latitude": [19.8, 20.0], "longitude": [105.7, 105.9],
-    ...     "missed": [0, 2], "rank": [2, 1]})
+    ...     "missed": [0, 2], "unclear": [1, 0], "rank": [2, 1]})
     >>> len(province_map(ranking, "Tỉnh").axes)
     2
     """
@@ -31,35 +37,54 @@ def province_map(ranking: pd.DataFrame, name: str, option: str | None = None,
 
 
 def _draw_map(ranking: pd.DataFrame, name: str, option: str, lang: str, label: str) -> Figure:
-    """The map of one option; the five centres that miss most are named on it."""
+    """The map of one option; the five centres that miss most are named on it, and those that
+    miss none clearly but are not shown to meet every target are grey, not green."""
     text = figure_text(lang)
     centres = (ranking[ranking["option"] == option].drop_duplicates("centre")
                .dropna(subset=["latitude", "longitude"]))
     named = centres[centres["missed"] > 0].nsmallest(5, "rank")
+    unclear = (centres["missed"] == 0) & (centres["unclear"] > 0)
     return centres_map(centres, "missed", text["map.title"].format(name=name, option=label),
-                       text["map.colour"], lang, named)
+                       text["map.colour"], lang, named, TARGETS_COLOURS,
+                       (unclear, text["map.unclear"]))
 
 
 def centres_map(centres: pd.DataFrame, column: str, title: str, colour: str,
-                lang: str = "en", named: pd.DataFrame | None = None) -> Figure:
-    """Centres (name, latitude, longitude) at their coordinates coloured by `column` from 0;
-    those of `named` (by default the five with the largest values) are named. Shared by the
-    province and allocation maps."""
+                lang: str = "en", named: pd.DataFrame | None = None,
+                colours: str = TARGETS_COLOURS,
+                apart: tuple[pd.Series, str] | None = None) -> Figure:
+    """Centres (name, latitude, longitude) at their coordinates coloured by the whole number
+    in `column`, one colour per value from 0; those of `named` (by default the five with the
+    largest values above 0) are named. `apart`, a mask and its legend's words, draws some
+    centres grey instead. Shared by the province and allocation maps."""
     text = figure_text(lang)
+    if apart is not None:
+        centres = centres.assign(_apart=apart[0])
     centres = centres.dropna(subset=["latitude", "longitude"])
-    if named is not None:
-        named = named.dropna(subset=["latitude", "longitude"])
+    if named is None:
+        named = centres[centres[column] > 0].nlargest(5, column)
+    named = named.dropna(subset=["latitude", "longitude"])
     figure = Figure(figsize=(7, 7), dpi=DPI, layout="constrained")
     axes = figure.add_subplot()
-    values = centres[column].to_numpy(dtype=float)
-    top = max(float(np.nanmax(values)) if len(values) else 0.0, 1e-9)
     size = 60 if len(centres) <= 400 else 12  # a country's thousands of centres stay apart
-    points = axes.scatter(centres["longitude"], centres["latitude"], c=values, cmap="RdYlGn_r",
-                          vmin=0, vmax=top, s=size, edgecolors="0.2", linewidths=0.5)
-    for row in (named if named is not None else centres.nlargest(5, column)).itertuples():
+    grey = centres["_apart"].to_numpy(dtype=bool) if apart is not None else np.zeros(
+        len(centres), dtype=bool)
+    values = centres[column].to_numpy(dtype=float)
+    top = int(np.nanmax(values)) if len(values) else 0
+    palette = colormaps[colours].resampled(top + 1)
+    norm = BoundaryNorm(np.arange(-0.5, top + 1.5), palette.N)  # one colour per whole number
+    shown = centres[~grey]
+    points = axes.scatter(shown["longitude"], shown["latitude"], c=values[~grey],
+                          cmap=palette, norm=norm, s=size, edgecolors="0.2", linewidths=0.5)
+    if grey.any():
+        axes.scatter(centres.loc[grey, "longitude"], centres.loc[grey, "latitude"],
+                     color="0.75", s=size, edgecolors="0.2", linewidths=0.5, label=apart[1])
+        axes.legend(loc="best", fontsize=8)
+    for row in named.itertuples():
         axes.annotate(str(row.name), (row.longitude, row.latitude), xytext=(4, 4),
                       textcoords="offset points", fontsize=8)
-    figure.colorbar(points, ax=axes, label=colour, shrink=0.8)
+    bar = figure.colorbar(points, ax=axes, label=colour, shrink=0.8)
+    bar.set_ticks([t for t in MaxNLocator(integer=True).tick_values(0, top) if 0 <= t <= top])
     axes.set_title(title, loc="left", fontsize=11)
     axes.set_xlabel(text["map.x"])
     axes.set_ylabel(text["map.y"])

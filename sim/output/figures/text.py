@@ -62,7 +62,8 @@ FIGURE_TEXT: dict[str, str] = {
     "caption.waits_by_ticket_class": N_("How long walk-in, booked and priority tickets waited, "
                                         "option by option, with 95% confidence intervals."),
     "map.title": N_("{name}\ntargets each centre misses ({option})"),
-    "map.colour": N_("targets missed with 95% confidence (0: none)"),
+    "map.colour": N_("targets missed with 95% confidence"),
+    "map.unclear": N_("none missed clearly, but not every target met with 95% confidence"),
     "map.x": N_("longitude"),
     "map.y": N_("latitude"),
     "map.note": N_("centres without coordinates are not shown"),
