@@ -15,6 +15,7 @@ import sim
 from sim.analysis.comparison import paired_differences
 from sim.analysis.targets import Target
 from sim.cli import main
+from sim.decide.recommendation import recommend
 from sim.output.metric_text import metric_name
 from sim.output.names import Names
 from sim.output.recommendation_text import recommendation_sentence
@@ -98,6 +99,29 @@ def test_when_no_option_meets_the_targets_the_sentence_says_by_how_much() -> Non
     assert "Gần đạt nhất là phương án «" in vietnamese
     assert "Thời gian chờ phân vị 90 (phút): " in vietnamese
     assert "chưa đạt chỉ tiêu không quá 0,5" in vietnamese
+
+
+def _option_rows(option: str, staff_hours: float, wait_p90: float, on_time: float) -> list:
+    """An option's rows of a comparison: its cost and two targets' means, intervals +-1%."""
+    return [{"option": option, "metric": metric, "mean": mean, "ci_low": mean * 0.99,
+             "ci_high": mean * 1.01}
+            for metric, mean in (("staff_hours", staff_hours), ("overtime_staff_hours", 0.0),
+                                 ("wait_p90", wait_p90), ("on_time_share", on_time))]
+
+
+def test_the_closest_option_is_not_the_cheapest_when_another_is_nearer_on_every_target() -> None:
+    """All miss both targets: the current staffing, cheapest and furthest on both, is not the
+    closest; of the options no other beats on every target, the cheapest is."""
+    targets = [Target("wait_p90", "<=", 30), Target("on_time_share", ">=", 0.9)]
+    rows = (_option_rows("baseline", 100, 70, 0.60) + _option_rows("counter", 110, 45, 0.70)
+            + _option_rows("officer", 108, 60, 0.80) + _option_rows("both", 130, 44, 0.62))
+    recommendation = recommend(pd.DataFrame(rows), targets)
+    assert recommendation.recommended is None
+    assert recommendation.closest == "officer", "counter and officer are each nearer on one"
+    rows = _option_rows("baseline", 100, 70, 0.60) + _option_rows("counter", 110, 45, 0.70)
+    assert recommend(pd.DataFrame(rows), targets).closest == "counter"
+    rows = _option_rows("baseline", 100, 70, 0.60) + _option_rows("same", 120, 70, 0.60)
+    assert recommend(pd.DataFrame(rows), targets).closest == "baseline", "then the cheaper"
 
 
 def test_target_verdicts_need_the_whole_interval() -> None:

@@ -1,6 +1,7 @@
 """The recommendation a leader reads, as facts: the cheapest option that meets every target with
 95% confidence, or, when none does, the closest (the fewest targets missed, then the fewest
-unclear, then the cheapest) and which targets each option fails and by how much.
+unclear; among those, one that no other is as near to on every target and nearer on one, the
+cheapest such) and which targets each option fails and by how much.
 
 Cost is staff time: planned staff-hours plus overtime staff-hours (means over replications).
 The sentences that say this in a reader's language are written in
@@ -104,10 +105,25 @@ def recommend(comparison: pd.DataFrame, targets: list[Target]) -> Recommendation
         best = min(meeting, key=lambda a: a.cost_staff_hours)
         extra = best.cost_staff_hours - costs.get(BASELINE, best.cost_staff_hours)
         return Recommendation(best.option, tuple(targets), assessments, extra_staff_hours=extra)
-    # Closest: the fewest targets missed, then the fewest not shown to be met, then the
-    # cheapest; shortfalls of unlike metrics (minutes, shares, counts) are never added up.
-    closest = min(assessments, key=lambda a: (a.missed, len(a.failing), a.cost_staff_hours))
+    closest = min(_nearest(assessments, targets), key=lambda a: a.cost_staff_hours)
     return Recommendation(None, tuple(targets), assessments, closest=closest.option)
+
+
+def _nearest(assessments: tuple[Assessment, ...], targets: list[Target]) -> list[Assessment]:
+    """Of the options with the fewest targets missed, then the fewest not shown to be met,
+    those no other of them is as near to on every target and nearer on one: shortfalls of
+    unlike metrics (minutes, shares, counts) are compared target by target, never added up,
+    so the cheapest is not called closest when another is nearer on every target."""
+    fewest = min((a.missed, len(a.failing)) for a in assessments)
+    tied = [a for a in assessments if (a.missed, len(a.failing)) == fewest]
+    gaps = {a.option: [next((f.short_by for f in a.failing if f.target == target), 0.0)
+                       for target in targets] for a in tied}
+
+    def nearer(a: Assessment, b: Assessment) -> bool:
+        pairs = list(zip(gaps[a.option], gaps[b.option], strict=True))
+        return all(x <= y for x, y in pairs) and any(x < y for x, y in pairs)
+
+    return [b for b in tied if not any(nearer(a, b) for a in tied)]
 
 
 def _assess(option: str, comparison: pd.DataFrame, targets: list[Target],
