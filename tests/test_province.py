@@ -368,3 +368,13 @@ def test_province_on_a_dask_cluster_gives_identical_results(sequential: Path,
                 cluster.scheduler_address)
     for name in ("summary.csv", "replications.csv", "province.csv"):
         assert (sequential / name).read_bytes() == (tmp_path / "dask" / name).read_bytes()
+
+
+@pytest.mark.parametrize("command", [["province", "run"], ["country", "run"], ["allocate"]])
+def test_a_scenario_file_given_for_centres_is_refused_as_what_it_is(command: list[str]) -> None:
+    scenario = FIXTURES / "centre_template.yaml"
+    extra = ["-k", "1"] if command == ["allocate"] else []
+    result = CliRunner().invoke(main, [*command, str(scenario), *extra])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "got 'a scenario file (one centre)'; allowed: a province file" in result.output
+    assert "problems" not in result.output, "one message, not one per scenario key"

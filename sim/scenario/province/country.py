@@ -17,7 +17,13 @@ from pydantic import Field, ValidationError
 
 from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.problems import join_path, problems_from
-from sim.scenario.province.load import ProvinceSet, is_province_document, province_from_document
+from sim.scenario.province.load import (
+    NOT_CENTRES,
+    ProvinceSet,
+    is_province_document,
+    is_scenario_document,
+    province_from_document,
+)
 from sim.scenario.province.schema import Province
 from sim.scenario.strict import StrictModel
 from sim.scenario.types import Name
@@ -74,8 +80,11 @@ def load_country(path: str | Path, only: tuple[str, ...] = ()) -> CountrySet:
 
 def country_from_document(document: object, path: str | Path,
                           only: tuple[str, ...] = ()) -> CountrySet:
-    """Validate a parsed country file; its province files are found relative to path."""
+    """Validate a parsed country file; its province files are found relative to path. A
+    scenario file given instead is refused as what it is, not field by field."""
     source = str(path)
+    if is_scenario_document(document) and not is_country_document(document):
+        raise ScenarioError(source, [Problem("", "a scenario file (one centre)", NOT_CENTRES)])
     try:
         country = Country.model_validate(document)
     except ValidationError as err:

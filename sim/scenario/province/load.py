@@ -44,11 +44,20 @@ class ProvinceSet:
 
 # Keys that only a province file has: they tell it from a scenario file.
 PROVINCE_KEYS = frozenset(model_keys(Province)) - frozenset(model_keys(Scenario))
+SCENARIO_KEYS = frozenset(model_keys(Scenario)) - frozenset(model_keys(Province))
+NOT_CENTRES = ("a province file (template and centres: `sim province init` writes one) or a "
+               "country file (its provinces: `sim country init`); a scenario runs with "
+               "`sim run` or `sim compare`")
 
 
 def is_province_document(document: object) -> bool:
     """Whether a parsed file is a province file (it names a template and centres)."""
     return isinstance(document, dict) and not PROVINCE_KEYS.isdisjoint(document)
+
+
+def is_scenario_document(document: object) -> bool:
+    """Whether a parsed file is one centre's scenario (it has a scenario's own sections)."""
+    return isinstance(document, dict) and not SCENARIO_KEYS.isdisjoint(document)
 
 
 def load_province(path: str | Path, options: tuple[str, ...] = ()) -> ProvinceSet:
@@ -58,8 +67,11 @@ def load_province(path: str | Path, options: tuple[str, ...] = ()) -> ProvinceSe
 
 def province_from_document(document: object, path: str | Path,
                            options: tuple[str, ...] = ()) -> ProvinceSet:
-    """Validate a parsed province file; its templates are found relative to path."""
+    """Validate a parsed province file; its templates are found relative to path. A scenario
+    file given instead is refused as what it is, not field by field."""
     source = str(path)
+    if is_scenario_document(document) and not is_province_document(document):
+        raise ScenarioError(source, [Problem("", "a scenario file (one centre)", NOT_CENTRES)])
     try:
         province = Province.model_validate(document)
     except ValidationError as err:
