@@ -147,9 +147,9 @@ def run_options(command: Callable) -> Callable:
 def run(province_file: Path, **settings: Any) -> None:
     """Run every centre of PROVINCE_FILE and rank the centres by how far they miss targets.
 
-    Each (option, centre, replication) unit writes its tables as Parquet parts as it finishes,
-    so memory does not grow with the number of centres; an interrupted run continues with
-    --resume.
+    The replications of one option of one centre run together and write their tables as
+    Parquet parts as they finish, so memory does not grow with the number of centres; an
+    interrupted run continues with --resume.
     """
     run_centres(load_province_or_fail(province_file), None, **settings)
 

@@ -4,7 +4,7 @@ Why this package: it is the one on PyPI (MIT licence) that ships, inside the whe
 3,321 units (2,621 communes, 687 wards, 13 special zones) with their codes, types, centroids and
 areas, the 10,040 pre-reform units and the old-to-new map. It has no population, and nothing here
 touches the network. Only `sim province init` needs it, so it is the optional extra ``admin``
-(``pip install 'sim[admin]'``); without it the functions here raise AdminDataMissing.
+(``pip install -e '.[admin]'`` in the project folder); without it the functions here raise AdminDataMissing.
 
 The two tables of units are read through the package's documented database API
 (``vietnamadminunits.database.get_data``). The old-to-new map is not in that database and the
@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 PACKAGE = "vietnamadminunits"
-INSTALL = "pip install 'sim[admin]'"
+INSTALL = "pip install -e '.[admin]' in the project folder"
 KINDS = {"Xã": "commune", "Phường": "ward", "Đặc khu": "special_zone"}
 COLUMNS = ["code", "name", "kind", "area_km2", "latitude", "longitude", "population",
            "old_communes", "old_districts", "merged_from"]
