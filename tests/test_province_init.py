@@ -204,7 +204,8 @@ def test_init_without_the_admin_extra_exits_2_saying_how_to_install_it(tmp_path:
                             text=True, env={**os.environ, "PYTHONPATH": str(TESTS.parent)},
                             check=False)
     assert result.returncode == 2, result.stderr
-    assert "pip install -e '.[admin]' in the project folder" in result.stderr and "Traceback" not in result.stderr
+    assert "pip install -e '.[admin]' in the project folder" in result.stderr
+    assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and not list(tmp_path.iterdir())
 
 

@@ -4,7 +4,8 @@ Why this package: it is the one on PyPI (MIT licence) that ships, inside the whe
 3,321 units (2,621 communes, 687 wards, 13 special zones) with their codes, types, centroids and
 areas, the 10,040 pre-reform units and the old-to-new map. It has no population, and nothing here
 touches the network. Only `sim province init` needs it, so it is the optional extra ``admin``
-(``pip install -e '.[admin]'`` in the project folder); without it the functions here raise AdminDataMissing.
+(``pip install -e '.[admin]'`` in the project folder); without it the functions here raise
+AdminDataMissing.
 
 The two tables of units are read through the package's documented database API
 (``vietnamadminunits.database.get_data``). The old-to-new map is not in that database and the
