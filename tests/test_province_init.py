@@ -195,6 +195,20 @@ def test_init_without_out_writes_into_the_working_folder(tmp_path: Path,
     assert "province file written to lai_chau.yaml" in result.output
 
 
+def test_init_keeps_an_existing_province_file_unless_forced(tmp_path: Path) -> None:
+    """A planner edits the file init wrote: running init again must not lose the edits."""
+    out = tmp_path / "lai.yaml"
+    args = ["province", "init", "Lai Châu", "--template", str(VALID.resolve()), "--out", str(out)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    out.write_text(out.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 2 and "Traceback" not in again.output
+    assert "lai.yaml: exists; allowed: a file that does not exist yet, or --force" in again.output
+    assert out.read_text(encoding="utf-8").endswith("# edited\n")
+    assert CliRunner().invoke(main, [*args, "--force"]).exit_code == 0
+    assert not out.read_text(encoding="utf-8").endswith("# edited\n")
+
+
 def test_init_without_the_admin_extra_exits_2_saying_how_to_install_it(tmp_path: Path) -> None:
     """The package is an optional extra: sim imports without it, and `sim province init`
     says in one message what to install (run in a fresh interpreter that cannot import it)."""

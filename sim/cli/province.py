@@ -93,13 +93,17 @@ def province() -> None:
               help="CSV with code, visitors_per_day[, staff] per commune; default: a proxy.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Province file to write [default: <province>.yaml in the current folder].")
-def init(name: str, template: Path, demand: Path | None, out: Path | None) -> None:
+@click.option("--force", is_flag=True, help="Write over the province file if it exists.")
+def init(name: str, template: Path, demand: Path | None, out: Path | None, force: bool) -> None:
     """Write a province file for NAME with every new commune centre (codes, coordinates, areas,
     the old units merged into each) from administrative-unit data, with demand from --demand
-    or a documented proxy."""
+    or a documented proxy. An existing file (a planner's edits in it) is kept unless --force."""
     with init_problems():
         province_name = find_province(name)
         target = out or Path(f"{file_stem(province_name)}.yaml")
+        if target.exists() and not force:
+            raise ValueError(f"{target}: exists; allowed: a file that does not exist yet, or "
+                             "--force to write over it")
         written = init_province(province_name, template, demand, target)
     click.echo(f"province file written to {written}")
 
