@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -122,6 +123,11 @@ def test_the_closest_option_is_not_the_cheapest_when_another_is_nearer_on_every_
     assert recommend(pd.DataFrame(rows), targets).closest == "counter"
     rows = _option_rows("baseline", 100, 70, 0.60) + _option_rows("same", 120, 70, 0.60)
     assert recommend(pd.DataFrame(rows), targets).closest == "baseline", "then the cheaper"
+    rows = _option_rows("baseline", 100, math.nan, 0.60) + _option_rows("more", 120, 30.1, 0.85)
+    assert recommend(pd.DataFrame(rows), targets).closest == "more", "no value is not near"
+    rows = _option_rows("wait", 100, 45, 0.95) + _option_rows("dossiers", 90, 25, 0.85)
+    assert recommend(pd.DataFrame(rows), targets).closest == "dossiers", (
+        "each misses another target: neither is nearer on both, the cheaper is closest")
 
 
 def test_target_verdicts_need_the_whole_interval() -> None:

@@ -63,7 +63,8 @@ def allocate_command(centres_file: Path, extra_staff: int, objective: str, repli
         return
     title = translator(lang).gettext("{name}: where {count} extra staff help most").format(
         name=loaded.province.name, count=extra_staff)
-    terminal().print(allocation_table(tables.steps, title, objective, lang))
+    baselines = {centre: options.baseline for centre, options in loaded.scenarios.items()}
+    terminal().print(allocation_table(tables.steps, title, objective, lang, baselines))
     if not tables.rising.empty:
         click.echo(rising_words(tables.rising, lang), err=True)
     click.echo(f"allocation written to {written}")

@@ -116,14 +116,20 @@ def _nearest(assessments: tuple[Assessment, ...], targets: list[Target]) -> list
     so the cheapest is not called closest when another is nearer on every target."""
     fewest = min((a.missed, len(a.failing)) for a in assessments)
     tied = [a for a in assessments if (a.missed, len(a.failing)) == fewest]
-    gaps = {a.option: [next((f.short_by for f in a.failing if f.target == target), 0.0)
-                       for target in targets] for a in tied}
+    gaps = {a.option: [_gap(a, target) for target in targets] for a in tied}
 
     def nearer(a: Assessment, b: Assessment) -> bool:
         pairs = list(zip(gaps[a.option], gaps[b.option], strict=True))
         return all(x <= y for x, y in pairs) and any(x < y for x, y in pairs)
 
     return [b for b in tied if not any(nearer(a, b) for a in tied)]
+
+
+def _gap(assessment: Assessment, target: Target) -> float:
+    """How far the option's mean is on the wrong side of the target: 0 when it meets it, and
+    as far as can be when it has no value (no visit to measure), so it is nearer to nothing."""
+    gap = next((f.short_by for f in assessment.failing if f.target == target), 0.0)
+    return math.inf if math.isnan(gap) else gap
 
 
 def _assess(option: str, comparison: pd.DataFrame, targets: list[Target],

@@ -17,17 +17,14 @@ from matplotlib.figure import Figure
 
 from sim.decide.allocate import Step, steps_table
 from sim.decide.gain_curves import Curve, rising_gains
-from sim.output.allocation_text import BACK_OFFICE, desk_column
 from sim.output.figures.style import save_figure, styled
 from sim.output.figures.text import figure_text
 from sim.output.folder import write_files
 from sim.output.json_file import write_json
 from sim.output.manifest import PROVINCE, package_versions
-from sim.output.names import Names
 from sim.output.province_map import STAFF_COLOURS, centres_map
 from sim.output.province_page import ALLOCATION, STEPS, write_province_page
 from sim.output.results_io import folder_kind_or_none
-from sim.output.translations import LANGUAGES
 from sim.scenario.province.load import ProvinceSet
 
 CURVES, CENTRES = "allocation_curves.csv", "allocation_centres.csv"
@@ -45,15 +42,8 @@ class AllocationTables:
 
 def allocation_tables(steps: list[Step], curves: Sequence[Curve],
                       province: ProvinceSet) -> AllocationTables:
-    """The tables of an allocation of the centres of `province`; each step also names its desk
-    in every language, as its centre's scenario labels it (a page is written later, in its
-    own language, without the scenarios)."""
+    """The tables of an allocation of the centres of `province`."""
     table = steps_table(steps)
-    for lang in LANGUAGES:
-        table[desk_column(lang)] = [
-            "" if where == BACK_OFFICE
-            else Names(province.scenarios[centre].baseline, lang).desk(where)
-            for centre, where in zip(table["centre"], table["where"], strict=True)]
     gains = pd.DataFrame(
         [{"centre": c.centre, "name": c.name, "person": k + 1, "where": c.wheres[k],
           **dict(zip(("gain", "gain_ci_low", "gain_ci_high"), c.gain(k), strict=True))}

@@ -4,13 +4,16 @@ rows of the province page, in the reader's language (the catalogues of
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
 import pandas as pd
 from rich.table import Table
 from rich.text import Text
 
+from sim.output.names import Names
 from sim.output.translations import N_, Translator, translator
+from sim.scenario.schema import Scenario
 
 GAIN_UNITS = {  # objective -> what one unit of its gain is
     "waiting": N_("minutes of waiting saved (all citizens of the period together, mean over "
@@ -26,11 +29,12 @@ class Allocation(NamedTuple):
     steps: pd.DataFrame  # allocation.csv
     objective: str
     rising: pd.DataFrame  # centre, person, clear: where a later person gains more
+    scenarios: Mapping[str, Scenario]  # each centre's baseline, whose labels name its desks
 
 
 def allocation_section(allocation: Allocation, lang: str) -> dict[str, object]:
     """What the page's allocation section shows: its rows and sentences."""
-    return {"rows": allocation_rows(allocation.steps, lang),
+    return {"rows": allocation_rows(allocation.steps, lang, allocation.scenarios),
             "rising": rising_words(allocation.rising, lang),
             **allocation_words(allocation.steps, allocation.objective, lang)}
 
@@ -39,18 +43,13 @@ def gain_unit(t: Translator, objective: str) -> str:
     return t.gettext(GAIN_UNITS[objective])
 
 
-def desk_column(lang: str) -> str:
-    """The column of allocation.csv that names each step's desk in ``lang``."""
-    return f"desk_{lang}"
-
-
-def where_text(t: Translator, where: str, desk: str | float | None) -> str:
+def where_text(t: Translator, where: str, names: Names | None) -> str:
     """Where the person works, in words: the back office, or one more counter at a desk called
-    by its name (by its id in an allocation written before desks were named)."""
+    by its name in the centre's scenario (its id only for a centre no scenario is known of)."""
     if where == BACK_OFFICE:
         return t.gettext("back office")
-    named = desk if isinstance(desk, str) and desk else where
-    return t.gettext("{desk}: one more counter").format(desk=named)
+    desk = names.desk(where) if names is not None else where
+    return t.gettext("{desk}: one more counter").format(desk=desk)
 
 
 def crosses_zero(low: float, high: float) -> bool:
@@ -58,17 +57,21 @@ def crosses_zero(low: float, high: float) -> bool:
     return not low > 0 and not high < 0
 
 
-def allocation_rows(steps: pd.DataFrame, lang: str) -> list[dict[str, object]]:
+def allocation_rows(steps: pd.DataFrame, lang: str,
+                    scenarios: Mapping[str, Scenario]) -> list[dict[str, object]]:
     """The rows of the allocation table as a page shows them, numbers written the language's
-    way; `doubtful` marks a gain whose interval holds 0."""
+    way, desks by the names ``scenarios`` (each centre's) give them; `doubtful` marks a gain
+    whose interval holds 0."""
     t = translator(lang)
-    desks = steps[desk_column(lang)] if desk_column(lang) in steps else [None] * len(steps)
+    names = {centre: Names(scenarios[centre], lang) for centre in steps["centre"].unique()
+             if centre in scenarios}
     return [{"step": int(row.step), "centre": str(row.centre), "name": str(row.name),
-             "where": where_text(t, str(row.where), desk), "gain": t.number(row.gain, 1),
+             "where": where_text(t, str(row.where), names.get(row.centre)),
+             "gain": t.number(row.gain, 1),
              "interval": f"{t.number(row.gain_ci_low, 1)} – {t.number(row.gain_ci_high, 1)}",
              "cumulative": t.number(row.cumulative_gain, 1),
              "doubtful": crosses_zero(row.gain_ci_low, row.gain_ci_high)}
-            for row, desk in zip(steps.itertuples(), desks, strict=True)]
+            for row in steps.itertuples()]
 
 
 def allocation_words(steps: pd.DataFrame, objective: str, lang: str) -> dict[str, str]:
@@ -85,7 +88,8 @@ def allocation_words(steps: pd.DataFrame, objective: str, lang: str) -> dict[str
             "warning": warning if doubtful else ""}
 
 
-def allocation_table(steps: pd.DataFrame, title: str, objective: str, lang: str = "en") -> Table:
+def allocation_table(steps: pd.DataFrame, title: str, objective: str, lang: str,
+                     scenarios: Mapping[str, Scenario]) -> Table:
     """The terminal table: one row per person placed; '!' where the interval holds 0."""
     t = translator(lang)
     words = allocation_words(steps, objective, lang)
@@ -95,7 +99,7 @@ def allocation_table(steps: pd.DataFrame, title: str, objective: str, lang: str 
                     N_("total gain")):
         table.add_column(t.gettext(heading), justify="left" if heading in (
             "centre", "where") else "right")
-    for row in allocation_rows(steps, lang):
+    for row in allocation_rows(steps, lang, scenarios):
         table.add_row(str(row["step"]), Text(f"{row['name']} ({row['centre']})"),
                       Text(str(row["where"])), f"{row['gain']}{' !' if row['doubtful'] else ''}",
                       str(row["interval"]), str(row["cumulative"]))

@@ -12,6 +12,7 @@ from sim.analysis.country_ranking import rank_provinces
 from sim.output.allocation_text import Allocation
 from sim.output.province_results import load_province_results, province_page
 from sim.output.results_io import read_manifest
+from sim.scenario.schema import Scenario
 
 ALLOCATION = "allocation"  # the subfolder of a province folder, and its manifest's kind
 STEPS = "allocation.csv"
@@ -28,15 +29,18 @@ def write_province_page(folder: Path, lang: str | None = None,
     baselines = {centre: options["baseline"] for centre, options in found.scenarios.items()}
     return province_page(found.ranking, found.name, found.provenance(lang), folder,
                          path or folder / "report.html", lang, baselines,
-                         read_allocation(folder), provinces)
+                         read_allocation(folder, baselines), provinces)
 
 
-def read_allocation(province_folder: Path) -> Allocation | None:
-    """The allocation inside a province folder; None when there is none."""
+def read_allocation(province_folder: Path,
+                    baselines: dict[str, Scenario]) -> Allocation | None:
+    """The allocation inside a province folder, its desks named by ``baselines`` (each
+    centre's); None when there is none."""
     folder = province_folder / ALLOCATION
     if not (folder / STEPS).is_file():
         return None
     steps = pd.read_csv(folder / STEPS, dtype={"centre": str, "name": str, "where": str})
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     rising = pd.DataFrame(manifest["rising"], columns=["centre", "person", "clear"])
-    return Allocation(steps, str(manifest["objective"]), rising.astype({"centre": str}))
+    return Allocation(steps, str(manifest["objective"]), rising.astype({"centre": str}),
+                      baselines)
