@@ -378,3 +378,13 @@ def test_a_scenario_file_given_for_centres_is_refused_as_what_it_is(command: lis
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "got 'a scenario file (one centre)'; allowed: a province file" in result.output
     assert "problems" not in result.output, "one message, not one per scenario key"
+
+
+def test_a_broken_province_file_with_a_scenario_s_key_is_not_called_a_scenario(
+        tmp_path: Path) -> None:
+    broken = tmp_path / "p.yaml"
+    broken.write_text("name: Tỉnh\ndescription: a province file, half written\n",
+                      encoding="utf-8")
+    result = CliRunner().invoke(main, ["province", "run", str(broken)])
+    assert result.exit_code == 2 and "a scenario file" not in result.output
+    assert "template: got nothing; allowed: this field is required" in result.output

@@ -18,11 +18,10 @@ from pydantic import Field, ValidationError
 from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.problems import join_path, problems_from
 from sim.scenario.province.load import (
-    NOT_CENTRES,
     ProvinceSet,
     is_province_document,
-    is_scenario_document,
     province_from_document,
+    refuse_a_scenario,
 )
 from sim.scenario.province.schema import Province
 from sim.scenario.strict import StrictModel
@@ -83,8 +82,7 @@ def country_from_document(document: object, path: str | Path,
     """Validate a parsed country file; its province files are found relative to path. A
     scenario file given instead is refused as what it is, not field by field."""
     source = str(path)
-    if is_scenario_document(document) and not is_country_document(document):
-        raise ScenarioError(source, [Problem("", "a scenario file (one centre)", NOT_CENTRES)])
+    refuse_a_scenario(document, source, is_country_document)
     try:
         country = Country.model_validate(document)
     except ValidationError as err:

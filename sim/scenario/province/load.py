@@ -8,6 +8,7 @@ simulation runs.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +45,9 @@ class ProvinceSet:
 
 # Keys that only a province file has: they tell it from a scenario file.
 PROVINCE_KEYS = frozenset(model_keys(Province)) - frozenset(model_keys(Scenario))
-SCENARIO_KEYS = frozenset(model_keys(Scenario)) - frozenset(model_keys(Province))
+# The sections every scenario has and no province file: a file with them is a scenario.
+SCENARIO_KEYS = frozenset(name for name, field in Scenario.model_fields.items()
+                          if field.is_required()) - frozenset(model_keys(Province))
 NOT_CENTRES = ("a province file (template and centres: `sim province init` writes one) or a "
                "country file (its provinces: `sim country init`); a scenario runs with "
                "`sim run` or `sim compare`")
@@ -56,8 +59,16 @@ def is_province_document(document: object) -> bool:
 
 
 def is_scenario_document(document: object) -> bool:
-    """Whether a parsed file is one centre's scenario (it has a scenario's own sections)."""
-    return isinstance(document, dict) and not SCENARIO_KEYS.isdisjoint(document)
+    """Whether a parsed file is one centre's scenario: it has every section a scenario must
+    have and a province file cannot (a stray key of a broken province file is not enough)."""
+    return isinstance(document, dict) and document.keys() >= SCENARIO_KEYS
+
+
+def refuse_a_scenario(document: object, source: str, kind_of: Callable[[object], bool]) -> None:
+    """A scenario file given where centres are asked for, refused in one message saying what
+    it is, rather than field by field; ``kind_of`` tells the file asked for."""
+    if is_scenario_document(document) and not kind_of(document):
+        raise ScenarioError(source, [Problem("", "a scenario file (one centre)", NOT_CENTRES)])
 
 
 def load_province(path: str | Path, options: tuple[str, ...] = ()) -> ProvinceSet:
@@ -70,8 +81,7 @@ def province_from_document(document: object, path: str | Path,
     """Validate a parsed province file; its templates are found relative to path. A scenario
     file given instead is refused as what it is, not field by field."""
     source = str(path)
-    if is_scenario_document(document) and not is_province_document(document):
-        raise ScenarioError(source, [Problem("", "a scenario file (one centre)", NOT_CENTRES)])
+    refuse_a_scenario(document, source, is_province_document)
     try:
         province = Province.model_validate(document)
     except ValidationError as err:
