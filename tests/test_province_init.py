@@ -209,6 +209,15 @@ def test_init_keeps_an_existing_province_file_unless_forced(tmp_path: Path) -> N
     assert not out.read_text(encoding="utf-8").endswith("# edited\n")
 
 
+def test_init_never_writes_over_its_own_template(tmp_path: Path) -> None:
+    template = tmp_path / "template.yaml"
+    template.write_text(VALID.read_text(encoding="utf-8"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["province", "init", "Lai Châu", "--template",
+                                       str(template), "--out", str(template), "--force"])
+    assert result.exit_code == 2 and "template.yaml: is the template" in result.output
+    assert template.read_text(encoding="utf-8") == VALID.read_text(encoding="utf-8")
+
+
 def test_init_without_the_admin_extra_exits_2_saying_how_to_install_it(tmp_path: Path) -> None:
     """The package is an optional extra: sim imports without it, and `sim province init`
     says in one message what to install (run in a fresh interpreter that cannot import it)."""

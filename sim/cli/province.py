@@ -101,10 +101,7 @@ def init(name: str, template: Path, demand: Path | None, out: Path | None, force
     with init_problems():
         province_name = find_province(name)
         target = out or Path(f"{file_stem(province_name)}.yaml")
-        if target.exists() and not force:
-            raise ValueError(f"{target}: exists; allowed: a file that does not exist yet, or "
-                             "--force to write over it")
-        written = init_province(province_name, template, demand, target)
+        written = init_province(province_name, template, demand, target, overwrite=force)
     click.echo(f"province file written to {written}")
 
 

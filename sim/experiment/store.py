@@ -24,6 +24,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.scenario.atomic import write_text_atomically
+
 INDEX = "index"
 PLAN = "plan.json"
 Checksums = dict[str, dict[str, object]]  # part path relative to staging -> sha256 and bytes
@@ -44,7 +46,7 @@ def prepare(staging: Path, plan: dict, resume: bool) -> bool:
         return True
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    _write_atomically(plan_file, json.dumps(plan, indent=2, ensure_ascii=False))
+    write_text_atomically(plan_file, json.dumps(plan, indent=2, ensure_ascii=False))
     return False
 
 
@@ -84,7 +86,7 @@ def write_entry(staging: Path, name: str, parts: Checksums) -> None:
     """Record a finished unit: written after its parts, it marks the unit done."""
     folder = staging / INDEX
     folder.mkdir(parents=True, exist_ok=True)
-    _write_atomically(folder / f"{name}.json", json.dumps(parts, sort_keys=True))
+    write_text_atomically(folder / f"{name}.json", json.dumps(parts, sort_keys=True))
 
 
 def verify_units(staging: Path, units: Mapping[str, Iterable[str]]) -> tuple[set[str], set[str]]:
@@ -126,12 +128,6 @@ def keep_only(staging: Path, units: Mapping[str, Iterable[str]]) -> None:
 def part_path(staging: Path, table: str, name: str) -> Path:
     """Where a unit's part of a table is."""
     return staging / _part(name, table)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.stem}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
 
 
 def _part(name: str, table: str) -> str:

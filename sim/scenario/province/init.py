@@ -34,6 +34,7 @@ from typing import Any, TextIO
 import pandas as pd
 import yaml
 
+from sim.scenario.atomic import write_text_atomically
 from sim.scenario.load import load_scenario
 from sim.scenario.province.admin_units import communes, find_province, source
 from sim.scenario.schema import Scenario
@@ -57,13 +58,20 @@ class Demand:
     line: int
 
 
-def init_province(province: str, template: Path, demand_csv: Path | None, out: Path) -> Path:
-    """Write the province file ``out`` for ``province`` from ``template`` and return its path.
+def init_province(province: str, template: Path, demand_csv: Path | None, out: Path,
+                  overwrite: bool = False) -> Path:
+    """Write the province file ``out`` for ``province`` from ``template`` and return its path;
+    an existing ``out`` (a planner's edits in it) only with ``overwrite``, never the template.
 
-    Raises ValueError for an unknown province, a template without ``arrivals.per_day`` or a bad
-    demand CSV (naming the file, line, column and what is allowed); ScenarioError for a template
-    that is not a valid scenario.
+    Raises ValueError for an unknown province, an ``out`` that exists or is the template, a
+    template without ``arrivals.per_day`` or a bad demand CSV (naming the file, line, column and
+    what is allowed); ScenarioError for a template that is not a valid scenario.
     """
+    if out.exists() and out.resolve() == template.resolve():
+        raise ValueError(f"{out}: is the template; allowed: another file for the province")
+    if out.exists() and not overwrite:
+        raise ValueError(f"{out}: exists; allowed: a file that does not exist yet, or --force "
+                         "to write over it")
     name = find_province(province)
     codes = set(communes(name)["code"])
     demand = read_demand(demand_csv, codes, name) if demand_csv else {}
@@ -114,7 +122,7 @@ def write_province(name: str, templates: Templates, demand: Mapping[str, Demand]
     header = _header(name, units, demand, demand_csv, scenarios[templates.default])
     body = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
                      width=10_000)  # a long merged_from stays on its line
-    out.write_text(header + body, encoding="utf-8")
+    write_text_atomically(out, header + body)
     return out
 
 
