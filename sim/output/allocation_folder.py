@@ -22,12 +22,13 @@ from sim.output.figures.text import figure_text
 from sim.output.folder import write_files
 from sim.output.json_file import write_json
 from sim.output.manifest import PROVINCE, package_versions
-from sim.output.province_map import STAFF_COLOURS, centres_map
+from sim.output.province_map import centres_map
 from sim.output.province_page import ALLOCATION, STEPS, write_province_page
 from sim.output.results_io import folder_kind_or_none
 from sim.scenario.province.load import ProvinceSet
 
 CURVES, CENTRES = "allocation_curves.csv", "allocation_centres.csv"
+STAFF_COLOURS = "Blues"  # people placed: pale none, dark many; no red, nothing is wrong
 
 
 @dataclass(frozen=True)

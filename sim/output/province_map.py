@@ -17,7 +17,6 @@ from sim.output.names import option_name
 from sim.scenario.schema import Scenario
 
 TARGETS_COLOURS = "RdYlGn_r"  # targets missed: green none, red many
-STAFF_COLOURS = "Blues"  # people placed: pale none, dark many; no red, nothing is wrong
 
 
 def province_map(ranking: pd.DataFrame, name: str, option: str | None = None,
@@ -43,23 +42,22 @@ def _draw_map(ranking: pd.DataFrame, name: str, option: str, lang: str, label: s
     centres = (ranking[ranking["option"] == option].drop_duplicates("centre")
                .dropna(subset=["latitude", "longitude"]))
     named = centres[centres["missed"] > 0].nsmallest(5, "rank")
-    unclear = (centres["missed"] == 0) & (centres["unclear"] > 0)
+    centres = centres.assign(grey=(centres["missed"] == 0) & (centres["unclear"] > 0))
     return centres_map(centres, "missed", text["map.title"].format(name=name, option=label),
                        text["map.colour"], lang, named, TARGETS_COLOURS,
-                       (unclear, text["map.unclear"]))
+                       ("grey", text["map.unclear"]))
 
 
 def centres_map(centres: pd.DataFrame, column: str, title: str, colour: str,
                 lang: str = "en", named: pd.DataFrame | None = None,
                 colours: str = TARGETS_COLOURS,
-                apart: tuple[pd.Series, str] | None = None) -> Figure:
+                apart: tuple[str, str] | None = None) -> Figure:
     """Centres (name, latitude, longitude) at their coordinates coloured by the whole number
     in `column`, one colour per value from 0; those of `named` (by default the five with the
-    largest values above 0) are named. `apart`, a mask and its legend's words, draws some
-    centres grey instead. Shared by the province and allocation maps."""
+    largest values above 0) are named. `apart`, a column of booleans and its legend's words,
+    draws the centres where it is true grey instead. Shared by the province and allocation
+    maps."""
     text = figure_text(lang)
-    if apart is not None:
-        centres = centres.assign(_apart=apart[0])
     centres = centres.dropna(subset=["latitude", "longitude"])
     if named is None:
         named = centres[centres[column] > 0].nlargest(5, column)
@@ -67,7 +65,7 @@ def centres_map(centres: pd.DataFrame, column: str, title: str, colour: str,
     figure = Figure(figsize=(7, 7), dpi=DPI, layout="constrained")
     axes = figure.add_subplot()
     size = 60 if len(centres) <= 400 else 12  # a country's thousands of centres stay apart
-    grey = centres["_apart"].to_numpy(dtype=bool) if apart is not None else np.zeros(
+    grey = centres[apart[0]].to_numpy(dtype=bool) if apart is not None else np.zeros(
         len(centres), dtype=bool)
     values = centres[column].to_numpy(dtype=float)
     top = int(np.nanmax(values)) if len(values) else 0
