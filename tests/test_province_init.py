@@ -271,8 +271,27 @@ def test_template_with_sites_keeps_its_counters(tmp_path: Path) -> None:
     demand.write_text(f"code,visitors_per_day,staff\n{HAC_THANH},450,12\n", encoding="utf-8")
     out = init_province("Thanh Hóa", TWO_SITES, demand, tmp_path / "th.yaml")
     centres = {c["id"]: c["set"] for c in _load(out)["centres"]}
-    assert centres[HAC_THANH] == {"arrivals.per_day": 450}
+    assert centres[HAC_THANH]["arrivals.per_day"] == 450
+    assert not [path for path in centres[HAC_THANH] if path.startswith(("desks", "sites"))]
     assert "it uses sites:, so the CSV's staff column is not applied" in out.read_text("utf-8")
+
+
+def test_each_centre_inherits_a_backlog_in_proportion_to_its_visitors(tmp_path: Path) -> None:
+    """The dossiers handed over from an old district grow with the commune, not the same
+    number for every centre: each entry scaled by visitors per day against the template's."""
+    load = pytest.importorskip("sim.scenario.province.load")
+    out = init_province("Lai Châu", TWO_SITES, None, tmp_path / "lc.yaml")
+    template = load_scenario(TWO_SITES).baseline
+    province = load.load_province(out)
+    sizes = set()
+    for centre in province.centres:
+        scenario = province.scenarios[centre.id].baseline
+        factor = scenario.arrivals.per_day / template.arrivals.per_day
+        assert [b.count for b in scenario.backlog] == [
+            math.floor(b.count * factor + 0.5) for b in template.backlog], centre.id
+        sizes.add(sum(b.count for b in scenario.backlog))
+    assert len(sizes) > 1, "centres of different sizes inherit different backlogs"
+    assert "Backlog (set backlog[i].count where it changes)" in out.read_text("utf-8")
 
 
 def test_desk_schedules_are_scaled_within_the_new_counters(tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ import pandas as pd
 import yaml
 
 from sim.scenario.atomic import write_text_atomically
+from sim.scenario.limits import MAX_BACKLOG
 from sim.scenario.load import load_scenario
 from sim.scenario.province.admin_units import communes, find_province, source
 from sim.scenario.schema import Scenario
@@ -149,6 +150,26 @@ def proxy_visitors(old_communes: int, population: float = math.nan) -> int:
     return max(1, _round(expected))
 
 
+def scaled_backlog(scenario: Scenario, per_day: float) -> dict[str, int]:
+    """Each backlog entry's count in proportion to the centre's visitors against the
+    template's: the dossiers a commune inherits from its old district grow with its size, so a
+    small commune does not inherit a large one's. Only the counts that change, as `set` paths.
+
+    >>> from sim.scenario.bundled import BUNDLED_SCENARIOS
+    >>> from sim.scenario.load import load_scenario
+    >>> template = load_scenario(BUNDLED_SCENARIOS / "centres/rural_merged_commune.yaml").baseline
+    >>> template.arrivals.per_day, [item.count for item in template.backlog]
+    (40.0, [50, 25])
+    >>> scaled_backlog(template, 20), scaled_backlog(template, 40)
+    ({'backlog[0].count': 25, 'backlog[1].count': 13}, {})
+    """
+    factor = per_day / scenario.arrivals.per_day
+    counts = {f"backlog[{index}].count": min(MAX_BACKLOG, _round(item.count * factor))
+              for index, item in enumerate(scenario.backlog)}
+    return {path: count for (path, count), item in zip(counts.items(), scenario.backlog,
+                                                       strict=True) if count != item.count}
+
+
 def scaled_counters(counters: dict[str, int], staff: int) -> dict[str, int]:
     """Split staff between desks in proportion to the template's counters, at least 1 each.
 
@@ -224,9 +245,10 @@ def _read_rows(handle: TextIO, path: Path, codes: set[str], province: str) -> di
 
 
 def _centre(unit: Any, demand: Demand | None, scenario: Scenario) -> dict:
-    changes: dict[str, object] = {"arrivals.per_day": (
-        _plain_number(demand.visitors_per_day) if demand
-        else proxy_visitors(unit.old_communes, unit.population))}
+    per_day = (_plain_number(demand.visitors_per_day) if demand
+               else proxy_visitors(unit.old_communes, unit.population))
+    changes: dict[str, object] = {"arrivals.per_day": per_day}
+    changes.update(scaled_backlog(scenario, per_day))
     if demand and demand.staff and scenario.desks:
         template = {name: desk.counters for name, desk in scenario.desks.items()}
         for desk, counters in scaled_counters(template, demand.staff).items():
@@ -259,6 +281,9 @@ def _header(name: str, units: pd.DataFrame, demand: dict[str, Demand], demand_cs
         *_demand_lines(units, demand, demand_csv),
         "Counters:",
         *_counter_lines(demand, scenario),
+        *(["Backlog (set backlog[i].count where it changes): each entry of the template in",
+           "  proportion to the centre's visitors per day against the template's."]
+          if scenario.backlog else []),
     ]
     return "".join(f"# {line}\n" for line in lines) + "\n"
 
