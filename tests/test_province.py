@@ -4,6 +4,7 @@ streaming parts, resuming an interrupted run, the ranking, and allocating extra 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from sim.experiment.store import ResumeError
 from sim.experiment.work import estimate_work
 from sim.output import indicator_text
 from sim.output.indicator_text import province_indicator_rows
+from sim.output.province_report import option_rows
+from sim.output.province_results import load_province_results
 from sim.output.province_run import run_province
 from sim.output.translations import translator
 from sim.scenario.province.load import load_province
@@ -251,6 +254,48 @@ def test_ranking_puts_the_busiest_centre_first(sequential: Path) -> None:
     assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     page = (sequential / "report.html").read_text(encoding="utf-8")
     assert "Phường Hai" in page and "data:image/png;base64," in page
+
+
+def _option_table(page: str) -> list[list[str]]:
+    """The rows of the page's table of options (name and four counts), as text."""
+    start = page.index("Các phương án bố trí nhân lực trên mọi trung tâm")
+    table = page[start:page.index("</table>", start)]
+    return [re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in table.split("<tr>")[2:]]
+
+
+def test_the_page_counts_the_centres_each_option_leaves_short(sequential: Path,
+                                                              tmp_path: Path) -> None:
+    """Each option's centres that meet every target, miss one, or are unclear only, as
+    province.csv has them, in the province's order of options, named by their labels; and
+    the same when `sim report` writes the page again from the folder."""
+    ranking = pd.read_csv(sequential / "province.csv", dtype={"centre": str})
+    centres = ranking.drop_duplicates(["option", "centre"])
+    expected = []
+    for option, label in (("baseline", "Giữ nguyên như hiện nay"),
+                          ("one_more_counter", "Thêm một quầy")):
+        mine = centres[centres["option"] == option]
+        missing = int((mine["missed"] > 0).sum())
+        unclear = int(((mine["missed"] == 0) & (mine["unclear"] > 0)).sum())
+        expected.append([label, str(len(mine) - missing - unclear), str(missing), str(unclear),
+                         f"{mine['missed'].mean():.2f}".replace(".", ",")])
+    assert _option_table((sequential / "report.html").read_text(encoding="utf-8")) == expected
+    folder = shutil.copytree(sequential, tmp_path / "copy")  # the fixture's folder stays as is
+    result = CliRunner().invoke(main, ["report", str(folder), "--lang", "vi"])
+    assert result.exit_code == 0, result.output
+    assert _option_table((folder / "report.vi.html").read_text(encoding="utf-8")) == expected
+    read = load_province_results(folder).ranking["option"]
+    assert list(read.cat.categories) == ["baseline", "one_more_counter"], "the file's order"
+
+
+def test_the_options_table_follows_the_province_s_order_of_options() -> None:
+    ranking = pd.DataFrame({
+        "option": pd.Categorical(["zeta", "baseline", "alpha"] * 2,
+                                 categories=["baseline", "zeta", "alpha"]),
+        "centre": ["1"] * 3 + ["2"] * 3, "missed": [1, 0, 0, 2, 0, 1],
+        "unclear": [0, 1, 0, 0, 0, 0]})
+    rows = option_rows(ranking, "en", None)
+    assert [(r["option"], r["meeting"], r["missing"], r["unclear"]) for r in rows] == [
+        ("Current staffing", "1", "0", "1"), ("zeta", "0", "2", "0"), ("alpha", "1", "1", "0")]
 
 
 def test_bad_centre_change_names_the_centre(tmp_path: Path) -> None:

@@ -56,8 +56,28 @@ def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, pat
                            provenance=provenance,
                            allocation=allocation_section(allocation, lang) if allocation else None,
                            provinces=province_rows(provinces, lang) if provinces is not None
-                           else None)
+                           else None, options=option_rows(ranking, lang, scenario))
     return write_page(html, path)
+
+
+def option_rows(ranking: pd.DataFrame, lang: str,
+                scenario: Scenario | None) -> list[dict[str, object]]:
+    """Each option across the centres, in the ranking's order of options (its categories: the
+    province's order): how many centres meet every target with 95% confidence, miss one, or
+    are unclear only; [] with one option."""
+    t = translator(lang)
+    centres = ranking.drop_duplicates(["option", "centre"])
+    if centres["option"].nunique() < 2:
+        return []
+    rows = []
+    for option, group in centres.groupby("option", sort=True, observed=True):
+        missing = int((group["missed"] > 0).sum())
+        unclear = int(((group["missed"] == 0) & (group["unclear"] > 0)).sum())
+        rows.append({"option": option_name(scenario, lang, str(option)),
+                     "meeting": t.number(len(group) - missing - unclear),
+                     "missing": t.number(missing), "unclear": t.number(unclear),
+                     "mean_miss": t.number(group["missed"].mean(), 2)})
+    return rows
 
 
 def province_rows(provinces: pd.DataFrame, lang: str) -> list[dict[str, object]]:

@@ -83,7 +83,8 @@ def load_province_results(folder: str | Path) -> ProvinceResults:
                           for option in manifest["options"]}
                  for centre in manifest["centres"]}
     return ProvinceResults(manifest["province_file"], manifest["name"], manifest["root_seed"],
-                           manifest["replications"], scenarios, read_ranking(folder),
+                           manifest["replications"], scenarios,
+                           categorised(read_ranking(folder), {"option": manifest["options"]}),
                            _metric_table(folder / "summary.csv", manifest["options"]),
                            _metric_table(folder / "replications.csv", manifest["options"]),
                            manifest.get("provinces"))
