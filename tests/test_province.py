@@ -433,3 +433,23 @@ def test_a_broken_province_file_with_a_scenario_s_key_is_not_called_a_scenario(
     result = CliRunner().invoke(main, ["province", "run", str(broken)])
     assert result.exit_code == 2 and "a scenario file" not in result.output
     assert "template: got nothing; allowed: this field is required" in result.output
+
+
+def test_the_baseline_leads_the_ranking_whatever_the_options_are_called(
+        tmp_path: Path) -> None:
+    """Readers take the first rows' option as the baseline: an option whose id sorts before
+    `baseline` must not take its place on the page, in the map or in province.csv."""
+    for name in ("province.yaml", "centre_template.yaml"):
+        text = (FIXTURES / name).read_text(encoding="utf-8")
+        (tmp_path / name).write_text(text.replace("one_more_counter", "another_counter"),
+                                     encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["province", "run", str(tmp_path / "province.yaml"),
+                                       "-n", "2", "-q", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    ranking = pd.read_csv(out / "province.csv", dtype={"centre": str})
+    assert list(dict.fromkeys(ranking["option"])) == ["baseline", "another_counter"]
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "Centres furthest from their targets" not in page  # the page is in Vietnamese
+    assert "Các trung tâm xa chỉ tiêu nhất: Giữ nguyên như hiện nay" in page
+    assert [row[0] for row in _option_table(page)] == ["Giữ nguyên như hiện nay", "Thêm một quầy"]

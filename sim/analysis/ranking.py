@@ -27,7 +27,8 @@ COLUMNS = ["option", "centre", "name", "kind", "latitude", "longitude", "metric"
 def rank_centres(summary: pd.DataFrame, province: ProvinceSet) -> pd.DataFrame:
     """One row per option, centre and target: the mean, its CI, the verdict and the shortfall
     in the target's unit; each centre's count of targets missed and unclear, and its `rank`
-    (1: the centre that misses most)."""
+    (1: the centre that misses most). Options come in the province's order, the baseline
+    first, whatever their ids: readers take the first rows' option as the baseline."""
     by_key = {(option, centre, metric): (mean, low, high)
               for option, centre, metric, mean, low, high in zip(
                   summary["option"].astype(str), summary["centre"].astype(str),
@@ -38,6 +39,7 @@ def rank_centres(summary: pd.DataFrame, province: ProvinceSet) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=COLUMNS[:-3])
     if table.empty:
         return table.reindex(columns=COLUMNS)
+    table["option"] = pd.Categorical(table["option"], categories=province.option_names())
     return _ranked(table)
 
 
@@ -63,13 +65,15 @@ def _centre_rows(by_key: dict[tuple, tuple[float, float, float]], centre: Centre
 
 
 def _ranked(table: pd.DataFrame) -> pd.DataFrame:
-    """The table with each centre's counts of targets missed and unclear, and its rank."""
+    """The table with each centre's counts of targets missed and unclear, and its rank; its
+    rows by option (in its categories' order), then by rank."""
     keys = [table["option"], table["centre"]]
     for column, verdict in (("missed", NO), ("unclear", UNCLEAR)):
-        table[column] = (table["meets_target"] == verdict).groupby(keys, sort=False).transform(
-            "sum").astype(int)
+        table[column] = (table["meets_target"] == verdict).groupby(
+            keys, sort=False, observed=True).transform("sum").astype(int)
     ranks = pd.concat([_option_ranks(group) for _, group in
-                       table.groupby("option", sort=False)], ignore_index=True)
+                       table.groupby("option", sort=False, observed=True)], ignore_index=True)
+    ranks["option"] = ranks["option"].astype(table["option"].dtype)  # the merge keeps it so
     table = table.merge(ranks, on=["option", "centre"], how="left")
     return table.sort_values(["option", "rank", "centre", "metric"], kind="stable",
                              ignore_index=True)

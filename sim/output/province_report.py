@@ -62,7 +62,7 @@ def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, pat
 
 def option_rows(ranking: pd.DataFrame, lang: str,
                 scenario: Scenario | None) -> list[dict[str, object]]:
-    """Each option across the centres, in the ranking's order of options (its categories: the
+    """Each option across the centres, in the order of the ranking's option categories (the
     province's order): how many centres meet every target with 95% confidence, miss one, or
     are unclear only; [] with one option."""
     t = translator(lang)
