@@ -10,6 +10,8 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, Template
 
+from sim.scenario.atomic import write_text_atomically
+
 # autoescape=True, not select_autoescape(): our templates are named *.html.j2, which the
 # extension rule would leave unescaped.
 _ENVIRONMENT = Environment(loader=PackageLoader("sim.output", "templates"), autoescape=True)
@@ -22,7 +24,5 @@ def page_template(name: str) -> Template:
 
 def write_page(html: str, path: Path) -> Path:
     """Write a page whole or not at all (a hidden sibling renamed into place)."""
-    staging = path.with_name(f".{path.name}.tmp")
-    staging.write_text(html, encoding="utf-8")
-    staging.replace(path)
+    write_text_atomically(path, html)
     return path
