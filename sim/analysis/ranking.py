@@ -43,6 +43,12 @@ def rank_centres(summary: pd.DataFrame, province: ProvinceSet) -> pd.DataFrame:
     return _ranked(table)
 
 
+def only_unclear(centres: pd.DataFrame) -> pd.Series:
+    """Of rows with a centre's counts, those that miss no target clearly but are not shown to
+    meet every one: neither a centre that meets its targets nor one that misses."""
+    return (centres["missed"] == 0) & (centres["unclear"] > 0)
+
+
 def _centre_rows(by_key: dict[tuple, tuple[float, float, float]], centre: Centre,
                  scenarios: ScenarioSet) -> list[dict]:
     """The rows of one centre: each option's targets that the summary has a metric for

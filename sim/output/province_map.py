@@ -11,6 +11,7 @@ from matplotlib.colors import BoundaryNorm
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from sim.analysis.ranking import only_unclear
 from sim.output.figures.style import DPI, save_figure, styled
 from sim.output.figures.text import figure_text
 from sim.output.names import option_name
@@ -42,7 +43,7 @@ def _draw_map(ranking: pd.DataFrame, name: str, option: str, lang: str, label: s
     centres = (ranking[ranking["option"] == option].drop_duplicates("centre")
                .dropna(subset=["latitude", "longitude"]))
     named = centres[centres["missed"] > 0].nsmallest(5, "rank")
-    centres = centres.assign(grey=(centres["missed"] == 0) & (centres["unclear"] > 0))
+    centres = centres.assign(grey=only_unclear(centres))
     return centres_map(centres, "missed", text["map.title"].format(name=name, option=label),
                        text["map.colour"], lang, named, TARGETS_COLOURS,
                        ("grey", text["map.unclear"]))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.analysis.ranking import only_unclear
 from sim.output.allocation_text import Allocation, allocation_section
 from sim.output.indicator_text import COLUMNS
 from sim.output.metric_text import metric_value, target_text
@@ -72,7 +73,7 @@ def option_rows(ranking: pd.DataFrame, lang: str,
     rows = []
     for option, group in centres.groupby("option", sort=True, observed=True):
         missing = int((group["missed"] > 0).sum())
-        unclear = int(((group["missed"] == 0) & (group["unclear"] > 0)).sum())
+        unclear = int(only_unclear(group).sum())
         rows.append({"option": option_name(scenario, lang, str(option)),
                      "meeting": t.number(len(group) - missing - unclear),
                      "missing": t.number(missing), "unclear": t.number(unclear),

@@ -120,7 +120,8 @@ def write_province(name: str, templates: Templates, demand: Mapping[str, Demand]
     document = {"name": f"{name}: {CENTRES_WORDS}", "province": name,
                 "template": _relative(templates.default, out), "centres": centres,
                 **({} if options is None else {"options": options})}
-    header = _header(name, units, demand, demand_csv, scenarios[templates.default])
+    header = _header(name, units, demand, demand_csv, scenarios[templates.default],
+                     any(scenario.backlog for scenario in scenarios.values()))
     body = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
                      width=10_000)  # a long merged_from stays on its line
     write_text_atomically(out, header + body)
@@ -267,7 +268,7 @@ def _centre(unit: Any, demand: Demand | None, scenario: Scenario) -> dict:
 
 
 def _header(name: str, units: pd.DataFrame, demand: dict[str, Demand], demand_csv: Path | None,
-            scenario: Scenario) -> str:
+            scenario: Scenario, backlog: bool) -> str:
     """The comment that opens the province file: where units, demand and counters come from."""
     data = source()
     lines = [
@@ -281,9 +282,10 @@ def _header(name: str, units: pd.DataFrame, demand: dict[str, Demand], demand_cs
         *_demand_lines(units, demand, demand_csv),
         "Counters:",
         *_counter_lines(demand, scenario),
-        *(["Backlog (set backlog[i].count where it changes): each entry of the template in",
-           "  proportion to the centre's visitors per day against the template's."]
-          if scenario.backlog else []),
+        *(["Backlog (set backlog[i].count where it changes): each entry of the centre's",
+           "  template in proportion to its visitors per day against the template's, rounded",
+           "  half up."]
+          if backlog else []),
     ]
     return "".join(f"# {line}\n" for line in lines) + "\n"
 
