@@ -70,6 +70,8 @@ def test_the_provinces_filter_runs_only_those(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     summary = pd.read_csv(tmp_path / "out" / "summary.csv", dtype={"centre": str})
     assert set(summary["centre"]) == {"201", "202", "203"}
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "<h1>Nước thử: two provinces — Tỉnh hai</h1>" in page, "says which provinces ran"
 
 
 def test_an_unknown_province_is_refused_naming_those_there_are(tmp_path: Path) -> None:

@@ -90,7 +90,9 @@ def country_from_document(document: object, path: str | Path,
     chosen = _chosen(country, only, source)
     provinces = [_province(Path(path).parent / country.provinces[i], source, i) for i in chosen]
     _check_unique_codes(provinces, source)
-    return CountrySet(source, country.name, provinces)
+    name = country.name if not only else " — ".join(
+        [country.name, ", ".join(p.province.province or p.province.name for p in provinces)])
+    return CountrySet(source, name, provinces)  # a few provinces' run says which
 
 
 def _chosen(country: Country, only: tuple[str, ...], source: str) -> list[int]:
