@@ -356,3 +356,16 @@ def test_the_province_map_greys_centres_not_shown_to_meet_every_target() -> None
         "không chỉ tiêu nào chưa đạt rõ ràng, nhưng chưa chắc đạt tất cả (độ tin cậy 95%)"]
     assert figure.axes[1].get_yticks().tolist() == [0, 1, 2, 3], "whole targets on the bar"
     assert sorted(t.get_text() for t in axes.texts) == ["Xã C", "Xã D"], "those that miss"
+
+
+def test_names_of_centres_close_together_do_not_cover_each_other() -> None:
+    ranking = pd.DataFrame({
+        "option": ["baseline"] * 3, "centre": ["1", "2", "3"],
+        "name": ["Phường Tân Phong", "Xã Bình Lư", "Xã Nậm Tăm"],
+        "latitude": [22.350, 22.352, 22.0], "longitude": [103.48, 103.50, 103.2],
+        "missed": [2, 2, 1], "unclear": [0, 0, 0], "rank": [1, 2, 3]})
+    figure = province_map(ranking, "Lai Châu", lang="vi")
+    renderer = figure.canvas.get_renderer()
+    boxes = [text.get_window_extent(renderer) for text in figure.axes[0].texts]
+    assert len(boxes) == 3
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import BoundaryNorm
 from matplotlib.figure import Figure
+from matplotlib.text import Annotation
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import Bbox
 
 from sim.analysis.ranking import only_unclear
 from sim.output.figures.style import DPI, save_figure, styled
@@ -18,6 +23,9 @@ from sim.output.names import option_name
 from sim.scenario.schema import Scenario
 
 TARGETS_COLOURS = "RdYlGn_r"  # targets missed: green none, red many
+# Where a centre's name may sit round its dot, in points: above right first.
+PLACES = ((4, 4, "left", "bottom"), (4, -4, "left", "top"), (-4, 4, "right", "bottom"),
+          (-4, -4, "right", "top"))
 
 
 def province_map(ranking: pd.DataFrame, name: str, option: str | None = None,
@@ -79,9 +87,6 @@ def centres_map(centres: pd.DataFrame, column: str, title: str, colour: str,
         axes.scatter(centres.loc[grey, "longitude"], centres.loc[grey, "latitude"],
                      color="0.75", s=size, edgecolors="0.2", linewidths=0.5, label=apart[1])
         axes.legend(loc="best", fontsize=8)
-    for row in named.itertuples():
-        axes.annotate(str(row.name), (row.longitude, row.latitude), xytext=(4, 4),
-                      textcoords="offset points", fontsize=8)
     bar = figure.colorbar(points, ax=axes, label=colour, shrink=0.8)
     bar.set_ticks([t for t in MaxNLocator(integer=True).tick_values(0, top) if 0 <= t <= top])
     axes.set_title(title, loc="left", fontsize=11)
@@ -90,7 +95,33 @@ def centres_map(centres: pd.DataFrame, column: str, title: str, colour: str,
     axes.set_aspect("equal", adjustable="datalim")
     axes.grid(alpha=0.3)
     figure.supxlabel(text["map.note"], x=0.01, ha="left", fontsize=8, color="0.4")
+    _name_apart(figure, axes, named)
     return figure
+
+
+
+def _name_apart(figure: Figure, axes: Axes, named: pd.DataFrame) -> None:
+    """Name the centres, each in the first place round its dot where it covers no name
+    placed before it (above right when none is free): close centres' names stay legible."""
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw_without_rendering()  # the layout settled, so the names' extents are final
+    placed: list[Bbox] = []
+    for row in named.itertuples():
+        for place in PLACES:
+            label = _name(axes, row, place)
+            box = label.get_window_extent(renderer)
+            if not any(box.overlaps(other) for other in placed):
+                break
+            label.remove()
+        else:  # no place is free: above right, over another name
+            box = _name(axes, row, PLACES[0]).get_window_extent(renderer)
+        placed.append(box)
+
+
+def _name(axes: Axes, centre: Any, place: tuple[int, int, str, str]) -> Annotation:
+    dx, dy, ha, va = place
+    return axes.annotate(str(centre.name), (centre.longitude, centre.latitude), xytext=(dx, dy),
+                         textcoords="offset points", fontsize=8, ha=ha, va=va)
 
 
 def save_province_map(ranking: pd.DataFrame, name: str, folder: Path, lang: str = "en",
