@@ -369,3 +369,19 @@ def test_names_of_centres_close_together_do_not_cover_each_other() -> None:
     boxes = [text.get_window_extent(renderer) for text in figure.axes[0].texts]
     assert len(boxes) == 3
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+def test_every_option_s_map_has_the_same_colours_and_the_note_only_when_needed() -> None:
+    """One missed target has one colour on every option's map; the note about centres
+    without coordinates appears only when some have none."""
+    ranking = pd.DataFrame({
+        "option": ["baseline"] * 2 + ["more"] * 2, "centre": ["1", "2"] * 2,
+        "name": ["Xã A", "Xã B"] * 2, "latitude": [21.0, np.nan] * 2,
+        "longitude": [105.0, 105.5] * 2, "missed": [3, 1, 1, 0], "unclear": [0] * 4,
+        "rank": [1, 2, 1, 2]})
+    baseline, more = (province_map(ranking, "Tỉnh", option) for option in ("baseline", "more"))
+    assert baseline.axes[1].get_yticks().tolist() == more.axes[1].get_yticks().tolist() == [
+        0, 1, 2, 3]
+    assert "centres without coordinates are not shown" in baseline.texts[0].get_text()
+    located = ranking.fillna({"latitude": 21.5})
+    assert not province_map(located, "Tỉnh", "more").texts, "every centre is on the map"

@@ -46,28 +46,30 @@ def province_map(ranking: pd.DataFrame, name: str, option: str | None = None,
 
 def _draw_map(ranking: pd.DataFrame, name: str, option: str, lang: str, label: str) -> Figure:
     """The map of one option; the five centres that miss most are named on it, and those that
-    miss none clearly but are not shown to meet every target are grey, not green."""
+    miss none clearly but are not shown to meet every target are grey, not green. Its colours
+    run to the most any option misses, so every option's map reads the same."""
     text = figure_text(lang)
-    centres = (ranking[ranking["option"] == option].drop_duplicates("centre")
-               .dropna(subset=["latitude", "longitude"]))
+    centres = ranking[ranking["option"] == option].drop_duplicates("centre")
     named = centres[centres["missed"] > 0].nsmallest(5, "rank")
     centres = centres.assign(grey=only_unclear(centres))
     return centres_map(centres, "missed", text["map.title"].format(name=name, option=label),
                        text["map.colour"], lang, named, TARGETS_COLOURS,
-                       ("grey", text["map.unclear"]))
+                       ("grey", text["map.unclear"]), int(ranking["missed"].max()))
 
 
 def centres_map(centres: pd.DataFrame, column: str, title: str, colour: str,
                 lang: str = "en", named: pd.DataFrame | None = None,
                 colours: str = TARGETS_COLOURS,
-                apart: tuple[str, str] | None = None) -> Figure:
+                apart: tuple[str, str] | None = None, top: int | None = None) -> Figure:
     """Centres (name, latitude, longitude) at their coordinates coloured by the whole number
-    in `column`, one colour per value from 0; those of `named` (by default the five with the
-    largest values above 0) are named. `apart`, a column of booleans and its legend's words,
-    draws the centres where it is true grey instead. Shared by the province and allocation
-    maps."""
+    in `column`, one colour per value from 0 to `top` (by default the largest); those of
+    `named` (by default the five with the largest values above 0) are named. `apart`, a
+    column of booleans and its legend's words, draws the centres where it is true grey
+    instead. A note says so when some centres have no coordinates. Shared by the province and
+    allocation maps."""
     text = figure_text(lang)
-    centres = centres.dropna(subset=["latitude", "longitude"])
+    located = centres.dropna(subset=["latitude", "longitude"])
+    hidden, centres = len(centres) - len(located), located
     if named is None:
         named = centres[centres[column] > 0].nlargest(5, column)
     named = named.dropna(subset=["latitude", "longitude"])
@@ -77,7 +79,8 @@ def centres_map(centres: pd.DataFrame, column: str, title: str, colour: str,
     grey = centres[apart[0]].to_numpy(dtype=bool) if apart is not None else np.zeros(
         len(centres), dtype=bool)
     values = centres[column].to_numpy(dtype=float)
-    top = int(np.nanmax(values)) if len(values) else 0
+    if top is None:
+        top = int(np.nanmax(values)) if len(values) else 0
     palette = colormaps[colours].resampled(top + 1)
     norm = BoundaryNorm(np.arange(-0.5, top + 1.5), palette.N)  # one colour per whole number
     shown = centres[~grey]
@@ -94,7 +97,8 @@ def centres_map(centres: pd.DataFrame, column: str, title: str, colour: str,
     axes.set_ylabel(text["map.y"])
     axes.set_aspect("equal", adjustable="datalim")
     axes.grid(alpha=0.3)
-    figure.supxlabel(text["map.note"], x=0.01, ha="left", fontsize=8, color="0.4")
+    if hidden:
+        figure.supxlabel(text["map.note"], x=0.01, ha="left", fontsize=8, color="0.4")
     _name_apart(figure, axes, named)
     return figure
 
