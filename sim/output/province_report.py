@@ -49,6 +49,13 @@ def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, pat
                t.ngettext("The {total} centre meets its targets with 95% confidence.",
                           "Every one of the {total} centres meets its targets with 95% "
                           "confidence.", total).format(total=total))
+    if rows:
+        centres = baseline.drop_duplicates("centre")
+        summary += " " + t.gettext(
+            "Missing a target clearly: {clear}; unclear: {unclear} (an interval crosses a "
+            "target; more replications would settle it).").format(
+                clear=t.number(int((centres["missed"] > 0).sum())),
+                unclear=t.number(int(only_unclear(centres).sum())))
     template = page_template("province.html.j2")
     html = template.render(lang=lang, _=t.gettext, name=name, summary=summary, rows=rows,
                            option=label, indicator_rows=indicators or [],
