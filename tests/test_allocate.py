@@ -16,6 +16,7 @@ from sim.cli import main
 from sim.decide.allocate import OBJECTIVES, greedy_one_at_a_time, with_one_more
 from sim.decide.gain_curves import Curve, allocate, merge, rising_gains
 from sim.experiment.executors import Execution
+from sim.output.allocation_text import rising_words
 from sim.scenario.load import scenario_from_document
 from sim.scenario.province.load import load_province
 from sim.scenario.schema import Scenario
@@ -172,3 +173,12 @@ def test_sim_allocate_of_a_broken_file_names_it(tmp_path: Path) -> None:
     broken.write_text("name: x\ntemplate: none.yaml\ncentres: [{id: '1', name: a}]\n")
     out = CliRunner().invoke(main, ["allocate", str(broken), "-k", "1"])
     assert out.exit_code == 2 and "none.yaml" in out.output and "Traceback" not in out.output
+
+
+def test_where_gains_rise_the_sentence_names_the_centres() -> None:
+    rising = pd.DataFrame({"centre": ["03127", "03127", "03169"], "person": [2, 3, 2],
+                           "clear": [True, False, False]})
+    sentence = rising_words(rising, "vi", {"03127": "Xã Mường Pồn"})
+    assert sentence.startswith("Tại 2 trung tâm (Xã Mường Pồn (03127), 03169), người được bố "
+                               "trí sau giảm được nhiều hơn người được bố trí trước (1 trường")
+    assert rising_words(rising.iloc[:0], "vi", {}) == ""

@@ -66,5 +66,6 @@ def allocate_command(centres_file: Path, extra_staff: int, objective: str, repli
     baselines = {centre: options.baseline for centre, options in loaded.scenarios.items()}
     terminal().print(allocation_table(tables.steps, title, objective, lang, baselines))
     if not tables.rising.empty:
-        click.echo(rising_words(tables.rising, lang), err=True)
+        names = {centre.id: centre.name for centre in loaded.centres}
+        click.echo(rising_words(tables.rising, lang, names), err=True)
     click.echo(f"allocation written to {written}")

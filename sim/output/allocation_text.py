@@ -35,7 +35,7 @@ class Allocation(NamedTuple):
 def allocation_section(allocation: Allocation, lang: str) -> dict[str, object]:
     """What the page's allocation section shows: its rows and sentences."""
     return {"rows": allocation_rows(allocation.steps, lang, allocation.scenarios),
-            "rising": rising_words(allocation.rising, lang),
+            "rising": rising_words(allocation.rising, lang, centre_names(allocation.steps)),
             **allocation_words(allocation.steps, allocation.objective, lang)}
 
 
@@ -106,13 +106,20 @@ def allocation_table(steps: pd.DataFrame, title: str, objective: str, lang: str,
     return table
 
 
-def rising_words(rising: pd.DataFrame, lang: str) -> str:
-    """Where gains do not diminish, so greedy placement may not be the best one; '' if none."""
+def centre_names(steps: pd.DataFrame) -> dict[str, str]:
+    """Each placed centre's name, by its id, as the allocation table has them."""
+    return dict(zip(steps["centre"].astype(str), steps["name"].astype(str), strict=True))
+
+
+def rising_words(rising: pd.DataFrame, lang: str, names: Mapping[str, str]) -> str:
+    """Where gains do not diminish, so greedy placement may not be the best one, the centres
+    by name and code (by code where ``names`` lacks one); '' if none."""
     if rising.empty:
         return ""
     t = translator(lang)
     clear = rising[rising["clear"]]
-    centres = ", ".join(dict.fromkeys(rising["centre"].astype(str)))
+    centres = ", ".join(f"{names[c]} ({c})" if c in names else c
+                        for c in dict.fromkeys(rising["centre"].astype(str)))
     return t.ngettext(
         "At {count} centre ({centres}) a later person gains more than an earlier one "
         "({clear} clearly, with 95% confidence): there the placement, one person at a time by "
