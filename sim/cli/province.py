@@ -170,7 +170,7 @@ def run_centres(loaded: ProvinceSet, province_of: dict[str, str] | None, replica
                             visits, resume, advance, lang, province_of)
     say_resumed(done, units, quiet, "centre runs")
     if not quiet:
-        print_ranking(read_ranking(done.folder), loaded.province.name)
+        print_ranking(read_ranking(done.folder), loaded.province.name, lang)
         click.echo(f"results written to {done.folder}")
 
 
