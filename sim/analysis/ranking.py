@@ -49,6 +49,13 @@ def only_unclear(centres: pd.DataFrame) -> pd.Series:
     return (centres["missed"] == 0) & (centres["unclear"] > 0)
 
 
+def verdict_counts(centres: pd.DataFrame) -> tuple[int, int, int]:
+    """Of rows with a centre's counts (one per centre), how many meet every target with 95%
+    confidence, miss one clearly, and are unclear only."""
+    missing, unclear = int((centres["missed"] > 0).sum()), int(only_unclear(centres).sum())
+    return len(centres) - missing - unclear, missing, unclear
+
+
 def _centre_rows(by_key: dict[tuple, tuple[float, float, float]], centre: Centre,
                  scenarios: ScenarioSet) -> list[dict]:
     """The rows of one centre: each option's targets that the summary has a metric for

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis.ranking import only_unclear
+from sim.analysis.ranking import verdict_counts
 from sim.output.allocation_text import Allocation, allocation_section
 from sim.output.indicator_text import COLUMNS
 from sim.output.metric_text import metric_value, target_text
@@ -50,12 +50,11 @@ def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, pat
                           "Every one of the {total} centres meets its targets with 95% "
                           "confidence.", total).format(total=total))
     if rows:
-        centres = baseline.drop_duplicates("centre")
+        _, clear, unclear = verdict_counts(baseline.drop_duplicates("centre"))
         summary += " " + t.gettext(
             "Missing a target clearly: {clear}; unclear: {unclear} (an interval crosses a "
             "target; more replications would settle it).").format(
-                clear=t.number(int((centres["missed"] > 0).sum())),
-                unclear=t.number(int(only_unclear(centres).sum())))
+                clear=t.number(clear), unclear=t.number(unclear))
     template = page_template("province.html.j2")
     html = template.render(lang=lang, _=t.gettext, name=name, summary=summary, rows=rows,
                            option=label, indicator_rows=indicators or [],
@@ -79,10 +78,9 @@ def option_rows(ranking: pd.DataFrame, lang: str,
         return []
     rows = []
     for option, group in centres.groupby("option", sort=True, observed=True):
-        missing = int((group["missed"] > 0).sum())
-        unclear = int(only_unclear(group).sum())
+        meeting, missing, unclear = verdict_counts(group)
         rows.append({"option": option_name(scenario, lang, str(option)),
-                     "meeting": t.number(len(group) - missing - unclear),
+                     "meeting": t.number(meeting),
                      "missing": t.number(missing), "unclear": t.number(unclear),
                      "mean_miss": t.number(group["missed"].mean(), 2)})
     return rows
