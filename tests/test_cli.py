@@ -220,17 +220,37 @@ def test_run_prints_a_table_of_the_options(tiny_run) -> None:
     _, _, result = tiny_run
     assert "Tiny test centre" in result.stdout
     assert "results written to" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["run", "compare"])
+def test_run_and_compare_print_in_the_run_language(command: str, tmp_path: Path) -> None:
+    """Under --lang vi the terminal speaks Vietnamese, as the report does: the table's
+    headings, the options by their names and where the results went."""
+    result = run_ok([command, str(TINY), "-n", "2", "--seed", str(SEED), "--out",
+                     str(tmp_path / "out"), "--no-report", "--lang", "vi"])
+    assert "phương án" in result.stdout
+    assert f"đã ghi kết quả vào {tmp_path / 'out'}" in result.stdout
+    assert "results written to" not in result.stdout
+    if command == "run":
+        assert "Tiny test centre: 2 lần mô phỏng" in result.stdout
+    else:
+        assert "Các phương án so với chỉ tiêu" in result.stdout
     assert "Traceback" not in result.output
 
 
-def test_run_table_shows_option_names_whole(tmp_path) -> None:
+@pytest.mark.parametrize(("lang", "names", "heading"), [
+    ("en", ("Current staffing", "Option 1", "Option 2"), "utilisation"),
+    ("vi", ("Giữ nguyên như hiện nay", "Phương án 1", "Phương án 2"), "mức sử dụng")])
+def test_run_table_shows_option_names_whole(lang: str, names: tuple[str, ...], heading: str,
+                                            tmp_path: Path) -> None:
     # An 80-column terminal (rich also uses 80 when stdout is a pipe or a CI log).
     result = CliRunner().invoke(main, ["run", str(TINY), "-n", str(N), "--out",
-                                       str(tmp_path / "out")], env={"COLUMNS": "80"})
+                                       str(tmp_path / "out"), "--lang", lang],
+                                env={"COLUMNS": "80"})
     assert result.exit_code == 0
-    for name in ("Current staffing", "Option 1", "Option 2"):  # tiny.yaml gives no labels
-        assert name in result.stdout
-    assert "utilisation" in result.stdout
+    for name in names:  # tiny.yaml gives no labels; a long name may wrap within its cell
+        assert all(word in result.stdout for word in name.split()), name
+    assert all(word in result.stdout for word in heading.split())
     assert "…" not in result.stdout
 
 

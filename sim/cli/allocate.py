@@ -17,7 +17,7 @@ from sim.experiment.plan import DEFAULT_SEED
 from sim.experiment.runner import DEFAULT_REPLICATIONS
 from sim.output.allocation_folder import allocation_tables, default_folder, write_allocation
 from sim.output.allocation_text import allocation_table, rising_words
-from sim.output.terminal import terminal
+from sim.output.terminal import terminal, written_to
 from sim.output.translations import LANGUAGES, translator
 
 
@@ -68,4 +68,4 @@ def allocate_command(centres_file: Path, extra_staff: int, objective: str, repli
     if not tables.rising.empty:
         names = {centre.id: centre.name for centre in loaded.centres}
         click.echo(rising_words(tables.rising, lang, names), err=True)
-    click.echo(f"allocation written to {written}")
+    click.echo(written_to(written, lang))

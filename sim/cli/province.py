@@ -27,7 +27,7 @@ from sim.experiment.runner import DEFAULT_REPLICATIONS
 from sim.experiment.work import STREAMED
 from sim.output.province_results import read_ranking
 from sim.output.province_run import run_province
-from sim.output.terminal import print_ranking
+from sim.output.terminal import print_ranking, written_to
 from sim.output.translations import LANGUAGES
 from sim.scenario.errors import ScenarioError
 from sim.scenario.province.admin_units import AdminDataMissing, find_province
@@ -171,6 +171,6 @@ def run_centres(loaded: ProvinceSet, province_of: dict[str, str] | None, replica
     say_resumed(done, units, quiet, "centre runs")
     if not quiet:
         print_ranking(read_ranking(done.folder), loaded.province.name, lang)
-        click.echo(f"results written to {done.folder}")
+        click.echo(written_to(done.folder, lang))
 
 

@@ -29,7 +29,7 @@ from sim.experiment.work import streamed_holding
 from sim.output.compare_folder import Replicate, compare_to_folder
 from sim.output.folder import FolderError, check_target
 from sim.output.run_folder import RUN_VISITS_MODES, FolderOptions, run_to_folder
-from sim.output.terminal import print_comparison, print_summary
+from sim.output.terminal import print_comparison, print_summary, run_title, written_to
 from sim.scenario.load import ScenarioSet
 
 
@@ -74,9 +74,9 @@ def run(scenario: Path | None, replications: int, seed: int, out: Path | None,
                              written, resume, advance)
     say_resumed(done.published, units, quiet)
     if not quiet:
-        print_summary(done.summary, f"{scenarios.baseline.name} - {replications} replications",
-                      scenario=scenarios.baseline)
-        click.echo(f"results written to {folder}")
+        print_summary(done.summary, run_title(scenarios.baseline.name, replications, lang),
+                      lang, scenarios.baseline)
+        click.echo(written_to(folder, lang))
 
 
 @click.command()
@@ -127,8 +127,8 @@ def compare(scenario: Path, replications: int | None, precision: float | None,
     say_resumed(done.published, units, quiet)
     if not quiet:
         print_comparison(done.comparison, done.recommendation, scenarios.baseline.name,
-                         scenario=scenarios.baseline)
-        click.echo(f"results written to {folder}")
+                         lang, scenarios.baseline)
+        click.echo(written_to(folder, lang))
 
 
 def _prepare_output(scenarios: ScenarioSet, out: Path | None, quiet: bool) -> Path:

@@ -8,6 +8,7 @@ Names (of the scenario, options, centres) are printed as plain text: rich would 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 from rich.console import Console
@@ -85,6 +86,18 @@ def terminal() -> Console:
     if not console.is_terminal:
         console.width = PIPE_WIDTH
     return console
+
+
+def run_title(scenario_name: str, replications: int, lang: str) -> str:
+    """The summary table's title: the scenario and how many replications it shows."""
+    t = translator(lang)
+    return t.ngettext("{name}: {count} replication", "{name}: {count} replications",
+                      replications).format(name=scenario_name, count=t.number(replications))
+
+
+def written_to(folder: Path, lang: str) -> str:
+    """The last line of a run: where its results are."""
+    return translator(lang).gettext("results written to {folder}").format(folder=folder)
 
 
 def print_summary(summary: pd.DataFrame, title: str, lang: str = "en",
