@@ -292,6 +292,29 @@ def test_the_page_counts_the_centres_each_option_leaves_short(sequential: Path,
     assert list(read.cat.categories) == ["baseline", "one_more_counter"], "the file's order"
 
 
+def test_the_furthest_centres_list_missed_and_unclear_targets_apart(sequential: Path) -> None:
+    """Each row names its missed targets in the missed column and its unclear ones in the
+    unclear column, each after its count, as province.csv has them: the two are told apart
+    by where they stand, not by colour alone."""
+    page = (sequential / "report.html").read_text(encoding="utf-8")
+    start = page.index("Các trung tâm xa chỉ tiêu nhất")
+    table = page[start:page.index("</table>", start)]
+    ranking = pd.read_csv(sequential / "province.csv", dtype={"centre": str})
+    baseline = ranking[ranking["option"] == "baseline"]
+    rows = table.split("<tr>")[2:]
+    assert rows, "the fixture has centres short of a target"
+    for row in rows:
+        centre = re.search(r"\(([^)]+)\)</td>", row).group(1)
+        cells = re.findall(r"<td>(<b>.*?)</td>", row, flags=re.S)
+        assert len(cells) == 2, row
+        mine = baseline[baseline["centre"] == centre]
+        for cell, verdict, css in zip(cells, ("no", "unclear"), ("no", "unclear"), strict=True):
+            count = int(re.match(r"<b>(\d+)</b>", cell).group(1))
+            classes = re.findall(r'<span class="([^"]+)">', cell)
+            assert count == int((mine["meets_target"] == verdict).sum()) == len(classes), row
+            assert set(classes) <= {css}, row
+
+
 def test_the_options_table_follows_the_province_s_order_of_options() -> None:
     ranking = pd.DataFrame({
         "option": pd.Categorical(["zeta", "baseline", "alpha"] * 2,

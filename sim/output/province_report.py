@@ -105,13 +105,13 @@ def _rows(t: Translator, baseline: pd.DataFrame) -> tuple[list[dict], int]:
     shown = missing_centres.head(TOP).merge(baseline, on=keys, how="left", sort=False)
     rows = []
     for (rank, centre, centre_name), group in shown.groupby(keys, sort=True):
-        misses = group[group["meets_target"] != "yes"]
-        rows.append({"rank": rank, "centre": centre, "name": centre_name,
-                     "missed": int((group["meets_target"] == "no").sum()),
-                     "unclear": int((group["meets_target"] == "unclear").sum()),
-                     "misses": [{"verdict": r.meets_target,
-                                 "text": _miss(t, r.metric, r.target, r.mean)}
-                                for r in misses.itertuples()]})
+        row = {"rank": rank, "centre": centre, "name": centre_name}
+        for verdict, column in (("no", "missed"), ("unclear", "unclear")):
+            targets = group[group["meets_target"] == verdict]
+            row[column] = len(targets)
+            row[f"{column}_texts"] = [_miss(t, r.metric, r.target, r.mean)
+                                      for r in targets.itertuples()]
+        rows.append(row)
     return rows, len(missing_centres)
 
 
