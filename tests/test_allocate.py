@@ -149,6 +149,8 @@ def test_sim_allocate_writes_the_table_the_files_the_map_and_the_province_page(
     ran = runner.invoke(main, ["province", "run", str(PROVINCE), "-n", "2", "-q", "--out",
                                str(results)])
     assert ran.exit_code == 0, ran.output
+    english = runner.invoke(main, ["report", str(results), "--lang", "en"])
+    assert english.exit_code == 0, english.output
     out = runner.invoke(main, ["allocate", str(PROVINCE), "-k", "4", "-n", "3", "--lang", "en",
                                "--out", str(results / "allocation")])
     assert out.exit_code == 0, out.output
@@ -160,6 +162,12 @@ def test_sim_allocate_writes_the_table_the_files_the_map_and_the_province_page(
     assert (results / "allocation" / "figures" / "allocation_map.png").is_file()
     page = (results / "report.html").read_text(encoding="utf-8")
     assert "Nơi cán bộ tăng cường giúp nhiều nhất" in page, "the page in its own language (vi)"
+    section = page.index("<h2>Nơi cán bộ tăng cường giúp nhiều nhất")
+    assert section < page.index("<h2>Các chỉ số dùng để đánh giá"), "before the long monthly table"
+    assert page.index('src="data:image/png', section) < page.index("<table>", section), (
+        "the section shows its map above its table")
+    assert "Where extra staff help most" in (results / "report.en.html").read_text(
+        encoding="utf-8"), "the page `sim report --lang en` wrote is written again too"
     assert page.count("Phường Hai (102)") >= (steps["centre"] == "102").sum()
     counters = (steps["where"] == "general").sum()
     assert counters, "the busy test province's people go to its counters"

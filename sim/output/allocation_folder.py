@@ -17,18 +17,16 @@ from matplotlib.figure import Figure
 
 from sim.decide.allocate import Step, steps_table
 from sim.decide.gain_curves import Curve, rising_gains
-from sim.output.figures.style import save_figure, styled
-from sim.output.figures.text import figure_text
+from sim.output.figures.style import save_figure
 from sim.output.folder import write_files
 from sim.output.json_file import write_json
 from sim.output.manifest import PROVINCE, package_versions
-from sim.output.province_map import centres_map
-from sim.output.province_page import ALLOCATION, STEPS, write_province_page
+from sim.output.province_map import allocation_map
+from sim.output.province_page import ALLOCATION, CENTRES, STEPS, refresh_province_pages
 from sim.output.results_io import folder_kind_or_none
 from sim.scenario.province.load import ProvinceSet
 
-CURVES, CENTRES = "allocation_curves.csv", "allocation_centres.csv"
-STAFF_COLOURS = "Blues"  # people placed: pale none, dark many; no red, nothing is wrong
+CURVES = "allocation_curves.csv"
 
 
 @dataclass(frozen=True)
@@ -58,14 +56,6 @@ def allocation_tables(steps: list[Step], curves: Sequence[Curve],
     return AllocationTables(table, gains, centres, rising)
 
 
-def allocation_map(centres: pd.DataFrame, name: str, lang: str = "en") -> Figure:
-    """The centres coloured by how many of the extra people each receives."""
-    text = figure_text(lang)
-    with styled():
-        return centres_map(centres, "people", text["allocation.title"].format(name=name),
-                           text["allocation.colour"], lang, colours=STAFF_COLOURS)
-
-
 def default_folder(results: Path, stem: str) -> Path:
     """Inside the province run's folder when there is one, else a folder of its own."""
     province_folder = results / stem
@@ -91,7 +81,7 @@ def write_allocation(tables: AllocationTables, name: str, description: dict, out
     }
     written = write_files(out, writers)
     if written.name == ALLOCATION and folder_kind_or_none(written.parent) == PROVINCE:
-        write_province_page(written.parent)  # with the table, in the page's language
+        refresh_province_pages(written.parent)
     return written
 
 

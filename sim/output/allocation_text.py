@@ -27,6 +27,7 @@ class Allocation(NamedTuple):
     """An allocation as the province page shows it."""
 
     steps: pd.DataFrame  # allocation.csv
+    centres: pd.DataFrame  # allocation_centres.csv: people placed at each centre, for the map
     objective: str
     rising: pd.DataFrame  # centre, person, clear: where a later person gains more
     scenarios: Mapping[str, Scenario]  # each centre's baseline, whose labels name its desks

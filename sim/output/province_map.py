@@ -1,4 +1,5 @@
-"""The province's centres at their coordinates, coloured by how many targets each misses."""
+"""The province's centres at their coordinates, coloured by how many targets each misses or
+by how many extra people each receives."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from sim.output.names import option_name
 from sim.scenario.schema import Scenario
 
 TARGETS_COLOURS = "RdYlGn_r"  # targets missed: green none, red many
+STAFF_COLOURS = "Blues"  # people placed: pale none, dark many; no red, nothing is wrong
 # Where a centre's name may sit round its dot, in points: above right first.
 PLACES = ((4, 4, "left", "bottom"), (4, -4, "left", "top"), (-4, 4, "right", "bottom"),
           (-4, -4, "right", "top"))
@@ -55,6 +57,15 @@ def _draw_map(ranking: pd.DataFrame, name: str, option: str, lang: str, label: s
     return centres_map(centres, "missed", text["map.title"].format(name=name, option=label),
                        text["map.colour"], lang, named, TARGETS_COLOURS,
                        ("grey", text["map.unclear"]), int(ranking["missed"].max()))
+
+
+def allocation_map(centres: pd.DataFrame, name: str, lang: str = "en") -> Figure:
+    """The centres (allocation_centres.csv) coloured by how many of the extra people each
+    receives."""
+    text = figure_text(lang)
+    with styled():
+        return centres_map(centres, "people", text["allocation.title"].format(name=name),
+                           text["allocation.colour"], lang, colours=STAFF_COLOURS)
 
 
 def centres_map(centres: pd.DataFrame, column: str, title: str, colour: str,

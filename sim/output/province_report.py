@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+from matplotlib.figure import Figure
 
 from sim.analysis.ranking import verdict_counts
 from sim.output.allocation_text import Allocation, allocation_section
@@ -17,7 +18,7 @@ from sim.output.indicator_text import COLUMNS
 from sim.output.metric_text import metric_value, target_text
 from sim.output.names import option_name
 from sim.output.pages import page_template, write_page
-from sim.output.province_map import province_map
+from sim.output.province_map import allocation_map, province_map
 from sim.output.translations import Translator, translator
 from sim.scenario.schema import Scenario
 
@@ -61,7 +62,7 @@ def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, pat
                            indicator_columns=[t.gettext(h) for _, h, _ in COLUMNS],
                            map_png=_map_png(ranking, name, lang, label) if len(ranking) else None,
                            provenance=provenance,
-                           allocation=allocation_section(allocation, lang) if allocation else None,
+                           allocation=_allocation(allocation, name, lang) if allocation else None,
                            provinces=province_rows(provinces, lang) if provinces is not None
                            else None, options=option_rows(ranking, lang, scenario))
     return write_page(html, path)
@@ -123,7 +124,18 @@ def _miss(t: Translator, metric: str, stored: str, mean: float) -> str:
     return f"{words} ({metric_value(t, metric, mean)})"
 
 
+def _allocation(allocation: Allocation, name: str, lang: str) -> dict[str, object]:
+    """The allocation section: its table and sentences, and the map of people placed."""
+    return {**allocation_section(allocation, lang),
+            "map_png": _png(allocation_map(allocation.centres, name, lang))}
+
+
 def _map_png(ranking: pd.DataFrame, name: str, lang: str, label: str) -> str:
+    return _png(province_map(ranking, name, lang=lang, label=label))
+
+
+def _png(figure: Figure) -> str:
+    """The figure as a PNG for a data: address, so the page stands alone."""
     buffer = io.BytesIO()
-    province_map(ranking, name, lang=lang, label=label).savefig(buffer, format="png", dpi=100)
+    figure.savefig(buffer, format="png", dpi=100)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
