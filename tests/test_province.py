@@ -373,6 +373,19 @@ def test_a_repeated_centre_id_is_refused_naming_both_centres(tmp_path: Path) -> 
         "centres[0] (Xã Một) has it too")
 
 
+def test_a_misspelt_centres_key_gets_one_problem_that_suggests_it(tmp_path: Path) -> None:
+    shutil.copy(FIXTURES / "centre_template.yaml", tmp_path)
+    broken = tmp_path / "province.yaml"
+    text = PROVINCE.read_text(encoding="utf-8")
+    assert text.count("\ncentres:") == 1
+    broken.write_text(text.replace("\ncentres:", "\ncenters:"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(broken)])
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f"Error: {broken}: centers: got 'centers'; allowed: one of the known keys: name, "
+        "province, template, centres, options; did you mean 'centres'?")
+
+
 def test_check_of_a_province_file_checks_the_province() -> None:
     result = CliRunner().invoke(main, ["check", str(PROVINCE)])
     assert result.exit_code == 0, result.output

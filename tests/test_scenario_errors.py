@@ -71,7 +71,9 @@ CASES = [
     # Keys
     Case("unknown_top_level_key", "staff", "'staff'", ("one of the known keys", *TOP_LEVEL_KEYS)),
     Case("unknown_nested_key", "desks.general.counter", "'counter'", ("counters", "schedule"),
-         problems=2),
+         also=("did you mean 'counters'?",)),  # not also "counters: required"
+    Case("misspelt_required_key", "procedure", "'procedure'", ("one of the known keys",),
+         also=("did you mean 'procedures'?",)),
     Case("missing_calendar_start", "calendar.start", None, ("required", "YYYY-MM-DD")),
     Case("bad_desk_name", "desks.General", "'General'", ("lower-case",)),
     # Types and ranges

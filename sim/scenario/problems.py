@@ -7,6 +7,7 @@ dotted path (``procedures[2].service.mean``) and what the planner may write inst
 
 from __future__ import annotations
 
+import difflib
 import types
 import typing
 from typing import Any, NamedTuple, get_args, get_origin
@@ -26,8 +27,12 @@ def problems_from(error: ValidationError, root: type[BaseModel], prefix: str = "
     error per member; those become a single problem that lists what each member allows.
     """
     problems: dict[str, Problem] = {}
-    for item in error.errors():
+    errors = error.errors()
+    misspelt = _misspelt_required(errors)
+    for item in errors:
         loc = item["loc"]
+        if item["type"] == "missing" and loc in misspelt:
+            continue  # the key is there, misspelt: its problem says so
         member = _member_index(root, loc)
         if member is None:
             problem = _problem(item, root, prefix)
@@ -39,6 +44,24 @@ def problems_from(error: ValidationError, root: type[BaseModel], prefix: str = "
         text = f"{earlier.allowed}; or {allowed}" if earlier else allowed
         problems[merged.path] = Problem(merged.path, item.get("input"), text)
     return list(problems.values())
+
+
+def _misspelt_required(errors: list[dict[str, Any]]) -> set[tuple]:
+    """Where a required key is missing because a key beside it is that key misspelt
+    ('centers' for 'centres'): one problem, the unknown key's with its suggestion, says it."""
+    missing = {item["loc"] for item in errors if item["type"] == "missing"}
+    found = set()
+    for item in errors:
+        loc = item["loc"]
+        if item["type"] == "extra_forbidden" and isinstance(loc[-1], str):
+            siblings = [m[-1] for m in missing if m[:-1] == loc[:-1] and isinstance(m[-1], str)]
+            found |= {(*loc[:-1], key) for key in _close(loc[-1], siblings)}
+    return found
+
+
+def _close(key: str, known: list[str]) -> list[str]:
+    """The known key that ``key`` most likely misspells, if any."""
+    return difflib.get_close_matches(key, known, n=1, cutoff=0.75)
 
 
 def _member_index(root: type[BaseModel], loc: tuple) -> int | None:
@@ -174,7 +197,10 @@ def _allowed(
         tags = context.get("expected_tags") or ", ".join(DISTRIBUTION_NAMES)
         return _tag_text(key, str(tags).replace("'", ""))
     if kind == "extra_forbidden" and parent is not None:
-        return "one of the known keys: " + ", ".join(model_keys(parent))
+        keys = model_keys(parent)
+        guess = _close(str(error["loc"][-1]), keys)
+        return ("one of the known keys: " + ", ".join(keys)
+                + (f"; did you mean '{guess[0]}'?" if guess else ""))
     if kind == "missing":
         described = field is not None and field.description
         return "this field is required" + (f" ({field.description})" if described else "")
