@@ -6,11 +6,15 @@ dossiers) are never added up. A centre's place is decided, within its option, by
 1. the number of targets it misses (the whole 95% interval on the wrong side), most first;
 2. then the number it is not shown to meet (*unclear*: the interval crosses the target);
 3. then, one target at a time in the order the scenario lists them, how far it misses that
-   target, in the target's own unit (``short_by``: the mean's distance on the wrong side).
+   target, in the target's own unit (``short_by``: the mean's distance on the wrong side;
+   a target whose mean is missing, such as the waiting of a centre nobody was served at,
+   counts as the furthest).
 
 Centres equal on all three share a rank (dense: 1, 2, 3) and are listed by centre code."""
 
 from __future__ import annotations
+
+import math
 
 import pandas as pd
 
@@ -95,8 +99,11 @@ def _ranked(table: pd.DataFrame) -> pd.DataFrame:
 def _option_ranks(rows: pd.DataFrame) -> pd.DataFrame:
     """The rank of each centre of one option: the order of the module's docstring."""
     metrics = list(dict.fromkeys(rows["metric"]))  # the targets in the scenario's order
-    shortfalls = rows.pivot_table(index="centre", columns="metric", values="short_by",
-                                  aggfunc="first").reindex(columns=metrics).fillna(0.0)
+    # A target without a mean (nothing to measure it on) counts as missed furthest, as the
+    # recommendation counts it; a target the summary has no row for does not count.
+    shortfalls = rows.assign(short_by=rows["short_by"].fillna(math.inf)).pivot_table(
+        index="centre", columns="metric", values="short_by",
+        aggfunc="first").reindex(columns=metrics).fillna(0.0)
     counts = rows.drop_duplicates("centre").set_index("centre")[["missed", "unclear"]]
     keys = counts.join(shortfalls)
     ordered = keys.sort_values(list(keys.columns), ascending=False, kind="stable")
