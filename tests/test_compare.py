@@ -119,10 +119,20 @@ def test_the_closest_option_is_not_the_cheapest_when_another_is_nearer_on_every_
     recommendation = recommend(pd.DataFrame(rows), targets)
     assert recommendation.recommended is None
     assert recommendation.closest == "officer", "counter and officer are each nearer on one"
+    assert recommendation.as_near == ("counter", "both"), "each nearer on one target"
+    sentence = recommendation_sentence(recommendation, "en")
+    assert ("The closest is officer: " in sentence and "counter, both are as near (none is "
+            "nearer on every target); officer is chosen because it needs the fewest "
+            "staff-hours (108)." in sentence), sentence
     rows = _option_rows("baseline", 100, 70, 0.60) + _option_rows("counter", 110, 45, 0.70)
-    assert recommend(pd.DataFrame(rows), targets).closest == "counter"
+    alone = recommend(pd.DataFrame(rows), targets)
+    assert alone.closest == "counter" and alone.as_near == ()
+    assert "as near" not in recommendation_sentence(alone, "en"), "nothing tied: no word of it"
     rows = _option_rows("baseline", 100, 70, 0.60) + _option_rows("same", 120, 70, 0.60)
-    assert recommend(pd.DataFrame(rows), targets).closest == "baseline", "then the cheaper"
+    cheaper = recommend(pd.DataFrame(rows), targets)
+    assert cheaper.closest == "baseline" and cheaper.as_near == ("same",), "then the cheaper"
+    assert ("same is as near (neither is nearer on every target); baseline is chosen "
+            "because it needs fewer staff-hours (100).") in recommendation_sentence(cheaper, "en")
     rows = _option_rows("baseline", 100, math.nan, 0.60) + _option_rows("more", 120, 30.1, 0.85)
     assert recommend(pd.DataFrame(rows), targets).closest == "more", "no value is not near"
     rows = _option_rows("wait", 100, 45, 0.95) + _option_rows("dossiers", 90, 25, 0.85)
@@ -172,8 +182,8 @@ def test_compare_command_writes_comparison_and_recommendation(tmp_path: Path) ->
     assert list(table.columns) == ["option", "metric", "mean", "ci_low", "ci_high", "diff_mean",
                                    "diff_ci_low", "diff_ci_high", "meets_target"]
     recommendation = json.loads((out / "recommendation.json").read_text(encoding="utf-8"))
-    assert recommendation["sentence"] in result.output.replace("\n", " ") or (
-        recommendation["sentence"][:40] in result.output)
+    spoken = recommendation["sentence_vi"]  # the terminal speaks the run's language, vi
+    assert spoken in result.output.replace("\n", " ") or spoken[:40] in result.output
     assert recommendation["replications"] == 3
 
 

@@ -81,6 +81,9 @@ class Recommendation:
     options: tuple[Assessment, ...]
     extra_staff_hours: float | None = None  # the recommended option's cost over the baseline's
     closest: str | None = None  # when no option meets every target: the one nearest to it
+    # Options as near as the closest (each nearer on one target, further on another): the
+    # closest is the cheapest of them, so staff-hours decided.
+    as_near: tuple[str, ...] = ()
     confidence: float = CONFIDENCE
 
     def assessment(self, option: str | None) -> Assessment | None:
@@ -105,8 +108,10 @@ def recommend(comparison: pd.DataFrame, targets: list[Target]) -> Recommendation
         best = min(meeting, key=lambda a: a.cost_staff_hours)
         extra = best.cost_staff_hours - costs.get(BASELINE, best.cost_staff_hours)
         return Recommendation(best.option, tuple(targets), assessments, extra_staff_hours=extra)
-    closest = min(_nearest(assessments, targets), key=lambda a: a.cost_staff_hours)
-    return Recommendation(None, tuple(targets), assessments, closest=closest.option)
+    nearest = _nearest(assessments, targets)
+    closest = min(nearest, key=lambda a: a.cost_staff_hours)
+    return Recommendation(None, tuple(targets), assessments, closest=closest.option,
+                          as_near=tuple(a.option for a in nearest if a is not closest))
 
 
 def _nearest(assessments: tuple[Assessment, ...], targets: list[Target]) -> list[Assessment]:

@@ -91,10 +91,28 @@ def _change(t: Translator, extra: float) -> str:
 
 def _closest(t: Translator, names: Names | None, recommendation: Recommendation,
              closest: Assessment) -> str:
-    return t.gettext("No option meets every target with {confidence} confidence. The closest "
-                     "is {option}: {reasons}.").format(
+    sentence = t.gettext("No option meets every target with {confidence} confidence. The "
+                         "closest is {option}: {reasons}.").format(
         confidence=t.percent(recommendation.confidence),
         option=_option_name(names, closest.option), reasons=_reasons(t, names, closest))
+    others = [recommendation.assessment(option) for option in recommendation.as_near]
+    if not others:
+        return sentence
+    fields = {"option": _option_name(names, closest.option),
+              "others": ", ".join(_option_name(names, a.option) for a in others),
+              "cost": t.number(closest.cost_staff_hours)}
+    if all(a.cost_staff_hours > closest.cost_staff_hours for a in others):
+        tie = t.ngettext("{others} is as near (neither is nearer on every target); "
+                         "{option} is chosen because it needs fewer staff-hours ({cost}).",
+                         "{others} are as near (none is nearer on every target); {option} is "
+                         "chosen because it needs the fewest staff-hours ({cost}).", len(others))
+    else:
+        tie = t.ngettext("{others} is as near (neither is nearer on every target) and needs as "
+                         "many staff-hours ({cost}); {option} comes first in the scenario.",
+                         "{others} are as near (none is nearer on every target), and {option} "
+                         "needs no more staff-hours than any of them ({cost}); it comes first "
+                         "in the scenario.", len(others))
+    return f"{sentence} {tie.format(**fields)}"
 
 
 def _why_not(t: Translator, names: Names | None, assessment: Assessment) -> str:
