@@ -13,10 +13,16 @@ import pytest
 from click.testing import CliRunner
 
 from sim.cli import main
-from sim.decide.allocate import OBJECTIVES, greedy_one_at_a_time, with_one_more
+from sim.decide.allocate import (
+    OBJECTIVES,
+    Step,
+    greedy_one_at_a_time,
+    steps_table,
+    with_one_more,
+)
 from sim.decide.gain_curves import Curve, allocate, merge, rising_gains
 from sim.experiment.executors import Execution
-from sim.output.allocation_text import rising_words
+from sim.output.allocation_text import Allocation, allocation_section, rising_words
 from sim.scenario.load import scenario_from_document
 from sim.scenario.province.load import load_province
 from sim.scenario.schema import Scenario
@@ -190,3 +196,15 @@ def test_where_gains_rise_the_sentence_names_the_centres() -> None:
     assert sentence.startswith("Tại 2 trung tâm (Xã Mường Pồn (03127), 03169), người được bố "
                                "trí sau giảm được nhiều hơn người được bố trí trước (1 trường")
     assert rising_words(rising.iloc[:0], "vi", {}) == ""
+
+
+def test_the_page_names_a_centre_whose_gains_rise_though_nobody_went_there() -> None:
+    """Gains may rise at a centre that received no one (its first person gained too little
+    to be chosen): the page's sentence names it all the same, from every centre's name."""
+    steps = steps_table([Step(1, "01", "Xã Một", "general", 40.0, 30.0, 50.0)])
+    centres = pd.DataFrame({"centre": ["01", "02"], "name": ["Xã Một", "Xã Mường Pồn"],
+                            "latitude": [20.0, 20.1], "longitude": [105.0, 105.1],
+                            "people": [1, 0], "gain": [40.0, 0.0]})
+    rising = pd.DataFrame({"centre": ["02"], "person": [1], "clear": [True]})
+    section = allocation_section(Allocation(steps, centres, "waiting", rising, {}), "vi")
+    assert "Xã Mường Pồn (02)" in section["rising"], section["rising"]

@@ -10,6 +10,7 @@ all fail here.
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import html
 import re
 from pathlib import Path
@@ -25,7 +26,13 @@ from sim.output.manifest import package_versions
 from sim.output.province_report import write_province_report
 from sim.output.province_results import load_province_results
 from sim.output.results_io import load_results
-from sim.output.translations import LANGUAGES, LOCALE_DIR, catalogue_path, read_catalogue
+from sim.output.translations import (
+    LANGUAGES,
+    LOCALE_DIR,
+    catalogue_path,
+    read_catalogue,
+    translator,
+)
 
 ROOT = Path(__file__).parent.parent
 KEYWORDS = {**DEFAULT_KEYWORDS, "NP_": ((1, "c"), 2)}  # as `pybabel extract -k NP_:1c,2`
@@ -257,3 +264,10 @@ def test_every_reason_for_leaving_a_row_out_is_in_words() -> None:
     for reason in REASONS:
         words = reason_words(reason)
         assert words["en"] == reason and words["vi"] != reason, reason
+
+
+def test_dates_write_the_month_in_words_not_abbreviated() -> None:
+    """'1 thg 7, 2025' (Babel's medium format) is not how a Vietnamese report writes a date."""
+    day = dt.date(2025, 7, 1)
+    assert translator("vi").date(day) == "1 tháng 7, 2025"
+    assert translator("en").date(day) == "July 1, 2025"

@@ -36,7 +36,7 @@ class Allocation(NamedTuple):
 def allocation_section(allocation: Allocation, lang: str) -> dict[str, object]:
     """What the page's allocation section shows: its rows and sentences."""
     return {"rows": allocation_rows(allocation.steps, lang, allocation.scenarios),
-            "rising": rising_words(allocation.rising, lang, centre_names(allocation.steps)),
+            "rising": rising_words(allocation.rising, lang, centre_names(allocation.centres)),
             **allocation_words(allocation.steps, allocation.objective, lang)}
 
 
@@ -107,9 +107,10 @@ def allocation_table(steps: pd.DataFrame, title: str, objective: str, lang: str,
     return table
 
 
-def centre_names(steps: pd.DataFrame) -> dict[str, str]:
-    """Each placed centre's name, by its id, as the allocation table has them."""
-    return dict(zip(steps["centre"].astype(str), steps["name"].astype(str), strict=True))
+def centre_names(centres: pd.DataFrame) -> dict[str, str]:
+    """Each centre's name by its id, from a table with both (allocation_centres.csv has every
+    centre, placed or not: a centre where gains rise may have received nobody)."""
+    return dict(zip(centres["centre"].astype(str), centres["name"].astype(str), strict=True))
 
 
 def rising_words(rising: pd.DataFrame, lang: str, names: Mapping[str, str]) -> str:

@@ -102,8 +102,10 @@ class Translator:
                                                             locale=self.lang))
 
     def date(self, day: dt.date) -> str:
-        """A date the language's way (Babel's medium format: ``1 thg 7, 2025``)."""
-        return format_date(day, "medium", locale=self.lang)
+        """A date the language's way, its month in words (Babel's long format: ``1 tháng 7,
+        2025``, ``July 1, 2025``); the medium format's ``thg`` is an abbreviation Vietnamese
+        readers do not use in a report."""
+        return format_date(day, "long", locale=self.lang)
 
     def month(self, day: dt.date) -> str:
         """A month and its year the language's way (``tháng 7 2025``, ``July 2025``)."""

@@ -7,7 +7,6 @@ dotted path (``procedures[2].service.mean``) and what the planner may write inst
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from typing import Any, NamedTuple, get_args, get_origin
@@ -18,6 +17,7 @@ from pydantic.fields import FieldInfo
 
 from sim.scenario.distributions import DISTRIBUTION_NAMES
 from sim.scenario.errors import NOTHING, Problem
+from sim.scenario.misspelt import closest_key, misspelt_required
 
 
 def problems_from(error: ValidationError, root: type[BaseModel], prefix: str = "") -> list[Problem]:
@@ -28,7 +28,7 @@ def problems_from(error: ValidationError, root: type[BaseModel], prefix: str = "
     """
     problems: dict[str, Problem] = {}
     errors = error.errors()
-    misspelt = _misspelt_required(errors)
+    misspelt = misspelt_required(errors)
     for item in errors:
         loc = item["loc"]
         if item["type"] == "missing" and loc in misspelt:
@@ -44,24 +44,6 @@ def problems_from(error: ValidationError, root: type[BaseModel], prefix: str = "
         text = f"{earlier.allowed}; or {allowed}" if earlier else allowed
         problems[merged.path] = Problem(merged.path, item.get("input"), text)
     return list(problems.values())
-
-
-def _misspelt_required(errors: list[dict[str, Any]]) -> set[tuple]:
-    """Where a required key is missing because a key beside it is that key misspelt
-    ('centers' for 'centres'): one problem, the unknown key's with its suggestion, says it."""
-    missing = {item["loc"] for item in errors if item["type"] == "missing"}
-    found = set()
-    for item in errors:
-        loc = item["loc"]
-        if item["type"] == "extra_forbidden" and isinstance(loc[-1], str):
-            siblings = [m[-1] for m in missing if m[:-1] == loc[:-1] and isinstance(m[-1], str)]
-            found |= {(*loc[:-1], key) for key in _close(loc[-1], siblings)}
-    return found
-
-
-def _close(key: str, known: list[str]) -> list[str]:
-    """The known key that ``key`` most likely misspells, if any."""
-    return difflib.get_close_matches(key, known, n=1, cutoff=0.75)
 
 
 def _member_index(root: type[BaseModel], loc: tuple) -> int | None:
@@ -198,7 +180,7 @@ def _allowed(
         return _tag_text(key, str(tags).replace("'", ""))
     if kind == "extra_forbidden" and parent is not None:
         keys = model_keys(parent)
-        guess = _close(str(error["loc"][-1]), keys)
+        guess = closest_key(str(error["loc"][-1]), keys)
         return ("one of the known keys: " + ", ".join(keys)
                 + (f"; did you mean '{guess[0]}'?" if guess else ""))
     if kind == "missing":

@@ -1,0 +1,24 @@
+"""Keys a planner misspelt: the known key an unknown one most likely stands for."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+
+def misspelt_required(errors: list[dict[str, Any]]) -> set[tuple]:
+    """Where a required key is missing because a key beside it is that key misspelt
+    ('centers' for 'centres'): one problem, the unknown key's with its suggestion, says it."""
+    missing = {item["loc"] for item in errors if item["type"] == "missing"}
+    found = set()
+    for item in errors:
+        loc = item["loc"]
+        if item["type"] == "extra_forbidden" and isinstance(loc[-1], str):
+            siblings = [m[-1] for m in missing if m[:-1] == loc[:-1] and isinstance(m[-1], str)]
+            found |= {(*loc[:-1], key) for key in closest_key(loc[-1], siblings)}
+    return found
+
+
+def closest_key(key: str, known: list[str]) -> list[str]:
+    """The known key that ``key`` most likely misspells, if any."""
+    return difflib.get_close_matches(key, known, n=1, cutoff=0.75)
