@@ -382,3 +382,25 @@ def test_non_utf8_demand_file_is_named(tmp_path: Path) -> None:
     demand.write_bytes("code,visitors_per_day\n14797,10\nHạc Thành\n".encode("utf-16"))
     with pytest.raises(ValueError, match=r"demand\.csv: not UTF-8 text"):
         init_province("Thanh Hóa", VALID, demand, tmp_path / "out.yaml")
+
+
+def test_init_warns_of_centres_the_template_s_counters_cannot_keep_up_with(
+        tmp_path: Path) -> None:
+    """A centre given far more visitors than its template's counters serve is counted in one
+    warning after init, as `sim check` would flag it, before a run ranks it first."""
+    pytest.importorskip("sim.scenario.province.load")
+    from sim.cli.province import busiest_desks, load_centres_or_fail
+
+    demand = tmp_path / "demand.csv"
+    demand.write_text(f"code,visitors_per_day\n{HAC_THANH},900\n", encoding="utf-8")
+    out = tmp_path / "th.yaml"
+    result = CliRunner().invoke(main, ["province", "init", "Thanh Hóa", "--template",
+                                       str(VALID.resolve()), "--demand", str(demand),
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    table = busiest_desks(load_centres_or_fail(out))
+    over = table[table["day_load"] >= 1]
+    assert HAC_THANH in set(over["centre"]), "900 visitors a day on the template's 2 counters"
+    assert (f"warning: {len(over)} of {len(table)} centres have an offered load of 1 or more"
+            in result.output)
+    assert result.output.count("warning:") == 1, "one line, however many centres"

@@ -50,7 +50,8 @@ def execution_options(command: Callable) -> Callable:
 def report_options(command: Callable) -> Callable:
     """--lang and --no-report, shared by the commands that write a report."""
     command = click.option("--lang", type=click.Choice(LANGUAGES), default="vi",
-                           show_default=True, help="Language of report.html.")(command)
+                           show_default=True, help="Language of report.html and of the table "
+                                                   "printed at the end.")(command)
     return click.option("--report/--no-report", default=True, show_default=True,
                         help="Write report.html, a one-page summary for leaders.")(command)
 

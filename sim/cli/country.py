@@ -9,7 +9,13 @@ from typing import Any
 import click
 
 from sim.cli.common import ScenarioProblem
-from sim.cli.province import PROVINCE_PATH, init_problems, run_centres, run_options
+from sim.cli.province import (
+    PROVINCE_PATH,
+    init_problems,
+    run_centres,
+    run_options,
+    warn_of_overload,
+)
 from sim.scenario.errors import ScenarioError
 from sim.scenario.province.country import load_country
 from sim.scenario.province.country_init import DEFAULT_TEMPLATES, KINDS, init_country
@@ -41,6 +47,7 @@ def init(out: Path, templates: tuple[str, ...], demand: Path | None,
     with init_problems():
         written = init_country(out, _templates(templates), demand, only)
     click.echo(f"country file written to {written}")
+    warn_of_overload(written)
 
 
 def _templates(given: tuple[str, ...]) -> dict[str, Path]:

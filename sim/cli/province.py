@@ -65,6 +65,17 @@ def check_province(loaded: ProvinceSet, path: Path) -> None:
     that desk's offered load on its busiest day (baseline), and a warning where it is >= 1."""
     click.echo(f"{path}: province file, {len(loaded.centres)} centres; options: "
                + ", ".join(loaded.option_names()))
+    table = busiest_desks(loaded)
+    click.echo(table.to_string(index=False, float_format=lambda x: f"{x:.2f}"))
+    for row in table[table["day_load"] >= 1].itertuples():
+        click.echo(f"warning: centre {row.centre} ({row.name}), desk {row.busiest_desk}: offered "
+                   f"load {row.day_load:.2f} >= 1 on {row.day}", err=True)
+    click.echo(f"{path}: valid (every option of every centre)")
+
+
+def busiest_desks(loaded: ProvinceSet) -> pd.DataFrame:
+    """Each centre's busiest desk under the baseline and its offered load on its busiest day
+    (1 or more: more work than its open counters can do)."""
     rows = []
     for centre in loaded.centres:
         load = offered_load(loaded.scenarios[centre.id].baseline)
@@ -72,12 +83,20 @@ def check_province(loaded: ProvinceSet, path: Path) -> None:
         rows.append({"centre": centre.id, "name": centre.name, "busiest_desk": busiest["desk"],
                      "day": busiest["busiest_day"], "visitors": busiest["visitors"],
                      "day_load": busiest["day_load"]})
-    table = pd.DataFrame(rows)
-    click.echo(table.to_string(index=False, float_format=lambda x: f"{x:.2f}"))
-    for row in table[table["day_load"] >= 1].itertuples():
-        click.echo(f"warning: centre {row.centre} ({row.name}), desk {row.busiest_desk}: offered "
-                   f"load {row.day_load:.2f} >= 1 on {row.day}", err=True)
-    click.echo(f"{path}: valid (every option of every centre)")
+    return pd.DataFrame(rows)
+
+
+def warn_of_overload(written: Path) -> None:
+    """After init: how many centres the template's counters cannot keep up with at the demand
+    given them, so that a planner sees it before a run ranks those centres first."""
+    table = busiest_desks(load_centres_or_fail(written))
+    over = table[table["day_load"] >= 1]
+    if len(over):
+        click.echo(f"warning: {len(over)} of {len(table)} centres have an offered load of 1 or "
+                   "more at a desk on their busiest day (visitors per day from the demand, "
+                   "counters from the template; up to "
+                   f"{over['day_load'].max():.2f}): `sim check {written}` lists them; give "
+                   "their counter staff in the --demand CSV's staff column", err=True)
 
 
 @click.group()
@@ -103,6 +122,7 @@ def init(name: str, template: Path, demand: Path | None, out: Path | None, force
         target = out or Path(f"{file_stem(province_name)}.yaml")
         written = init_province(province_name, template, demand, target, overwrite=force)
     click.echo(f"province file written to {written}")
+    warn_of_overload(written)
 
 
 @contextmanager
