@@ -389,6 +389,7 @@ def test_init_warns_of_centres_the_template_s_counters_cannot_keep_up_with(
     """A centre given far more visitors than its template's counters serve is counted in one
     warning after init, as `sim check` would flag it, before a run ranks it first."""
     pytest.importorskip("sim.scenario.province.load")
+    from sim.analysis.offered_load import offered_load
     from sim.cli.province import busiest_desks, load_centres_or_fail
 
     demand = tmp_path / "demand.csv"
@@ -398,7 +399,11 @@ def test_init_warns_of_centres_the_template_s_counters_cannot_keep_up_with(
                                        str(VALID.resolve()), "--demand", str(demand),
                                        "--out", str(out)])
     assert result.exit_code == 0, result.output
-    table = busiest_desks(load_centres_or_fail(out))
+    loaded = load_centres_or_fail(out)
+    table = busiest_desks(loaded)
+    direct = [offered_load(loaded.scenarios[c.id].baseline)["day_load"].max()
+              for c in loaded.centres]
+    assert list(table["day_load"]) == direct, "one load per distinct scenario, the same loads"
     over = table[table["day_load"] >= 1]
     assert HAC_THANH in set(over["centre"]), "900 visitors a day on the template's 2 counters"
     assert (f"warning: {len(over)} of {len(table)} centres have an offered load of 1 or more"
