@@ -81,8 +81,8 @@ class Recommendation:
     options: tuple[Assessment, ...]
     extra_staff_hours: float | None = None  # the recommended option's cost over the baseline's
     closest: str | None = None  # when no option meets every target: the one nearest to it
-    # Options as near as the closest (each nearer on one target, further on another): the
-    # closest is the cheapest of them, so staff-hours decided.
+    # Options as near as the closest (none of them nearer on every target): the closest is
+    # the cheapest of them, so staff-hours decided.
     as_near: tuple[str, ...] = ()
     confidence: float = CONFIDENCE
 
