@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from typing import Any
 
 
-def misspelt_required(errors: list[dict[str, Any]]) -> set[tuple]:
+def misspelt_required(errors: list[dict[str, Any]],
+                      known: Callable[[tuple], list[str]]) -> set[tuple]:
     """Where a required key is missing because a key beside it is that key misspelt
-    ('centers' for 'centres'): one problem, the unknown key's with its suggestion, says it."""
+    ('centers' for 'centres'): one problem, the unknown key's with its suggestion, says it.
+    ``known`` gives the keys allowed beside an unknown key's location; the missing key must be
+    the one suggested among them all, so no problem is dropped that the suggestion leaves out."""
     missing = {item["loc"] for item in errors if item["type"] == "missing"}
     found = set()
     for item in errors:
         loc = item["loc"]
         if item["type"] == "extra_forbidden" and isinstance(loc[-1], str):
-            siblings = [m[-1] for m in missing if m[:-1] == loc[:-1] and isinstance(m[-1], str)]
-            found |= {(*loc[:-1], key) for key in closest_key(loc[-1], siblings)}
+            found |= {(*loc[:-1], key) for key in closest_key(loc[-1], known(loc))
+                      if (*loc[:-1], key) in missing}
     return found
 
 

@@ -28,7 +28,7 @@ def problems_from(error: ValidationError, root: type[BaseModel], prefix: str = "
     """
     problems: dict[str, Problem] = {}
     errors = error.errors()
-    misspelt = misspelt_required(errors)
+    misspelt = misspelt_required(errors, lambda loc: _known_keys(root, loc))
     for item in errors:
         loc = item["loc"]
         if item["type"] == "missing" and loc in misspelt:
@@ -44,6 +44,12 @@ def problems_from(error: ValidationError, root: type[BaseModel], prefix: str = "
         text = f"{earlier.allowed}; or {allowed}" if earlier else allowed
         problems[merged.path] = Problem(merged.path, item.get("input"), text)
     return list(problems.values())
+
+
+def _known_keys(root: type[BaseModel], loc: tuple) -> list[str]:
+    """The keys allowed where an unknown key at ``loc`` stands."""
+    parent = _walk(root, loc).model
+    return model_keys(parent) if parent is not None else []
 
 
 def _member_index(root: type[BaseModel], loc: tuple) -> int | None:
