@@ -12,6 +12,7 @@ from sim.cli.common import (
     ScenarioProblem,
 )
 from sim.output.manifest import PROVINCE
+from sim.output.pages import language_page
 from sim.output.plots import ResultPlots
 from sim.output.province_map import save_province_map
 from sim.output.province_page import write_province_page
@@ -68,7 +69,7 @@ def report(results_dir: Path, lang: str) -> None:
     """Write RESULTS_DIR/report.LANG.html: one self-contained page for a leader in that
     language (for a province folder, the province page), without re-running; report.html, the
     page the run wrote in its own language, stays as it is beside it."""
-    target = results_dir / f"report.{lang}.html"
+    target = language_page(results_dir, lang)
     with _readable_folder():
         if folder_kind(results_dir) == PROVINCE:
             path = write_province_page(results_dir, lang, target)

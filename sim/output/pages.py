@@ -22,6 +22,11 @@ def page_template(name: str) -> Template:
     return _ENVIRONMENT.get_template(name)
 
 
+def language_page(folder: Path, lang: str) -> Path:
+    """The page `sim report --lang` writes beside the run's own report.html."""
+    return folder / f"report.{lang}.html"
+
+
 def write_page(html: str, path: Path) -> Path:
     """Write a page whole or not at all (a hidden sibling renamed into place)."""
     write_text_atomically(path, html)

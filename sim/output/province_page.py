@@ -10,6 +10,7 @@ import pandas as pd
 
 from sim.analysis.country_ranking import rank_provinces
 from sim.output.allocation_text import Allocation
+from sim.output.pages import language_page
 from sim.output.province_results import load_province_results, province_page
 from sim.output.results_io import read_manifest
 from sim.output.translations import LANGUAGES
@@ -24,23 +25,29 @@ def write_province_page(folder: Path, lang: str | None = None,
                         path: Path | None = None) -> Path:
     """The page of the province (or country) folder, in `lang` or the run's language, to
     `path` (default: the folder's report.html)."""
-    found = load_province_results(folder)
-    lang = lang or str(read_manifest(folder).get("lang", "vi"))
-    provinces = (rank_provinces(found.ranking, found.province_of)
-                 if found.province_of is not None else None)
-    baselines = {centre: options["baseline"] for centre, options in found.scenarios.items()}
-    return province_page(found.ranking, found.name, found.provenance(lang), folder,
-                         path or folder / "report.html", lang, baselines,
-                         read_allocation(folder, baselines), provinces)
+    return _write_pages(folder, [(lang, path)])[0]
 
 
 def refresh_province_pages(folder: Path) -> list[Path]:
     """Write again the folder's report.html and each report.<lang>.html beside it, so that
     none of them leaves out what the folder now holds (an allocation just written)."""
-    others = {lang: folder / f"report.{lang}.html" for lang in LANGUAGES}  # `sim report`'s
-    return [write_province_page(folder),
-            *(write_province_page(folder, lang, path) for lang, path in others.items()
-              if path.is_file())]
+    others = [(lang, language_page(folder, lang)) for lang in LANGUAGES]
+    return _write_pages(folder, [(None, None), *((lang, path) for lang, path in others
+                                                 if path.is_file())])
+
+
+def _write_pages(folder: Path, pages: list[tuple[str | None, Path | None]]) -> list[Path]:
+    """Each (language, path) page of the folder, its results read once for them all."""
+    found = load_province_results(folder)
+    run_lang = str(read_manifest(folder).get("lang", "vi"))
+    provinces = (rank_provinces(found.ranking, found.province_of)
+                 if found.province_of is not None else None)
+    baselines = {centre: options["baseline"] for centre, options in found.scenarios.items()}
+    allocation = read_allocation(folder, baselines)
+    return [province_page(found.ranking, found.name, found.provenance(lang or run_lang), folder,
+                          path or folder / "report.html", lang or run_lang, baselines,
+                          allocation, provinces)
+            for lang, path in pages]
 
 
 def read_allocation(province_folder: Path,
