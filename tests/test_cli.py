@@ -559,7 +559,18 @@ def test_check_overloaded_desk_warns_on_stderr() -> None:
     assert "desk land" not in result.stderr  # land (0.80) is not overloaded
     assert "option extra_general" not in result.stderr  # three counters there
     assert "warning" not in result.stdout
-    assert "valid (with overloaded desks)" in result.stdout
+    assert "valid (overloaded: desks)" in result.stdout
+
+
+def test_check_names_the_back_office_when_it_alone_is_overloaded() -> None:
+    """office.yaml's desks keep up (loads 0.50 and 0.64) but its back office gets 5 times its
+    hours: the last line must not blame the desks."""
+    result = run_ok(["check", str(TESTS / "fixtures" / "office.yaml")])
+    assert result.stdout.rstrip().endswith("valid (overloaded: back office)")
+    assert "transferred backlog 50 staff-hours" in result.stdout
+    without = run_ok(["check", str(TESTS / "fixtures" / "office.yaml"), "--set", "backlog=[]"])
+    assert "no transferred backlog" in without.stdout
+    assert "never clear" not in without.stdout
 
 
 # --- sim schema and --help ---------------------------------------------------------------------

@@ -122,8 +122,13 @@ def test_the_closest_option_is_not_the_cheapest_when_another_is_nearer_on_every_
     assert recommendation.as_near == ("counter", "both"), "each nearer on one target"
     sentence = recommendation_sentence(recommendation, "en")
     assert ("The closest is officer: " in sentence and "counter, both are as near (none is "
-            "nearer on every target); officer is chosen because it needs the fewest "
+            "nearer on every target); of these, officer is chosen because it needs the fewest "
             "staff-hours (108)." in sentence), sentence
+    # baseline needs fewer (100) but is further: the fewest is among the options as near.
+    vietnamese = recommendation_sentence(recommendation, "vi")
+    assert ("Phương án «counter», «both» cũng gần như vậy" in vietnamese
+            and "trong số đó, chọn «officer» vì cần ít giờ công nhất (108)" in vietnamese), (
+        vietnamese)
     rows = _option_rows("baseline", 100, 70, 0.60) + _option_rows("counter", 110, 45, 0.70)
     alone = recommend(pd.DataFrame(rows), targets)
     assert alone.closest == "counter" and alone.as_near == ()
@@ -131,8 +136,9 @@ def test_the_closest_option_is_not_the_cheapest_when_another_is_nearer_on_every_
     rows = _option_rows("baseline", 100, 70, 0.60) + _option_rows("same", 120, 70, 0.60)
     cheaper = recommend(pd.DataFrame(rows), targets)
     assert cheaper.closest == "baseline" and cheaper.as_near == ("same",), "then the cheaper"
-    assert ("same is as near (neither is nearer on every target); baseline is chosen "
-            "because it needs fewer staff-hours (100).") in recommendation_sentence(cheaper, "en")
+    assert ("same is as near (neither is nearer on every target); of the two, baseline is "
+            "chosen because it needs fewer staff-hours (100).") in recommendation_sentence(
+        cheaper, "en")
     rows = _option_rows("baseline", 100, math.nan, 0.60) + _option_rows("more", 120, 30.1, 0.85)
     assert recommend(pd.DataFrame(rows), targets).closest == "more", "no value is not near"
     rows = _option_rows("wait", 100, 45, 0.95) + _option_rows("dossiers", 90, 25, 0.85)

@@ -52,7 +52,7 @@ def check(scenario: Path, sets: tuple[str, ...]) -> None:
     click.echo(yaml.safe_dump(scenario_document(scenarios.baseline, with_options=True),
                               allow_unicode=True, sort_keys=False))
     warn_about(scenarios)
-    overloaded = False
+    overloaded = {"desks": False, "back office": False}
     for name, option in scenarios.options.items():
         click.echo(f"offered load, option {name} (busiest day):")
         load = offered_load(option)
@@ -60,14 +60,22 @@ def check(scenario: Path, sets: tuple[str, ...]) -> None:
         helped = served_by_others(option)
         for row in load.itertuples():
             if row.day_load >= 1 and row.desk not in helped:
-                overloaded = True
+                overloaded["desks"] = True
                 click.echo(f"warning: option {name}, desk {row.desk}: offered load "
                            f"{row.day_load:.2f} >= 1 on {row.busiest_day}; the queue grows all "
                            "day (add counters or hours)", err=True)
-        overloaded |= _report_groups(name, option, load)
-        overloaded |= _report_back_office(name, option)
+        overloaded["desks"] |= _report_groups(name, option, load)
+        overloaded["back office"] |= _report_back_office(name, option)
         click.echo("")
-    click.echo(f"{scenario}: valid" + (" (with overloaded desks)" if overloaded else ""))
+    click.echo(f"{scenario}: valid{_overloaded_words(overloaded)}")
+
+
+def _overloaded_words(overloaded: dict[str, bool]) -> str:
+    """What the last line adds for what is overloaded in some option: desks, back office."""
+    which = [part for part, over in overloaded.items() if over]
+    if not which:
+        return ""
+    return " (overloaded: " + ", ".join(which) + ")"
 
 
 def _report_groups(name: str, scenario: Scenario, load) -> bool:
@@ -90,17 +98,23 @@ def _report_back_office(name: str, scenario: Scenario) -> bool:
     load = back_office_load(scenario)
     if load is None:
         return False
-    days = load["backlog_days_at_spare_capacity"]
-    clears = (f"about {days:.1f} working days of the spare hours" if math.isfinite(days)
-              else "which the spare hours never clear (there are none)")
     click.echo(f"back office, option {name}: {load['new_work_per_day']:.1f} staff-hours of new "
                f"work per ordinary day against {load['capacity_per_day']:.1f} "
-               f"(load {load['load']:.2f}); transferred backlog {load['backlog_hours']:.0f} "
-               f"staff-hours, {clears}")
+               f"(load {load['load']:.2f}); {_backlog_words(load)}")
     if load["load"] >= 1:
         click.echo(f"warning: option {name}, back office: new work {load['load']:.2f} times its "
                    "hours; dossiers will pile up (add staff or counter_first)", err=True)
     return load["load"] >= 1
+
+
+def _backlog_words(load: dict[str, float]) -> str:
+    """The transferred backlog and how long the spare hours take to clear it, if there is one."""
+    if load["backlog_hours"] <= 0:
+        return "no transferred backlog"
+    days = load["backlog_days_at_spare_capacity"]
+    clears = (f"about {days:.1f} working days of the spare hours" if math.isfinite(days)
+              else "which the spare hours never clear (there are none)")
+    return f"transferred backlog {load['backlog_hours']:.0f} staff-hours, {clears}"
 
 
 

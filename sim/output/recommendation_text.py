@@ -45,6 +45,13 @@ def _option_name(names: Names | None, option: str) -> str:
     return option if names is None else names.option(option)
 
 
+def _name_list(t: Translator, names: Names | None, options: list[str]) -> str:
+    """Options' names joined for a sentence, each quoted as the page's language quotes a name
+    (Vietnamese in «»), as the sentences' own {option} is."""
+    return ", ".join(t.pgettext("an option's name in a list", "{name}").format(
+        name=_option_name(names, option)) for option in options)
+
+
 def recommendation_lines(recommendation: Recommendation, lang: str,
                          scenario: Scenario | None = None) -> list[str]:
     """The decision first, then one sentence for each other option saying why not."""
@@ -99,13 +106,15 @@ def _closest(t: Translator, names: Names | None, recommendation: Recommendation,
     if not others:
         return sentence
     fields = {"option": _option_name(names, closest.option),
-              "others": ", ".join(_option_name(names, a.option) for a in others),
+              "others": _name_list(t, names, [a.option for a in others]),
               "cost": t.number(closest.cost_staff_hours)}
     if all(a.cost_staff_hours > closest.cost_staff_hours for a in others):
-        tie = t.ngettext("{others} is as near (neither is nearer on every target); "
-                         "{option} is chosen because it needs fewer staff-hours ({cost}).",
-                         "{others} are as near (none is nearer on every target); {option} is "
-                         "chosen because it needs the fewest staff-hours ({cost}).", len(others))
+        # "Of these": options further from the targets may well need fewer staff-hours.
+        tie = t.ngettext("{others} is as near (neither is nearer on every target); of the "
+                         "two, {option} is chosen because it needs fewer staff-hours ({cost}).",
+                         "{others} are as near (none is nearer on every target); of these, "
+                         "{option} is chosen because it needs the fewest staff-hours ({cost}).",
+                         len(others))
     else:
         tie = t.ngettext("{others} is as near (neither is nearer on every target) and needs as "
                          "many staff-hours ({cost}); {option} comes first in the scenario.",
