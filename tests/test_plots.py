@@ -9,6 +9,7 @@ warm-up day and targets).
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from sim.experiment.runner import Results
 from sim.output.figures.backlog import backlog_burndown
 from sim.output.figures.counters import queue_through_day, utilisation_heatmap
 from sim.output.figures.options import options_side_by_side
-from sim.output.figures.style import save_figure
+from sim.output.figures.style import NARROWEST_LINE, WIDEST_LINE, line_widths, save_figure
 from sim.output.figures.text import figure_text
 from sim.output.figures.waits import waits, waits_by_time_of_day
 from sim.output.plots import ResultPlots
@@ -82,6 +83,27 @@ def test_waits_has_one_ecdf_per_option_and_the_target_line(tiny: Results) -> Non
     assert point.get_label() == "Target: 80% served within 10 min"
     assert ax.get_xlabel() == "Wait (minutes)"
     assert figure.get_suptitle() == "How long citizens wait at the counters"
+
+
+def test_options_with_the_same_curve_stay_visible_as_nested_stripes(tiny: Results) -> None:
+    """Common random numbers often give two options the same curve: each line must be
+    visibly narrower than the one before it (at least 0.7 pt for up to five options), the
+    baseline the widest, so that it shows round an option drawn over it."""
+    for count in range(1, 6):
+        widths = list(line_widths([f"option{i}" for i in range(count)]).values())
+        assert widths[0] == WIDEST_LINE and widths[-1] == pytest.approx(
+            NARROWEST_LINE if count > 1 else WIDEST_LINE)
+        assert all(wider - narrower >= 0.7 - 1e-9 for wider, narrower in itertools.pairwise(widths))
+    drawn = [line.get_linewidth() for line in waits(tiny).axes[0].get_lines()
+             if line.get_label() in TINY_NAMES]
+    assert drawn == sorted(drawn, reverse=True) and drawn[0] - drawn[1] >= 0.7
+
+
+def test_two_wait_targets_have_markers_of_their_own() -> None:
+    results = sim.run(TINY, replications=1, overrides=["targets.wait_p90=20"])
+    points = [line for line in waits(results).axes[0].get_lines()
+              if line.get_gid() == "target_point"]
+    assert len(points) == 2 and points[0].get_marker() != points[1].get_marker()
 
 
 def test_waits_ecdf_is_the_share_waiting_at_most_x(tiny: Results) -> None:

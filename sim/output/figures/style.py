@@ -65,7 +65,13 @@ def option_colours(options: Iterable[str]) -> dict[str, str]:
             for index, option in enumerate(options)}
 
 
+WIDEST_LINE, NARROWEST_LINE = 4.0, 1.2  # points: the baseline's, and the last option's
+
+
 def line_widths(options: Iterable[str]) -> dict[str, float]:
-    """Line widths that shrink option by option, so that options with the same curve (common
-    random numbers make that common) show as nested stripes rather than hiding each other."""
-    return {option: max(1.2, 3.6 - 0.4 * index) for index, option in enumerate(options)}
+    """Line widths that shrink evenly from the baseline's to the last option's, so that
+    options with the same curve (common random numbers make that common) show as nested
+    stripes, each wide enough to see round the next, rather than hiding each other."""
+    options = list(options)
+    step = (WIDEST_LINE - NARROWEST_LINE) / max(len(options) - 1, 1)
+    return {option: WIDEST_LINE - step * index for index, option in enumerate(options)}

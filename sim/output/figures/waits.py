@@ -29,6 +29,7 @@ from sim.output.figures.style import (
 from sim.output.figures.text import FigureText, Labels, figure_text, option_names
 
 TARGET_TEXT = {"wait_p90": "waits.target_p90", "within_target_share": "waits.target_within"}
+TARGET_MARKERS = {"wait_p90": "D", "within_target_share": "o"}  # two targets, told apart
 
 
 def waits(results: Results, labels: Labels = None) -> Figure:
@@ -73,8 +74,8 @@ def _draw_target(ax: Axes, target: WaitTarget, text: FigureText) -> None:
     label = text[TARGET_TEXT[target.metric]].format(minutes=text.t.general(target.minutes),
                                                     share=text.t.percent(target.share))
     ax.axvline(target.minutes, color=TARGET_COLOUR, linestyle="--", linewidth=1.2, gid="target")
-    ax.plot([target.minutes], [target.share], marker="o", markersize=8, color=TARGET_COLOUR,
-            linestyle="none", label=label, gid="target_point")
+    ax.plot([target.minutes], [target.share], marker=TARGET_MARKERS[target.metric],
+            markersize=8, color=TARGET_COLOUR, linestyle="none", label=label, gid="target_point")
 
 
 def _wait_axes(ax: Axes, data: WaitCurves, text: FigureText) -> None:
