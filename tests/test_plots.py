@@ -225,6 +225,18 @@ def test_burndown_shows_open_transferred_and_overdue_dossiers(office: Results) -
     assert bottom.xaxis.get_major_formatter()(date2num(pd.Timestamp("2025-07-03"))) == "03/07"
 
 
+def test_burndown_with_nothing_overdue_counts_in_whole_dossiers() -> None:
+    """Generous deadlines leave nothing overdue: the overdue axis still reads 0 and 1 dossier,
+    not thousandths of one."""
+    results = sim.run(OFFICE, replications=2, seed=7, overrides=[
+        "procedures[1].deadline.working_days=60", "backlog[0].days_left.low=50",
+        "backlog[0].days_left.high=60", "targets.overdue=null"])
+    assert results.daily["overdue"].max() == 0
+    bottom = backlog_burndown(results).axes[1]
+    assert bottom.get_ylim() == (0, 1)
+    assert all(float(tick).is_integer() for tick in bottom.get_yticks())
+
+
 # --- options side by side ------------------------------------------------------------------------
 def test_options_side_by_side_shows_the_summary_with_intervals(tiny: Results) -> None:
     figure = options_side_by_side(tiny)

@@ -84,9 +84,10 @@ def _draw_days(top: Axes, bottom: Axes, data: Backlog, results: Results,
 
 
 def _backlog_axes(top: Axes, bottom: Axes, text: Mapping[str, str]) -> None:
-    """Whole dossiers from zero up, labels, and dates as day/month."""
+    """Whole dossiers from zero up (to 1 at least: with none overdue, matplotlib's own limits
+    would give ticks in thousandths of a dossier), labels, and dates as day/month."""
     for ax in (top, bottom):
-        ax.set_ylim(bottom=0)
+        ax.set_ylim(0, max(ax.get_ylim()[1], 1))
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     top.set_ylabel(text["backlog.open"])
     bottom.set_ylabel(text["backlog.overdue"])
