@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from sim.analysis.official_indicators import monthly_indicators
+from sim.analysis.ranking import FEW_REPLICATIONS
 from sim.cli import main
 from sim.decide.gain_curves import allocate
 from sim.experiment import stream
@@ -22,9 +23,10 @@ from sim.experiment.store import ResumeError
 from sim.experiment.work import estimate_work
 from sim.output import indicator_text
 from sim.output.indicator_text import province_indicator_rows
-from sim.output.province_report import option_rows
+from sim.output.province_report import option_rows, ranking_caution
 from sim.output.province_results import load_province_results
 from sim.output.province_run import run_province
+from sim.output.terminal import print_ranking
 from sim.output.translations import translator
 from sim.scenario.province.load import load_province
 
@@ -290,6 +292,24 @@ def test_the_page_counts_the_centres_each_option_leaves_short(sequential: Path,
     assert _option_table((folder / "report.vi.html").read_text(encoding="utf-8")) == expected
     read = load_province_results(folder).ranking["option"]
     assert list(read.cat.categories) == ["baseline", "one_more_counter"], "the file's order"
+
+
+def test_a_ranking_of_few_replications_carries_a_caution(sequential: Path, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture) -> None:
+    """The fixture's 3 replications are too few to act on the order of the centres: the page
+    says so in its language, as does the terminal's ranking; from 10 on, neither does."""
+    page = (sequential / "report.html").read_text(encoding="utf-8")
+    assert "Mỗi trung tâm mới chỉ có 3 lần mô phỏng" in page
+    folder = shutil.copytree(sequential, tmp_path / "copy")
+    assert CliRunner().invoke(main, ["report", str(folder), "--lang", "en"]).exit_code == 0
+    english = (folder / "report.en.html").read_text(encoding="utf-8")
+    assert "With only 3 replications per centre" in english and "at least 10" in english
+    ranking = pd.read_csv(sequential / "province.csv", dtype={"centre": str})
+    print_ranking(ranking, "Test", "en", replications=3)
+    assert "With only 3 replications per centre" in capsys.readouterr().out
+    print_ranking(ranking, "Test", "en", replications=FEW_REPLICATIONS)
+    assert "With only" not in capsys.readouterr().out
+    assert ranking_caution(translator("vi"), FEW_REPLICATIONS) == ""
 
 
 def test_the_furthest_centres_list_missed_and_unclear_targets_apart(sequential: Path) -> None:

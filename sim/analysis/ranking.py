@@ -23,6 +23,11 @@ from sim.scenario.load import ScenarioSet
 from sim.scenario.province.load import ProvinceSet
 from sim.scenario.province.schema import Centre
 
+# Below this many replications a centre's intervals are wide (the t quantile of 2 degrees of
+# freedom is 4.3) or, when every replication gives the same value, of no width at all, so the
+# order of the centres can change when more are run.
+FEW_REPLICATIONS = 10
+
 COLUMNS = ["option", "centre", "name", "kind", "latitude", "longitude", "metric", "target",
            "mean", "ci_low", "ci_high", "meets_target", "short_by", "missed", "unclear",
            "rank"]

@@ -197,7 +197,7 @@ def run_centres(loaded: ProvinceSet, province_of: dict[str, str] | None, replica
                             visits, resume, advance, lang, province_of)
     say_resumed(done, units, quiet, "centre runs")
     if not quiet:
-        print_ranking(read_ranking(done.folder), loaded.province.name, lang)
+        print_ranking(read_ranking(done.folder), loaded.province.name, lang, replications)
         click.echo(written_to(done.folder, lang))
 
 

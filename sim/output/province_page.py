@@ -46,7 +46,7 @@ def _write_pages(folder: Path, pages: list[tuple[str | None, Path | None]]) -> l
     allocation = read_allocation(folder, baselines)
     return [province_page(found.ranking, found.name, found.provenance(lang or run_lang), folder,
                           path or folder / "report.html", lang or run_lang, baselines,
-                          allocation, provinces)
+                          found.replications, allocation, provinces)
             for lang, path in pages]
 
 

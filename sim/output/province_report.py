@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.analysis.ranking import verdict_counts
+from sim.analysis.ranking import FEW_REPLICATIONS, verdict_counts
 from sim.output.allocation_text import Allocation, allocation_section
 from sim.output.indicator_text import COLUMNS
 from sim.output.metric_text import metric_value, target_text
@@ -31,7 +31,8 @@ def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, pat
                           lang: str = "vi", scenario: Scenario | None = None,
                           indicators: list[dict] | None = None,
                           allocation: Allocation | None = None,
-                          provinces: pd.DataFrame | None = None) -> Path:
+                          provinces: pd.DataFrame | None = None,
+                          replications: int | None = None) -> Path:
     """Render the province page to ``path`` (written whole or not at all); ``scenario`` (the
     template's, as a centre resolves it) names the option shown, ``indicators`` are the
     centres' months (:func:`sim.output.indicator_text.province_indicator_rows`); with the table
@@ -56,6 +57,7 @@ def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, pat
             "Missing a target clearly: {clear}; unclear: {unclear} (an interval crosses a "
             "target; more replications would settle it).").format(
                 clear=t.number(clear), unclear=t.number(unclear))
+        summary += ranking_caution(t, replications)
     template = page_template("province.html.j2")
     html = template.render(lang=lang, _=t.gettext, name=name, summary=summary, rows=rows,
                            option=label, indicator_rows=indicators or [],
@@ -66,6 +68,20 @@ def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, pat
                            provinces=province_rows(provinces, lang) if provinces is not None
                            else None, options=option_rows(ranking, lang, scenario))
     return write_page(html, path)
+
+
+def ranking_caution(t: Translator, replications: int | None) -> str:
+    """A warning, after the ranking, that it rests on too few replications to act on ("" from
+    FEW_REPLICATIONS on): with 3, a centre whose runs happen to agree misses "clearly" while a
+    far worse one is only unclear."""
+    if replications is None or replications >= FEW_REPLICATIONS:
+        return ""
+    return " " + t.ngettext(
+        "With only {replications} replication per centre the order of the centres is not "
+        "reliable; run at least {enough} before acting on it.",
+        "With only {replications} replications per centre the intervals are wide and the order "
+        "of the centres can change with more; run at least {enough} before acting on it.",
+        replications).format(replications=replications, enough=FEW_REPLICATIONS)
 
 
 def option_rows(ranking: pd.DataFrame, lang: str,

@@ -97,7 +97,7 @@ def read_ranking(folder: Path) -> pd.DataFrame:
 
 
 def write_province_view(ranking: pd.DataFrame, name: str, provenance: str, folder: Path,
-                        lang: str, scenarios: dict[str, Scenario],
+                        lang: str, scenarios: dict[str, Scenario], replications: int,
                         province_of: dict[str, str] | None = None) -> list[Path]:
     """The province page and its maps, into ``folder`` (the results folder); ``scenarios``
     are each centre's baseline; for a country (`province_of` given) also the provinces
@@ -110,11 +110,11 @@ def write_province_view(ranking: pd.DataFrame, name: str, provenance: str, folde
         provinces = rank_provinces(ranking, province_of)
         provinces.to_csv(folder / PROVINCES, index=False)
     return [*maps, province_page(ranking, name, provenance, folder, folder / "report.html",
-                                 lang, scenarios, provinces=provinces)]
+                                 lang, scenarios, replications, provinces=provinces)]
 
 
 def province_page(ranking: pd.DataFrame, name: str, provenance: str, folder: Path,
-                  path: Path, lang: str, scenarios: dict[str, Scenario],
+                  path: Path, lang: str, scenarios: dict[str, Scenario], replications: int,
                   allocation: Allocation | None = None,
                   provinces: pd.DataFrame | None = None) -> Path:
     """The province page of a results folder, with its centres' monthly indicators, the
@@ -126,7 +126,7 @@ def province_page(ranking: pd.DataFrame, name: str, provenance: str, folder: Pat
     rows = province_indicator_rows(folder, centres, option, translator(lang))
     first = next(iter(scenarios.values()), None)
     return write_province_report(ranking, name, provenance, path, lang, first, rows,
-                                 allocation, provinces)
+                                 allocation, provinces, replications)
 
 
 def _metric_table(path: Path, options: list[str]) -> pd.DataFrame:

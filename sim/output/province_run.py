@@ -93,7 +93,7 @@ def _finish(province: ProvinceSet, resolved: dict[str, dict[str, dict]], descrip
     write_province_view(ranking, province.province.name, provenance, staging,
                         description["lang"], {centre: scenarios.baseline for centre, scenarios
                                               in province.scenarios.items()},
-                        description.get("provinces"))
+                        description["replications"], description.get("provinces"))
     manifest = {"kind": PROVINCE, **description, "province": province.province.province,
                 "name": province.province.name, "scenarios": resolved,
                 "versions": package_versions()}

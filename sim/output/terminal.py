@@ -19,6 +19,7 @@ from sim.analysis.targets import scenario_targets
 from sim.decide.recommendation import recommend
 from sim.output.metric_text import metric_amount, metric_name, metric_title, metric_value
 from sim.output.names import option_name
+from sim.output.province_report import ranking_caution
 from sim.output.recommendation_text import page_lines, stored_sentence
 from sim.output.translations import N_, Translator, translator
 from sim.scenario.schema import Scenario
@@ -150,9 +151,11 @@ def print_comparison(table: pd.DataFrame, recommendation: dict, title: str,
 RANKED = 15  # centres in the terminal's ranking
 
 
-def print_ranking(ranking: pd.DataFrame, title: str, lang: str = "en") -> None:
+def print_ranking(ranking: pd.DataFrame, title: str, lang: str = "en",
+                  replications: int | None = None) -> None:
     """The centres furthest from their targets under the first option: rank, code, name,
-    the targets missed and those unclear, by their names."""
+    the targets missed and those unclear, by their names; a caution below when the ranking
+    rests on too few replications."""
     t = translator(lang)
     console = terminal()
     if ranking.empty:
@@ -170,3 +173,6 @@ def print_ranking(ranking: pd.DataFrame, title: str, lang: str = "en") -> None:
                  for verdict in ("no", "unclear")]
         table.add_row(str(rank), Text(str(centre)), Text(str(name)), *cells)
     console.print(table)
+    caution = ranking_caution(t, replications)
+    if caution:
+        console.print(Text(caution.strip()))
