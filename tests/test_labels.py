@@ -42,7 +42,11 @@ def test_names_come_from_the_labels_or_a_numbered_word() -> None:
     tiny = Names(load_scenario(TINY).baseline, "vi")
     assert [tiny.option(o) for o in ("baseline", "extra_general", "longer_sessions")] == [
         "Giữ nguyên như hiện nay", "Phương án 1", "Phương án 2"]
-    assert tiny.desk("land") == "Quầy số 2"
+    assert tiny.desk("land") == "Quầy Đất đai", "no label: the procedures it serves"
+    assert Names(load_scenario(TINY).baseline, "en").desk("general") == (
+        "Desk for Chứng thực bản sao từ bản chính")
+    helper = load_scenario(TINY, overrides=["desks.spare={counters: 1, serves: [general]}"])
+    assert Names(helper.baseline, "vi").desk("spare") == "Quầy số 3", "serves no procedure"
     two_sites = Names(load_scenario(
         BUNDLED_SCENARIOS / "centres" / "urban_ward_two_sites.yaml").baseline, "vi")
     assert two_sites.desk("old_hq.general") == "Trụ sở cũ – Quầy tiếp nhận chung"

@@ -174,7 +174,8 @@ def test_heatmap_is_desks_by_half_hours_of_the_baseline(tiny: Results) -> None:
     ax = figure.axes[0]
     grid = ax.images[0].get_array()
     assert grid.shape == (2, 19)  # general and land, 07:30 to 17:00
-    assert [label.get_text() for label in ax.get_yticklabels()] == ["Desk 1", "Desk 2"]
+    assert [label.get_text() for label in ax.get_yticklabels()] == [
+        "Desk for Chứng thực bản sao từ bản chính", "Desk for Đất đai"]
     ticks = [label.get_text() for label in ax.get_xticklabels()]
     assert ticks[0] == "07:30" and ticks[-1] == "16:30"
     assert grid.mask[:, ticks.index("12:00")].all()  # closed for lunch

@@ -12,7 +12,6 @@ from sim.output.translations import translator
 from sim.scenario.schema import Scenario
 
 VI, EN = translator("vi"), translator("en")
-SHOWN_PROCEDURES = 2  # a desk is named by the procedures it serves: the first two, then "…"
 
 
 def both(message: str, **fields: object) -> str:
@@ -31,11 +30,7 @@ def desk_words(scenario: Scenario, label: str) -> str:
     citizens know them by) in Vietnamese, then in English, with its site when the centre has
     several."""
     pool = desks(scenario)[label]
-    served = [p.id for p in scenario.procedures if p.desk == pool.desk]
-    more = "…" if len(served) > SHOWN_PROCEDURES else ""
-    words = " · ".join(", ".join(Names(scenario, lang).procedure(p)
-                                 for p in served[:SHOWN_PROCEDURES]) + more
-                       for lang in ("vi", "en"))
+    words = " · ".join(Names(scenario, lang).desk_procedures(pool.desk) for lang in ("vi", "en"))
     return words if scenario.sites is None else f"{pool.site}: {words}"
 
 

@@ -1,7 +1,8 @@
 """What a page calls the things a planner named with an id: options, procedures, desks and
 sites, in the reader's language. A scenario's own labels come first (``labels:`` for options,
-``label:`` on a procedure, desk or site); without one a procedure is called by its ``name`` and
-the others by a numbered word of the catalogue ("Option 2", "Desk 3"), never by the raw id.
+``label:`` on a procedure, desk or site); without one a procedure is called by its ``name``, a
+desk by the procedures it serves ("Desk for Chứng thực, Đất đai"), and the others by a
+numbered word of the catalogue ("Option 2", "Desk 3"), never by the raw id.
 
 >>> from sim.scenario.load import load_scenario
 >>> from sim.scenario.bundled import BUNDLED_SCENARIOS
@@ -16,6 +17,8 @@ from sim.output.translations import Translator, translator
 from sim.scenario.labels import Label
 from sim.scenario.load import BASELINE
 from sim.scenario.schema import Scenario
+
+SHOWN_PROCEDURES = 2  # a desk is named by the procedures it serves: the first two, then "…"
 
 
 def option_name(scenario: Scenario | None, lang: str, option: str) -> str:
@@ -56,15 +59,27 @@ class Names:
         return self._own(found.label) or found.name
 
     def desk(self, desk: str) -> str:
-        """A desk's name (``site.desk`` with sites): its label, or "Desk N"."""
+        """A desk's name (``site.desk`` with sites): its label, else the procedures it serves,
+        else (it only serves other desks' queues) "Desk N"."""
         site, _, name = desk.rpartition(".")
         for desks in self.scenario.site_desks().values():
             if name in desks and desks[name].label is not None:
                 own = self._own(desks[name].label)
                 return self.site(site) + " – " + own if site else own
-        number = self.desks.index(name) + 1 if name in self.desks else len(self.desks) + 1
-        text = self.t.gettext("Desk {number}").format(number=number)
+        served = self.desk_procedures(name)
+        if served:
+            text = self.t.gettext("Desk for {procedures}").format(procedures=served)
+        else:
+            number = self.desks.index(name) + 1 if name in self.desks else len(self.desks) + 1
+            text = self.t.gettext("Desk {number}").format(number=number)
         return self.site(site) + " – " + text if site else text
+
+    def desk_procedures(self, desk: str) -> str:
+        """The names of the procedures served at a desk (by its name, without the site): the
+        first SHOWN_PROCEDURES, then "…"; "" when none is."""
+        served = [p.id for p in self.scenario.procedures if p.desk == desk]
+        more = "…" if len(served) > SHOWN_PROCEDURES else ""
+        return ", ".join(self.procedure(p) for p in served[:SHOWN_PROCEDURES]) + more
 
     def site(self, site: str) -> str:
         """A site's name: its label, or "Site N"."""
