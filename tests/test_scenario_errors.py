@@ -66,8 +66,8 @@ CASES = [
     Case("top_level_list", "(top level)", "'a list'", ("mapping", "name", "calendar")),
     Case("list_as_key", "line 2, column 3", None, ("well-formed YAML",),
          also=("a key must be a plain value",)),
-    Case("impossible_date", ("calendar.start", "line 3", "line 3, column 10"), None,
-         also=("2025-02-30",)),
+    Case("impossible_date", "calendar.start", "'2025-02-30'", ("a valid date",)),
+    Case("impossible_month", "calendar.start", "'2025-13-01'", ("a valid date", "month")),
     # Keys
     Case("unknown_top_level_key", "staff", "'staff'", ("one of the known keys", *TOP_LEVEL_KEYS)),
     Case("unknown_nested_key", "desks.general.counter", "'counter'", ("counters", "schedule"),
@@ -81,6 +81,8 @@ CASES = [
     Case("counters_zero", "desks.general.counters", "0", ("greater than or equal to 1",)),
     Case("yes_as_counters", "desks.general.counters", "True", ("integer",)),
     Case("share_above_one", "procedures[0].share", "1.5", ("less than or equal to 1",)),
+    Case("share_as_percentage", "procedures[0].share", "'60%'",
+         ("a number, not a percentage (60% is 0.6)",)),
     Case("negative_mean", "procedures[1].service.mean", "-15", ("greater than 0",)),
     Case("infinite_service_mean", "procedures[1].service.mean", "inf", ("finite",)),
     # A number where a mapping is expected: the form to write instead

@@ -1,4 +1,5 @@
-"""Keys a planner misspelt: the known key an unknown one most likely stands for."""
+"""What a planner most likely meant: the known key an unknown one stands for, the fraction a
+percentage stands for."""
 
 from __future__ import annotations
 
@@ -26,3 +27,14 @@ def misspelt_required(errors: list[dict[str, Any]],
 def closest_key(key: str, known: list[str]) -> list[str]:
     """The known key that ``key`` most likely misspells, if any."""
     return difflib.get_close_matches(key, known, n=1, cutoff=0.75)
+
+
+def percent_hint(given: object) -> str | None:
+    """For "60%" where a number is wanted: the fraction to write instead (shares and
+    probabilities are fractions from 0 to 1)."""
+    text = given.strip() if isinstance(given, str) else ""
+    try:
+        fraction = f"{float(text[:-1]) / 100:g}" if text.endswith("%") else None
+    except ValueError:
+        return None
+    return fraction and f"a number, not a percentage ({text} is {fraction})"

@@ -17,7 +17,7 @@ from pydantic.fields import FieldInfo
 
 from sim.scenario.distributions import DISTRIBUTION_NAMES
 from sim.scenario.errors import NOTHING, Problem
-from sim.scenario.misspelt import closest_key, misspelt_required
+from sim.scenario.misspelt import closest_key, misspelt_required, percent_hint
 
 
 def problems_from(error: ValidationError, root: type[BaseModel], prefix: str = "") -> list[Problem]:
@@ -196,6 +196,8 @@ def _allowed(
         return _pattern_text(leaf, field) or message
     if kind in _RANGE_ERRORS:
         return _range(leaf, field) or message
+    if kind in ("float_type", "float_parsing") and (hint := percent_hint(error.get("input"))):
+        return hint
     for lead in ("Input should be ", "Value error, ", "Assertion failed, "):
         if message.startswith(lead):
             return message[len(lead):]

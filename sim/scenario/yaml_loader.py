@@ -25,6 +25,7 @@ import yaml
 from sim.scenario.errors import Problem, ScenarioError, show
 from sim.scenario.limits import MAX_YAML_DEPTH, MAX_YAML_NODES
 
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
 # YAML 1.2's floats with an exponent (core schema), such as 1e9, 2e2 and 1.5E3, which YAML 1.1
 # reads as text. The forms without one are read as YAML 1.1 reads them: `010` stays the octal 8
@@ -41,6 +42,7 @@ class StrictLoader(yaml.SafeLoader):
         self._depth = 0
         self._values = 0  # values read so far, each alias counted as what it stands for
         self._sizes: dict[int, int] = {}  # id of a finished node -> values it stands for
+        self._tagged: set[yaml.Node] = set()  # scalars given an explicit tag (`!!timestamp x`)
 
     def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
         """Count what each node stands for as it is read, and stop at the first node past a
@@ -65,6 +67,14 @@ class StrictLoader(yaml.SafeLoader):
         self._sizes[id(node)] = self._values - before
         return node
 
+    def compose_scalar_node(self, anchor: str | None) -> yaml.ScalarNode:
+        """A scalar, remembered when its tag is the file's own rather than implied."""
+        explicit = self.peek_event().tag not in (None, "!")
+        node = super().compose_scalar_node(anchor)
+        if explicit:
+            self._tagged.add(node)
+        return node
+
     def _count(self, values: int, mark: yaml.Mark) -> None:
         self._values += values
         if self._values > MAX_YAML_NODES:
@@ -82,9 +92,19 @@ class StrictLoader(yaml.SafeLoader):
         except (yaml.YAMLError, DuplicateKeyError):
             raise
         except Exception as err:  # any failure to read a value is the file's
+            if node.tag == _TIMESTAMP and node not in self._tagged:
+                return self._as_text(node)
             raise yaml.constructor.ConstructorError(
                 None, None, f"cannot read {show(getattr(node, 'value', ''))}: {err}",
                 node.start_mark) from None
+
+    def _as_text(self, node: yaml.ScalarNode) -> str:
+        """A plain value that looks like a date but is none (2025-13-01, 31 February), kept as
+        the text it is: the schema then refuses it at its field (`calendar.start`), saying
+        what a date is. A value the file tags `!!timestamp` stays a YAML problem."""
+        self.recursive_objects.pop(node, None)
+        self.constructed_objects[node] = node.value
+        return node.value
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         """Refuse a key given twice, and a key that is a list or mapping."""
