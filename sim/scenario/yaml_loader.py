@@ -83,9 +83,10 @@ class StrictLoader(yaml.SafeLoader):
                                  "counted as the values it stands for")
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
-        """Turn the errors of PyYAML's constructors on odd text (31 February, a 5,000-digit
-        number, an empty `!!int`, `!!timestamp x`) into YAML errors that carry the line and
-        column. Those constructors raise whatever their parsing meets (ValueError, IndexError,
+        """Turn the errors of PyYAML's constructors on odd text (a 5,000-digit number, an empty
+        `!!int`, `!!timestamp x`) into YAML errors that carry the line and column; a plain
+        date that is none (31 February) is kept as text for the schema to refuse at its
+        field. Those constructors raise whatever their parsing meets (ValueError, IndexError,
         AttributeError), so every error but our own and PyYAML's is turned."""
         try:
             return super().construct_object(node, deep=deep)
