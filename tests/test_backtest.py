@@ -9,7 +9,7 @@
 - A scenario without the lunch closing the centre really had is flagged: the longest wait of
   the day is missed, with the misses above the model.
 - The command writes its tables and figure, prints the verdicts, and on bad rows exits with
-  code 2 and writes nothing.
+  code 2 and writes nothing, naming the bad rows of both exports at once.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from sim.calibrate.backtest import (
 )
 from sim.calibrate.backtest_metrics import DAY_METRICS
 from sim.calibrate.example.generate import RECORDS, TRUTH
+from sim.calibrate.example.vendor import DOSSIER_DAMAGE, TICKET_DAMAGE
 from sim.cli import main
 
 TICKETS, COLUMNS = RECORDS / "ward_tickets.csv", RECORDS / "ward_columns.yaml"
@@ -94,3 +95,16 @@ def test_bad_rows_stop_the_backtest_and_nothing_is_written(tmp_path: Path) -> No
     assert result.exit_code == 2
     assert "row 1505, column Giờ lấy số" in result.output
     assert not out.exists()
+
+
+def test_bad_rows_of_both_exports_stop_the_backtest_at_once(tmp_path: Path) -> None:
+    out = tmp_path / "backtest"
+    result = CliRunner().invoke(main, [
+        "backtest", str(TRUTH), "--tickets", str(TICKETS), "--dossiers", str(DOSSIERS),
+        "--columns", str(COLUMNS), "--from", "2025-07-29", "--to", "2025-08-11",
+        "--out", str(out)])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert f"{TICKETS}: {len(TICKET_DAMAGE)} problems" in result.output
+    assert f"{DOSSIERS}: {len(DOSSIER_DAMAGE)} problems" in result.output
+    assert not out.exists()
+

@@ -100,9 +100,10 @@ def calibrated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 def test_skip_bad_counts_rows_by_reason_and_the_scenario_checks_and_runs(
         calibrated: tuple[Path, str], tmp_path: Path) -> None:
     out, output = calibrated
-    assert "skipped rows: 1 called before created" in output
+    assert "skipped rows: 4\n  ward_tickets.csv: 4 (1 called before created" in output
     assert (out.parent / "calibration" / "report.html").is_file()
-    assert "Rows left out (--skip-bad): 1 called before created" in out.read_text("utf-8")
+    assert ("# Rows left out (--skip-bad): 4\n#   ward_tickets.csv: 4 (1 called before created"
+            in out.read_text("utf-8"))
     runner = CliRunner()
     checked = runner.invoke(main, ["check", str(out)])
     assert checked.exit_code == 0, checked.output

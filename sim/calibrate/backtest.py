@@ -49,12 +49,12 @@ from sim.calibrate.backtest_metrics import (
     simulated_day,
 )
 from sim.calibrate.counters import fit_counters
-from sim.calibrate.dossiers import read_dossiers
+from sim.calibrate.dossiers import Dossiers
 from sim.calibrate.mapping import load_mapping
 from sim.calibrate.period import Period
 from sim.calibrate.problems import file_problem
+from sim.calibrate.reading import read_records, skipped_by_file
 from sim.calibrate.sample import TicketSample, ticket_sample
-from sim.calibrate.tickets import read_tickets
 from sim.calibrate.working_days import working_days
 from sim.experiment.plan import DEFAULT_SEED
 from sim.model.centre import simulate
@@ -90,7 +90,7 @@ class Backtest:
     days: pd.DataFrame  # date, metric, observed, sim_mean, low, high, position, inside
     slots: pd.DataFrame  # time, metric, observed, sim_mean, low, high, position, inside
     coverage: pd.DataFrame  # by, metric, values, inside, coverage, nominal, p_value, ...
-    skipped: dict[str, int]
+    skipped: list[tuple[str, dict[str, int]]]  # each file's name and rows left out by reason
     on_time: dict[str, float] | None  # the period's on-time share: observed, interval, ...
 
     @property
@@ -107,8 +107,9 @@ def day_seed(root: int, day: int, replication: int) -> int:
 def run_backtest(request: BacktestRequest) -> Backtest:
     """Read the records of the period, simulate its days, and compare."""
     baseline = _counter_scenario(request.scenario)
-    tickets = read_tickets(request.tickets, load_mapping(request.columns).tickets,
-                           request.skip_bad)
+    tickets, dossiers = read_records(
+        request.tickets, request.dossiers if baseline.back_office is not None else None,
+        load_mapping(request.columns), request.skip_bad)
     period = Period(request.first, request.last)
     sample = ticket_sample(tickets, period)
     if not sample.days:
@@ -119,19 +120,18 @@ def run_backtest(request: BacktestRequest) -> Backtest:
     observed = observed_days(sample)
     simulated = _simulate(baseline, request, counters, sample.days)
     days, slots = _compare(observed, simulated, counters, request.replications)
-    dossier_days, on_time, skipped = _dossiers(baseline, request, sample)
+    dossier_days, on_time = _dossiers(baseline, request, sample, dossiers)
     days = pd.concat([days, dossier_days], ignore_index=True)
-    return Backtest(request, baseline.name, period, days, slots, coverage_table(days, slots),
-                    {**tickets.skipped, **skipped}, on_time)
+    return Backtest(request, baseline.name, period, days, slots,
+                    coverage_table(days, slots), skipped_by_file(tickets, dossiers),
+                    on_time)
 
 
-def _dossiers(baseline: Scenario, request: BacktestRequest, sample: TicketSample
-              ) -> tuple[pd.DataFrame, dict | None, dict[str, int]]:
-    """The back office over the period, when dossiers are given and the scenario has one."""
-    if request.dossiers is None or baseline.back_office is None:
-        return pd.DataFrame(), None, {}
-    dossiers = read_dossiers(request.dossiers, load_mapping(request.columns).dossiers,
-                             request.skip_bad)
+def _dossiers(baseline: Scenario, request: BacktestRequest, sample: TicketSample,
+              dossiers: Dossiers | None) -> tuple[pd.DataFrame, dict | None]:
+    """The back office over the period, when dossiers were read (the scenario has one)."""
+    if dossiers is None:
+        return pd.DataFrame(), None
     with_work = [p.id for p in baseline.procedures if p.back_office is not None]
     calendar = working_days(sample.closed, range(sample.period.first.year - 1,
                                                  sample.period.last.year + 2))
@@ -144,7 +144,7 @@ def _dossiers(baseline: Scenario, request: BacktestRequest, sample: TicketSample
     rows = [{"date": date, "metric": "dossiers_completed",
              **position(float(seen_days[date]), per_day[:, index])}
             for index, date in enumerate(sample.days)]
-    return pd.DataFrame(rows), position(seen_on_time, on_time), dossiers.skipped
+    return pd.DataFrame(rows), position(seen_on_time, on_time)
 
 
 def _counter_scenario(path: Path) -> Scenario:

@@ -16,17 +16,18 @@ import numpy as np
 from sim.calibrate.arrivals_fit import ArrivalFit, fit_arrivals
 from sim.calibrate.counters import CounterFit, fit_counters
 from sim.calibrate.dossier_fit import DossierFit, FirstTrips, fit_dossiers
-from sim.calibrate.dossiers import Dossiers, read_dossiers
+from sim.calibrate.dossiers import Dossiers
 from sim.calibrate.fields import DOCUMENT_MISSING, TICKET
 from sim.calibrate.intervals import LEVEL
 from sim.calibrate.mapping import load_mapping
 from sim.calibrate.patience_fit import PatienceFit, fit_patience
 from sim.calibrate.period import Period, period_of
 from sim.calibrate.poisson_tests import PoissonTests, check_poisson
+from sim.calibrate.reading import read_records, skipped_by_file
 from sim.calibrate.sample import TicketSample, ticket_sample
 from sim.calibrate.service_fit import BOOTSTRAP, ServiceFit, fit_services
 from sim.calibrate.shares import ShareFit, fit_shares
-from sim.calibrate.tickets import Procedure, Tickets, read_tickets
+from sim.calibrate.tickets import Procedure, Tickets
 from sim.calibrate.working_days import working_days
 from sim.scenario.types import clock_minutes
 
@@ -71,13 +72,16 @@ class Calibration:
     dossiers: Dossiers | None
     dossier_fit: DossierFit | None
 
+    @property
+    def skipped(self) -> list[tuple[str, dict[str, int]]]:
+        """Each record file's name and its rows left out by reason (`skipped_by_file`)."""
+        return skipped_by_file(self.tickets, self.dossiers)
+
 
 def calibrate(request: CalibrationRequest) -> Calibration:
     """Read, check and fit; raises a ScenarioError (RecordError) on bad records."""
-    mapping = load_mapping(request.columns)
-    tickets = read_tickets(request.tickets, mapping.tickets, request.skip_bad)
-    dossiers = (read_dossiers(request.dossiers, mapping.dossiers, request.skip_bad)
-                if request.dossiers else None)
+    tickets, dossiers = read_records(request.tickets, request.dossiers,
+                                     load_mapping(request.columns), request.skip_bad)
     period = period_of(tickets.frame[TICKET.created], request.first, request.last)
     sample = ticket_sample(tickets, period)
     procedures = {p: tickets.procedures[p] for p in tickets.procedures

@@ -4,7 +4,7 @@ the command line reports it with exit code 2 and writes nothing).
 
 Checks are made column by column over the whole table (`RowCheck`, a mask of the rows that
 fail); `settle` then either raises with the failing rows or, when bad rows may be skipped,
-drops them and counts them by reason.
+drops them and counts them by reason; `skipped_lines` says those counts file by file.
 """
 
 from __future__ import annotations
@@ -21,6 +21,19 @@ from sim.scenario.errors import Problem, ScenarioError
 
 class RecordError(ScenarioError):
     """Records that cannot be used: the file, then one line per bad row and column."""
+
+
+class RecordErrors(ScenarioError):
+    """Several exports' bad records at once, each file's message in turn: a planner fixes
+    every file after one run instead of meeting the next file's rows only on the next."""
+
+    def __init__(self, errors: Sequence[ScenarioError]):
+        self.errors = list(errors)
+        super().__init__(", ".join(error.source for error in self.errors),
+                         [problem for error in self.errors for problem in error.problems])
+
+    def message(self) -> str:
+        return "\n".join(error.message() for error in self.errors)
 
 
 @dataclass(frozen=True)
@@ -75,3 +88,16 @@ def cell_text(value: object) -> str:
 def file_problem(source: str, where: str, value: object, allowed: str) -> RecordError:
     """An error about the file as a whole (a missing column, an unreadable file)."""
     return RecordError(source, [Problem(where, value, allowed)])
+
+
+def skipped_lines(files: Sequence[tuple[str, dict[str, int]]], heading: str) -> list[str]:
+    """The rows left out: `heading` with the total, then each file with its own count by
+    reason. The same reason can occur in several files, so their counts are never merged."""
+    shown = [(name, counts) for name, counts in files if counts]
+    if not shown:
+        return []
+    total = sum(sum(counts.values()) for _, counts in shown)
+    return [f"{heading}: {total:,}"] + [
+        f"  {name}: {sum(counts.values()):,} ("
+        + ", ".join(f"{count:,} {reason}" for reason, count in counts.items()) + ")"
+        for name, counts in shown]

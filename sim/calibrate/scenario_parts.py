@@ -17,6 +17,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from sim.calibrate.calibration import Calibration
 from sim.calibrate.dossier_fit import ProcedureDossiers
 from sim.calibrate.intervals import Estimate
+from sim.calibrate.problems import skipped_lines
 from sim.calibrate.service_fit import ServiceFit
 from sim.calibrate.shares import rounded_shares
 
@@ -40,14 +41,10 @@ def header(calibration: Calibration) -> Header:
     sources = [f"tickets {request.tickets}"] + (
         [f"dossiers {request.dossiers}"] if request.dossiers else []) + (
         [f"mapping {request.columns}"] if request.columns else [])
-    skipped = {**calibration.tickets.skipped,
-               **(calibration.dossiers.skipped if calibration.dossiers else {})}
     lines = [f"Calibrated by sim calibrate from {', '.join(sources)}",  # SIGNATURE
              f"for {calibration.period.describe()}. Every fitted value says where it came "
-             "from; see calibration/report.html beside this file for the fits and tests."]
-    if skipped:
-        lines.append("Rows left out (--skip-bad): "
-                     + ", ".join(f"{count} {reason}" for reason, count in skipped.items()) + ".")
+             "from; see calibration/report.html beside this file for the fits and tests.",
+             *skipped_lines(calibration.skipped, "Rows left out (--skip-bad)")]
     comment = "".join(f"# {line}\n" for line in lines) + "\n"
     return Header(f"Calibrated from {tickets}, {calibration.period.describe()}",
                   f"Fitted to {len(calibration.sample.frame):,} tickets of "

@@ -1,8 +1,9 @@
 """`sim calibrate` and `sim backtest`: from a centre's own records to a scenario, and the
 scenario set against a period of records it was not fitted on.
 
-Bad records end in one message naming the file, row and column, exit code 2, and nothing
-written; `--skip-bad` leaves such rows out and counts them by reason.
+Bad records end in one message naming the file, row and column of each, for every file read,
+exit code 2, and nothing written; `--skip-bad` leaves such rows out and counts them by file
+and reason.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sim.calibrate.calibration import (
     CalibrationRequest,
     calibrate,
 )
+from sim.calibrate.problems import skipped_lines
 from sim.calibrate.scenario_writer import staged_scenario, written_here
 from sim.cli.common import SCENARIO_PATH, ScenarioProblem
 from sim.experiment.plan import DEFAULT_SEED
@@ -108,12 +110,10 @@ def _message(err: Exception) -> str:
 
 def _summary(calibration: Calibration, out: Path, folder: Path) -> None:
     arrivals, tests = calibration.arrivals, calibration.poisson
-    skipped = {**calibration.tickets.skipped,
-               **(calibration.dossiers.skipped if calibration.dossiers else {})}
     click.echo(f"calibrated from {len(calibration.sample.frame):,} tickets of "
                f"{len(calibration.sample.days)} days ({calibration.period.describe()})")
-    if skipped:
-        click.echo("skipped rows: " + ", ".join(f"{n} {why}" for why, n in skipped.items()))
+    for line in skipped_lines(calibration.skipped, "skipped rows"):
+        click.echo(line)
     click.echo(f"per_day {arrivals.per_day.value:.1f} (95%: {arrivals.per_day.low:.1f} to "
                f"{arrivals.per_day.high:.1f}); Poisson within days: "
                f"{'rejected' if tests.within_days_rejected else 'not rejected'}; across days: "
