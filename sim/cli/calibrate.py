@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
+import pandas as pd
 
 from sim.calibrate.backtest import DEFAULT_REPLICATIONS, Backtest, BacktestRequest, run_backtest
 from sim.calibrate.calibration import (
@@ -166,12 +167,6 @@ def _verdicts(backtest: Backtest, folder: Path) -> None:
     click.echo(table[["by", "metric", "values", "inside", "coverage", "nominal", "p_coverage",
                       "beyond", "p_beyond", "missed"]].to_string(
         index=False, float_format=lambda value: f"{value:.3g}"))
-    for row in backtest.missed.itertuples():
-        side = ("above (the model gives too little)" if row.above >= row.below
-                else "below (the model gives too much)")
-        click.echo(f"MISSED {row.metric} by {row.by}: {row.inside} of {row.values} observed "
-                   f"values inside their {row.nominal:.0%} intervals, {row.beyond} beyond every "
-                   f"simulated value; the misses lie {side}")
     if backtest.request.dossiers is not None and backtest.on_time is None:
         click.echo("note: the scenario has no back office; the dossiers were not compared")
     if backtest.on_time is not None:
@@ -179,7 +174,22 @@ def _verdicts(backtest: Backtest, folder: Path) -> None:
         click.echo(f"dossiers on time over the period: observed {on_time['observed']:.3f}, "
                    f"simulated {on_time['sim_mean']:.3f} (90%: {on_time['low']:.3f} to "
                    f"{on_time['high']:.3f}), position {on_time['position']:.2f}")
+    for _, row in backtest.missed.iterrows():
+        click.echo(_missed_line(row))
     if backtest.missed.empty:
         click.echo("no metric missed: the observed values fall inside the simulated intervals "
                    "about as often as they should")
     click.echo(f"wrote {folder}")
+
+
+def _missed_line(row: pd.Series) -> str:
+    """A missed metric said plainly, with the side its misses fall on; the period's single
+    value (its on-time share) as the one value it is."""
+    side = ("above (the model gives too little)" if row["above"] >= row["below"]
+            else "below (the model gives too much)")
+    if row["by"] == "period":
+        return (f"MISSED {row['metric']} over the period: the observed value lies outside its "
+                f"{row['nominal']:.0%} interval, {side}")
+    return (f"MISSED {row['metric']} by {row['by']}: {row['inside']} of {row['values']} "
+            f"observed values inside their {row['nominal']:.0%} intervals, {row['beyond']} "
+            f"beyond every simulated value; the misses lie {side}")
