@@ -533,31 +533,44 @@ def test_successful_rerun_replaces_the_folder_without_leftovers(tmp_path) -> Non
 
 # --- sim check ---------------------------------------------------------------------------------
 
+GENERAL, LAND = "Desk for Chứng thực bản sao từ bản chính", "Desk for Đất đai"  # tiny's desks
+
+
 def test_check_valid_prints_resolved_scenario_and_load_table() -> None:
-    result = run_ok(["check", str(TINY)])
+    result = run_ok(["check", str(TINY), "--lang", "en"])
     assert result.stderr == ""
     assert "tiny.yaml: valid" in result.stdout
-    for option in TINY_OPTIONS:
-        assert f"offered load, option {option}" in result.stdout
-    for column in ("desk", "visitors", "offered_minutes", "counter_minutes", "day_load"):
+    for option in ("Current staffing", "Option 1", "Option 2"):
+        assert f"Offered load, {option} (busiest day):" in result.stdout
+    for column in ("desk", "busiest day", "visitors", "minutes of service asked",
+                   "open counter-minutes", "day's load", "busiest half-hour's load"):
         assert column in result.stdout
     # The resolved scenario (defaults filled in) comes first and is valid YAML for the schema.
-    resolved = yaml.safe_load(result.stdout.split("offered load")[0])
+    resolved = yaml.safe_load(result.stdout.split("Offered load")[0])
     assert resolved["max_trips"] == 10  # a default the file does not give
     assert Scenario.model_validate(resolved) == load_scenario(TINY).baseline
     # Baseline general desk: 120 x 0.7 x 8 = 672 offered minutes over 2 x 450 counter minutes.
-    baseline_table = result.stdout.split("offered load, option baseline")[1].split("\n\n")[0]
+    baseline_table = result.stdout.split("Offered load, Current staffing")[1].split("\n\n")[0]
     general = next(line for line in baseline_table.splitlines() if line.strip().startswith(
-        "general"))
+        GENERAL))
     assert "672.00" in general and "900.00" in general and "0.75" in general
 
 
-def test_check_overloaded_desk_warns_on_stderr() -> None:
+def test_check_speaks_vietnamese_by_default() -> None:
     result = run_ok(["check", str(TINY), "--set", "desks.general.counters=1"])
+    assert "Tải đặt ra, «Giữ nguyên như hiện nay» (ngày đông nhất):" in result.stdout
+    assert "672,00" in result.stdout, "numbers the Vietnamese way"
+    assert ("cảnh báo: «Giữ nguyên như hiện nay», Quầy Chứng thực bản sao từ bản chính: tải "
+            "đặt ra 1,49") in result.stderr
+    assert result.stdout.rstrip().endswith("tiny.yaml: hợp lệ (quá tải: quầy)")
+
+
+def test_check_overloaded_desk_warns_on_stderr() -> None:
+    result = run_ok(["check", str(TINY), "--set", "desks.general.counters=1", "--lang", "en"])
     assert "warning" in result.stderr
-    assert "desk general" in result.stderr and "1.49" in result.stderr
-    assert "desk land" not in result.stderr  # land (0.80) is not overloaded
-    assert "option extra_general" not in result.stderr  # three counters there
+    assert f"Current staffing, {GENERAL}: offered load 1.49" in result.stderr
+    assert LAND not in result.stderr  # land (0.80) is not overloaded
+    assert "Option 1" not in result.stderr  # three counters there
     assert "warning" not in result.stdout
     assert "valid (overloaded: desks)" in result.stdout
 
@@ -565,10 +578,11 @@ def test_check_overloaded_desk_warns_on_stderr() -> None:
 def test_check_names_the_back_office_when_it_alone_is_overloaded() -> None:
     """office.yaml's desks keep up (loads 0.50 and 0.64) but its back office gets 5 times its
     hours: the last line must not blame the desks."""
-    result = run_ok(["check", str(TESTS / "fixtures" / "office.yaml")])
+    result = run_ok(["check", str(TESTS / "fixtures" / "office.yaml"), "--lang", "en"])
     assert result.stdout.rstrip().endswith("valid (overloaded: back office)")
     assert "transferred backlog 50 staff-hours" in result.stdout
-    without = run_ok(["check", str(TESTS / "fixtures" / "office.yaml"), "--set", "backlog=[]"])
+    without = run_ok(["check", str(TESTS / "fixtures" / "office.yaml"), "--set", "backlog=[]",
+                      "--lang", "en"])
     assert "no transferred backlog" in without.stdout
     assert "never clear" not in without.stdout
 

@@ -36,6 +36,7 @@ from sim.cli import main
 from sim.model.centre import simulate
 from sim.model.desk import DeskLog
 from sim.model.record import ABANDONED, SENT_HOME, SERVED, RunRecord
+from sim.output.names import Names
 from sim.scenario.load import scenario_from_document
 from sim.scenario.schema import Scenario
 
@@ -215,14 +216,18 @@ def test_set_changes_what_counters_serve() -> None:
 def test_check_counts_desks_that_serve_each_other_together() -> None:
     """`sim check` adds the desks linked by `serves` as one row, and does not call a desk
     overloaded that other counters also serve; the linked desks' sum decides."""
-    result = CliRunner().invoke(main, ["check", str(POOLED), "--set", "arrivals.per_hour=30"])
+    result = CliRunner().invoke(main, ["check", str(POOLED), "--set", "arrivals.per_hour=30",
+                                       "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert "a+b    720.00" in result.output
+    assert "Desk A + Desk B   720.00" in result.output
     warned = [line.split(": offered load")[0] for line in result.stderr.splitlines()]
+    names = {option: Names(scenario, "en").option(option)
+             for option, scenario in sim.load_scenario(POOLED).options.items()}
     assert warned == [  # no single desk when pooled; not b, which a helps, under overflow
-        "warning: option baseline, desks a+b", "warning: option first_in_order, desks a+b",
-        "warning: option overflow, desk a", "warning: option overflow, desks a+b",
-        "warning: option separate, desk a", "warning: option separate, desk b"], warned
+        f"warning: {names['baseline']}, Desk A + Desk B",
+        f"warning: {names['first_in_order']}, Desk A + Desk B",
+        f"warning: {names['overflow']}, Desk A", f"warning: {names['overflow']}, Desk A + Desk B",
+        f"warning: {names['separate']}, Desk A", f"warning: {names['separate']}, Desk B"], warned
 
 
 def test_check_refuses_a_desk_serving_a_desk_that_does_not_exist() -> None:

@@ -407,11 +407,12 @@ def test_a_misspelt_centres_key_gets_one_problem_that_suggests_it(tmp_path: Path
 
 
 def test_check_of_a_province_file_checks_the_province() -> None:
-    result = CliRunner().invoke(main, ["check", str(PROVINCE)])
+    result = CliRunner().invoke(main, ["check", str(PROVINCE), "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert "4 centres; options: baseline, one_more_counter" in result.output
+    assert "4 centres; options: Current staffing, One more counter" in result.output
     assert all(f"{centre} " in result.output for centre in CENTRES)
-    assert "warning: centre 102 (Phường Hai), desk general: offered load 1.50" in result.output
+    assert ("warning: centre 102 (Phường Hai), General counters: offered load 1.50 (1 or more) "
+            "on July 1, 2025") in result.output
     assert result.output.rstrip().endswith(f"{PROVINCE}: valid (every option of every centre)")
 
 

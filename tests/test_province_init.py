@@ -192,7 +192,7 @@ def test_init_without_out_writes_into_the_working_folder(tmp_path: Path,
                                        str(VALID.resolve())])
     assert result.exit_code == 0, result.output
     assert [p.name for p in tmp_path.iterdir()] == ["lai_chau.yaml"]
-    assert "province file written to lai_chau.yaml" in result.output
+    assert "đã ghi tệp tỉnh vào lai_chau.yaml" in result.output
 
 
 def test_init_keeps_an_existing_province_file_unless_forced(tmp_path: Path) -> None:
@@ -397,7 +397,7 @@ def test_init_warns_of_centres_the_template_s_counters_cannot_keep_up_with(
     out = tmp_path / "th.yaml"
     result = CliRunner().invoke(main, ["province", "init", "Thanh Hóa", "--template",
                                        str(VALID.resolve()), "--demand", str(demand),
-                                       "--out", str(out)])
+                                       "--out", str(out), "--lang", "en"])
     assert result.exit_code == 0, result.output
     loaded = load_centres_or_fail(out)
     table = busiest_desks(loaded)
@@ -406,6 +406,7 @@ def test_init_warns_of_centres_the_template_s_counters_cannot_keep_up_with(
     assert list(table["day_load"]) == direct, "one load per distinct scenario, the same loads"
     over = table[table["day_load"] >= 1]
     assert HAC_THANH in set(over["centre"]), "900 visitors a day on the template's 2 counters"
-    assert (f"warning: {len(over)} of {len(table)} centres have an offered load of 1 or more"
+    verb = "has" if len(over) == 1 else "have"
+    assert (f"warning: {len(over)} of {len(table)} centres {verb} an offered load of 1 or more"
             in result.output)
     assert result.output.count("warning:") == 1, "one line, however many centres"

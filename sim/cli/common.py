@@ -47,11 +47,16 @@ def execution_options(command: Callable) -> Callable:
                         show_default=True, help="Local worker processes.")(command)
 
 
+def lang_option(what: str) -> Callable[[Callable], Callable]:
+    """--lang: the language of what the command writes or prints (``what``, its help)."""
+    return click.option("--lang", type=click.Choice(LANGUAGES), default="vi", show_default=True,
+                        help=what)
+
+
 def report_options(command: Callable) -> Callable:
     """--lang and --no-report, shared by the commands that write a report."""
-    command = click.option("--lang", type=click.Choice(LANGUAGES), default="vi",
-                           show_default=True, help="Language of report.html and of the table "
-                                                   "printed at the end.")(command)
+    command = lang_option("Language of report.html and of the table printed at the end.")(
+        command)
     return click.option("--report/--no-report", default=True, show_default=True,
                         help="Write report.html, a one-page summary for leaders.")(command)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from sim.cli.common import ScenarioProblem
+from sim.cli.common import ScenarioProblem, lang_option
 from sim.cli.province import (
     PROVINCE_PATH,
     init_problems,
@@ -16,6 +16,7 @@ from sim.cli.province import (
     run_options,
     warn_of_overload,
 )
+from sim.output.translations import translator
 from sim.scenario.errors import ScenarioError
 from sim.scenario.province.country import load_country
 from sim.scenario.province.country_init import DEFAULT_TEMPLATES, KINDS, init_country
@@ -40,14 +41,15 @@ def country() -> None:
 @click.option("--demand", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="CSV with code, visitors_per_day[, staff] per unit; default: a proxy.")
 @provinces_option
+@lang_option("Language of what init prints.")
 def init(out: Path, templates: tuple[str, ...], demand: Path | None,
-         only: tuple[str, ...]) -> None:
+         only: tuple[str, ...], lang: str) -> None:
     """Write a province file for every province (one centre per new commune-level unit, each
     from the template of its kind) and the country file that names them."""
     with init_problems():
         written = init_country(out, _templates(templates), demand, only)
-    click.echo(f"country file written to {written}")
-    warn_of_overload(written)
+    click.echo(translator(lang).gettext("country file written to {path}").format(path=written))
+    warn_of_overload(written, lang)
 
 
 def _templates(given: tuple[str, ...]) -> dict[str, Path]:

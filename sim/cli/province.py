@@ -17,6 +17,7 @@ from sim.cli.common import (
     check_work_or_fail,
     execution_options,
     interruptible,
+    lang_option,
     max_work_option,
     progress_bar,
     say_resumed,
@@ -25,10 +26,18 @@ from sim.experiment.executors import Execution
 from sim.experiment.plan import DEFAULT_SEED, VISITS_MODES
 from sim.experiment.runner import DEFAULT_REPLICATIONS
 from sim.experiment.work import STREAMED
+from sim.output.check_text import (
+    busiest_table,
+    centre_warning,
+    overload_after_init,
+    province_heading,
+    province_valid_line,
+)
+from sim.output.names import Names
 from sim.output.province_results import read_ranking
 from sim.output.province_run import run_province
 from sim.output.terminal import print_ranking, written_to
-from sim.output.translations import LANGUAGES
+from sim.output.translations import LANGUAGES, translator
 from sim.scenario.errors import ScenarioError
 from sim.scenario.province.admin_units import AdminDataMissing, find_province
 from sim.scenario.province.country import file_stem, load_centres
@@ -60,17 +69,21 @@ def load_centres_or_fail(path: Path) -> ProvinceSet:
         raise ScenarioProblem(err.message()) from None
 
 
-def check_province(loaded: ProvinceSet, path: Path) -> None:
+def check_province(loaded: ProvinceSet, path: Path, lang: str) -> None:
     """`sim check` of a province file: its centres and options, each centre's busiest desk and
     that desk's offered load on its busiest day (baseline), and a warning where it is >= 1."""
-    click.echo(f"{path}: province file, {len(loaded.centres)} centres; options: "
-               + ", ".join(loaded.option_names()))
+    t = translator(lang)
+    first = next(iter(loaded.scenarios.values())).baseline
+    click.echo(province_heading(t, path, len(loaded.centres),
+                                [Names(first, lang).option(o) for o in loaded.option_names()]))
     table = busiest_desks(loaded)
-    click.echo(table.to_string(index=False, float_format=lambda x: f"{x:.2f}"))
-    for row in table[table["day_load"] >= 1].itertuples():
-        click.echo(f"warning: centre {row.centre} ({row.name}), desk {row.busiest_desk}: offered "
-                   f"load {row.day_load:.2f} >= 1 on {row.day}", err=True)
-    click.echo(f"{path}: valid (every option of every centre)")
+    desks = [Names(loaded.scenarios[centre].baseline, lang).desk(desk)
+             for centre, desk in zip(table["centre"], table["busiest_desk"], strict=True)]
+    click.echo(busiest_table(t, table, desks))
+    for row, desk in zip(table.to_dict("records"), desks, strict=True):
+        if row["day_load"] >= 1:
+            click.echo(centre_warning(t, row, desk), err=True)
+    click.echo(province_valid_line(t, path))
 
 
 def busiest_desks(loaded: ProvinceSet) -> pd.DataFrame:
@@ -93,17 +106,14 @@ def busiest_desks(loaded: ProvinceSet) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def warn_of_overload(written: Path) -> None:
+def warn_of_overload(written: Path, lang: str) -> None:
     """After init: how many centres the template's counters cannot keep up with at the demand
     given them, so that a planner sees it before a run ranks those centres first."""
     table = busiest_desks(load_centres_or_fail(written))
     over = table[table["day_load"] >= 1]
     if len(over):
-        click.echo(f"warning: {len(over)} of {len(table)} centres have an offered load of 1 or "
-                   "more at a desk on their busiest day (visitors per day from the demand, "
-                   "counters from the template; up to "
-                   f"{over['day_load'].max():.2f}): `sim check {written}` lists them; give "
-                   "their counter staff in the --demand CSV's staff column", err=True)
+        click.echo(overload_after_init(translator(lang), len(over), len(table),
+                                       float(over["day_load"].max()), written), err=True)
 
 
 @click.group()
@@ -120,7 +130,9 @@ def province() -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Province file to write [default: <province>.yaml in the current folder].")
 @click.option("--force", is_flag=True, help="Write over the province file if it exists.")
-def init(name: str, template: Path, demand: Path | None, out: Path | None, force: bool) -> None:
+@lang_option("Language of what init prints.")
+def init(name: str, template: Path, demand: Path | None, out: Path | None, force: bool,
+         lang: str) -> None:
     """Write a province file for NAME with every new commune centre (codes, coordinates, areas,
     the old units merged into each) from administrative-unit data, with demand from --demand
     or a documented proxy. An existing file (a planner's edits in it) is kept unless --force."""
@@ -128,8 +140,8 @@ def init(name: str, template: Path, demand: Path | None, out: Path | None, force
         province_name = find_province(name)
         target = out or Path(f"{file_stem(province_name)}.yaml")
         written = init_province(province_name, template, demand, target, overwrite=force)
-    click.echo(f"province file written to {written}")
-    warn_of_overload(written)
+    click.echo(translator(lang).gettext("province file written to {path}").format(path=written))
+    warn_of_overload(written, lang)
 
 
 @contextmanager
