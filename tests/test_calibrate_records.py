@@ -112,6 +112,17 @@ def test_skip_bad_counts_rows_by_reason_and_the_scenario_checks_and_runs(
     assert ran.exit_code == 0, ran.output
 
 
+def test_the_patience_interval_is_written_each_language_s_way(
+        calibrated: tuple[Path, str]) -> None:
+    """Its upper end was formatted once, the Vietnamese way, for both sentences."""
+    out, _ = calibrated
+    page = (out.parent / "calibration" / "report.html").read_text(encoding="utf-8")
+    english = re.search(r"95% interval (\S+) to (\S+?)\.<", page) or re.search(
+        r"95% interval (\S+) to (\S+?)\.\s", page)
+    assert english, "the English patience sentence"
+    assert all("," not in end for end in english.groups()), english.group(0)
+
+
 def test_every_fitted_value_carries_its_interval(calibrated: tuple[Path, str]) -> None:
     out, _ = calibrated
     document = YAML().load(out.read_text(encoding="utf-8"))

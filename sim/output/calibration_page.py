@@ -26,7 +26,7 @@ from sim.output.folder import atomic_folder
 from sim.output.json_file import write_json
 from sim.output.manifest import package_versions
 from sim.output.pages import page_template, write_page
-from sim.output.translations import translator
+from sim.output.translations import Translator, translator
 
 
 def _vi(value: float, spec: str) -> str:
@@ -89,17 +89,22 @@ def _patience_findings(calibration: Calibration) -> list[dict]:
     fit = calibration.patience
     if fit is None:
         return [words("patience_none")]
-    high = (_vi(fit.mean.high, ".1f") if math.isfinite(fit.mean.high) else None)
     name = value_words("dist", fit.dist)
     line = {lang: words("patience_line", absent=len(fit.waits.gave_up_before),
                         answered=len(fit.waits.stayed_past), dist=name[lang],
-                        mean=fit.mean.value, low=fit.mean.low, high=high or "∞")[lang]
+                        mean=fit.mean.value, low=fit.mean.low,
+                        high=_upper(translator(lang), fit.mean.high))[lang]
             for lang in name}
     if not math.isfinite(fit.weeks_needed):
         return [line, words("patience_unbounded")]
     if fit.weeks_needed <= fit.weeks:
         return [line]
     return [line, words("patience_weeks", weeks=math.ceil(fit.weeks_needed), now=fit.weeks)]
+
+
+def _upper(t: Translator, high: float) -> str:
+    """An interval's upper end in the sentence's own language (one decimal), or ∞."""
+    return t.number(high, 1) if math.isfinite(high) else "∞"
 
 
 def _arrival_rows(calibration: Calibration) -> list[dict]:
