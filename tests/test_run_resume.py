@@ -177,4 +177,4 @@ def test_the_report_of_a_streamed_run_is_the_report_of_its_results(tmp_path: Pat
 
 
 def _without_date(page: str) -> str:
-    return "\n".join(line for line in page.splitlines() if "UTC" not in line)
+    return "\n".join(line for line in page.splitlines() if "(Vietnam time)" not in line)

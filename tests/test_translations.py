@@ -25,6 +25,7 @@ from sim.cli import main
 from sim.output.manifest import package_versions
 from sim.output.province_report import write_province_report
 from sim.output.province_results import load_province_results
+from sim.output.report_text import assumptions
 from sim.output.results_io import load_results
 from sim.output.translations import (
     LANGUAGES,
@@ -33,6 +34,7 @@ from sim.output.translations import (
     read_catalogue,
     translator,
 )
+from sim.scenario.load import load_scenario
 
 ROOT = Path(__file__).parent.parent
 KEYWORDS = {**DEFAULT_KEYWORDS, "NP_": ((1, "c"), 2)}  # as `pybabel extract -k NP_:1c,2`
@@ -165,12 +167,29 @@ def _run_data(folder: Path) -> tuple[list[str], list[str], list[str]]:
     return data, _ids(baseline), list(results.summary["metric"].unique())
 
 
+def test_a_page_is_dated_by_the_centres_clocks_and_months_read_in_words() -> None:
+    """The machine may run in UTC; the planner reads Vietnam's time (UTC+7, no summer time),
+    and a month as Vietnamese writes it."""
+    when = dt.datetime(2026, 12, 3, 20, 30, tzinfo=dt.UTC)
+    assert translator("vi").moment(when) == "4 tháng 12, 2026, 03:30 (giờ Việt Nam)"
+    assert translator("en").moment(when) == "December 4, 2026, 03:30 (Vietnam time)"
+    assert translator("vi").month(dt.date(2025, 7, 1)) == "tháng 7 năm 2025"
+    assert translator("en").month(dt.date(2025, 7, 1)) == "July 2025"
+
+
+def test_a_surge_reads_from_its_first_day_to_its_last() -> None:
+    """The factor and the dates are told apart by words, not run together ("×1,2 1 tháng 7")."""
+    demo = load_scenario(ROOT / "scenarios" / "demo.yaml").baseline
+    demand = dict(assumptions(demo, translator("vi")))["Lượng người đến"]
+    assert "cao điểm ×1,2 từ 1 tháng 7, 2025 đến 4 tháng 7, 2025" in demand, demand
+
+
 def test_a_vietnamese_comparison_report_reads_vietnamese(compared: Path) -> None:
     """No English word, raw id (option, desk, metric) or dotted path on the page."""
     data, ids, metrics = _run_data(compared)
     text = visible_text((compared / "report.html").read_text(encoding="utf-8"), data)
     assert "Khuyến nghị" in text and "Các chỉ số dùng để đánh giá Trung tâm" in text
-    assert "Tháng 7 2025" in text and "Tháng 8 2025" in text
+    assert "tháng 7 năm 2025" in text and "tháng 8 năm 2025" in text
     assert not re.search(r"\b[a-z_]+\.[a-z_]+\b", text), "a dotted path on the page"
     assert not re.search(r"[+-]0(?![,\d])", text), "a signed zero on the page"
     assert _page_problems(compared / "report.html", data, ids, metrics) == [], text
@@ -196,7 +215,8 @@ def test_a_report_renders_again_in_each_language_side_by_side(compared: Path) ->
 
 def _produced(page: Path) -> str:
     """The page's time of making (the one part of two renderings that may differ)."""
-    found = re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", page.read_text(encoding="utf-8"))
+    found = re.search(r"\d{1,2} tháng \d{1,2}, \d{4}, \d\d:\d\d \(giờ Việt Nam\)",
+                      page.read_text(encoding="utf-8"))
     assert found
     return found.group(0)
 

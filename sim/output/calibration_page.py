@@ -102,6 +102,12 @@ def _patience_findings(calibration: Calibration) -> list[dict]:
     return [line, words("patience_weeks", weeks=math.ceil(fit.weeks_needed), now=fit.weeks)]
 
 
+def _provenance(now: dt.datetime) -> dict[str, str]:
+    """The versions and the moment the page was made, each language with its own date."""
+    return {lang: words("provenance_line", versions=_versions(),
+                        date=translator(lang).moment(now))[lang] for lang in ("vi", "en")}
+
+
 def _upper(t: Translator, high: float) -> str:
     """An interval's upper end in the sentence's own language (one decimal), or ∞."""
     return t.number(high, 1) if math.isfinite(high) else "∞"
@@ -206,8 +212,7 @@ def render_calibration_page(calibration: Calibration,
         counters=_counter_rows(calibration), shares=_share_rows(calibration),
         priorities=_priority_rows(calibration), dossiers=_dossier_section(calibration),
         patience=_patience_findings(calibration), figures=_embedded(images),
-        provenance=words("provenance_line", versions=_versions(),
-                         date=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")))
+        provenance=_provenance(dt.datetime.now(dt.UTC)))
 
 
 _STATIC = ("title", "sources", "period", "skipped", "none_skipped", "file", "reason",

@@ -126,7 +126,7 @@ def _figures(results: Results, lang: str) -> list[dict]:
 
 def _provenance(results: Results, t: Translator) -> str:
     versions = ", ".join(f"{name} {version}" for name, version in package_versions().items())
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    now = t.moment(dt.datetime.now(dt.UTC))
     replications = len(results.seeds)
     return t.ngettext(
         "Scenario file {source}; root seed {seed}; {replications} replication per option; "

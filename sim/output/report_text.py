@@ -86,7 +86,7 @@ def _demand(scenario: Scenario, t: Translator) -> str:
         text = t.ngettext("{count} visitor per hour", "{count} visitors per hour",
                           arrivals.per_hour).format(count=t.general(arrivals.per_hour))
     return text + "".join(
-        "; " + t.gettext("surge ×{factor} {start}–{end}").format(
+        "; " + t.gettext("surge ×{factor} from {start} to {end}").format(
             factor=t.general(s.factor), start=t.date(s.start), end=t.date(s.end))
         for s in arrivals.surges)
 

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -41,6 +41,7 @@ from babel.support import Translations
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "sim"
 LANGUAGES = ("vi", "en")  # the catalogues under LOCALE_DIR; Vietnamese is the default
+VIETNAM_TIME = dt.timezone(dt.timedelta(hours=7))  # Indochina Time, no daylight saving
 MISSING = "–"  # where a statistic has no value (nobody came; one replication: no interval)
 
 
@@ -108,8 +109,16 @@ class Translator:
         return format_date(day, "long", locale=self.lang)
 
     def month(self, day: dt.date) -> str:
-        """A month and its year the language's way (``tháng 7 2025``, ``July 2025``)."""
-        return format_date(day, "LLLL y", locale=self.lang)
+        """A month and its year the language's way (CLDR's ``yMMMM``: ``tháng 7 năm 2025``,
+        ``July 2025``)."""
+        return format_skeleton("yMMMM", day, locale=self.lang)
+
+    def moment(self, when: dt.datetime) -> str:
+        """A moment as the centres' clocks show it, whatever the machine's zone: its date the
+        language's way and the time in Vietnam (``3 tháng 12, 2026, 17:10 (giờ Việt Nam)``)."""
+        local = when.astimezone(VIETNAM_TIME)
+        return self.gettext("{date}, {time} (Vietnam time)").format(
+            date=self.date(local.date()), time=local.strftime("%H:%M"))
 
     def general(self, value: float | None) -> str:
         """A number as written, without trailing zeros (15, 7,5; like Python's ``:g``)."""
