@@ -556,6 +556,16 @@ def test_check_valid_prints_resolved_scenario_and_load_table() -> None:
     assert "672.00" in general and "900.00" in general and "0.75" in general
 
 
+def test_one_replication_s_table_says_it_has_no_interval(tmp_path: Path) -> None:
+    result = run_ok(["run", str(TINY), "-n", "1", "--no-report", "--lang", "en", "--out",
+                     str(tmp_path / "one")])
+    assert "one replication: no confidence interval" in result.stdout
+    assert "half-width" not in result.stdout and "±" not in result.stdout
+    two = run_ok(["run", str(TINY), "-n", "2", "--no-report", "--lang", "en", "--out",
+                  str(tmp_path / "two")])
+    assert "mean ± half-width of 95% CI" in two.stdout
+
+
 def test_check_speaks_vietnamese_by_default() -> None:
     result = run_ok(["check", str(TINY), "--set", "desks.general.counters=1"])
     assert "Tải đặt ra, «Giữ nguyên như hiện nay» (ngày đông nhất):" in result.stdout

@@ -306,7 +306,9 @@ def test_a_ranking_of_few_replications_carries_a_caution(sequential: Path, tmp_p
     assert "With only 3 replications per centre" in english and "at least 10" in english
     ranking = pd.read_csv(sequential / "province.csv", dtype={"centre": str})
     print_ranking(ranking, "Test", "en", replications=3)
-    assert "With only 3 replications per centre" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "With only 3 replications per centre" in printed
+    assert "Test: centres furthest from their targets (Current staffing)" in printed
     print_ranking(ranking, "Test", "en", replications=FEW_REPLICATIONS)
     assert "With only" not in capsys.readouterr().out
     assert ranking_caution(translator("vi"), FEW_REPLICATIONS) == ""

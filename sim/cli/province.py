@@ -209,7 +209,9 @@ def run_centres(loaded: ProvinceSet, province_of: dict[str, str] | None, replica
                             visits, resume, advance, lang, province_of)
     say_resumed(done, units, quiet, "centre runs")
     if not quiet:
-        print_ranking(read_ranking(done.folder), loaded.province.name, lang, replications)
+        template = next(iter(loaded.scenarios.values())).baseline
+        print_ranking(read_ranking(done.folder), loaded.province.name, lang, replications,
+                      template)
         click.echo(written_to(done.folder, lang))
 
 

@@ -53,8 +53,10 @@ def summary_table(summary: pd.DataFrame, title: str, lang: str = "en",
     """Options as rows (by their names, given the scenario), headline metrics as columns, each
     'mean ±half-width of the 95% CI'."""
     t = translator(lang)
+    intervals = summary["ci_low"].notna().any()  # none with one replication
     table = Table(title=Text(title), title_justify="left",
-                  caption=t.gettext("mean ± half-width of 95% CI"))
+                  caption=t.gettext("mean ± half-width of 95% CI") if intervals else
+                  t.gettext("one replication: no confidence interval"))
     table.add_column(t.gettext("option"), style="bold")
     columns = headline(summary)
     for _, heading in columns:
@@ -152,18 +154,21 @@ RANKED = 15  # centres in the terminal's ranking
 
 
 def print_ranking(ranking: pd.DataFrame, title: str, lang: str = "en",
-                  replications: int | None = None) -> None:
+                  replications: int | None = None, scenario: Scenario | None = None) -> None:
     """The centres furthest from their targets under the first option: rank, code, name,
-    the targets missed and those unclear, by their names; a caution below when the ranking
-    rests on too few replications."""
+    the targets missed and those unclear, by their names, under the option's name (given the
+    template's ``scenario``); a caution below when the ranking rests on too few
+    replications."""
     t = translator(lang)
     console = terminal()
     if ranking.empty:
         console.print(Text(t.gettext("The template sets no targets: no ranking.")))
         return
     first = ranking[ranking["option"] == ranking["option"].iloc[0]]
-    table = Table(title=Text(t.gettext("{province}: centres furthest from their targets")
-                             .format(province=title)), title_justify="left")
+    option = option_name(scenario, lang, str(first["option"].iloc[0]))
+    table = Table(title=Text(t.gettext("{province}: centres furthest from their targets "
+                                       "({option})").format(province=title, option=option)),
+                  title_justify="left")
     for heading in (N_("rank"), N_("centre"), N_("name"), N_("targets missed"), N_("unclear")):
         table.add_column(t.gettext(heading), justify="left" if heading != "rank" else "right")
     for (rank, centre, name), group in list(first.groupby(["rank", "centre", "name"],
