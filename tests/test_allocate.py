@@ -22,7 +22,13 @@ from sim.decide.allocate import (
 )
 from sim.decide.gain_curves import Curve, allocate, merge, rising_gains
 from sim.experiment.executors import Execution
-from sim.output.allocation_text import Allocation, allocation_section, rising_words
+from sim.output.allocation_text import (
+    Allocation,
+    allocation_rows,
+    allocation_section,
+    allocation_words,
+    rising_words,
+)
 from sim.scenario.load import scenario_from_document
 from sim.scenario.province.load import load_province
 from sim.scenario.schema import Scenario
@@ -162,7 +168,7 @@ def test_sim_allocate_writes_the_table_the_files_the_map_and_the_province_page(
     assert out.exit_code == 0, out.output
     steps = pd.read_csv(results / "allocation" / "allocation.csv", dtype={"centre": str})
     assert list(steps["step"]) == [1, 2, 3, 4]
-    assert "Phường Hai (102)" in out.output and "minutes of waiting saved" in out.output
+    assert "Phường Hai (102)" in out.output and "hours of waiting saved" in out.output
     doubtful = steps[(steps["gain_ci_low"] <= 0) & (steps["gain_ci_high"] >= 0)]
     assert ("Warning" in out.output) == (not doubtful.empty)
     assert (results / "allocation" / "figures" / "allocation_map.png").is_file()
@@ -208,3 +214,17 @@ def test_the_page_names_a_centre_whose_gains_rise_though_nobody_went_there() -> 
     rising = pd.DataFrame({"centre": ["02"], "person": [1], "clear": [True]})
     section = allocation_section(Allocation(steps, centres, "waiting", rising, {}), "vi")
     assert "Xã Mường Pồn (02)" in section["rising"], section["rising"]
+
+
+def test_waiting_gains_are_shown_in_hours_and_stored_in_minutes() -> None:
+    """allocation.csv keeps minutes; the table and the page read hours (a month's gain at a busy
+    centre is thousands of minutes), with the unit saying so."""
+    steps = pd.DataFrame({"step": [1], "centre": ["101"], "name": ["Xã Một"],
+                          "where": ["back_office"], "gain": [13336.2], "gain_ci_low": [-60.0],
+                          "gain_ci_high": [26700.0], "cumulative_gain": [13336.2]})
+    row = allocation_rows(steps, "waiting", "vi", {})[0]
+    assert (row["gain"], row["interval"], row["cumulative"]) == (
+        "222,3", "-1,0 – 445,0", "222,3")
+    assert row["doubtful"], "the interval holds 0"
+    assert allocation_rows(steps, "overdue", "en", {})[0]["gain"] == "13,336.2"
+    assert "hours of waiting saved" in allocation_words(steps, "waiting", "en")["unit"]

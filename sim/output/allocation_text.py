@@ -15,11 +15,14 @@ from sim.output.names import Names
 from sim.output.translations import N_, Translator, translator
 from sim.scenario.schema import Scenario
 
-GAIN_UNITS = {  # objective -> what one unit of its gain is
-    "waiting": N_("minutes of waiting saved (all citizens of the period together, mean over "
+GAIN_UNITS = {  # objective -> what one unit of its gain, as shown, is
+    "waiting": N_("hours of waiting saved (all citizens of the period together, mean over "
                   "replications)"),
     "overdue": N_("overdue dossiers fewer at the end of the period (mean over replications)"),
 }
+# What one shown unit is in allocation.csv's: waiting is stored in minutes, read in hours
+# (a month's gain at a busy centre runs to thousands of minutes).
+SHOWN_PER_STORED = {"waiting": 60.0, "overdue": 1.0}
 BACK_OFFICE = "back_office"  # where: one more person processing dossiers
 
 
@@ -35,7 +38,8 @@ class Allocation(NamedTuple):
 
 def allocation_section(allocation: Allocation, lang: str) -> dict[str, object]:
     """What the page's allocation section shows: its rows and sentences."""
-    return {"rows": allocation_rows(allocation.steps, lang, allocation.scenarios),
+    return {"rows": allocation_rows(allocation.steps, allocation.objective, lang,
+                                    allocation.scenarios),
             "rising": rising_words(allocation.rising, lang, centre_names(allocation.centres)),
             **allocation_words(allocation.steps, allocation.objective, lang)}
 
@@ -58,19 +62,21 @@ def crosses_zero(low: float, high: float) -> bool:
     return not low > 0 and not high < 0
 
 
-def allocation_rows(steps: pd.DataFrame, lang: str,
+def allocation_rows(steps: pd.DataFrame, objective: str, lang: str,
                     scenarios: Mapping[str, Scenario]) -> list[dict[str, object]]:
-    """The rows of the allocation table as a page shows them, numbers written the language's
-    way, desks by the names ``scenarios`` (each centre's) give them; `doubtful` marks a gain
-    whose interval holds 0."""
+    """The rows of the allocation table as a page shows them, gains in the objective's shown
+    unit and numbers written the language's way, desks by the names ``scenarios`` (each
+    centre's) give them; `doubtful` marks a gain whose interval holds 0."""
     t = translator(lang)
+    per = SHOWN_PER_STORED[objective]
     names = {centre: Names(scenarios[centre], lang) for centre in steps["centre"].unique()
              if centre in scenarios}
     return [{"step": int(row.step), "centre": str(row.centre), "name": str(row.name),
              "where": where_text(t, str(row.where), names.get(row.centre)),
-             "gain": t.number(row.gain, 1),
-             "interval": f"{t.number(row.gain_ci_low, 1)} – {t.number(row.gain_ci_high, 1)}",
-             "cumulative": t.number(row.cumulative_gain, 1),
+             "gain": t.number(row.gain / per, 1),
+             "interval": f"{t.number(row.gain_ci_low / per, 1)} – "
+                         f"{t.number(row.gain_ci_high / per, 1)}",
+             "cumulative": t.number(row.cumulative_gain / per, 1),
              "doubtful": crosses_zero(row.gain_ci_low, row.gain_ci_high)}
             for row in steps.itertuples()]
 
@@ -100,7 +106,7 @@ def allocation_table(steps: pd.DataFrame, title: str, objective: str, lang: str,
                     N_("total gain")):
         table.add_column(t.gettext(heading), justify="left" if heading in (
             "centre", "where") else "right")
-    for row in allocation_rows(steps, lang, scenarios):
+    for row in allocation_rows(steps, objective, lang, scenarios):
         table.add_row(str(row["step"]), Text(f"{row['name']} ({row['centre']})"),
                       Text(str(row["where"])), f"{row['gain']}{' !' if row['doubtful'] else ''}",
                       str(row["interval"]), str(row["cumulative"]))
