@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
@@ -108,6 +110,24 @@ def test_timestamps_stand_beside_the_minutes(office: Results) -> None:
     daily = office.daily
     assert (daily["date"] == daily["date"].dt.normalize()).all()
     assert daily["date"].iloc[0] == start
+
+
+def test_every_timestamp_column_has_one_unit(office: Results, tmp_path: Path) -> None:
+    """pandas picks a unit from the values (whole minutes: microseconds), so due dates and
+    days came out in other units than arrivals: every table says nanoseconds, in memory and
+    in the Parquet parts of a streamed run alike."""
+    for name in FRAMES:
+        table = getattr(office, name)
+        for column in table.columns:
+            if pd.api.types.is_datetime64_any_dtype(table[column]):
+                assert table[column].dtype == "datetime64[ns]", (name, column)
+    out = tmp_path / "run"
+    assert CliRunner().invoke(main, ["run", str(OFFICE), "-n", "2", "-q", "--no-report",
+                                     "--out", str(out)]).exit_code == 0
+    for part in out.rglob("*.parquet"):
+        for field in pq.read_schema(part):
+            if pa.types.is_timestamp(field.type):
+                assert field.type.unit == "ns", (part.name, field.name)
 
 
 def test_a_counter_dossier_joins_the_visit_that_submitted_it(office: Results) -> None:

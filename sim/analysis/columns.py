@@ -102,8 +102,13 @@ def _same(values: Iterable[Hashable]) -> None:
         raise ValueError("runs of one table differ in categories or start date")
 
 
+TIMESTAMP_UNIT = "ns"  # every table's timestamps, whatever their values
+
+
 def _timestamps(start: dt.date, minutes: np.ndarray) -> pd.DatetimeIndex:
     """Minutes since 00:00 of the start date as date and time of day (NaT for NaN or an
-    infinite time: no deadline), for researchers who resample by week or join on dates."""
+    infinite time: no deadline), for researchers who resample by week or join on dates. In
+    nanoseconds always: pandas would pick the unit from the values (whole minutes give
+    microseconds), so two tables, or two parts of one table, could differ."""
     finite = np.where(np.isfinite(minutes), minutes, np.nan)
-    return pd.Timestamp(start) + pd.to_timedelta(finite, unit="min")
+    return (pd.Timestamp(start) + pd.to_timedelta(finite, unit="min")).as_unit(TIMESTAMP_UNIT)

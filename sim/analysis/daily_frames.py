@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.analysis.columns import Clock, Coded, Columns
+from sim.analysis.columns import TIMESTAMP_UNIT, Clock, Coded, Columns
 from sim.analysis.timeweighted import span_integrals, summed_steps
 from sim.model.back_office import SOURCES, BackOfficeLog
 from sim.model.calendar import MINUTES_PER_DAY
@@ -68,7 +68,7 @@ def daily_columns(record: RunRecord, scenario: Scenario) -> Columns:
     midnights = np.array([day.midnight for day in days])
     return {
         "day": np.arange(1, len(days) + 1),
-        "date": np.array([day.date for day in days], dtype="datetime64[ms]"),
+        "date": np.array([day.date for day in days], dtype=f"datetime64[{TIMESTAMP_UNIT}]"),
         **_visit_counts(record.visits, midnights),
         **_dossier_counts(record.dossiers, midnights),
         **_staff_means(record, days),
