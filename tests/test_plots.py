@@ -387,8 +387,13 @@ def test_the_province_map_greys_centres_not_shown_to_meet_every_target() -> None
     coloured, grey = axes.collections
     assert coloured.get_array().tolist() == [0, 1, 3], "centres 1, 3 and 4 by targets missed"
     assert len(grey.get_offsets()) == 1 and tuple(grey.get_offsets()[0]) == (105.1, 21.1)
-    assert [t.get_text() for t in axes.get_legend().get_texts()] == [
+    assert axes.get_legend() is None, "the legend stands outside the map, over no centre"
+    assert [t.get_text() for t in figure.legends[0].get_texts()] == [
         "không chỉ tiêu nào chưa đạt rõ ràng, nhưng chưa chắc đạt tất cả (độ tin cậy 95%)"]
+    figure.draw_without_rendering()
+    renderer = figure.canvas.get_renderer()
+    assert not figure.legends[0].get_window_extent(renderer).overlaps(
+        axes.get_window_extent(renderer))
     assert figure.axes[1].get_yticks().tolist() == [0, 1, 2, 3], "whole targets on the bar"
     assert sorted(t.get_text() for t in axes.texts) == ["Xã C", "Xã D"], "those that miss"
 

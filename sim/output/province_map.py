@@ -100,7 +100,7 @@ def centres_map(centres: pd.DataFrame, column: str, title: str, colour: str,
     if grey.any():
         axes.scatter(centres.loc[grey, "longitude"], centres.loc[grey, "latitude"],
                      color="0.75", s=size, edgecolors="0.2", linewidths=0.5, label=apart[1])
-        axes.legend(loc="best", fontsize=8)
+        figure.legend(loc="outside upper left", fontsize=8)  # beside the map, on no centre
     bar = figure.colorbar(points, ax=axes, label=colour, shrink=0.8)
     bar.set_ticks([t for t in MaxNLocator(integer=True).tick_values(0, top) if 0 <= t <= top])
     axes.set_title(title, loc="left", fontsize=11)
