@@ -30,7 +30,7 @@ def _assert_page_escapes(page: Path) -> None:
 
 
 def test_run_and_compare_pages_and_tables_show_names_as_text(tmp_path: Path) -> None:
-    sets = [f"--set=name='{HOSTILE}'",
+    sets = [f"--set=name='{HOSTILE}'", "--set=label=null",
             f"--set=procedures[0].name='{HOSTILE}'", "--set=calendar.working_days=2"]
     scenario = ROOT / "scenarios/demo.yaml"
     for command in ("run", "compare"):

@@ -85,3 +85,28 @@ def test_the_terminal_table_shows_the_dossiers_where_there_is_a_back_office() ->
     assert "on time" not in [c.header for c in summary_table(tiny.summary, "t").columns]
     named = summary_table(office.summary, "t", "vi", office.scenarios.baseline)
     assert "Giữ nguyên như hiện nay" in [str(cell) for cell in named.columns[0]._cells]
+
+
+def test_a_scenario_and_a_province_file_are_titled_in_each_page_s_language(
+        tmp_path: Path) -> None:
+    """The name heads what is printed and drawn; a `label` gives each language its own."""
+    demo = load_scenario(BUNDLED_SCENARIOS / "demo.yaml").baseline
+    assert Names(demo, "en").title().startswith("Ward (demo): a busy urban ward")
+    assert Names(demo, "vi").title() == demo.name and demo.name.startswith("Phường (minh hoạ)")
+    untitled = load_scenario(TINY).baseline
+    assert Names(untitled, "en").title() == untitled.name, "no label: the name"
+    province = tmp_path / "province.yaml"
+    fixtures = Path(__file__).parent / "fixtures" / "province"
+    for name in ("centre_template.yaml", "province.yaml"):
+        (tmp_path / name).write_text((fixtures / name).read_text(encoding="utf-8"), "utf-8")
+    text = province.read_text(encoding="utf-8")
+    province.write_text(text.replace("province: ", 'label: {vi: "Tỉnh thử: bốn trung tâm", '
+                                     'en: "Test province: four centres"}\nprovince: ', 1), "utf-8")
+    out = tmp_path / "out"
+    ran = CliRunner().invoke(main, ["province", "run", str(province), "-n", "2", "--out",
+                                    str(out), "--lang", "en"])
+    assert ran.exit_code == 0, ran.output
+    assert "Test province: four centres: centres furthest from their targets" in ran.output
+    assert "Test province: four centres" in (out / "report.html").read_text(encoding="utf-8")
+    assert CliRunner().invoke(main, ["report", str(out), "--lang", "vi"]).exit_code == 0
+    assert "Tỉnh thử: bốn trung tâm" in (out / "report.vi.html").read_text(encoding="utf-8")

@@ -405,7 +405,7 @@ def test_a_misspelt_centres_key_gets_one_problem_that_suggests_it(tmp_path: Path
     assert result.exit_code == 2
     assert result.output.strip() == (
         f"Error: {broken}: centers: got 'centers'; allowed: one of the known keys: name, "
-        "province, template, centres, options; did you mean 'centres'?")
+        "label, province, template, centres, options; did you mean 'centres'?")
 
 
 def test_check_of_a_province_file_checks_the_province() -> None:

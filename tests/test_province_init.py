@@ -142,8 +142,10 @@ def thanh_hoa(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_written_file_has_the_agreed_format(thanh_hoa: Path) -> None:
     document = _load(thanh_hoa)
-    assert list(document) == ["name", "province", "template", "centres"]
+    assert list(document) == ["name", "label", "province", "template", "centres"]
     assert document["province"] == "Thanh Hóa" and "Thanh Hóa" in document["name"]
+    assert document["label"] == {"vi": "Thanh Hóa: các trung tâm cấp xã",
+                                 "en": "Thanh Hóa: commune centres"}, "a name for each page"
     centres = document["centres"]
     assert len(centres) == 166
     ids = [centre["id"] for centre in centres]

@@ -29,6 +29,7 @@ from sim.app.setting import (
 from sim.app.trial import DAYS, REPLICATIONS, SETTING, SHOWN, Trial, run_trial
 from sim.app.words import EN, VI, both, desk_words, difference, estimate, metric_words
 from sim.experiment.plan import DEFAULT_SEED
+from sim.output.names import Names
 from sim.output.translations import N_
 from sim.scenario.errors import ScenarioError
 from sim.scenario.load import BASELINE, load_scenario
@@ -147,7 +148,8 @@ def main() -> None:
     st.set_page_config(page_title=both(N_("Try a staffing setting")), layout="wide")
     scenario = baseline_of(str(args.scenario))
     st.title(both(N_("Try a staffing setting")))
-    st.caption(f"{scenario.name} · {args.scenario}")
+    st.caption(f"{Names(scenario, 'vi').title()} · {Names(scenario, 'en').title()} · "
+               f"{args.scenario}")
     setting = other_sliders(counter_sliders(scenario, baseline_setting(scenario)))
     changes = setting_changes(scenario, setting)
     try:

@@ -17,6 +17,7 @@ from sim.experiment.plan import DEFAULT_SEED
 from sim.experiment.runner import DEFAULT_REPLICATIONS
 from sim.output.allocation_folder import allocation_tables, default_folder, write_allocation
 from sim.output.allocation_text import allocation_table, rising_words
+from sim.output.names import titled
 from sim.output.terminal import terminal, written_to
 from sim.output.translations import LANGUAGES, translator
 
@@ -58,11 +59,12 @@ def allocate_command(centres_file: Path, extra_staff: int, objective: str, repli
         description = {"source": loaded.source, "name": loaded.province.name,
                        "objective": objective, "extra_staff": extra_staff,
                        "replications": replications, "root_seed": seed}
-        written = write_allocation(tables, loaded.province.name, description, folder, lang)
+        named = titled(loaded.province.name, loaded.province.label, lang)
+        written = write_allocation(tables, named, description, folder, lang)
     if quiet:
         return
     title = translator(lang).gettext("{name}: where {count} extra staff help most").format(
-        name=loaded.province.name, count=extra_staff)
+        name=named, count=extra_staff)
     baselines = {centre: options.baseline for centre, options in loaded.scenarios.items()}
     terminal().print(allocation_table(tables.steps, title, objective, lang, baselines))
     if not tables.rising.empty:

@@ -33,7 +33,7 @@ from sim.output.check_text import (
     province_heading,
     province_valid_line,
 )
-from sim.output.names import Names
+from sim.output.names import Names, titled
 from sim.output.province_results import read_ranking
 from sim.output.province_run import run_province
 from sim.output.terminal import print_ranking, written_to
@@ -210,8 +210,8 @@ def run_centres(loaded: ProvinceSet, province_of: dict[str, str] | None, replica
     say_resumed(done, units, quiet, "centre runs")
     if not quiet:
         template = next(iter(loaded.scenarios.values())).baseline
-        print_ranking(read_ranking(done.folder), loaded.province.name, lang, replications,
-                      template)
+        title = titled(loaded.province.name, loaded.province.label, lang)
+        print_ranking(read_ranking(done.folder), title, lang, replications, template)
         click.echo(written_to(done.folder, lang))
 
 

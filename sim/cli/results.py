@@ -52,7 +52,7 @@ def plot(results_dir: Path, lang: str, formats: tuple[str, ...]) -> None:
         if folder_kind(results_dir) == PROVINCE:
             found = load_province_results(results_dir)
             first = next(iter(found.scenarios.values()), {}).get("baseline")
-            written = save_province_map(found.ranking, found.name, results_dir / "figures",
+            written = save_province_map(found.ranking, found.title(lang), results_dir / "figures",
                                         lang, formats, first)
         else:
             written = ResultPlots(load_results(results_dir, figures_only=True), lang=lang).save_all(

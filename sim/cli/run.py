@@ -28,6 +28,7 @@ from sim.experiment.runner import DEFAULT_REPLICATIONS
 from sim.experiment.work import streamed_holding
 from sim.output.compare_folder import Replicate, compare_to_folder
 from sim.output.folder import FolderError, check_target
+from sim.output.names import Names
 from sim.output.run_folder import RUN_VISITS_MODES, FolderOptions, run_to_folder
 from sim.output.terminal import print_comparison, print_summary, run_title, written_to
 from sim.scenario.load import ScenarioSet
@@ -74,7 +75,8 @@ def run(scenario: Path | None, replications: int, seed: int, out: Path | None,
                              written, resume, advance)
     say_resumed(done.published, units, quiet)
     if not quiet:
-        print_summary(done.summary, run_title(scenarios.baseline.name, replications, lang),
+        title = Names(scenarios.baseline, lang).title()
+        print_summary(done.summary, run_title(title, replications, lang),
                       lang, scenarios.baseline)
         click.echo(written_to(folder, lang))
 
@@ -126,8 +128,8 @@ def compare(scenario: Path, replications: int | None, precision: float | None,
                                  advance)
     say_resumed(done.published, units, quiet)
     if not quiet:
-        print_comparison(done.comparison, done.recommendation, scenarios.baseline.name,
-                         lang, scenarios.baseline)
+        print_comparison(done.comparison, done.recommendation,
+                         Names(scenarios.baseline, lang).title(), lang, scenarios.baseline)
         click.echo(written_to(folder, lang))
 
 

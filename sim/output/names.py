@@ -21,6 +21,12 @@ from sim.scenario.schema import Scenario
 SHOWN_PROCEDURES = 2  # a desk is named by the procedures it serves: the first two, then "…"
 
 
+def titled(name: str, label: Label | None, lang: str) -> str:
+    """A scenario's or province file's name on a page: its label in the language, or the name
+    the file gives."""
+    return label.text(lang) if label is not None else name
+
+
 def option_name(scenario: Scenario | None, lang: str, option: str) -> str:
     """An option's name given its scenario; without one, the baseline's word or the id (the
     only name a table without its scenario knows)."""
@@ -40,6 +46,10 @@ class Names:
 
     def _own(self, label: Label | None) -> str | None:
         return None if label is None else label.text(self.t.lang)
+
+    def title(self) -> str:
+        """The scenario's name: its label, or the name the file gives."""
+        return titled(self.scenario.name, self.scenario.label, self.t.lang)
 
     def option(self, option: str) -> str:
         """An option's name: its label, or "the current staffing" / "Option N"."""

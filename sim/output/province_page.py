@@ -44,7 +44,8 @@ def _write_pages(folder: Path, pages: list[tuple[str | None, Path | None]]) -> l
                  if found.province_of is not None else None)
     baselines = {centre: options["baseline"] for centre, options in found.scenarios.items()}
     allocation = read_allocation(folder, baselines)
-    return [province_page(found.ranking, found.name, found.provenance(lang or run_lang), folder,
+    return [province_page(found.ranking, found.title(lang or run_lang),
+                          found.provenance(lang or run_lang), folder,
                           path or folder / "report.html", lang or run_lang, baselines,
                           found.replications, allocation, provinces)
             for lang, path in pages]

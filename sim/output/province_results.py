@@ -18,11 +18,13 @@ from sim.experiment.describe import metric_lines
 from sim.output.allocation_text import Allocation
 from sim.output.indicator_text import province_indicator_rows
 from sim.output.manifest import PROVINCE
+from sim.output.names import titled
 from sim.output.province_map import save_province_map
 from sim.output.province_report import write_province_report
 from sim.output.results_io import read_manifest, read_table, resolved_scenario
 from sim.output.translations import translator
 from sim.scenario.document import scenario_document
+from sim.scenario.labels import Label
 from sim.scenario.load import ScenarioSet
 from sim.scenario.schema import Scenario
 
@@ -44,6 +46,11 @@ class ProvinceResults:
     summary: pd.DataFrame  # option, centre, metric, mean, std, ci_low, ci_high, replications
     per_replication: pd.DataFrame  # option, centre, replication, seed, metric, value
     province_of: dict[str, str] | None = None  # a country's centres -> their provinces
+    label: Label | None = None  # the file's name in each language, when it gives one
+
+    def title(self, lang: str) -> str:
+        """The province's (or country's) name on a page in ``lang``."""
+        return titled(self.name, self.label, lang)
 
     def provenance(self, lang: str = "en") -> str:
         return provenance_line(self.province_file, self.root_seed, self.replications, lang)
@@ -87,7 +94,9 @@ def load_province_results(folder: str | Path) -> ProvinceResults:
                            categorised(read_ranking(folder), {"option": manifest["options"]}),
                            _metric_table(folder / "summary.csv", manifest["options"]),
                            _metric_table(folder / "replications.csv", manifest["options"]),
-                           manifest.get("provinces"))
+                           manifest.get("provinces"),
+                           Label.model_validate(manifest["label"]) if manifest.get("label")
+                           else None)
 
 
 def read_ranking(folder: Path) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from sim.experiment.plan import METRICS, province_plan
 from sim.experiment.stream import Streamed, one_round
 from sim.output.json_file import write_json
 from sim.output.manifest import PROVINCE, package_versions
+from sim.output.names import titled
 from sim.output.province_results import provenance_line, resolved_documents, write_province_view
 from sim.output.streamed import Published, StreamedRun, publish_streamed
 from sim.scenario.province.load import ProvinceSet
@@ -90,11 +91,15 @@ def _finish(province: ProvinceSet, resolved: dict[str, dict[str, dict]], descrip
     ranking.to_csv(staging / "province.csv", index=False)
     provenance = provenance_line(description["province_file"], description["root_seed"],
                                  description["replications"], description["lang"])
-    write_province_view(ranking, province.province.name, provenance, staging,
+    label = province.province.label
+    write_province_view(ranking, titled(province.province.name, label, description["lang"]),
+                        provenance, staging,
                         description["lang"], {centre: scenarios.baseline for centre, scenarios
                                               in province.scenarios.items()},
                         description["replications"], description.get("provinces"))
     manifest = {"kind": PROVINCE, **description, "province": province.province.province,
-                "name": province.province.name, "scenarios": resolved,
+                "name": province.province.name,
+                "label": label.model_dump() if label is not None else None,
+                "scenarios": resolved,
                 "versions": package_versions()}
     write_json(manifest, staging / "manifest.json")

@@ -54,7 +54,7 @@ def render_report(results: Results, lang: str = "vi", comparison: pd.DataFrame |
     return template.render(
         lang=lang,
         _=t.gettext,
-        name=baseline.name,
+        name=names.title(),
         recommended=decision.recommended,
         sentence=lead,
         reasons=others,

@@ -275,6 +275,8 @@ class Scenario(StrictModel):
     """A whole centre scenario, validated once at load."""
 
     name: Name
+    label: Label | None = Field(default=None, description="the scenario's name on pages, "
+                                                           "{vi, en}; default: its name")
     description: str = ""
     calendar: Calendar
     arrivals: Arrivals

@@ -18,17 +18,19 @@ from sim.analysis.frames import SLOT_MINUTES
 from sim.experiment.runner import Results
 from sim.model.calendar import MINUTES_PER_DAY
 from sim.output.figures.style import DPI, FIGURE_SIZE, line_widths, option_colours
-from sim.output.figures.text import option_label
+from sim.output.figures.text import FigureText, option_label
+from sim.output.names import Names
 from sim.output.translations import Translator
 
 
-def new_figure(results: Results, text: Mapping[str, str], title: str,
+def new_figure(results: Results, text: FigureText, title: str,
                size: tuple[float, float] = FIGURE_SIZE, **fields: str) -> Figure:
     """A figure (without pyplot: no global state, no display) with the title on top and the
     scenario, replications and seed as a footer, so that a copied figure says what it is."""
     figure = Figure(figsize=size, dpi=DPI, layout="constrained")
     figure.suptitle(text[title].format(**fields), x=0.01, ha="left")
-    context = text["context"].format(scenario=results.scenarios.baseline.name,
+    scenario = Names(results.scenarios.baseline, text.t.lang).title()
+    context = text["context"].format(scenario=scenario,
                                      replications=len(results.seeds), seed=results.root_seed)
     figure.supxlabel(textwrap.shorten(context, width=130, placeholder="\u2026"), x=0.01,
                      ha="left", fontsize=8, color="0.4")

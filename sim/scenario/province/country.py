@@ -16,6 +16,7 @@ from typing import Annotated
 from pydantic import Field, ValidationError
 
 from sim.scenario.errors import Problem, ScenarioError
+from sim.scenario.labels import Label
 from sim.scenario.problems import join_path, problems_from
 from sim.scenario.province.load import (
     ProvinceSet,
@@ -33,6 +34,8 @@ class Country(StrictModel):
     """The province files of a country, relative to this file."""
 
     name: Name
+    label: Label | None = Field(default=None, description="the file's name on pages, {vi, en}; "
+                                                           "default: its name")
     provinces: Annotated[list[str], Field(min_length=1, description="province files")]
 
 
@@ -43,11 +46,13 @@ class CountrySet:
     source: str
     name: str
     provinces: list[ProvinceSet]
+    label: Label | None = None
 
     def centres(self) -> ProvinceSet:
         """Every centre of every province as one province-like set, in the files' order."""
         centres = [c for p in self.provinces for c in p.centres]
-        province = Province(name=self.name, province=self.name, template="", centres=centres)
+        province = Province(name=self.name, label=self.label, province=self.name, template="",
+                            centres=centres)
         scenarios = {k: v for p in self.provinces for k, v in p.scenarios.items()}
         return ProvinceSet(self.source, province, scenarios)
 
@@ -90,9 +95,12 @@ def country_from_document(document: object, path: str | Path,
     chosen = _chosen(country, only, source)
     provinces = [_province(Path(path).parent / country.provinces[i], source, i) for i in chosen]
     _check_unique_codes(provinces, source)
-    name = country.name if not only else " — ".join(
-        [country.name, ", ".join(p.province.province or p.province.name for p in provinces)])
-    return CountrySet(source, name, provinces)  # a few provinces' run says which
+    if not only:
+        return CountrySet(source, country.name, provinces, country.label)
+    chosen_names = ", ".join(p.province.province or p.province.name for p in provinces)
+    label = None if country.label is None else Label(  # a few provinces' run says which
+        vi=f"{country.label.vi} — {chosen_names}", en=f"{country.label.en} — {chosen_names}")
+    return CountrySet(source, f"{country.name} — {chosen_names}", provinces, label)
 
 
 def _chosen(country: Country, only: tuple[str, ...], source: str) -> list[int]:

@@ -28,7 +28,7 @@ import yaml
 from sim.scenario.bundled import BUNDLED_SCENARIOS
 from sim.scenario.province.admin_units import communes, find_province, provinces
 from sim.scenario.province.country import file_stem
-from sim.scenario.province.init import CENTRES_WORDS, Templates, read_demand, write_province
+from sim.scenario.province.init import Templates, centres_title, read_demand, write_province
 
 COUNTRY = "Việt Nam"
 KINDS = ("ward", "commune", "highland", "special_zone")
@@ -60,7 +60,7 @@ def init_country(out: Path, templates: Mapping[str, Path], demand_csv: Path | No
         copied = _copy_templates(chosen, staging)
         files = [_province(name, copied, demand, units[name], demand_csv, staging)
                  for name in names]
-        country = {"name": f"{COUNTRY}: {CENTRES_WORDS}", "provinces": files}
+        country = {**centres_title(COUNTRY, "Vietnam"), "provinces": files}
         header = (f"# {COUNTRY}: {sum(map(len, units.values()))} commune centres in "
                   f"{len(names)} provinces; written by `sim country init`.\n"
                   "# Each province file says where its units and demand come from.\n\n")

@@ -46,8 +46,14 @@ PER_OLD_COMMUNE = IN_PERSON_PER_UNIT / 3.1  # 8.26 visitors per old commune per 
 CSV_COLUMNS = "columns code, visitors_per_day and optionally staff"
 HIGHLAND_KM2 = 150.0  # a commune this large takes the highland template (docs/sources.md)
 
-# The file's name, on every page: Vietnamese first, English beside.
-CENTRES_WORDS = "các trung tâm cấp xã (commune centres)"
+
+
+def centres_title(place: str, english_place: str | None = None) -> dict[str, str]:
+    """The `name` and `label` of a file of a place's commune centres: the name in Vietnamese,
+    the label in each page's language."""
+    vi = f"{place}: các trung tâm cấp xã"
+    return {"name": vi, "label": {"vi": vi,
+                                  "en": f"{english_place or place}: commune centres"}}
 
 
 @dataclass(frozen=True)
@@ -117,7 +123,7 @@ def write_province(name: str, templates: Templates, demand: Mapping[str, Demand]
             centre = {**dict(list(centre.items())[:-1]), "template": _relative(template, out),
                       "set": centre["set"]}
         centres.append(centre)
-    document = {"name": f"{name}: {CENTRES_WORDS}", "province": name,
+    document = {**centres_title(name), "province": name,
                 "template": _relative(templates.default, out), "centres": centres,
                 **({} if options is None else {"options": options})}
     header = _header(name, units, demand, demand_csv, scenarios[templates.default],

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from sim.scenario.labels import Label
 from sim.scenario.schema import OptionChanges
 from sim.scenario.strict import StrictModel
 from sim.scenario.types import Identifier, Name
@@ -29,6 +30,8 @@ class Province(StrictModel):
     """A province's centres, each a template scenario with its own changes."""
 
     name: Name
+    label: Label | None = Field(default=None, description="the file's name on pages, {vi, en}; "
+                                                           "default: its name")
     province: str = ""
     template: str = Field(description="centre template scenario, relative to this file")
     centres: Annotated[list[Centre], Field(
