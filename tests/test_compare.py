@@ -191,6 +191,12 @@ def test_compare_command_writes_comparison_and_recommendation(tmp_path: Path) ->
     spoken = recommendation["sentence_vi"]  # the terminal speaks the run's language, vi
     assert spoken in result.output.replace("\n", " ") or spoken[:40] in result.output
     assert recommendation["replications"] == 3
+    rows = {line.split("│")[1].strip(): line for line in result.output.splitlines()
+            if line.count("│") > 2}
+    current = rows["Giữ nguyên như hiện nay"]
+    assert "(" not in current, "the baseline differs from nothing: no (0) beside it"
+    assert all("(" in line for name, line in rows.items()
+               if name not in ("Giữ nguyên như hiện nay", "phương án")), rows
 
 
 def test_compare_rejects_both_replications_and_precision(tmp_path: Path) -> None:

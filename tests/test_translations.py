@@ -182,6 +182,8 @@ def test_a_surge_reads_from_its_first_day_to_its_last() -> None:
     demo = load_scenario(ROOT / "scenarios" / "demo.yaml").baseline
     demand = dict(assumptions(demo, translator("vi")))["Lượng người đến"]
     assert "cao điểm ×1,2 từ 1 tháng 7, 2025 đến 4 tháng 7, 2025" in demand, demand
+    period = dict(assumptions(demo, translator("en")))["Period"]
+    assert period == "22 working days, July 1, 2025 to July 30, 2025", "the last day too"
 
 
 def test_a_vietnamese_comparison_report_reads_vietnamese(compared: Path) -> None:

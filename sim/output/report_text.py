@@ -10,6 +10,7 @@ change is said in the same words as the assumptions themselves.
 from __future__ import annotations
 
 from sim.analysis.targets import scenario_targets
+from sim.model.calendar import build_timeline
 from sim.output.metric_text import metric_title, target_text
 from sim.output.names import Names
 from sim.output.translations import NP_, Translator
@@ -55,10 +56,11 @@ def assumptions(scenario: Scenario, t: Translator, named: Scenario | None = None
     names = Names(named or scenario, t.lang)
     calendar = scenario.calendar
     rows = [
-        (t.gettext("Period"), t.ngettext("{count} working day from {start}",
-                                         "{count} working days from {start}",
+        (t.gettext("Period"), t.ngettext("{count} working day, {start} to {end}",
+                                         "{count} working days, {start} to {end}",
                                          calendar.working_days).format(
-            count=calendar.working_days, start=t.date(calendar.start))),
+            count=calendar.working_days, start=t.date(calendar.start),
+            end=t.date(build_timeline(calendar).days[-1].date))),
         (t.gettext("Opening hours"), ", ".join(calendar.sessions)),
     ]
     if calendar.saturday_sessions:

@@ -122,13 +122,16 @@ def comparison_table_view(table: pd.DataFrame, costs: dict[str, float],
         view.add_column(metric_title(t, metric, scenario), justify="right")
     view.add_column(t.gettext("staff-hours with overtime"), justify="right")
     by_key = table.set_index(["option", "metric"])
-    for option in table["option"].drop_duplicates():
+    options = list(table["option"].drop_duplicates())
+    for option in options:
         cells = []
         for metric in targeted:
             row = by_key.loc[(option, metric)]
             mark = {"yes": "[green]✓[/]", "no": "[red]✗[/]"}.get(row["meets_target"], "?")
-            cells.append(f"{metric_amount(t, metric, row['mean'])} "
-                         f"({metric_amount(t, metric, row['diff_mean'], signed=True)}) {mark}")
+            # The baseline (first) is what the others differ from: no "(0)" beside it.
+            difference = "" if option == options[0] else (
+                f" ({metric_amount(t, metric, row['diff_mean'], signed=True)})")
+            cells.append(f"{metric_amount(t, metric, row['mean'])}{difference} {mark}")
         cells.append(t.number(costs[str(option)]))
         view.add_row(Text(option_name(scenario, lang, str(option))), *cells)
     return view
