@@ -25,7 +25,7 @@ from sim.cli import main
 from sim.output.manifest import package_versions
 from sim.output.province_report import write_province_report
 from sim.output.province_results import load_province_results
-from sim.output.report_text import assumptions
+from sim.output.report_text import assumptions, option_changes
 from sim.output.results_io import load_results
 from sim.output.translations import (
     LANGUAGES,
@@ -175,6 +175,19 @@ def test_a_page_is_dated_by_the_centres_clocks_and_months_read_in_words() -> Non
     assert translator("en").moment(when) == "December 4, 2026, 03:30 (Vietnam time)"
     assert translator("vi").month(dt.date(2025, 7, 1)) == "tháng 7 năm 2025"
     assert translator("en").month(dt.date(2025, 7, 1)) == "July 2025"
+
+
+def test_an_option_s_change_stands_beside_what_it_changes() -> None:
+    """A leader reads "9 counters" and needs the 8 of today beside it."""
+    demo = load_scenario(ROOT / "scenarios" / "demo.yaml")
+    changes = {name: option_changes(demo.baseline, option, translator("vi"))
+               for name, option in demo.options.items()}
+    assert changes["extra_general_counter"] == [
+        "Quầy: Quầy tiếp nhận chung: 9 quầy (hiện nay 8 quầy)"]
+    assert changes["longer_sessions"] == [
+        "Giờ làm việc: 07:00-11:30 (hiện nay 07:30-11:30), 13:30-17:30 (hiện nay 13:30-17:00)"]
+    assert changes["saturday_mornings"] == ["Làm việc sáng thứ Bảy: 07:30-11:30"], "new: alone"
+    assert changes["baseline"] == []
 
 
 def test_a_surge_reads_from_its_first_day_to_its_last() -> None:

@@ -35,14 +35,28 @@ def scenario_value(t: Translator, field: str, value: str) -> str:
 
 def option_changes(baseline: Scenario, option: Scenario, t: Translator) -> list[str]:
     """What an option changes, in words: the parts of its assumptions (a desk, a number of
-    staff, a session) that differ from the baseline's."""
-    before = {label: set(_parts(text)) for label, text in assumptions(baseline, t)}
+    staff, a session) that differ from the baseline's, each with the baseline's beside it
+    where the two line up ("Quầy tiếp nhận chung: 9 quầy (hiện nay 8 quầy)")."""
+    before = {label: _parts(text) for label, text in assumptions(baseline, t)}
     changes = []
     for label, text in assumptions(option, t, baseline):
-        changed = [part for part in _parts(text) if part not in before.get(label, ())]
+        was = before.get(label, [])
+        parts = _parts(text)
+        lined_up = len(parts) == len(was)
+        changed = [part if not lined_up else _with_current(t, part, was[index])
+                   for index, part in enumerate(parts) if part not in was]
         if changed:
             changes.append(f"{label}: " + ", ".join(changed))
     return changes
+
+
+def _with_current(t: Translator, part: str, current: str) -> str:
+    """An option's part with the baseline's in the same place, their common lead said once."""
+    lead = part[:part.rfind(": ") + 2] if ": " in part else ""
+    if not current.startswith(lead):
+        lead = ""
+    return t.gettext("{option} (now {current})").format(option=part,
+                                                        current=current[len(lead):])
 
 
 def _parts(text: str) -> list[str]:
