@@ -3,6 +3,7 @@ confidence interval and the target. The numbers come from :mod:`sim.analysis.fig
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -49,10 +50,11 @@ def options_side_by_side(results: Results, metrics: Sequence[str] | None = None,
     with styled():
         figure = new_figure(results, text, title, size=_size(data))
         axes = _panels(figure, len(data.panels))
+        width = TITLE_CHARACTERS[_shape(len(data.panels))[1]]
         for ax, panel in zip(axes, data.panels, strict=False):
             title = text.get(f"metric.{panel.metric}", panel.metric)
             title = title.format(minutes=text.t.general(data.target_minutes))
-            _draw_panel(ax, panel, colours, title, text.t)
+            _draw_panel(ax, panel, colours, textwrap.fill(title, width), text.t)
         axes[0].set_yticks(range(len(data.options)),
                            [option_label(text, option) for option in data.options])
         axes[0].invert_yaxis()  # baseline on top
@@ -60,6 +62,11 @@ def options_side_by_side(results: Results, metrics: Sequence[str] | None = None,
             figure.legend(handles=[Line2D([], [], color=TARGET_COLOUR, linestyle="--",
                                           label=text["target"])], loc="outside upper right")
     return figure
+
+
+# Characters of a panel's title per line, by panels in a row: longer titles wrap, so that the
+# titles of panels side by side ("Thời gian chờ phân vị 90 (phút)") do not run into each other.
+TITLE_CHARACTERS = {1: 70, 2: 36, 3: 22}
 
 
 def _shape(panels: int) -> tuple[int, int]:
