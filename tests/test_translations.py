@@ -265,10 +265,27 @@ def test_the_province_page_writes_each_target_in_its_own_unit(tmp_path: Path) ->
         "missed": [1, 1, 0], "unclear": [1, 1, 0], "rank": [1, 1, 2]})
     page = write_province_report(ranking, "Tỉnh X", "provenance", tmp_path / "p.html", "vi")
     text = visible_text(page.read_text(encoding="utf-8"), ["Tỉnh X", "Xã A", "Xã B", "provenance"])
-    assert "Thời gian chờ phân vị 90 (phút) không quá 30 (45,2)" in text
-    assert "Bỏ về vì chờ lâu không quá 5% (8,1%)" in text
+    assert "Thời gian chờ phân vị 90 (phút) không quá 30 (mô phỏng: 45,2)" in text
+    assert "Bỏ về vì chờ lâu không quá 5% (mô phỏng: 8,1%)" in text
     assert "(01)" in text, "the centre code keeps its leading zero"
     assert untranslated(text, ["wait_p90", "abandoned_share", "baseline"]) == [], text
+    assert "trung tâm xa chỉ tiêu nhất trong" not in text, "every failing centre is shown"
+
+
+def test_the_province_page_says_when_it_shows_only_the_furthest_centres(
+        tmp_path: Path) -> None:
+    count = 30  # more than the page's 25
+    ranking = pd.DataFrame({
+        "option": ["baseline"] * count, "centre": [f"{i:02}" for i in range(count)],
+        "name": [f"Xã {i}" for i in range(count)], "latitude": [20.0] * count,
+        "longitude": [105.0 + i / 100 for i in range(count)], "metric": ["wait_p90"] * count,
+        "target": ["wait_p90 <= 30"] * count, "mean": [40.0 + i for i in range(count)],
+        "meets_target": ["no"] * count, "missed": [1] * count, "unclear": [0] * count,
+        "rank": list(range(1, count + 1))})
+    page = write_province_report(ranking, "Tỉnh X", "provenance", tmp_path / "p.html", "en")
+    html = page.read_text(encoding="utf-8")
+    assert "The 25 furthest of the 30 centres that do not meet every target" in html
+    assert html.count("(simulated: ") == 25
 
 
 def _record_check_reasons() -> set[str]:

@@ -58,8 +58,12 @@ def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, pat
             "target; more replications would settle it).").format(
                 clear=t.number(clear), unclear=t.number(unclear))
         summary += ranking_caution(t, replications)
+    shown = (t.gettext("The {shown} furthest of the {count} centres that do not meet every "
+                       "target; province.csv has them all.").format(
+        shown=t.number(TOP), count=t.number(missing)) if missing > TOP else "")
     template = page_template("province.html.j2")
     html = template.render(lang=lang, _=t.gettext, name=name, summary=summary, rows=rows,
+                           shown=shown,
                            option=label, indicator_rows=indicators or [],
                            indicator_columns=[t.gettext(h) for _, h, _ in COLUMNS],
                            map_png=_map_png(ranking, name, lang, label) if len(ranking) else None,
@@ -137,7 +141,8 @@ def _miss(t: Translator, metric: str, stored: str, mean: float) -> str:
     found = STORED_TARGET.search(str(stored))
     words = (target_text(t, metric, found.group(1) == ">=", float(found.group(2)))
              if found else str(stored))
-    return f"{words} ({metric_value(t, metric, mean)})"
+    return t.gettext("{target} (simulated: {value})").format(
+        target=words, value=metric_value(t, metric, mean))
 
 
 def _allocation(allocation: Allocation, name: str, lang: str) -> dict[str, object]:
