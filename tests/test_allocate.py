@@ -175,6 +175,7 @@ def test_sim_allocate_writes_the_table_the_files_the_map_and_the_province_page(
     page = (results / "report.html").read_text(encoding="utf-8")
     assert "Nơi cán bộ tăng cường giúp nhiều nhất" in page, "the page in its own language (vi)"
     section = page.index("<h2>Nơi cán bộ tăng cường giúp nhiều nhất")
+    assert "giảm thời gian chờ của người dân nhiều nhất" in page[section:], "what for"
     assert section < page.index("<h2>Các chỉ số dùng để đánh giá"), "before the long monthly table"
     assert page.index('src="data:image/png', section) < page.index("<table>", section), (
         "the section shows its map above its table")
@@ -228,3 +229,8 @@ def test_waiting_gains_are_shown_in_hours_and_stored_in_minutes() -> None:
     assert row["doubtful"], "the interval holds 0"
     assert allocation_rows(steps, "overdue", "en", {})[0]["gain"] == "13,336.2"
     assert "hours of waiting saved" in allocation_words(steps, "waiting", "en")["unit"]
+    goals = {objective: allocation_words(steps, objective, "en")["goal"]
+             for objective in ("waiting", "overdue")}
+    assert "cut citizens' waiting most" in goals["waiting"] and "--objective overdue" in (
+        goals["waiting"]), "the page says what the people were placed for, and the other way"
+    assert "cut overdue dossiers most" in goals["overdue"]

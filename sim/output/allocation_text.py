@@ -23,6 +23,14 @@ GAIN_UNITS = {  # objective -> what one unit of its gain, as shown, is
 # What one shown unit is in allocation.csv's: waiting is stored in minutes, read in hours
 # (a month's gain at a busy centre runs to thousands of minutes).
 SHOWN_PER_STORED = {"waiting": 60.0, "overdue": 1.0}
+GOALS = {  # objective -> what the people were placed for, and the other way to place them
+    "waiting": N_("The extra staff were placed where they cut citizens' waiting most (sim "
+                  "allocate --objective waiting). Where dossiers are late, --objective overdue "
+                  "places them where overdue dossiers fall most instead."),
+    "overdue": N_("The extra staff were placed where they cut overdue dossiers most (sim "
+                  "allocate --objective overdue). --objective waiting places them where "
+                  "citizens' waiting falls most instead."),
+}
 BACK_OFFICE = "back_office"  # where: one more person processing dossiers
 
 
@@ -82,8 +90,8 @@ def allocation_rows(steps: pd.DataFrame, objective: str, lang: str,
 
 
 def allocation_words(steps: pd.DataFrame, objective: str, lang: str) -> dict[str, str]:
-    """The page's sentences about an allocation: the unit and, when some gains may be noise,
-    the warning."""
+    """The page's sentences about an allocation: what it was placed for, the unit and, when
+    some gains may be noise, the warning."""
     t = translator(lang)
     doubtful = sum(crosses_zero(r.gain_ci_low, r.gain_ci_high) for r in steps.itertuples())
     warning = t.ngettext(
@@ -91,7 +99,8 @@ def allocation_words(steps: pd.DataFrame, objective: str, lang: str) -> dict[str
         "may be noise; more replications would tell.",
         "Warning: for {count} people placed, the 95% interval of the gain includes 0: the gain "
         "may be noise; more replications would tell.", doubtful).format(count=doubtful)
-    return {"unit": t.gettext("Gain: {unit}.").format(unit=gain_unit(t, objective)),
+    return {"goal": t.gettext(GOALS[objective]),
+            "unit": t.gettext("Gain: {unit}.").format(unit=gain_unit(t, objective)),
             "warning": warning if doubtful else ""}
 
 
