@@ -23,7 +23,7 @@ from sim.experiment.store import ResumeError
 from sim.experiment.work import estimate_work
 from sim.output import indicator_text
 from sim.output.indicator_text import province_indicator_rows
-from sim.output.province_report import option_rows, ranking_caution
+from sim.output.province_report import best_option_words, option_rows, ranking_caution
 from sim.output.province_results import load_province_results
 from sim.output.province_run import run_province
 from sim.output.terminal import print_ranking
@@ -346,6 +346,16 @@ def test_the_options_table_follows_the_province_s_order_of_options() -> None:
     rows = option_rows(ranking, "en", None)
     assert [(r["option"], r["meeting"], r["missing"], r["unclear"]) for r in rows] == [
         ("Current staffing", "1", "0", "1"), ("zeta", "0", "2", "0"), ("alpha", "1", "1", "0")]
+    # baseline and alpha each have one centre meeting every target; the baseline misses none
+    # clearly, alpha one: no option does better than today.
+    assert best_option_words(ranking, "en", None) == (
+        "No option does better across the centres than Current staffing, by the targets alone.")
+    better = ranking.assign(missed=[1, 1, 0, 0, 1, 0], unclear=[0, 0, 0, 0, 0, 0])
+    assert best_option_words(better, "en", None) == (
+        "By the targets alone (not their cost), alpha does best across the centres: 2 meet "
+        "every target, against 0 with Current staffing; a centre misses 0.00 targets on "
+        "average, against 1.00.")
+    assert best_option_words(ranking[ranking["option"] == "baseline"], "en", None) == ""
 
 
 def test_bad_centre_change_names_the_centre(tmp_path: Path) -> None:

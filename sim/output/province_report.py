@@ -70,7 +70,8 @@ def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, pat
                            provenance=provenance,
                            allocation=_allocation(allocation, name, lang) if allocation else None,
                            provinces=province_rows(provinces, lang) if provinces is not None
-                           else None, options=option_rows(ranking, lang, scenario))
+                           else None, options=option_rows(ranking, lang, scenario),
+                           best_option=best_option_words(ranking, lang, scenario))
     return write_page(html, path)
 
 
@@ -105,6 +106,32 @@ def option_rows(ranking: pd.DataFrame, lang: str,
                      "missing": t.number(missing), "unclear": t.number(unclear),
                      "mean_miss": t.number(group["missed"].mean(), 2)})
     return rows
+
+
+def best_option_words(ranking: pd.DataFrame, lang: str, scenario: Scenario | None) -> str:
+    """Which option does best across the centres: the most centres meeting every target, then
+    the fewest missing one, then the fewest targets missed per centre; "" with one option.
+    The options' costs differ by centre, so this reads the targets alone and says so."""
+    centres = ranking.drop_duplicates(["option", "centre"])
+    if centres["option"].nunique() < 2:
+        return ""
+    t = translator(lang)
+    scores = {}
+    for option, group in centres.groupby("option", sort=True, observed=True):
+        meeting, missing, _ = verdict_counts(group)
+        scores[str(option)] = (meeting, missing, float(group["missed"].mean()))
+    baseline = next(iter(scores))  # the province's order: the baseline first; ties keep it
+    best = min(scores, key=lambda o: (-scores[o][0], scores[o][1], scores[o][2]))
+    if best == baseline:
+        return t.gettext("No option does better across the centres than {baseline}, by the "
+                         "targets alone.").format(baseline=option_name(scenario, lang, baseline))
+    meeting, _, mean = scores[best]
+    return t.gettext("By the targets alone (not their cost), {option} does best across the "
+                     "centres: {meeting} meet every target, against {now} with {baseline}; a "
+                     "centre misses {mean} targets on average, against {now_mean}.").format(
+        option=option_name(scenario, lang, best), meeting=t.number(meeting),
+        now=t.number(scores[baseline][0]), baseline=option_name(scenario, lang, baseline),
+        mean=t.number(mean, 2), now_mean=t.number(scores[baseline][2], 2))
 
 
 def province_rows(provinces: pd.DataFrame, lang: str) -> list[dict[str, object]]:
