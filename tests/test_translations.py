@@ -23,6 +23,7 @@ from click.testing import CliRunner
 
 from sim.cli import main
 from sim.output.manifest import package_versions
+from sim.output.metric_text import metric_value
 from sim.output.province_report import write_province_report
 from sim.output.province_results import load_province_results
 from sim.output.report_text import assumptions, option_changes
@@ -188,6 +189,15 @@ def test_an_option_s_change_stands_beside_what_it_changes() -> None:
         "Giờ làm việc: 07:00-11:30 (hiện nay 07:30-11:30), 13:30-17:30 (hiện nay 13:30-17:00)"]
     assert changes["saturday_mornings"] == ["Làm việc sáng thứ Bảy: 07:30-11:30"], "new: alone"
     assert changes["baseline"] == []
+
+
+def test_a_mean_just_short_of_its_target_is_not_rounded_onto_it() -> None:
+    """79.6% served in time beside "at least 80%", or 0.2 overdue dossiers beside "none",
+    must not read as the target met."""
+    t = translator("vi")
+    assert metric_value(t, "within_target_share", 0.796) == "79,6%"
+    assert metric_value(t, "overdue", 0.2) == "0,2"
+    assert metric_value(t, "on_time_share", 0.8849) == "88,5%"
 
 
 def test_a_surge_reads_from_its_first_day_to_its_last() -> None:
