@@ -23,7 +23,7 @@ from click.testing import CliRunner
 
 from sim.cli import main
 from sim.output.manifest import package_versions
-from sim.output.metric_text import metric_value
+from sim.output.metric_text import metric_value, possible
 from sim.output.province_report import write_province_report
 from sim.output.province_results import load_province_results
 from sim.output.report_text import assumptions, option_changes
@@ -198,6 +198,14 @@ def test_a_mean_just_short_of_its_target_is_not_rounded_onto_it() -> None:
     assert metric_value(t, "within_target_share", 0.796) == "79,6%"
     assert metric_value(t, "overdue", 0.2) == "0,2"
     assert metric_value(t, "on_time_share", 0.8849) == "88,5%"
+
+
+def test_a_page_s_interval_stays_within_what_the_quantity_can_be() -> None:
+    """A lateness of 0.2 days from three replications has a t interval from -0.1: a page
+    shows it from 0, and a share's no higher than 100%."""
+    assert possible(-0.1, 0.5, share=False) == (0.0, 0.5)
+    assert possible(0.93, 1.02, share=True) == (0.93, 1.0)
+    assert possible(2.0, 3.0, share=False) == (2.0, 3.0)
 
 
 def test_a_surge_reads_from_its_first_day_to_its_last() -> None:

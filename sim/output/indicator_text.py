@@ -19,6 +19,7 @@ from sim.analysis.official_indicators import (
 from sim.experiment import stream
 from sim.experiment.runner import Results
 from sim.model.calendar import build_timeline
+from sim.output.metric_text import possible
 from sim.output.names import Names
 from sim.output.translations import N_, Translator
 from sim.scenario.schema import Calendar
@@ -104,7 +105,7 @@ def _cell(t: Translator, row: dict[str, float], decimals: int | None) -> dict:
     """A mean; a share with its interval, cut to the shares there can be (0 to 100%)."""
     share = decimals is None
     write = (lambda v: t.percent(v, 1)) if share else (lambda v: t.number(v, decimals))
-    interval = (t.gettext("95% CI {low} – {high}").format(low=write(max(row["ci_low"], 0.0)),
-                                                          high=write(min(row["ci_high"], 1.0)))
+    low, high = possible(row["ci_low"], row["ci_high"], share)
+    interval = (t.gettext("95% CI {low} – {high}").format(low=write(low), high=write(high))
                 if share and row["ci_high"] > row["ci_low"] else "")
     return {"value": write(row["mean"]), "ci": interval}

@@ -97,6 +97,13 @@ def metric_value(t: Translator, metric: str, value: float | None) -> str:
     return t.percent(value, decimals) if share else t.number(value, decimals)
 
 
+def possible(low: float, high: float, share: bool) -> tuple[float, float]:
+    """An interval as a page shows it, cut to the values the quantity can take: every metric
+    is a count, a duration or a share, never below 0, and a share at most 1 (the t interval of
+    a few replications can reach past either; summary.csv keeps it whole)."""
+    return max(low, 0.0), (min(high, 1.0) if share else high)
+
+
 def metric_amount(t: Translator, metric: str, value: float | None, signed: bool = False) -> str:
     """A value in a sentence or a narrow cell: a share as a percentage with one decimal, else
     three significant digits (``12,3%``, ``45,2``, ``0,0123``)."""

@@ -23,7 +23,13 @@ from sim.experiment.runner import Results
 from sim.output.figures.text import figure_text
 from sim.output.indicator_text import indicator_headings, indicator_rows
 from sim.output.manifest import package_versions
-from sim.output.metric_text import METRIC_FORMATS, metric_title, metric_value
+from sim.output.metric_text import (
+    METRIC_FORMATS,
+    metric_format,
+    metric_title,
+    metric_value,
+    possible,
+)
 from sim.output.names import Names
 from sim.output.pages import page_template, write_page
 from sim.output.plots import ResultPlots
@@ -99,9 +105,9 @@ def _kpi_rows(comparison: pd.DataFrame, columns: list[str], names: Names) -> lis
         for metric in columns:
             row = by_key.loc[(option, metric)]
             verdict = row["meets_target"] if isinstance(row["meets_target"], str) else ""
+            low, high = possible(row["ci_low"], row["ci_high"], metric_format(metric).share)
             interval = t.gettext("95% CI {low} – {high}").format(
-                low=metric_value(t, metric, row["ci_low"]),
-                high=metric_value(t, metric, row["ci_high"]))
+                low=metric_value(t, metric, low), high=metric_value(t, metric, high))
             cells.append({
                 "value": metric_value(t, metric, row["mean"]),
                 "ci": interval if not math.isnan(row["ci_low"]) else "",
