@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
+from matplotlib.colors import to_rgb
 from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 from PIL import Image
@@ -168,6 +169,10 @@ def test_queue_through_day_is_the_median_day_with_a_band(tiny: Results) -> None:
     assert np.asarray(line.get_ydata())[x == 9 * 60 + 15][0] == pytest.approx(expected)
     legend = [text.get_text() for text in ax.get_legend().get_texts()]
     assert legend[-2:] == ["median day", "10\u201390% of replications"]
+    handles = dict(zip(legend, ax.get_legend().legend_handles, strict=True))
+    key, base = (np.array(to_rgb(handles[name].get_color())) for name in ("median day", BASE))
+    assert np.abs(key - base).max() > 0.3, (
+        "the key to the line style does not look like the current staffing's line")
 
 
 # --- utilisation heat map ------------------------------------------------------------------------

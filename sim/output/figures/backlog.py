@@ -19,6 +19,7 @@ from sim.experiment.runner import Results
 from sim.output.figures.layout import each_option, legend_above, new_figure, taller
 from sim.output.figures.style import (
     BAND_ALPHA,
+    STYLE_KEY_COLOUR,
     TALL_FIGURE_SIZE,
     TARGET_COLOUR,
     styled,
@@ -98,10 +99,10 @@ def _backlog_axes(top: Axes, bottom: Axes, text: Mapping[str, str]) -> None:
 
 def _line_styles(data: Backlog, text: Mapping[str, str]) -> list[Artist]:
     """Legend entries for what each line style and the bands mean."""
-    transferred = [Line2D([], [], color="0.3", linestyle=":", linewidth=2,
+    transferred = [Line2D([], [], color=STYLE_KEY_COLOUR, linestyle=":", linewidth=2,
                           label=text["backlog.transferred"])] if data.transferred else []
-    return [Line2D([], [], color="0.3", linewidth=2, label=text["backlog.open"]),
+    return [Line2D([], [], color=STYLE_KEY_COLOUR, linewidth=2, label=text["backlog.open"]),
             *transferred,
-            Line2D([], [], color="0.3", linestyle="--", linewidth=2,
+            Line2D([], [], color=STYLE_KEY_COLOUR, linestyle="--", linewidth=2,
                    label=text["backlog.overdue_line"]),
             Patch(facecolor="0.5", alpha=0.3, label=text["band"])]

@@ -28,6 +28,7 @@ from sim.output.figures.layout import (
 from sim.output.figures.style import (
     BAND_ALPHA,
     FIGURE_SIZE,
+    STYLE_KEY_COLOUR,
     styled,
 )
 from sim.output.figures.text import Labels, figure_text, option_label, option_names
@@ -61,7 +62,7 @@ def queue_through_day(results: Results, labels: Labels = None) -> Figure:
         ax.set_ylabel(text["queue.y"])
         ax.set_xlabel(text["clock"])
         clock_axis(ax, table["slot"].drop_duplicates().to_numpy())
-        styles = [Line2D([], [], color="0.3", linewidth=2, label=text["queue.line"]),
+        styles = [Line2D([], [], color=STYLE_KEY_COLOUR, linewidth=2, label=text["queue.line"]),
                   Patch(facecolor="0.5", alpha=0.3, label=text["band"])]
         legend_above(ax, [*ax.get_legend_handles_labels()[0], *styles])
     return figure

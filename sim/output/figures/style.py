@@ -33,6 +33,9 @@ STYLE = {
     "text.parse_math": False,  # names are text: "$" in a centre's name is not mathtext
 }
 BASELINE_COLOUR = "#222222"
+# Legend entries that explain a line's style, not an option: a mid grey, so that none reads
+# as the baseline's near-black line.
+STYLE_KEY_COLOUR = "0.6"
 OPTION_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
                   "#17becf", "#bcbd22", "#7f7f7f")
 TARGET_COLOUR = "#c0392b"
