@@ -314,6 +314,17 @@ def test_a_ranking_of_few_replications_carries_a_caution(sequential: Path, tmp_p
     assert ranking_caution(translator("vi"), FEW_REPLICATIONS) == ""
 
 
+def test_the_page_gives_the_template_s_assumptions_and_the_range_of_demand(
+        sequential: Path) -> None:
+    """A leader reads the period and hours the centres share, and how many people they get:
+    the fixture's centres get 40 to 130 visitors an ordinary day."""
+    page = (sequential / "report.html").read_text(encoding="utf-8")
+    start = page.index("Giả định của kịch bản mẫu cho các trung tâm")
+    section = page[start:page.index("</dl>", start)]
+    assert "từ 40 đến 130 người trong một ngày bình thường, tuỳ trung tâm" in section
+    assert "Thời gian" in section and "Giờ làm việc" in section
+
+
 def test_the_furthest_centres_list_missed_and_unclear_targets_apart(sequential: Path) -> None:
     """Each row names its missed targets in the missed column and its unclear ones in the
     unclear column, each after its count, as province.csv has them: the two are told apart

@@ -8,6 +8,7 @@ import base64
 import io
 import re
 from pathlib import Path
+from statistics import median
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -19,6 +20,7 @@ from sim.output.metric_text import metric_value, target_text
 from sim.output.names import option_name
 from sim.output.pages import page_template, write_page
 from sim.output.province_map import allocation_map, province_map
+from sim.output.report_text import Row, assumptions
 from sim.output.translations import Translator, translator
 from sim.scenario.schema import Scenario
 
@@ -32,11 +34,14 @@ def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, pat
                           indicators: list[dict] | None = None,
                           allocation: Allocation | None = None,
                           provinces: pd.DataFrame | None = None,
-                          replications: int | None = None) -> Path:
+                          replications: int | None = None,
+                          visitors: list[float] | None = None) -> Path:
     """Render the province page to ``path`` (written whole or not at all); ``scenario`` (the
     template's, as a centre resolves it) names the option shown, ``indicators`` are the
     centres' months (:func:`sim.output.indicator_text.province_indicator_rows`); with the table
-    of `sim allocate` when there is one, and for a country the provinces ranked."""
+    of `sim allocate` when there is one, and for a country the provinces ranked. With the
+    centres' ``visitors`` per ordinary day (a province's: one template), the template's
+    assumptions too, its demand as their range."""
     t = translator(lang)
     baseline = ranking[ranking["option"] == ranking["option"].iloc[0]] if len(ranking) else ranking
     rows, missing = _rows(t, baseline)
@@ -71,7 +76,9 @@ def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, pat
                            allocation=_allocation(allocation, name, lang) if allocation else None,
                            provinces=province_rows(provinces, lang) if provinces is not None
                            else None, options=option_rows(ranking, lang, scenario),
-                           best_option=best_option_words(ranking, lang, scenario))
+                           best_option=best_option_words(ranking, lang, scenario),
+                           assumptions=template_rows(t, scenario, visitors)
+                           if scenario is not None and visitors else [])
     return write_page(html, path)
 
 
@@ -106,6 +113,18 @@ def option_rows(ranking: pd.DataFrame, lang: str,
                      "missing": t.number(missing), "unclear": t.number(unclear),
                      "mean_miss": t.number(group["missed"].mean(), 2)})
     return rows
+
+
+def template_rows(t: Translator, scenario: Scenario, visitors: list[float]) -> list[Row]:
+    """What every centre shares (the template's assumptions, as a centre's page gives them),
+    the visitors of an ordinary day as their range over the centres."""
+    demand = t.gettext("{low} to {high} visitors on an ordinary day, by centre (median "
+                       "{median})").format(low=t.general(min(visitors)),
+                                           high=t.general(max(visitors)),
+                                           median=t.general(round(median(visitors), 1)))
+    demand_label = t.gettext("Demand")
+    return [(label, "; ".join([demand, *value.split("; ")[1:]]) if label == demand_label
+             else value) for label, value in assumptions(scenario, t)]
 
 
 def best_option_words(ranking: pd.DataFrame, lang: str, scenario: Scenario | None) -> str:
