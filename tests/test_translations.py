@@ -208,6 +208,14 @@ def test_a_page_s_interval_stays_within_what_the_quantity_can_be() -> None:
     assert possible(2.0, 3.0, share=False) == (2.0, 3.0)
 
 
+def test_a_disruption_says_when_it_strikes_and_for_how_long() -> None:
+    ward = load_scenario(ROOT / "scenarios" / "centres" / "urban_ward_two_sites.yaml").baseline
+    text = dict(assumptions(ward, translator("vi")))["Sự cố"]
+    assert "hệ thống gián đoạn ngày 1 tháng 7, 2025 lúc 08:30, khoảng 120 phút" in text, text
+    assert "hệ thống chạy chậm ×1,2 từ 1 tháng 7, 2025 đến 14 tháng 7, 2025" in text, text
+    assert "trung bình 0,15 lần mỗi ngày" in text, text
+
+
 def test_a_surge_reads_from_its_first_day_to_its_last() -> None:
     """The factor and the dates are told apart by words, not run together ("×1,2 1 tháng 7")."""
     demo = load_scenario(ROOT / "scenarios" / "demo.yaml").baseline

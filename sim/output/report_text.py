@@ -14,7 +14,9 @@ from sim.model.calendar import build_timeline
 from sim.output.metric_text import metric_title, target_text
 from sim.output.names import Names
 from sim.output.translations import NP_, Translator
+from sim.scenario.distributions import as_distribution
 from sim.scenario.schema import Scenario
+from sim.scenario.transition import Disruption, Outage, Slowdown
 
 Row = tuple[str, str]
 
@@ -163,10 +165,28 @@ def transition_rows(scenario: Scenario, names: Names) -> list[Row]:
             for item in scenario.backlog)))
     if scenario.disruptions:
         rows.append((t.gettext("Disruptions"), "; ".join(
-            " ".join([scenario_value(t, "disruption", d.kind),
-                      names.procedure(d.procedure) if d.kind == "blocked" else ""]).strip()
-            for d in scenario.disruptions)))
+            _disruption(t, names, d) for d in scenario.disruptions)))
     return rows
+
+
+def _disruption(t: Translator, names: Names, disruption: Disruption) -> str:
+    """A disruption in words with when it strikes and for how long, or what it does."""
+    what = scenario_value(t, "disruption", disruption.kind)
+    if isinstance(disruption, Outage):
+        minutes = t.general(round(as_distribution(disruption.minutes).expected(), 1))
+        if disruption.start is not None:
+            return t.gettext("{what} on {date} at {time}, about {minutes} min").format(
+                what=what, date=t.date(disruption.start.date()),
+                time=disruption.start.strftime("%H:%M"), minutes=minutes)
+        return t.gettext("{what} {count} times a day on average, at random, about {minutes} "
+                         "min each").format(what=what, count=t.general(disruption.per_day),
+                                            minutes=minutes)
+    period = {"start": t.date(disruption.start), "end": t.date(disruption.end)}
+    if isinstance(disruption, Slowdown):
+        return t.gettext("{what} ×{factor} from {start} to {end}").format(
+            what=what, factor=t.general(disruption.service_factor), **period)
+    return t.gettext("{what}: {procedure}, from {start} to {end}").format(
+        what=what, procedure=names.procedure(disruption.procedure), **period)
 
 
 def _staff(t: Translator, count: int) -> str:
