@@ -231,6 +231,7 @@ def test_a_vietnamese_comparison_report_reads_vietnamese(compared: Path) -> None
     text = visible_text((compared / "report.html").read_text(encoding="utf-8"), data)
     assert "Khuyến nghị" in text and "Các chỉ số dùng để đánh giá Trung tâm" in text
     assert "Cách đọc các con số" in text and "9 trên 10 người dân" in text, "terms explained"
+    assert "tháng đầu và tháng cuối chỉ tính những ngày trong khoảng này" in text
     assert "tháng 7 năm 2025" in text and "tháng 8 năm 2025" in text
     assert not re.search(r"\b[a-z_]+\.[a-z_]+\b", text), "a dotted path on the page"
     assert not re.search(r"[+-]0(?![,\d])", text), "a signed zero on the page"

@@ -81,6 +81,14 @@ def _centre_months(files: list[Path], centres: dict[str, tuple[str, Calendar]],
             for (start, end), group in by_calendar.items()]
 
 
+def months_note(t: Translator, calendar: Calendar) -> str:
+    """Which days the first and last months hold: the period's, not the whole months."""
+    last = build_timeline(calendar).days[-1].date
+    return t.gettext("The period runs from {start} to {end}: its first and last months count "
+                     "only the days within it.").format(start=t.date(calendar.start),
+                                                        end=t.date(last))
+
+
 def run_end(calendar: Calendar) -> float:
     """The run's end: the last closing of its calendar (minutes since the start date)."""
     return build_timeline(calendar).days[-1].closes

@@ -15,14 +15,14 @@ from matplotlib.figure import Figure
 
 from sim.analysis.ranking import FEW_REPLICATIONS, verdict_counts
 from sim.output.allocation_text import Allocation, allocation_section
-from sim.output.indicator_text import COLUMNS
+from sim.output.indicator_text import COLUMNS, months_note
 from sim.output.metric_text import metric_value, target_text
 from sim.output.names import option_name
 from sim.output.pages import page_template, write_page
 from sim.output.province_map import allocation_map, province_map
 from sim.output.report_text import Row, assumptions
 from sim.output.translations import Translator, translator
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import Calendar, Scenario
 
 TOP = 25
 # province.csv keeps each target as text, "wait_p90 <= 30": its bound and value, for the words
@@ -35,13 +35,15 @@ def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, pat
                           allocation: Allocation | None = None,
                           provinces: pd.DataFrame | None = None,
                           replications: int | None = None,
-                          visitors: list[float] | None = None) -> Path:
+                          visitors: list[float] | None = None,
+                          calendar: Calendar | None = None) -> Path:
     """Render the province page to ``path`` (written whole or not at all); ``scenario`` (the
     template's, as a centre resolves it) names the option shown, ``indicators`` are the
     centres' months (:func:`sim.output.indicator_text.province_indicator_rows`); with the table
     of `sim allocate` when there is one, and for a country the provinces ranked. With the
     centres' ``visitors`` per ordinary day (a province's: one template), the template's
-    assumptions too, its demand as their range."""
+    assumptions too, its demand as their range; with the ``calendar`` every centre runs, which
+    days the monthly indicators' first and last months hold."""
     t = translator(lang)
     baseline = ranking[ranking["option"] == ranking["option"].iloc[0]] if len(ranking) else ranking
     rows, missing = _rows(t, baseline)
@@ -77,6 +79,8 @@ def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, pat
                            provinces=province_rows(provinces, lang) if provinces is not None
                            else None, options=option_rows(ranking, lang, scenario),
                            best_option=best_option_words(ranking, lang, scenario),
+                           months_note=months_note(t, calendar) if calendar is not None
+                           else "",
                            assumptions=template_rows(t, scenario, visitors)
                            if scenario is not None and visitors else [])
     return write_page(html, path)

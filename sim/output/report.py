@@ -21,7 +21,7 @@ from sim.analysis.ticket_metrics import class_wait_metrics
 from sim.decide.recommendation import option_costs, recommend
 from sim.experiment.runner import Results
 from sim.output.figures.text import figure_text
-from sim.output.indicator_text import indicator_headings, indicator_rows
+from sim.output.indicator_text import indicator_headings, indicator_rows, months_note
 from sim.output.manifest import package_versions
 from sim.output.metric_text import (
     METRIC_FORMATS,
@@ -69,6 +69,7 @@ def render_report(results: Results, lang: str = "vi", comparison: pd.DataFrame |
         kpi_rows=_kpi_rows(comparison, columns, names),
         indicator_columns=indicator_headings(names),
         indicator_rows=indicator_rows(results, names),
+        months_note=months_note(t, baseline.calendar),
         class_columns=[metric_title(t, m, baseline) for m in by_class],
         class_rows=_kpi_rows(comparison, by_class, names) if by_class else [],
         figures=_figures(results, lang),
