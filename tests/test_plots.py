@@ -226,6 +226,9 @@ def test_burndown_shows_open_transferred_and_overdue_dossiers(office: Results) -
     assert overdue.get_linestyle() == "--"
     target = next(line for line in bottom.get_lines() if line.get_gid() == "target")
     assert float(target.get_ydata()[0]) == 5.0
+    last_day = pd.Timestamp(office.daily["date"].max())
+    assert [pd.Timestamp(x) for x in target.get_xdata()] == [last_day], (
+        "the target judges the end of the period: one mark on its last day, not a line")
     daily = office.daily[office.daily["option"] == "baseline"]
     expected = daily.groupby("date")["open_dossiers"].mean().to_numpy()
     assert np.asarray(lines_by_label(top)[BASE].get_ydata()) == pytest.approx(expected)

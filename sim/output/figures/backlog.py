@@ -55,9 +55,10 @@ def backlog_burndown(results: Results, labels: Labels = None) -> Figure | None:
         figure = new_figure(results, text, "backlog.title", size=taller(TALL_FIGURE_SIZE, legend))
         top, bottom = figure.subplots(2, 1, sharex=True, height_ratios=(3, 2))
         _draw_days(top, bottom, data, results, text)
-        if data.overdue_target is not None:
-            bottom.axhline(data.overdue_target, color=TARGET_COLOUR, linestyle="-.",
-                           linewidth=1.2, gid="target", label=text["target"])
+        if data.overdue_target is not None:  # judged at the period's end: a mark on its last day
+            bottom.plot([data.days["date"].max()], [data.overdue_target], marker="D",
+                        markersize=8, color=TARGET_COLOUR, linestyle="none", gid="target",
+                        label=text["backlog.target"])
         _backlog_axes(top, bottom, text)
         targets = [line for line in bottom.get_lines() if line.get_gid() == "target"]
         legend_above(top, [*top.get_legend_handles_labels()[0], *_line_styles(data, text),

@@ -44,6 +44,7 @@ FIGURE_TEXT: dict[str, str] = {
     "backlog.open": N_("Open dossiers"),
     "backlog.transferred": N_("of which transferred from the district"),
     "backlog.overdue": N_("Overdue dossiers"),
+    "backlog.target": N_("target for the end of the period"),
     "backlog.overdue_line": N_("overdue (past deadline, still open)"),
     "backlog.x": N_("Date (day/month)"),
     "options.title": N_("Options compared: mean and 95% confidence interval over replications"),
