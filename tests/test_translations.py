@@ -189,6 +189,18 @@ def test_an_option_s_change_stands_beside_what_it_changes() -> None:
         "Giờ làm việc: 07:00-11:30 (hiện nay 07:30-11:30), 13:30-17:30 (hiện nay 13:30-17:00)"]
     assert changes["saturday_mornings"] == ["Làm việc sáng thứ Bảy: 07:30-11:30"], "new: alone"
     assert changes["baseline"] == []
+    # Names and dates hold commas of their own: a change is found part by part, not by
+    # cutting the text at every comma.
+    unlabelled = load_scenario(ROOT / "scenarios" / "demo.yaml", overrides=[
+        "desks.business_other.label=null", "labels={}",
+        'options={"more": {"desks.business_other.counters": 3}}'])
+    assert option_changes(unlabelled.baseline, unlabelled.options["more"], translator("en")) == [
+        "Counters: Desk for Social assistance, Household business registration: 3 counters "
+        "(now 2 counters)"]
+    highland = load_scenario(ROOT / "scenarios" / "centres" / "highland_commune.yaml")
+    moved = option_changes(highland.baseline, highland.options["paper_intake_in_outages"],
+                           translator("en"))
+    assert moved and "service ×1.5" in moved[0], "an outage that slows service says so"
 
 
 def test_a_mean_just_short_of_its_target_is_not_rounded_onto_it() -> None:

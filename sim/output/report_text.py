@@ -9,6 +9,8 @@ change is said in the same words as the assumptions themselves.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sim.analysis.targets import scenario_targets
 from sim.model.calendar import build_timeline
 from sim.output.metric_text import metric_title, target_text
@@ -35,66 +37,83 @@ def scenario_value(t: Translator, field: str, value: str) -> str:
     return t.pgettext(field, value) if value in SCENARIO_VALUES.get(field, ()) else value
 
 
+@dataclass(frozen=True)
+class Line:
+    """One row of the assumptions as parts (a desk's counters, a session, a surge), so that an
+    option's changes are found part by part, never by cutting the text again (names and dates
+    hold commas of their own)."""
+
+    label: str
+    parts: tuple[str, ...]
+    separator: str = "; "
+
+    @property
+    def text(self) -> str:
+        return self.separator.join(self.parts)
+
+
 def option_changes(baseline: Scenario, option: Scenario, t: Translator) -> list[str]:
     """What an option changes, in words: the parts of its assumptions (a desk, a number of
     staff, a session) that differ from the baseline's, each with the baseline's beside it
-    where the two line up ("Quầy tiếp nhận chung: 9 quầy (hiện nay 8 quầy)")."""
-    before = {label: _parts(text) for label, text in assumptions(baseline, t)}
+    where the two rows have their parts in the same places ("Quầy tiếp nhận chung: 9 quầy
+    (hiện nay 8 quầy)")."""
+    before = {line.label: line.parts for line in assumption_lines(baseline, t)}
     changes = []
-    for label, text in assumptions(option, t, baseline):
-        was = before.get(label, [])
-        parts = _parts(text)
-        lined_up = len(parts) == len(was)
+    for line in assumption_lines(option, t, baseline):
+        was = before.get(line.label, ())
+        lined_up = len(line.parts) == len(was)
         changed = [part if not lined_up else _with_current(t, part, was[index])
-                   for index, part in enumerate(parts) if part not in was]
+                   for index, part in enumerate(line.parts) if part not in was]
         if changed:
-            changes.append(f"{label}: " + ", ".join(changed))
+            changes.append(f"{line.label}: " + line.separator.join(changed))
     return changes
 
 
 def _with_current(t: Translator, part: str, current: str) -> str:
-    """An option's part with the baseline's in the same place, their common lead said once."""
-    lead = part[:part.rfind(": ") + 2] if ": " in part else ""
-    if not current.startswith(lead):
-        lead = ""
+    """An option's part with the baseline's in the same place, their common lead ("Quầy đất
+    đai: ") said once."""
+    cut = part.rfind(": ") + 2 if ": " in part else 0
+    lead = part[:cut] if current.startswith(part[:cut]) else ""
     return t.gettext("{option} (now {current})").format(option=part,
                                                         current=current[len(lead):])
-
-
-def _parts(text: str) -> list[str]:
-    """An assumption's text cut at its separators ("; " and ", ")."""
-    return [part for piece in text.split("; ") for part in piece.split(", ")]
 
 
 def assumptions(scenario: Scenario, t: Translator, named: Scenario | None = None) -> list[Row]:
     """(label, plain text) pairs describing a scenario (its desks and options named as in
     ``named``, the baseline of an option, which keeps the labels)."""
+    return [(line.label, line.text) for line in assumption_lines(scenario, t, named)]
+
+
+def assumption_lines(scenario: Scenario, t: Translator,
+                     named: Scenario | None = None) -> list[Line]:
+    """The assumptions' rows, each as its parts."""
     names = Names(named or scenario, t.lang)
     calendar = scenario.calendar
-    rows = [
-        (t.gettext("Period"), t.ngettext("{count} working day, {start} to {end}",
-                                         "{count} working days, {start} to {end}",
-                                         calendar.working_days).format(
+    lines = [
+        Line(t.gettext("Period"), (t.ngettext("{count} working day, {start} to {end}",
+                                              "{count} working days, {start} to {end}",
+                                              calendar.working_days).format(
             count=calendar.working_days, start=t.date(calendar.start),
-            end=t.date(build_timeline(calendar).days[-1].date))),
-        (t.gettext("Opening hours"), ", ".join(calendar.sessions)),
+            end=t.date(build_timeline(calendar).days[-1].date)),)),
+        Line(t.gettext("Opening hours"), tuple(calendar.sessions), ", "),
     ]
     if calendar.saturday_sessions:
-        rows.append((t.gettext("Saturday sessions"), ", ".join(calendar.saturday_sessions)))
-    rows += [(t.gettext("Demand"), _demand(scenario, t)),
-             (t.gettext("Procedures"), "; ".join(
-                 t.gettext("{name} (share {share}, {minutes} min)").format(
-                     name=names.procedure(p.id), share=t.percent(p.share),
-                     minutes=t.number(p.service.expected()))
-                 for p in scenario.procedures)),
-             (t.gettext("Counters"), _counters(scenario, names)),
-             (t.gettext("Patience and returns"), _patience(scenario, t))]
-    rows += transition_rows(scenario, names)
-    rows.append((t.gettext("Targets"), _targets(scenario, t)))
-    return rows
+        lines.append(Line(t.gettext("Saturday sessions"), tuple(calendar.saturday_sessions),
+                          ", "))
+    lines += [Line(t.gettext("Demand"), _demand(scenario, t)),
+              Line(t.gettext("Procedures"), tuple(
+                  t.gettext("{name} (share {share}, {minutes} min)").format(
+                      name=names.procedure(p.id), share=t.percent(p.share),
+                      minutes=t.number(p.service.expected()))
+                  for p in scenario.procedures)),
+              Line(t.gettext("Counters"), _counters(scenario, names), ", "),
+              Line(t.gettext("Patience and returns"), _patience(scenario, t))]
+    lines += transition_lines(scenario, names)
+    lines.append(Line(t.gettext("Targets"), _targets(scenario, t), ", "))
+    return lines
 
 
-def _demand(scenario: Scenario, t: Translator) -> str:
+def _demand(scenario: Scenario, t: Translator) -> tuple[str, ...]:
     arrivals = scenario.arrivals
     if arrivals.per_day is not None:
         text = t.ngettext("{count} visitor on an ordinary day", "{count} visitors on an "
@@ -103,25 +122,20 @@ def _demand(scenario: Scenario, t: Translator) -> str:
     else:
         text = t.ngettext("{count} visitor per hour", "{count} visitors per hour",
                           arrivals.per_hour).format(count=t.general(arrivals.per_hour))
-    return text + "".join(
-        "; " + t.gettext("surge ×{factor} from {start} to {end}").format(
-            factor=t.general(s.factor), start=t.date(s.start), end=t.date(s.end))
-        for s in arrivals.surges)
+    return (text, *(t.gettext("surge ×{factor} from {start} to {end}").format(
+        factor=t.general(s.factor), start=t.date(s.start), end=t.date(s.end))
+        for s in arrivals.surges))
 
 
-def _counters(scenario: Scenario, names: Names) -> str:
+def _counters(scenario: Scenario, names: Names) -> tuple[str, ...]:
+    """Each desk's counters, a desk of a centre with sites named with its site."""
     t = names.t
-    sites = []
-    for site, desks in scenario.site_desks().items():
-        counters = ", ".join(t.ngettext("{desk}: {count} counter", "{desk}: {count} counters",
-                                        desk.counters).format(desk=names.desk(name),
-                                                              count=desk.counters)
-                             + _schedule(t, desk.schedule)
-                             for name, desk in desks.items())
-        sites.append(t.gettext("site {site}: {desks}").format(site=names.site(site),
-                                                              desks=counters)
-                     if scenario.sites is not None else counters)
-    return "; ".join(sites)
+    single = scenario.sites is None
+    return tuple(t.ngettext("{desk}: {count} counter", "{desk}: {count} counters",
+                            desk.counters).format(
+        desk=names.desk(name if single else f"{site}.{name}"), count=desk.counters)
+        + _schedule(t, desk.schedule)
+        for site, desks in scenario.site_desks().items() for name, desk in desks.items())
 
 
 def _schedule(t: Translator, schedule: dict[str, int] | None) -> str:
@@ -132,7 +146,7 @@ def _schedule(t: Translator, schedule: dict[str, int] | None) -> str:
                             for time, count in schedule.items()) + ")"
 
 
-def _patience(scenario: Scenario, t: Translator) -> str:
+def _patience(scenario: Scenario, t: Translator) -> tuple[str, ...]:
     parts = []
     if scenario.patience is not None:
         parts.append(t.gettext("mean patience {minutes} min").format(
@@ -141,38 +155,41 @@ def _patience(scenario: Scenario, t: Translator) -> str:
         share=t.percent(scenario.return_probability)))
     parts.append(t.gettext("at closing: {what}").format(
         what=scenario_value(t, "at_closing", scenario.at_closing)))
-    return "; ".join(parts)
+    return tuple(parts)
 
 
-def transition_rows(scenario: Scenario, names: Names) -> list[Row]:
+def transition_lines(scenario: Scenario, names: Names) -> list[Line]:
     """The guidance team, back office, transferred backlog and disruptions, where set."""
     t = names.t
-    rows = []
+    lines = []
     if scenario.guidance is not None:
-        rows.append((t.gettext("Guidance team"), _staff(t, scenario.guidance.staff)))
+        lines.append(Line(t.gettext("Guidance team"), (_staff(t, scenario.guidance.staff),)))
     office = scenario.back_office
     if office is not None:
-        rows.append((t.gettext("Back office"), "; ".join([
+        lines.append(Line(t.gettext("Back office"), (
             _staff(t, office.staff) + _schedule(t, office.schedule) + ", "
             + t.gettext("{hours} hours a day each").format(hours=t.general(office.hours_per_day)),
             scenario_value(t, "order", office.order),
-            scenario_value(t, "policy", office.policy)])))
+            scenario_value(t, "policy", office.policy))))
     if scenario.backlog:
-        rows.append((t.gettext("Transferred backlog"), "; ".join(
+        lines.append(Line(t.gettext("Transferred backlog"), tuple(
             t.ngettext("{procedure}: {count} dossier", "{procedure}: {count} dossiers",
                        item.count).format(procedure=names.procedure(item.procedure),
                                           count=t.number(item.count))
             for item in scenario.backlog)))
     if scenario.disruptions:
-        rows.append((t.gettext("Disruptions"), "; ".join(
+        lines.append(Line(t.gettext("Disruptions"), tuple(
             _disruption(t, names, d) for d in scenario.disruptions)))
-    return rows
+    return lines
 
 
 def _disruption(t: Translator, names: Names, disruption: Disruption) -> str:
-    """A disruption in words with when it strikes and for how long, or what it does."""
+    """A disruption in words with when it strikes, for how long and what it does."""
     what = scenario_value(t, "disruption", disruption.kind)
     if isinstance(disruption, Outage):
+        if disruption.effect == "slowdown":
+            what = t.gettext("{what} (service ×{factor})").format(
+                what=what, factor=t.general(disruption.service_factor))
         minutes = t.general(round(as_distribution(disruption.minutes).expected(), 1))
         if disruption.start is not None:
             return t.gettext("{what} on {date} at {time}, about {minutes} min").format(
@@ -193,8 +210,8 @@ def _staff(t: Translator, count: int) -> str:
     return t.ngettext("{count} staff", "{count} staff", count).format(count=count)
 
 
-def _targets(scenario: Scenario, t: Translator) -> str:
+def _targets(scenario: Scenario, t: Translator) -> tuple[str, ...]:
     texts = [target_text(t, target.metric, target.at_least, target.value,
                          name=metric_title(t, target.metric, scenario))
              for target in scenario_targets(scenario.targets)]
-    return ", ".join(texts) or t.gettext("none")
+    return tuple(texts) or (t.gettext("none"),)
