@@ -323,6 +323,8 @@ def test_the_page_gives_the_template_s_assumptions_and_the_range_of_demand(
     section = page[start:page.index("</dl>", start)]
     assert "từ 40 đến 130 người trong một ngày bình thường, tuỳ trung tâm" in section
     assert "Thời gian" in section and "Giờ làm việc" in section
+    counters = re.search(r"<dt>Quầy</dt><dd>(.*?)</dd>", section).group(1)
+    assert counters == "khác nhau giữa các trung tâm", "centre 104 has 3 counters, the others 2"
     assert "tháng đầu và tháng cuối chỉ tính những ngày trong khoảng này" in page, (
         "the months of the indicators say which days they hold")
 

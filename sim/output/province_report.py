@@ -35,15 +35,15 @@ def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, pat
                           allocation: Allocation | None = None,
                           provinces: pd.DataFrame | None = None,
                           replications: int | None = None,
-                          visitors: list[float] | None = None,
+                          centres: list[Scenario] | None = None,
                           calendar: Calendar | None = None) -> Path:
     """Render the province page to ``path`` (written whole or not at all); ``scenario`` (the
     template's, as a centre resolves it) names the option shown, ``indicators`` are the
     centres' months (:func:`sim.output.indicator_text.province_indicator_rows`); with the table
     of `sim allocate` when there is one, and for a country the provinces ranked. With the
-    centres' ``visitors`` per ordinary day (a province's: one template), the template's
-    assumptions too, its demand as their range; with the ``calendar`` every centre runs, which
-    days the monthly indicators' first and last months hold."""
+    ``centres``' baselines (a province's), what they share of the template's assumptions too;
+    with the ``calendar`` every centre runs, which days the monthly indicators' first and last
+    months hold."""
     t = translator(lang)
     baseline = ranking[ranking["option"] == ranking["option"].iloc[0]] if len(ranking) else ranking
     rows, missing = _rows(t, baseline)
@@ -81,8 +81,7 @@ def write_province_report(ranking: pd.DataFrame, name: str, provenance: str, pat
                            best_option=best_option_words(ranking, lang, scenario),
                            months_note=months_note(t, calendar) if calendar is not None
                            else "",
-                           assumptions=template_rows(t, scenario, visitors)
-                           if scenario is not None and visitors else [])
+                           assumptions=shared_rows(t, centres) if centres else [])
     return write_page(html, path)
 
 
@@ -119,16 +118,26 @@ def option_rows(ranking: pd.DataFrame, lang: str,
     return rows
 
 
-def template_rows(t: Translator, scenario: Scenario, visitors: list[float]) -> list[Row]:
-    """What every centre shares (the template's assumptions, as a centre's page gives them),
+def shared_rows(t: Translator, centres: list[Scenario]) -> list[Row]:
+    """The assumptions as a centre's page gives them, where every centre has the same (a
+    centre's own changes, its staff from the demand CSV or another template, say "differs");
     the visitors of an ordinary day as their range over the centres."""
-    demand = t.gettext("{low} to {high} visitors on an ordinary day, by centre (median "
-                       "{median})").format(low=t.general(min(visitors)),
-                                           high=t.general(max(visitors)),
-                                           median=t.general(round(median(visitors), 1)))
-    demand_label = t.gettext("Demand")
-    return [(label, "; ".join([demand, *value.split("; ")[1:]]) if label == demand_label
-             else value) for label, value in assumptions(scenario, t)]
+    rows = [dict(assumptions(centre, t)) for centre in centres]
+    visitors = [c.arrivals.per_day for c in centres if c.arrivals.per_day is not None]
+    demand = t.gettext("Demand")
+    shared = []
+    for label, value in rows[0].items():
+        if label == demand and len(visitors) == len(centres):
+            surges = value.split("; ")[1:] if all(
+                c.arrivals.surges == centres[0].arrivals.surges for c in centres) else []
+            value = "; ".join([t.gettext(
+                "{low} to {high} visitors on an ordinary day, by centre (median "
+                "{median})").format(low=t.general(min(visitors)), high=t.general(max(visitors)),
+                                    median=t.general(round(median(visitors), 1))), *surges])
+        elif any(row.get(label) != value for row in rows):
+            value = t.gettext("differs from centre to centre")
+        shared.append((label, value))
+    return shared
 
 
 def best_option_words(ranking: pd.DataFrame, lang: str, scenario: Scenario | None) -> str:

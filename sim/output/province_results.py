@@ -134,11 +134,10 @@ def province_page(ranking: pd.DataFrame, name: str, provenance: str, folder: Pat
     option = str(ranking["option"].iloc[0]) if len(ranking) else "baseline"
     rows = province_indicator_rows(folder, centres, option, translator(lang))
     first = next(iter(scenarios.values()), None)
-    visitors = [s.arrivals.per_day for s in scenarios.values() if s.arrivals.per_day is not None]
     shared = first is not None and all(s.calendar == first.calendar for s in scenarios.values())
     return write_province_report(ranking, name, provenance, path, lang, first, rows,
                                  allocation, provinces, replications,
-                                 visitors if provinces is None else None,  # a country: kinds
+                                 list(scenarios.values()) if provinces is None else None,
                                  first.calendar if shared else None)
 
 
