@@ -312,6 +312,8 @@ def test_a_ranking_of_few_replications_carries_a_caution(sequential: Path, tmp_p
     print_ranking(ranking, "Test", "en", replications=FEW_REPLICATIONS)
     assert "With only" not in capsys.readouterr().out
     assert ranking_caution(translator("vi"), FEW_REPLICATIONS) == ""
+    assert "chưa có khoảng tin cậy" in ranking_caution(translator("vi"), 1), (
+        "one replication has no interval at all: not 'the intervals are wide'")
 
 
 def test_the_page_gives_the_template_s_assumptions_and_the_range_of_demand(
@@ -367,10 +369,20 @@ def test_the_options_table_follows_the_province_s_order_of_options() -> None:
         "No option does better across the centres than Current staffing, by the targets alone.")
     better = ranking.assign(missed=[1, 1, 0, 0, 1, 0], unclear=[0, 0, 0, 0, 0, 0])
     assert best_option_words(better, "en", None) == (
-        "By the targets alone (not their cost), alpha does best across the centres: 2 meet "
-        "every target, against 0 with Current staffing; a centre misses 0.00 targets on "
-        "average, against 1.00.")
+        "By the targets alone (not their cost), alpha does best across the centres: 2 centres "
+        "meet every target, against 0 with Current staffing.")
     assert best_option_words(ranking[ranking["option"] == "baseline"], "en", None) == ""
+    # Read back as plain text (no categories), an option that sorts before "baseline" is not
+    # taken for it: the first rows' option is the baseline, as the ranking writes it.
+    plain = pd.DataFrame({"option": ["baseline", "baseline", "add_counter", "add_counter"],
+                          "centre": ["1", "2", "1", "2"], "missed": [1, 1, 0, 1],
+                          "unclear": [0, 0, 0, 0]})
+    assert best_option_words(plain, "en", None) == (
+        "By the targets alone (not their cost), add_counter does best across the centres: 1 "
+        "centre meets every target, against 0 with Current staffing.")
+    fewer = plain.assign(missed=[1, 1, 0, 0], unclear=[0, 0, 1, 1])
+    assert "as many meet every target as with Current staffing, and 0 centres miss one " \
+        "clearly, against 2" in best_option_words(fewer, "en", None), "the deciding count"
 
 
 def test_bad_centre_change_names_the_centre(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import io
 import re
 from pathlib import Path
 from statistics import median
+from typing import NamedTuple
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -91,31 +92,53 @@ def ranking_caution(t: Translator, replications: int | None) -> str:
     far worse one is only unclear."""
     if replications is None or replications >= FEW_REPLICATIONS:
         return ""
-    return " " + t.ngettext(
-        "With only {replications} replication per centre the order of the centres is not "
-        "reliable; run at least {enough} before acting on it.",
+    if replications == 1:  # two sentences, not one in two plural forms (Vietnamese has one)
+        return " " + t.gettext("With one replication per centre there is no confidence "
+                               "interval and the order of the centres is not reliable; run at "
+                               "least {enough} before acting on it.").format(
+            enough=FEW_REPLICATIONS)
+    return " " + t.gettext(
         "With only {replications} replications per centre the intervals are wide and the order "
-        "of the centres can change with more; run at least {enough} before acting on it.",
-        replications).format(replications=replications, enough=FEW_REPLICATIONS)
+        "of the centres can change with more; run at least {enough} before acting on it."
+    ).format(replications=replications, enough=FEW_REPLICATIONS)
+
+
+class OptionScore(NamedTuple):
+    """One option across the centres."""
+
+    meeting: int  # centres meeting every target with 95% confidence
+    missing: int  # centres missing one clearly
+    unclear: int  # centres unclear only
+    mean_missed: float  # targets missed clearly, per centre
+
+
+def option_scores(ranking: pd.DataFrame) -> dict[str, OptionScore]:
+    """Each option's score, in the province's order: the ranking's option categories, or the
+    order its rows give (the baseline's first) when the column is plain text."""
+    centres = ranking.drop_duplicates(["option", "centre"])
+    column = centres["option"]
+    order = (list(column.cat.categories) if isinstance(column.dtype, pd.CategoricalDtype)
+             else list(dict.fromkeys(column)))
+    scores = {}
+    for option in order:
+        group = centres[column == option]
+        if len(group):
+            scores[str(option)] = OptionScore(*verdict_counts(group),
+                                              float(group["missed"].mean()))
+    return scores
 
 
 def option_rows(ranking: pd.DataFrame, lang: str,
                 scenario: Scenario | None) -> list[dict[str, object]]:
-    """Each option across the centres, in the order of the ranking's option categories (the
-    province's order): how many centres meet every target with 95% confidence, miss one, or
-    are unclear only; [] with one option."""
+    """Each option across the centres, in the province's order: how many centres meet every
+    target with 95% confidence, miss one, or are unclear only; [] with one option."""
     t = translator(lang)
-    centres = ranking.drop_duplicates(["option", "centre"])
-    if centres["option"].nunique() < 2:
+    scores = option_scores(ranking)
+    if len(scores) < 2:
         return []
-    rows = []
-    for option, group in centres.groupby("option", sort=True, observed=True):
-        meeting, missing, unclear = verdict_counts(group)
-        rows.append({"option": option_name(scenario, lang, str(option)),
-                     "meeting": t.number(meeting),
-                     "missing": t.number(missing), "unclear": t.number(unclear),
-                     "mean_miss": t.number(group["missed"].mean(), 2)})
-    return rows
+    return [{"option": option_name(scenario, lang, option), "meeting": t.number(score.meeting),
+             "missing": t.number(score.missing), "unclear": t.number(score.unclear),
+             "mean_miss": t.number(score.mean_missed, 2)} for option, score in scores.items()]
 
 
 def shared_rows(t: Translator, centres: list[Scenario]) -> list[Row]:
@@ -144,26 +167,40 @@ def best_option_words(ranking: pd.DataFrame, lang: str, scenario: Scenario | Non
     """Which option does best across the centres: the most centres meeting every target, then
     the fewest missing one, then the fewest targets missed per centre; "" with one option.
     The options' costs differ by centre, so this reads the targets alone and says so."""
-    centres = ranking.drop_duplicates(["option", "centre"])
-    if centres["option"].nunique() < 2:
+    scores = option_scores(ranking)
+    if len(scores) < 2:
         return ""
     t = translator(lang)
-    scores = {}
-    for option, group in centres.groupby("option", sort=True, observed=True):
-        meeting, missing, _ = verdict_counts(group)
-        scores[str(option)] = (meeting, missing, float(group["missed"].mean()))
     baseline = next(iter(scores))  # the province's order: the baseline first; ties keep it
-    best = min(scores, key=lambda o: (-scores[o][0], scores[o][1], scores[o][2]))
+    best = min(scores, key=lambda o: (-scores[o].meeting, scores[o].missing,
+                                      scores[o].mean_missed))
+    now, chosen = scores[baseline], scores[best]
+    name = {"baseline": option_name(scenario, lang, baseline),
+            "option": option_name(scenario, lang, best)}
     if best == baseline:
         return t.gettext("No option does better across the centres than {baseline}, by the "
-                         "targets alone.").format(baseline=option_name(scenario, lang, baseline))
-    meeting, _, mean = scores[best]
+                         "targets alone.").format(**name)
+    if chosen.meeting > now.meeting:
+        return t.ngettext("By the targets alone (not their cost), {option} does best across "
+                          "the centres: {meeting} centre meets every target, against {now} "
+                          "with {baseline}.",
+                          "By the targets alone (not their cost), {option} does best across "
+                          "the centres: {meeting} centres meet every target, against {now} "
+                          "with {baseline}.", chosen.meeting).format(
+            meeting=t.number(chosen.meeting), now=t.number(now.meeting), **name)
+    if chosen.missing < now.missing:
+        return t.ngettext("By the targets alone (not their cost), {option} does best across "
+                          "the centres: as many meet every target as with {baseline}, and "
+                          "{missing} centre misses one clearly, against {now}.",
+                          "By the targets alone (not their cost), {option} does best across "
+                          "the centres: as many meet every target as with {baseline}, and "
+                          "{missing} centres miss one clearly, against {now}.",
+                          chosen.missing).format(missing=t.number(chosen.missing),
+                                                 now=t.number(now.missing), **name)
     return t.gettext("By the targets alone (not their cost), {option} does best across the "
-                     "centres: {meeting} meet every target, against {now} with {baseline}; a "
-                     "centre misses {mean} targets on average, against {now_mean}.").format(
-        option=option_name(scenario, lang, best), meeting=t.number(meeting),
-        now=t.number(scores[baseline][0]), baseline=option_name(scenario, lang, baseline),
-        mean=t.number(mean, 2), now_mean=t.number(scores[baseline][2], 2))
+                     "centres: as many meet every target and miss one as with {baseline}, and "
+                     "a centre misses {mean} targets on average, against {now}.").format(
+        mean=t.number(chosen.mean_missed, 2), now=t.number(now.mean_missed, 2), **name)
 
 
 def province_rows(provinces: pd.DataFrame, lang: str) -> list[dict[str, object]]:
