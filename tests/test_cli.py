@@ -566,6 +566,14 @@ def test_one_replication_s_table_says_it_has_no_interval(tmp_path: Path) -> None
     assert "mean ± half-width of 95% CI" in two.stdout
 
 
+def test_check_names_a_desk_an_option_adds_by_its_own_label() -> None:
+    helper = ('options={"helper": {"desks.spare": {"counters": 1, "serves": ["general"], '
+              '"label": {"vi": "Quầy phụ", "en": "Spare desk"}}}}')
+    result = run_ok(["check", str(TINY), "--set", helper, "--lang", "en"])
+    table = result.stdout.split("Offered load, Option 1 (busiest day):")[1]
+    assert "Spare desk" in table and "Desk 3" not in table
+
+
 def test_check_speaks_vietnamese_by_default() -> None:
     result = run_ok(["check", str(TINY), "--set", "desks.general.counters=1"])
     assert "Tải đặt ra, «Giữ nguyên như hiện nay» (ngày đông nhất):" in result.stdout

@@ -148,8 +148,8 @@ def main() -> None:
     st.set_page_config(page_title=both(N_("Try a staffing setting")), layout="wide")
     scenario = baseline_of(str(args.scenario))
     st.title(both(N_("Try a staffing setting")))
-    st.caption(f"{Names(scenario, 'vi').title()} · {Names(scenario, 'en').title()} · "
-               f"{args.scenario}")
+    titles = dict.fromkeys(Names(scenario, lang).title() for lang in ("vi", "en"))
+    st.caption(" · ".join([*titles, str(args.scenario)]))  # English only where it differs
     setting = other_sliders(counter_sliders(scenario, baseline_setting(scenario)))
     changes = setting_changes(scenario, setting)
     try:

@@ -69,9 +69,12 @@ def check(scenario: Path, sets: tuple[str, ...], lang: str) -> None:
     click.echo(yaml.safe_dump(scenario_document(scenarios.baseline, with_options=True),
                               allow_unicode=True, sort_keys=False))
     warn_about(scenarios)
-    t, names = translator(lang), Names(scenarios.baseline, lang)
+    t = translator(lang)
     overloaded = dict.fromkeys(OVERLOADED, False)
     for name, option in scenarios.options.items():
+        # An option's own desks (one it adds) by its names; options by the baseline's labels.
+        names = Names(option.model_copy(update={"labels": scenarios.baseline.labels,
+                                                "options": scenarios.baseline.options}), lang)
         click.echo(load_heading(t, names, name))
         load = offered_load(option)
         click.echo(load_table(t, names, load))
