@@ -9,14 +9,12 @@ warm-up day and targets).
 
 from __future__ import annotations
 
-import itertools
 import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_rgb
 from matplotlib.dates import date2num
@@ -28,11 +26,10 @@ from sim.experiment.runner import Results
 from sim.output.figures.backlog import backlog_burndown
 from sim.output.figures.counters import queue_through_day, utilisation_heatmap
 from sim.output.figures.options import options_side_by_side
-from sim.output.figures.style import NARROWEST_LINE, WIDEST_LINE, line_widths, save_figure
+from sim.output.figures.style import save_figure
 from sim.output.figures.text import figure_text
 from sim.output.figures.waits import waits, waits_by_time_of_day
 from sim.output.plots import ResultPlots
-from sim.output.province_map import province_map
 from sim.output.translations import LANGUAGES
 
 ROOT = Path(__file__).parent.parent
@@ -86,27 +83,6 @@ def test_waits_has_one_ecdf_per_option_and_the_target_line(tiny: Results) -> Non
     assert point.get_label() == "Target: 80% served within 10 min"
     assert ax.get_xlabel() == "Wait (minutes)"
     assert figure.get_suptitle() == "How long citizens wait at the counters"
-
-
-def test_options_with_the_same_curve_stay_visible_as_nested_stripes(tiny: Results) -> None:
-    """Common random numbers often give two options the same curve: each line must be
-    visibly narrower than the one before it (at least 0.7 pt for up to five options), the
-    baseline the widest, so that it shows round an option drawn over it."""
-    for count in range(1, 6):
-        widths = list(line_widths([f"option{i}" for i in range(count)]).values())
-        assert widths[0] == WIDEST_LINE and widths[-1] == pytest.approx(
-            NARROWEST_LINE if count > 1 else WIDEST_LINE)
-        assert all(wider - narrower >= 0.7 - 1e-9 for wider, narrower in itertools.pairwise(widths))
-    drawn = [line.get_linewidth() for line in waits(tiny).axes[0].get_lines()
-             if line.get_label() in TINY_NAMES]
-    assert drawn == sorted(drawn, reverse=True) and drawn[0] - drawn[1] >= 0.7
-
-
-def test_two_wait_targets_have_markers_of_their_own() -> None:
-    results = sim.run(TINY, replications=1, overrides=["targets.wait_p90=20"])
-    points = [line for line in waits(results).axes[0].get_lines()
-              if line.get_gid() == "target_point"]
-    assert len(points) == 2 and points[0].get_marker() != points[1].get_marker()
 
 
 def test_waits_ecdf_is_the_share_waiting_at_most_x(tiny: Results) -> None:
@@ -234,31 +210,6 @@ def test_burndown_shows_open_transferred_and_overdue_dossiers(office: Results) -
     assert np.asarray(lines_by_label(top)[BASE].get_ydata()) == pytest.approx(expected)
     assert len([c for c in top.collections if isinstance(c, PolyCollection)]) == 2
     assert bottom.xaxis.get_major_formatter()(date2num(pd.Timestamp("2025-07-03"))) == "03/07"
-
-
-def test_burndown_with_nothing_overdue_counts_in_whole_dossiers() -> None:
-    """Generous deadlines leave nothing overdue: the overdue axis still reads 0 and 1 dossier,
-    not thousandths of one."""
-    results = sim.run(OFFICE, replications=2, seed=7, overrides=[
-        "procedures[1].deadline.working_days=60", "backlog[0].days_left.low=50",
-        "backlog[0].days_left.high=60", "targets.overdue=null"])
-    assert results.daily["overdue"].max() == 0
-    bottom = backlog_burndown(results).axes[1]
-    assert bottom.get_ylim() == (0, 1)
-    assert all(float(tick).is_integer() for tick in bottom.get_yticks())
-
-
-def test_panel_titles_side_by_side_do_not_run_into_each_other() -> None:
-    """Seven panels, three a row, with long Vietnamese titles ("Thời gian chờ phân vị 90
-    (phút)", "Được phục vụ trong 20 phút"): each title stays clear of its neighbours'."""
-    results = sim.run(ROOT / "scenarios" / "centres" / "rural_merged_commune.yaml",
-                      replications=1, overrides=["calendar.working_days=2"])
-    figure = options_side_by_side(results, labels="vi")
-    renderer = FigureCanvasAgg(figure).get_renderer()
-    figure.draw_without_rendering()
-    boxes = [ax.title.get_window_extent(renderer) for ax in figure.axes]
-    assert len(boxes) > 3
-    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
 
 
 # --- options side by side ------------------------------------------------------------------------
@@ -396,56 +347,3 @@ def test_same_figure_same_svg(tiny: Results, tmp_path: Path) -> None:
     first = save_figure(waits(tiny), tmp_path / "a.svg").read_bytes()
     second = save_figure(waits(tiny), tmp_path / "b.svg").read_bytes()
     assert first == second
-
-
-def test_the_province_map_greys_centres_not_shown_to_meet_every_target() -> None:
-    """Green means every target met: a centre that misses none clearly but has a target whose
-    interval crosses it is grey, and the colours step by whole targets."""
-    ranking = pd.DataFrame({
-        "option": ["baseline"] * 4, "centre": ["1", "2", "3", "4"],
-        "name": ["Xã A", "Xã B", "Xã C", "Xã D"], "latitude": [21.0, 21.1, 21.2, 21.3],
-        "longitude": [105.0, 105.1, 105.2, 105.3], "missed": [0, 0, 1, 3],
-        "unclear": [0, 2, 1, 0], "rank": [4, 3, 2, 1]})
-    figure = province_map(ranking, "Tỉnh", lang="vi")
-    axes = figure.axes[0]
-    coloured, grey = axes.collections
-    assert coloured.get_array().tolist() == [0, 1, 3], "centres 1, 3 and 4 by targets missed"
-    assert len(grey.get_offsets()) == 1 and tuple(grey.get_offsets()[0]) == (105.1, 21.1)
-    assert axes.get_legend() is None, "the legend stands outside the map, over no centre"
-    assert [t.get_text() for t in figure.legends[0].get_texts()] == [
-        "không chỉ tiêu nào chưa đạt rõ ràng, nhưng chưa chắc đạt tất cả (độ tin cậy 95%)"]
-    figure.draw_without_rendering()
-    renderer = figure.canvas.get_renderer()
-    assert not figure.legends[0].get_window_extent(renderer).overlaps(
-        axes.get_window_extent(renderer))
-    assert figure.axes[1].get_yticks().tolist() == [0, 1, 2, 3], "whole targets on the bar"
-    assert sorted(t.get_text() for t in axes.texts) == ["Xã C", "Xã D"], "those that miss"
-
-
-def test_names_of_centres_close_together_do_not_cover_each_other() -> None:
-    ranking = pd.DataFrame({
-        "option": ["baseline"] * 3, "centre": ["1", "2", "3"],
-        "name": ["Phường Tân Phong", "Xã Bình Lư", "Xã Nậm Tăm"],
-        "latitude": [22.350, 22.352, 22.0], "longitude": [103.48, 103.50, 103.2],
-        "missed": [2, 2, 1], "unclear": [0, 0, 0], "rank": [1, 2, 3]})
-    figure = province_map(ranking, "Lai Châu", lang="vi")
-    renderer = figure.canvas.get_renderer()
-    boxes = [text.get_window_extent(renderer) for text in figure.axes[0].texts]
-    assert len(boxes) == 3
-    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
-
-
-def test_every_option_s_map_has_the_same_colours_and_the_note_only_when_needed() -> None:
-    """One missed target has one colour on every option's map; the note about centres
-    without coordinates appears only when some have none."""
-    ranking = pd.DataFrame({
-        "option": ["baseline"] * 2 + ["more"] * 2, "centre": ["1", "2"] * 2,
-        "name": ["Xã A", "Xã B"] * 2, "latitude": [21.0, np.nan] * 2,
-        "longitude": [105.0, 105.5] * 2, "missed": [3, 1, 1, 0], "unclear": [0] * 4,
-        "rank": [1, 2, 1, 2]})
-    baseline, more = (province_map(ranking, "Tỉnh", option) for option in ("baseline", "more"))
-    assert baseline.axes[1].get_yticks().tolist() == more.axes[1].get_yticks().tolist() == [
-        0, 1, 2, 3]
-    assert "centres without coordinates are not shown" in baseline.texts[0].get_text()
-    located = ranking.fillna({"latitude": 21.5})
-    assert not province_map(located, "Tỉnh", "more").texts, "every centre is on the map"
