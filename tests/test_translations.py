@@ -172,7 +172,7 @@ def test_a_page_is_dated_by_the_centres_clocks_and_months_read_in_words() -> Non
     """The machine may run in UTC; the planner reads Vietnam's time (UTC+7, no summer time),
     and a month as Vietnamese writes it."""
     when = dt.datetime(2026, 12, 3, 20, 30, tzinfo=dt.UTC)
-    assert translator("vi").moment(when) == "4 tháng 12, 2026, 03:30 (giờ Việt Nam)"
+    assert translator("vi").moment(when) == "4 tháng 12 năm 2026, 03:30 (giờ Việt Nam)"
     assert translator("en").moment(when) == "December 4, 2026, 03:30 (Vietnam time)"
     assert translator("vi").month(dt.date(2025, 7, 1)) == "tháng 7 năm 2025"
     assert translator("en").month(dt.date(2025, 7, 1)) == "July 2025"
@@ -223,8 +223,8 @@ def test_a_page_s_interval_stays_within_what_the_quantity_can_be() -> None:
 def test_a_disruption_says_when_it_strikes_and_for_how_long() -> None:
     ward = load_scenario(ROOT / "scenarios" / "centres" / "urban_ward_two_sites.yaml").baseline
     text = dict(assumptions(ward, translator("vi")))["Sự cố"]
-    assert "hệ thống gián đoạn ngày 1 tháng 7, 2025 lúc 08:30, khoảng 120 phút" in text, text
-    assert "hệ thống chạy chậm ×1,2 từ 1 tháng 7, 2025 đến 14 tháng 7, 2025" in text, text
+    assert "hệ thống gián đoạn ngày 1 tháng 7 năm 2025 lúc 08:30, khoảng 120 phút" in text, text
+    assert "hệ thống chạy chậm ×1,2 từ 1 tháng 7 năm 2025 đến 14 tháng 7 năm 2025" in text, text
     assert "trung bình 0,15 lần mỗi ngày" in text, text
 
 
@@ -232,7 +232,7 @@ def test_a_surge_reads_from_its_first_day_to_its_last() -> None:
     """The factor and the dates are told apart by words, not run together ("×1,2 1 tháng 7")."""
     demo = load_scenario(ROOT / "scenarios" / "demo.yaml").baseline
     demand = dict(assumptions(demo, translator("vi")))["Lượng người đến"]
-    assert "cao điểm ×1,2 từ 1 tháng 7, 2025 đến 4 tháng 7, 2025" in demand, demand
+    assert "cao điểm ×1,2 từ 1 tháng 7 năm 2025 đến 4 tháng 7 năm 2025" in demand, demand
     period = dict(assumptions(demo, translator("en")))["Period"]
     assert period == "22 working days, July 1, 2025 to July 30, 2025", "the last day too"
 
@@ -270,7 +270,7 @@ def test_a_report_renders_again_in_each_language_side_by_side(compared: Path) ->
 
 def _produced(page: Path) -> str:
     """The page's time of making (the one part of two renderings that may differ)."""
-    found = re.search(r"\d{1,2} tháng \d{1,2}, \d{4}, \d\d:\d\d \(giờ Việt Nam\)",
+    found = re.search(r"\d{1,2} tháng \d{1,2} năm \d{4}, \d\d:\d\d \(giờ Việt Nam\)",
                       page.read_text(encoding="utf-8"))
     assert found
     return found.group(0)
@@ -361,5 +361,5 @@ def test_every_reason_for_leaving_a_row_out_is_in_words() -> None:
 def test_dates_write_the_month_in_words_not_abbreviated() -> None:
     """'1 thg 7, 2025' (Babel's medium format) is not how a Vietnamese report writes a date."""
     day = dt.date(2025, 7, 1)
-    assert translator("vi").date(day) == "1 tháng 7, 2025"
+    assert translator("vi").date(day) == "1 tháng 7 năm 2025"
     assert translator("en").date(day) == "July 1, 2025"

@@ -41,6 +41,7 @@ from babel.support import Translations
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "sim"
 LANGUAGES = ("vi", "en")  # the catalogues under LOCALE_DIR; Vietnamese is the default
+VIETNAMESE_DATE = "d 'tháng' M 'năm' y"  # 1 tháng 7 năm 2025
 VIETNAM_TIME = dt.timezone(dt.timedelta(hours=7))  # Indochina Time, no daylight saving
 MISSING = "–"  # where a statistic has no value (nobody came; one replication: no interval)
 
@@ -103,10 +104,11 @@ class Translator:
                                                             locale=self.lang))
 
     def date(self, day: dt.date) -> str:
-        """A date the language's way, its month in words (Babel's long format: ``1 tháng 7,
-        2025``, ``July 1, 2025``); the medium format's ``thg`` is an abbreviation Vietnamese
-        readers do not use in a report."""
-        return format_date(day, "long", locale=self.lang)
+        """A date the language's way, its month in words: ``July 1, 2025`` (Babel's long
+        format); in Vietnamese ``1 tháng 7 năm 2025``, as documents write it and as the month
+        reads alone (``tháng 7 năm 2025``), rather than CLDR's ``1 tháng 7, 2025``."""
+        pattern = VIETNAMESE_DATE if self.lang == "vi" else "long"
+        return format_date(day, pattern, locale=self.lang)
 
     def month(self, day: dt.date) -> str:
         """A month and its year the language's way (CLDR's ``yMMMM``: ``tháng 7 năm 2025``,
