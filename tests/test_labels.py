@@ -50,6 +50,12 @@ def test_names_come_from_the_labels_or_a_numbered_word() -> None:
     two_sites = Names(load_scenario(
         BUNDLED_SCENARIOS / "centres" / "urban_ward_two_sites.yaml").baseline, "vi")
     assert two_sites.desk("old_hq.general") == "Trụ sở cũ – Quầy tiếp nhận chung"
+    relabelled = Names(load_scenario(
+        BUNDLED_SCENARIOS / "centres" / "urban_ward_two_sites.yaml",
+        overrides=['sites.old_hq.desks.general.label={vi: "Quầy một cửa cũ", en: "Old desk"}']
+    ).baseline, "vi")
+    assert relabelled.desk("old_hq.general") == "Trụ sở cũ – Quầy một cửa cũ", "its own site's"
+    assert relabelled.desk("main.general") == "Trụ sở mới của Trung tâm – Quầy tiếp nhận chung"
 
 
 def test_every_bundled_scenario_names_its_options_desks_and_procedures() -> None:

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
+import sim
 from sim.analysis.official_indicators import monthly_indicators
 from sim.analysis.ranking import FEW_REPLICATIONS
 from sim.cli import main
@@ -23,13 +24,19 @@ from sim.experiment.store import ResumeError
 from sim.experiment.work import estimate_work
 from sim.output import indicator_text
 from sim.output.indicator_text import province_indicator_rows
-from sim.output.province_report import best_option_words, option_rows, ranking_caution
+from sim.output.province_report import (
+    best_option_words,
+    option_rows,
+    ranking_caution,
+    shared_rows,
+)
 from sim.output.province_results import load_province_results
 from sim.output.province_run import run_province
 from sim.output.terminal import print_ranking
 from sim.output.translations import translator
 from sim.scenario.province.load import load_province
 
+ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "province"
 PROVINCE = FIXTURES / "province.yaml"
 CENTRES = ["101", "102", "103", "104"]
@@ -329,6 +336,21 @@ def test_the_page_gives_the_template_s_assumptions_and_the_range_of_demand(
     assert counters == "khác nhau giữa các trung tâm", "centre 104 has 3 counters, the others 2"
     assert "tháng đầu và tháng cuối chỉ tính những ngày trong khoảng này" in page, (
         "the months of the indicators say which days they hold")
+
+
+def test_the_shared_assumptions_are_every_centre_s_in_any_order() -> None:
+    """A row only some centres have (a back office, a guidance team) says it differs, in
+    whichever order the centres come; one demand for all is said once, not as a range."""
+    en = translator("en")
+    demo = sim.load_scenario(ROOT / "scenarios" / "demo.yaml").baseline
+    highland = sim.load_scenario(ROOT / "scenarios" / "centres" / "highland_commune.yaml").baseline
+    one_way, other_way = shared_rows(en, [demo, highland]), shared_rows(en, [highland, demo])
+    assert dict(one_way) == dict(other_way)
+    assert dict(one_way)["Back office"] == "differs from centre to centre"
+    assert dict(one_way)["Demand"] == ("14 to 300 visitors on an ordinary day, by centre "
+                                       "(median 157); surges differ from centre to centre")
+    alone = dict(shared_rows(en, [demo, demo]))["Demand"]
+    assert alone.startswith("300 visitors on an ordinary day; surge ×1.2"), alone
 
 
 def test_the_furthest_centres_list_missed_and_unclear_targets_apart(sequential: Path) -> None:

@@ -200,7 +200,13 @@ def test_an_option_s_change_stands_beside_what_it_changes() -> None:
     highland = load_scenario(ROOT / "scenarios" / "centres" / "highland_commune.yaml")
     moved = option_changes(highland.baseline, highland.options["paper_intake_in_outages"],
                            translator("en"))
-    assert moved and "service ×1.5" in moved[0], "an outage that slows service says so"
+    assert moved and "service time ×1.5" in moved[0], "an outage that slows service says so"
+    ward = load_scenario(ROOT / "scenarios" / "centres" / "urban_ward_two_sites.yaml")
+    vi = translator("vi")
+    assert option_changes(ward.baseline, ward.options["results_counter"], vi) == [
+        "Quầy: Trụ sở mới của Trung tâm – Quầy trả kết quả: 1 quầy"], "an added desk's own label"
+    assert "Bộ phận xử lý hồ sơ: 11 người (hiện nay 12 người)" in option_changes(
+        ward.baseline, ward.options["back_office_to_counter"], vi), "only what changed"
 
 
 def test_a_mean_just_short_of_its_target_is_not_rounded_onto_it() -> None:

@@ -35,7 +35,7 @@ from sim.output.check_text import (
     load_table,
     valid_line,
 )
-from sim.output.names import Names
+from sim.output.names import Names, named_like
 from sim.output.translations import Translator, translator
 from sim.scenario.document import scenario_document
 from sim.scenario.errors import ScenarioError
@@ -72,9 +72,7 @@ def check(scenario: Path, sets: tuple[str, ...], lang: str) -> None:
     t = translator(lang)
     overloaded = dict.fromkeys(OVERLOADED, False)
     for name, option in scenarios.options.items():
-        # An option's own desks (one it adds) by its names; options by the baseline's labels.
-        names = Names(option.model_copy(update={"labels": scenarios.baseline.labels,
-                                                "options": scenarios.baseline.options}), lang)
+        names = Names(named_like(option, scenarios.baseline), lang)
         click.echo(load_heading(t, names, name))
         load = offered_load(option)
         click.echo(load_table(t, names, load))

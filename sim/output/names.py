@@ -27,6 +27,12 @@ def titled(name: str, label: Label | None, lang: str) -> str:
     return label.text(lang) if label is not None else name
 
 
+def named_like(option: Scenario, baseline: Scenario) -> Scenario:
+    """An option's scenario with the baseline's options and their labels: its own desks (one
+    it adds) are named from it, the options as the baseline names and numbers them."""
+    return option.model_copy(update={"labels": baseline.labels, "options": baseline.options})
+
+
 def option_name(scenario: Scenario | None, lang: str, option: str) -> str:
     """An option's name given its scenario; without one, the baseline's word or the id (the
     only name a table without its scenario knows)."""
@@ -72,7 +78,8 @@ class Names:
         """A desk's name (``site.desk`` with sites): its label, else the procedures it serves,
         else (it only serves other desks' queues) "Desk N"."""
         site, _, name = desk.rpartition(".")
-        for desks in self.scenario.site_desks().values():
+        by_site = self.scenario.site_desks()
+        for desks in ([by_site[site]] if site in by_site else by_site.values()):
             if name in desks and desks[name].label is not None:
                 own = self._own(desks[name].label)
                 return self.site(site) + " – " + own if site else own

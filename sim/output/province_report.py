@@ -142,25 +142,43 @@ def option_rows(ranking: pd.DataFrame, lang: str,
 
 
 def shared_rows(t: Translator, centres: list[Scenario]) -> list[Row]:
-    """The assumptions as a centre's page gives them, where every centre has the same (a
-    centre's own changes, its staff from the demand CSV or another template, say "differs");
-    the visitors of an ordinary day as their range over the centres."""
+    """The assumptions as a centre's page gives them, where every centre has the same; a row
+    a centre changes or lacks (its counters, its staff from the demand CSV, another template)
+    says it differs; the visitors of an ordinary day as their range over the centres."""
     rows = [dict(assumptions(centre, t)) for centre in centres]
-    visitors = [c.arrivals.per_day for c in centres if c.arrivals.per_day is not None]
     demand = t.gettext("Demand")
+    differs = t.gettext("differs from centre to centre")
     shared = []
-    for label, value in rows[0].items():
-        if label == demand and len(visitors) == len(centres):
-            surges = value.split("; ")[1:] if all(
-                c.arrivals.surges == centres[0].arrivals.surges for c in centres) else []
-            value = "; ".join([t.gettext(
-                "{low} to {high} visitors on an ordinary day, by centre (median "
-                "{median})").format(low=t.general(min(visitors)), high=t.general(max(visitors)),
-                                    median=t.general(round(median(visitors), 1))), *surges])
-        elif any(row.get(label) != value for row in rows):
-            value = t.gettext("differs from centre to centre")
-        shared.append((label, value))
+    for label in dict.fromkeys(label for row in rows for label in row):
+        values = {row.get(label) for row in rows}
+        if label == demand:
+            shared.append((label, _demand_range(t, centres, [row[label] for row in rows],
+                                                differs)))
+        else:
+            shared.append((label, values.pop() if len(values) == 1 else differs))
     return shared
+
+
+def _demand_range(t: Translator, centres: list[Scenario], texts: list[str],
+                  differs: str) -> str:
+    """The demand rows of the centres (``texts``) as one: the visitors of an ordinary day as
+    their range (the sentence itself when every centre has the same), with the surges when
+    every centre has the same ones."""
+    heads = {text.split("; ")[0] for text in texts}
+    visitors = [c.arrivals.per_day for c in centres]
+    if len(heads) == 1:
+        head = heads.pop()
+    elif all(v is not None for v in visitors):
+        head = t.gettext("{low} to {high} visitors on an ordinary day, by centre (median "
+                         "{median})").format(low=t.general(min(visitors)),
+                                             high=t.general(max(visitors)),
+                                             median=t.general(round(median(visitors), 1)))
+    else:
+        head = differs
+    same = all(c.arrivals.surges == centres[0].arrivals.surges for c in centres)
+    surges = texts[0].split("; ")[1:] if same else [t.gettext("surges differ from centre to "
+                                                              "centre")]
+    return "; ".join([head, *surges])
 
 
 def best_option_words(ranking: pd.DataFrame, lang: str, scenario: Scenario | None) -> str:

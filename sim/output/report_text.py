@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sim.analysis.targets import scenario_targets
 from sim.model.calendar import build_timeline
 from sim.output.metric_text import metric_title, target_text
-from sim.output.names import Names
+from sim.output.names import Names, named_like
 from sim.output.translations import NP_, Translator
 from sim.scenario.distributions import as_distribution
 from sim.scenario.schema import Scenario
@@ -59,7 +59,7 @@ def option_changes(baseline: Scenario, option: Scenario, t: Translator) -> list[
     (hiện nay 8 quầy)")."""
     before = {line.label: line.parts for line in assumption_lines(baseline, t)}
     changes = []
-    for line in assumption_lines(option, t, baseline):
+    for line in assumption_lines(option, t, named_like(option, baseline)):
         was = before.get(line.label, ())
         lined_up = len(line.parts) == len(was)
         changed = [part if not lined_up else _with_current(t, part, was[index])
@@ -167,8 +167,8 @@ def transition_lines(scenario: Scenario, names: Names) -> list[Line]:
     office = scenario.back_office
     if office is not None:
         lines.append(Line(t.gettext("Back office"), (
-            _staff(t, office.staff) + _schedule(t, office.schedule) + ", "
-            + t.gettext("{hours} hours a day each").format(hours=t.general(office.hours_per_day)),
+            _staff(t, office.staff) + _schedule(t, office.schedule),
+            t.gettext("{hours} hours a day each").format(hours=t.general(office.hours_per_day)),
             scenario_value(t, "order", office.order),
             scenario_value(t, "policy", office.policy))))
     if scenario.backlog:
@@ -188,7 +188,7 @@ def _disruption(t: Translator, names: Names, disruption: Disruption) -> str:
     what = scenario_value(t, "disruption", disruption.kind)
     if isinstance(disruption, Outage):
         if disruption.effect == "slowdown":
-            what = t.gettext("{what} (service ×{factor})").format(
+            what = t.gettext("{what} (service time ×{factor})").format(
                 what=what, factor=t.general(disruption.service_factor))
         minutes = t.general(round(as_distribution(disruption.minutes).expected(), 1))
         if disruption.start is not None:
