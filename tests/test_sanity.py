@@ -5,15 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from sim.analysis.sanity import scenario_warnings
+from sim.cli import main
 from sim.scenario.load import load_scenario
 
 VALID = Path(__file__).parent / "broken" / "valid.yaml"
 
 
 def warnings_for(*overrides: str) -> list[str]:
-    return scenario_warnings(load_scenario(VALID, overrides=overrides).baseline)
+    return [str(w) for w in scenario_warnings(load_scenario(VALID, overrides=overrides).baseline)]
 
 
 def test_a_sensible_scenario_has_no_warning() -> None:
@@ -56,9 +58,21 @@ def test_a_desk_that_only_hands_over_results_is_not_called_unused() -> None:
     """The urban ward's results counter has no procedure of its own, but its land pick-ups."""
     urban = Path(__file__).parent.parent / "scenarios" / "centres" / "urban_ward_two_sites.yaml"
     with_counter = load_scenario(urban, options=["results_counter"]).options["results_counter"]
-    assert not [w for w in scenario_warnings(with_counter) if "results" in w]
+    assert not [w for w in scenario_warnings(with_counter) if "results" in str(w)]
     without = load_scenario(urban, overrides=["procedures[2].pickup.desk=null",
                                               "procedures[3].pickup.desk=null",
                                               "procedures[4].pickup.desk=null",
                                               "sites.main.desks.results={counters: 1}"]).baseline
-    assert [w for w in scenario_warnings(without) if "results: no procedure" in w]
+    assert [w for w in scenario_warnings(without) if "results: no procedure" in str(w)]
+
+
+def test_the_warnings_speak_the_run_s_language_and_name_options() -> None:
+    """`sim check` and `sim run` say their warnings in --lang, options by their names."""
+    surge = "arrivals.surges=[{from: 2024-07-01, to: 2024-07-04, factor: 2}]"
+    said = CliRunner().invoke(main, ["check", str(VALID), "--set", surge]).stderr
+    assert ("cảnh báo: arrivals.surges[0]: 2024-07-01 đến 2024-07-04 nằm ngoài thời gian mô "
+            "phỏng") in said, said
+    one_option = CliRunner().invoke(main, ["check", str(VALID), "--lang", "en", "--set",
+                                           'options={"spare": {"desks.spare": {"counters": 1}}}'])
+    assert "warning: Option 1: desks.spare: no procedure is served at this desk" in (
+        one_option.stderr), one_option.stderr

@@ -68,7 +68,7 @@ def check(scenario: Path, sets: tuple[str, ...], lang: str) -> None:
         raise ScenarioProblem(err.message()) from None
     click.echo(yaml.safe_dump(scenario_document(scenarios.baseline, with_options=True),
                               allow_unicode=True, sort_keys=False))
-    warn_about(scenarios)
+    warn_about(scenarios, lang)
     t = translator(lang)
     overloaded = dict.fromkeys(OVERLOADED, False)
     for name, option in scenarios.options.items():

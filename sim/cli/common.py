@@ -16,8 +16,9 @@ from sim.analysis.sanity import scenario_warnings
 from sim.experiment.store import ResumeError
 from sim.experiment.work import IN_MEMORY, Holding, WorkError, check_work, estimate_work
 from sim.output.folder import FolderError
+from sim.output.names import Names
 from sim.output.streamed import Published
-from sim.output.translations import LANGUAGES
+from sim.output.translations import LANGUAGES, translator
 from sim.scenario.errors import ScenarioError
 from sim.scenario.load import ScenarioSet, load_scenario
 from sim.scenario.schema import Scenario
@@ -130,12 +131,16 @@ def progress_bar(quiet: bool, total: int | None, what: str = "replications"
         yield lambda *_: progress.advance(task)
 
 
-def warn_about(scenarios: ScenarioSet) -> None:
-    """Print each odd-looking setting once, naming the options it applies to."""
+def warn_about(scenarios: ScenarioSet, lang: str) -> None:
+    """Print each odd-looking setting once, in ``lang``, naming the options it applies to."""
+    t, names = translator(lang), Names(scenarios.baseline, lang)
     by_warning: dict[str, list[str]] = {}
     for name, option in scenarios.options.items():
-        for warning in scenario_warnings(option):
-            by_warning.setdefault(warning, []).append(name)
-    for warning, names in by_warning.items():
-        where = "" if len(names) == len(scenarios.options) else f"option {', '.join(names)}: "
-        click.echo(f"warning: {where}{warning}", err=True)
+        for notice in scenario_warnings(option):
+            said = t.gettext(notice.message).format(**notice.fields)
+            by_warning.setdefault(said, []).append(names.option(name))
+    for said, options in by_warning.items():
+        if len(options) < len(scenarios.options):
+            said = t.gettext("{options}: {warning}").format(options=", ".join(options),
+                                                            warning=said)
+        click.echo(t.gettext("warning: {what}").format(what=said), err=True)

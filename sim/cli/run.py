@@ -65,7 +65,7 @@ def run(scenario: Path | None, replications: int, seed: int, out: Path | None,
     --resume.
     """
     scenarios = load_or_fail(scenario or DEMO_SCENARIO, sets, options)
-    folder = _prepare_output(scenarios, out, quiet)
+    folder = _prepare_output(scenarios, out, quiet, lang)
     check_work_or_fail(scenarios.options.values(), replications, max_work, quiet,
                        held=streamed_holding(report))
     units = len(scenarios.options) * replications
@@ -116,7 +116,7 @@ def compare(scenario: Path, replications: int | None, precision: float | None,
     if replications is not None and precision is not None:
         raise click.UsageError("give --replications or --precision, not both")
     scenarios = load_or_fail(scenario, sets)
-    folder = _prepare_output(scenarios, out, quiet)
+    folder = _prepare_output(scenarios, out, quiet, lang)
     total = None if precision else replications or DEFAULT_REPLICATIONS
     check_work_or_fail(scenarios.options.values(), total or max_replications, max_work, quiet,
                        held=streamed_holding(report))
@@ -133,10 +133,10 @@ def compare(scenario: Path, replications: int | None, precision: float | None,
         click.echo(written_to(folder, lang))
 
 
-def _prepare_output(scenarios: ScenarioSet, out: Path | None, quiet: bool) -> Path:
+def _prepare_output(scenarios: ScenarioSet, out: Path | None, quiet: bool, lang: str) -> Path:
     """Warn about odd settings and make sure the results folder may be written."""
     if not quiet:
-        warn_about(scenarios)
+        warn_about(scenarios, lang)
     folder = out or default_results_folder(scenarios)
     try:
         check_target(folder)

@@ -38,24 +38,15 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
+from sim.scenario.marks import N_ as N_  # re-exported: the output layer marks with them too
+from sim.scenario.marks import NP_ as NP_
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "sim"
 LANGUAGES = ("vi", "en")  # the catalogues under LOCALE_DIR; Vietnamese is the default
 VIETNAMESE_DATE = "d 'tháng' M 'năm' y"  # 1 tháng 7 năm 2025
 VIETNAM_TIME = dt.timezone(dt.timedelta(hours=7))  # Indochina Time, no daylight saving
 MISSING = "–"  # where a statistic has no value (nobody came; one replication: no interval)
-
-
-def N_(message: str) -> str:  # the gettext convention for "translate later"
-    """Mark an English text for the catalogues where it is kept in a table and translated later
-    (the extractor finds it; the text itself is returned unchanged)."""
-    return message
-
-
-def NP_(context: str, message: str) -> str:
-    """Mark an English text and its context for the catalogues, to be translated later with
-    :meth:`Translator.pgettext`."""
-    return message
 
 
 def catalogue_path(lang: str) -> Path:
