@@ -76,3 +76,7 @@ def test_the_warnings_speak_the_run_s_language_and_name_options() -> None:
                                            'options={"spare": {"desks.spare": {"counters": 1}}}'])
     assert "warning: Option 1: desks.spare: no procedure is served at this desk" in (
         one_option.stderr), one_option.stderr
+    spare = 'options={"spare": {"desks.spare": {"counters": 1}}}'
+    in_vietnamese = CliRunner().invoke(main, ["check", str(VALID), "--set", spare])
+    assert "cảnh báo: «Phương án 1»: desks.spare: quầy này không phục vụ" in (
+        in_vietnamese.stderr), "each option's name quoted, as the recommendation quotes them"

@@ -16,7 +16,7 @@ from sim.analysis.sanity import scenario_warnings
 from sim.experiment.store import ResumeError
 from sim.experiment.work import IN_MEMORY, Holding, WorkError, check_work, estimate_work
 from sim.output.folder import FolderError
-from sim.output.names import Names
+from sim.output.names import Names, quoted_list
 from sim.output.streamed import Published
 from sim.output.translations import LANGUAGES, translator
 from sim.scenario.errors import ScenarioError
@@ -141,6 +141,6 @@ def warn_about(scenarios: ScenarioSet, lang: str) -> None:
             by_warning.setdefault(said, []).append(names.option(name))
     for said, options in by_warning.items():
         if len(options) < len(scenarios.options):
-            said = t.gettext("{options}: {warning}").format(options=", ".join(options),
+            said = t.gettext("{options}: {warning}").format(options=quoted_list(t, options),
                                                             warning=said)
         click.echo(t.gettext("warning: {what}").format(what=said), err=True)

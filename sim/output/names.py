@@ -33,6 +33,13 @@ def named_like(option: Scenario, baseline: Scenario) -> Scenario:
     return option.model_copy(update={"labels": baseline.labels, "options": baseline.options})
 
 
+def quoted_list(t: Translator, names: list[str]) -> str:
+    """Names joined for a sentence, each quoted as the language quotes a name in running text
+    (Vietnamese in «»; English plain)."""
+    return ", ".join(t.pgettext("an option's name in a list", "{name}").format(name=name)
+                     for name in names)
+
+
 def option_name(scenario: Scenario | None, lang: str, option: str) -> str:
     """An option's name given its scenario; without one, the baseline's word or the id (the
     only name a table without its scenario knows)."""

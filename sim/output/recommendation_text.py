@@ -25,7 +25,7 @@ from sim.analysis.targets import NO
 from sim.decide.recommendation import Assessment, Recommendation, Shortfall
 from sim.experiment.precision import PrecisionOutcome
 from sim.output.metric_text import metric_amount, metric_name, metric_title, target_bound
-from sim.output.names import Names
+from sim.output.names import Names, quoted_list
 from sim.output.translations import LANGUAGES, Translator, translator
 from sim.scenario.schema import Scenario
 
@@ -43,13 +43,6 @@ def stored_sentence(record: dict, lang: str) -> str:
 def _option_name(names: Names | None, option: str) -> str:
     """An option's name on a page; its id only where there is no scenario (the API's facts)."""
     return option if names is None else names.option(option)
-
-
-def _name_list(t: Translator, names: Names | None, options: list[str]) -> str:
-    """Options' names joined for a sentence, each quoted as the page's language quotes a name
-    (Vietnamese in «»), as the sentences' own {option} is."""
-    return ", ".join(t.pgettext("an option's name in a list", "{name}").format(
-        name=_option_name(names, option)) for option in options)
 
 
 def recommendation_lines(recommendation: Recommendation, lang: str,
@@ -106,7 +99,7 @@ def _closest(t: Translator, names: Names | None, recommendation: Recommendation,
     if not others:
         return sentence
     fields = {"option": _option_name(names, closest.option),
-              "others": _name_list(t, names, [a.option for a in others]),
+              "others": quoted_list(t, [_option_name(names, a.option) for a in others]),
               "cost": t.number(closest.cost_staff_hours)}
     if all(a.cost_staff_hours > closest.cost_staff_hours for a in others):
         # "Of these": options further from the targets may well need fewer staff-hours.
